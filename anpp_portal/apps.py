@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnppPortalConfig(AppConfig):
+    name = "anpp_portal"
+    verbose_name = "Portail ANPP"

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """One email the portal must send, written in the same transaction as the change that causes it.
+
+    The unique ``key`` names what the email is about (``invitation:42``, ``adhesion-reminder:7:open:1``):
+    enqueueing the same key twice is a no-op, so a retried task, a restarted worker or a second beat
+    never sends it twice. A worker delivers it; a beat task relays whatever is still pending (broker
+    down when it was queued, SMTP failure waiting for its next attempt).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+
+    key = models.CharField(_("clé"), max_length=200, unique=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    to = models.EmailField(_("destinataire"))
+    from_email = models.CharField(_("expéditeur"), max_length=200)
+    subject = models.CharField(_("objet"), max_length=300)
+    body_text = models.TextField(_("texte"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email sortant")
+        verbose_name_plural = _("emails sortants")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

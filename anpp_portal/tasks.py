@@ -1,0 +1,21 @@
+"""Thin Celery wrappers: take ids, call a service. Every one is safe to run twice."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task
+def ping() -> str:
+    """Round trip through broker and worker; used by the wiring test and by operators."""
+    return "pong"
+
+
+@shared_task(acks_late=True)
+def deliver_email(email_id: int) -> bool:
+    return outbox.email_deliver(email_id=email_id)
+
+
+@shared_task(acks_late=True)
+def relay_pending_emails() -> int:
+    return outbox.emails_relay()

@@ -1,0 +1,25 @@
+"""gunicorn settings for production: `gunicorn anpp_portal.wsgi` reads this file from the project folder."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Refuse to serve production traffic with DEBUG on: it would show tracebacks to visitors."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anpp_portal.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.DEBUG and os.environ.get("GUNICORN_ALLOW_DEBUG") != "1":
+        raise SystemExit("gunicorn refuses to start with DEBUG on: set DEBUG=0 (and SECRET_KEY) for production.")

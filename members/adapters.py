@@ -1,0 +1,52 @@
+import logging
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from anpp_portal.emails import RenderedEmail
+from anpp_portal.outbox import email_enqueue
+
+PENDING_INVITATION_SESSION_KEY = "members_pending_invitation"
+
+security_log = logging.getLogger("anpp.security")
+
+
+class TooManyLoginAttempts(Exception):
+    """The failed-login rate limit is exhausted; answered with HTTP 429 by the middleware."""
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """Account emails go through the outbox too: retried on SMTP failure, visible to staff."""
+        message = self.render_mail(template_prefix, email, context)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        email_enqueue(
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+            to=email,
+            rendered=RenderedEmail(subject=message.subject, text=message.body, html=html),
+        )
+
+    def get_login_redirect_url(self, request):
+        """A person who followed an invitation link before logging in comes back to it."""
+        key = request.session.get(PENDING_INVITATION_SESSION_KEY)
+        if key:
+            return reverse("members:invitation", kwargs={"key": key})
+        return super().get_login_redirect_url(request)
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                security_log.warning("Login refused: failed-login rate limit reached (path %s)", request.path)
+                raise TooManyLoginAttempts from exc
+            raise
+
+    def authentication_failed(self, request, **credentials):
+        # No email in the log: a failed login is logged without personal data.
+        security_log.info("Failed login attempt (path %s)", request.path)

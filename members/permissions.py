@@ -1,0 +1,78 @@
+"""The one place that answers "may this person do X on this territory?".
+
+Every view that touches a territory's data goes through ``get_territory_for`` (or ``can``): a
+territory the person does not act for is a 404, never a 403, so its existence does not leak.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Role, Territory, TerritoryMembership
+
+
+class Action(StrEnum):
+    VIEW = "view"  # see the territory's space, its people and its documents
+    ACT = "act"  # fill forms on the territory's behalf (adhésion, fiche, registrations)
+    MANAGE_PEOPLE = "manage_people"  # invite colleagues, change roles, remove people
+
+
+_ROLES_ALLOWED = {
+    Action.VIEW: {Role.REFERENT, Role.MEMBRE},
+    Action.ACT: {Role.REFERENT, Role.MEMBRE},
+    Action.MANAGE_PEOPLE: {Role.REFERENT},
+}
+
+
+def _is_active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can(user, action: Action, territory: Territory) -> bool:
+    if not _is_active(user):
+        return False
+    if user.is_staff:
+        return True
+    return TerritoryMembership.objects.filter(
+        user=user, territory=territory, role__in=_ROLES_ALLOWED[action]
+    ).exists()
+
+
+def territories_for(user, action: Action = Action.VIEW) -> QuerySet[Territory]:
+    """The territories on which ``user`` may do ``action`` as a member (staff rights not included)."""
+    if not _is_active(user):
+        return Territory.objects.none()
+    return Territory.objects.filter(
+        memberships__user=user, memberships__role__in=_ROLES_ALLOWED[action]
+    ).distinct()
+
+
+def get_territory_for(user, slug: str, action: Action = Action.VIEW) -> Territory:
+    """The territory named by ``slug`` if ``user`` may do ``action`` on it; otherwise 404."""
+    if not _is_active(user):
+        raise Http404
+    queryset = Territory.objects.all() if user.is_staff else territories_for(user, action)
+    try:
+        return queryset.get(slug=slug)
+    except Territory.DoesNotExist:
+        raise Http404 from None
+
+
+def territory_view(action: Action = Action.VIEW):
+    """Decorate a view taking ``slug``: logs in, resolves the territory for ``action`` (404 otherwise)
+    and passes it as ``territory``. It runs before any method check, so another territory's URL is a
+    404 whatever the method."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, slug, **kwargs):
+            territory = get_territory_for(request.user, slug, action)
+            return view(request, territory=territory, **kwargs)
+
+        return wrapped
+
+    return decorator

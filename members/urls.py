@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("territoire/", views.space, name="space"),
+    path("territoire/<slug:slug>/", views.territory_detail, name="territory"),
+    path(
+        "territoire/<slug:slug>/invitations/<int:invitation_pk>/annuler/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "territoire/<slug:slug>/personnes/<int:membership_pk>/role/",
+        views.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "territoire/<slug:slug>/personnes/<int:membership_pk>/retirer/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path("invitation/<str:key>/", views.invitation, name="invitation"),
+]

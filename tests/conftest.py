@@ -1,0 +1,98 @@
+"""Shared fixtures. Tests that need PostgreSQL or Redis are marked; they skip with a reason when the
+service is absent, and fail instead when ANPP_REQUIRE_SERVICES=1 (as in .ci/run)."""
+
+import os
+import socket
+from datetime import timedelta
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from anpp_portal import outbox
+from anpp_portal.celery import app as celery_app
+
+from .factories import MembershipFactory, TerritoryFactory, UserFactory
+
+STRICT = os.environ.get("ANPP_REQUIRE_SERVICES") == "1"
+
+
+def _redis_reachable() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    url = urlparse(settings.REDIS_URL)
+    try:
+        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _missing_service(reason: str) -> None:
+    if STRICT:
+        pytest.fail(f"{reason} (ANPP_REQUIRE_SERVICES=1: a missing service is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("redis") and not _redis_reachable():
+        _missing_service("needs Redis: set REDIS_URL=redis://... to a running server")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """In-process tests run tasks synchronously; the real-worker tests start their own processes."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def send_outbox():
+    """Deliver every pending outbox email now, as the worker would, and return the sent messages."""
+
+    def deliver():
+        outbox.emails_relay(now=timezone.now() + timedelta(minutes=5))
+        return list(mail.outbox)
+
+    return deliver
+
+
+@pytest.fixture
+def territory_a(db):
+    return TerritoryFactory(name="PETR du Pays A", slug="pays-a")
+
+
+@pytest.fixture
+def territory_b(db):
+    return TerritoryFactory(name="PETR du Pays B", slug="pays-b")
+
+
+@pytest.fixture
+def referent_a(territory_a):
+    return MembershipFactory(territory=territory_a, role="referent").user
+
+
+@pytest.fixture
+def referent_b(territory_b):
+    return MembershipFactory(territory=territory_b, role="referent").user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, is_superuser=True)

@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from stdnum import luhn
+
+from members.models import Invitation, Role, Territory, TerritoryMembership, User
+
+PASSWORD = "mot-de-passe-de-test-2018"
+
+
+def valid_siren(n: int) -> str:
+    base = f"2{n:07d}"
+    return base + luhn.calc_check_digit(base)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@territoire.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"PETR du Pays n°{n}")
+    slug = factory.Sequence(lambda n: f"pays-{n}")
+    kind = Territory.Kind.PETR
+    siren = factory.Sequence(valid_siren)
+    region = "75"
+    population = 37533
+    population_year = 2018
+    communes_count = 80
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TerritoryMembership
+
+    user = factory.SubFactory(UserFactory)
+    territory = factory.SubFactory(TerritoryFactory)
+    role = Role.MEMBRE
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    territory = factory.SubFactory(TerritoryFactory)
+    email = factory.Sequence(lambda n: f"invite{n}@territoire.test")
+    role = Role.MEMBRE
+    key = factory.Sequence(lambda n: f"cle-invitation-{n:04d}-abcdefghijklmnop")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
