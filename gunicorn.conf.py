@@ -22,4 +22,6 @@ def on_starting(server):
 
     django.setup()
     if settings.DEBUG and os.environ.get("GUNICORN_ALLOW_DEBUG") != "1":
-        raise SystemExit("gunicorn refuses to start with DEBUG on: set DEBUG=0 (and SECRET_KEY) for production.")
+        raise SystemExit(
+            "gunicorn refuses to start with DEBUG on: set DEBUG=0 (and SECRET_KEY) for production."
+        )

@@ -27,4 +27,6 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         for email in failed:
             outbox.email_retry(email=email)
             count += 1
-        self.message_user(request, _("%(count)d email(s) remis en file d'envoi.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)d email(s) remis en file d'envoi.") % {"count": count}, messages.SUCCESS
+        )

@@ -27,7 +27,10 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "password1", "password2"]})
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "password1", "password2"]},
+        )
     ]
 
 
@@ -54,7 +57,10 @@ class TerritoryAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "siren"]}),
-        (_("Localisation"), {"fields": ["region", "departments", "address", "postal_code", "city", "website"]}),
+        (
+            _("Localisation"),
+            {"fields": ["region", "departments", "address", "postal_code", "city", "website"]},
+        ),
         (_("Chiffres clés"), {"fields": ["population", "population_year", "communes_count"]}),
     ]
 
@@ -74,7 +80,17 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role", "accepted_at", "revoked_at"]
     search_fields = ["email", "territory__name"]
     list_select_related = ["territory"]
-    readonly_fields = ["territory", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by", "revoked_at"]
+    readonly_fields = [
+        "territory",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
     exclude = ["key"]
 
     def has_add_permission(self, request):

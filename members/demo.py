@@ -19,8 +19,12 @@ class DemoAccount:
 
 
 STAFF = DemoAccount("equipe@anpp.demo", "anpp-demo-2018", "ANPP staff (admin and dashboard)")
-REFERENT_RUFFECOIS = DemoAccount("direction@ruffecois.demo", "ruffec-demo-2018", "référent, PETR du Pays Ruffécois")
-REFERENT_GASCOGNE = DemoAccount("direction@portesdegascogne.demo", "gascogne-demo-2018", "référent, PETR Pays Portes de Gascogne")
+REFERENT_RUFFECOIS = DemoAccount(
+    "direction@ruffecois.demo", "ruffec-demo-2018", "référent, PETR du Pays Ruffécois"
+)
+REFERENT_GASCOGNE = DemoAccount(
+    "direction@portesdegascogne.demo", "gascogne-demo-2018", "référent, PETR Pays Portes de Gascogne"
+)
 
 TERRITORIES = [
     {
@@ -59,12 +63,19 @@ TERRITORIES = [
 def _account(account: DemoAccount, *, first_name: str, last_name: str, is_staff: bool = False) -> User:
     user, created = User.objects.get_or_create(
         email=account.email,
-        defaults={"first_name": first_name, "last_name": last_name, "is_staff": is_staff, "is_superuser": is_staff},
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_staff": is_staff,
+            "is_superuser": is_staff,
+        },
     )
     if created:
         user.set_password(account.password)
         user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(user=user, email=account.email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.get_or_create(
+        user=user, email=account.email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -82,9 +93,13 @@ def load() -> list[DemoAccount]:
     ruffec = _account(REFERENT_RUFFECOIS, first_name="Claire", last_name="Martin")
     gascogne = _account(REFERENT_GASCOGNE, first_name="Julien", last_name="Dupuy")
     TerritoryMembership.objects.get_or_create(
-        user=ruffec, territory=territories["pays-ruffecois"], defaults={"role": Role.REFERENT, "function": "Directrice"}
+        user=ruffec,
+        territory=territories["pays-ruffecois"],
+        defaults={"role": Role.REFERENT, "function": "Directrice"},
     )
     TerritoryMembership.objects.get_or_create(
-        user=gascogne, territory=territories["portes-de-gascogne"], defaults={"role": Role.REFERENT, "function": "Directeur"}
+        user=gascogne,
+        territory=territories["portes-de-gascogne"],
+        defaults={"role": Role.REFERENT, "function": "Directeur"},
     )
     return [STAFF, REFERENT_RUFFECOIS, REFERENT_GASCOGNE]

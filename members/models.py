@@ -151,13 +151,18 @@ class TerritoryMembership(models.Model):
     """A person acting for a territory, with a role."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("personne")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("personne"),
     )
     territory = models.ForeignKey(
         Territory, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("territoire")
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBRE)
-    function = models.CharField(_("fonction"), max_length=150, blank=True, help_text=_("Ex. : directrice, chargé de mission"))
+    function = models.CharField(
+        _("fonction"), max_length=150, blank=True, help_text=_("Ex. : directrice, chargé de mission")
+    )
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
     class Meta:

@@ -90,8 +90,14 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     )
 
 
+def _lock_people_of(territory_id: int) -> None:
+    """Changes to a territory's people are serialised on its row: two référents demoting each
+    other at once must not leave the territory without one (and must not deadlock)."""
+    Territory.objects.select_for_update().filter(pk=territory_id).first()
+
+
 def _ensure_a_referent_remains(membership: TerritoryMembership) -> None:
-    others = TerritoryMembership.objects.select_for_update().filter(
+    others = TerritoryMembership.objects.filter(
         territory_id=membership.territory_id, role=Role.REFERENT
     ).exclude(pk=membership.pk)
     if membership.role == Role.REFERENT and not others.exists():
@@ -102,7 +108,8 @@ def membership_set_role(*, membership: TerritoryMembership, role: str, by: User)
     if not can(by, Action.MANAGE_PEOPLE, membership.territory):
         raise NotAllowed("Seuls les référents du territoire peuvent changer les rôles.")
     with transaction.atomic():
-        membership = TerritoryMembership.objects.select_for_update().get(pk=membership.pk)
+        _lock_people_of(membership.territory_id)
+        membership = TerritoryMembership.objects.get(pk=membership.pk)
         if role != Role.REFERENT:
             _ensure_a_referent_remains(membership)
         membership.role = role
@@ -115,6 +122,7 @@ def membership_remove(*, membership: TerritoryMembership, by: User) -> None:
     if not can(by, Action.MANAGE_PEOPLE, membership.territory) and by.pk != membership.user_id:
         raise NotAllowed("Seuls les référents du territoire peuvent retirer une personne.")
     with transaction.atomic():
-        membership = TerritoryMembership.objects.select_for_update().get(pk=membership.pk)
+        _lock_people_of(membership.territory_id)
+        membership = TerritoryMembership.objects.get(pk=membership.pk)
         _ensure_a_referent_remains(membership)
         membership.delete()

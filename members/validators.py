@@ -11,7 +11,8 @@ from stdnum.fr import siren, siret
 def validate_siren(value: str) -> None:
     if not (value or "").isdigit() or not siren.is_valid(value):
         raise ValidationError(
-            _("Numéro SIREN invalide : 9 chiffres dont le dernier est une clé de contrôle."), code="invalid_siren"
+            _("Numéro SIREN invalide : 9 chiffres dont le dernier est une clé de contrôle."),
+            code="invalid_siren",
         )
 
 

@@ -99,7 +99,9 @@ def membership_remove(request, territory, membership_pk):
     except services.MembersError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(person)s ne fait plus partie du territoire.") % {"person": membership.user})
+        messages.success(
+            request, _("%(person)s ne fait plus partie du territoire.") % {"person": membership.user}
+        )
     return redirect(territory)
 
 

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def _failures_allowed() -> int:
     # "20/m/ip,5/5m/key": the per-account limit is the one a password-guesser meets first.
-    key_rule = [rule for rule in settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",") if rule.endswith("/key")]
+    key_rule = [
+        rule for rule in settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",") if rule.endswith("/key")
+    ]
     return int(key_rule[0].split("/")[0])
 
 
@@ -45,7 +47,13 @@ def test_signup_asks_for_names_and_sends_a_verification_email_before_any_login(c
 def test_signup_errors_are_in_french_next_to_the_fields_and_keep_the_input(client):
     response = client.post(
         reverse("account_signup"),
-        {"first_name": "Claire", "last_name": "", "email": "pas-une-adresse", "password1": "a", "password2": "b"},
+        {
+            "first_name": "Claire",
+            "last_name": "",
+            "email": "pas-une-adresse",
+            "password1": "a",
+            "password2": "b",
+        },
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -65,7 +73,9 @@ def test_login_is_refused_with_429_after_the_configured_failures(client):
     assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
     # Even the right password is refused while the limit holds.
-    assert client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}).status_code == 429
+    assert (
+        client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}).status_code == 429
+    )
 
 
 def test_the_admin_login_goes_through_allauth_and_its_rate_limit(client):

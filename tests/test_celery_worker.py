@@ -28,7 +28,12 @@ def _round_trip(env: dict) -> str:
     )
     try:
         producer = subprocess.run(
-            [sys.executable, "-c", PRODUCER], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=90
+            [sys.executable, "-c", PRODUCER],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
         )
     finally:
         worker.terminate()

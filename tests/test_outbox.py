@@ -15,7 +15,9 @@ LATER = timedelta(minutes=5)
 
 
 def _enqueue(key="test:1", to="x@pays.fr"):
-    return outbox.email_enqueue(key=key, to=to, rendered=RenderedEmail(subject="Objet", text="Texte", html="<p>Texte</p>"))
+    return outbox.email_enqueue(
+        key=key, to=to, rendered=RenderedEmail(subject="Objet", text="Texte", html="<p>Texte</p>")
+    )
 
 
 def test_the_same_key_is_recorded_once(django_capture_on_commit_callbacks):
@@ -36,7 +38,9 @@ def test_delivering_twice_sends_once():
     assert email.status == OutboundEmail.Status.SENT and email.sent_at is not None
 
 
-def test_an_email_queued_while_the_broker_was_down_is_relayed_later(monkeypatch, django_capture_on_commit_callbacks):
+def test_an_email_queued_while_the_broker_was_down_is_relayed_later(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     from anpp_portal import tasks
 
     def broker_down(*args, **kwargs):

@@ -66,7 +66,9 @@ def test_territory_scoped_urls_exist_to_be_checked():
 
 
 @pytest.mark.parametrize("role", [Role.REFERENT, Role.MEMBRE])
-def test_a_person_of_territory_a_gets_404_on_every_url_naming_territory_b(client, territory_a, territory_b, role):
+def test_a_person_of_territory_a_gets_404_on_every_url_naming_territory_b(
+    client, territory_a, territory_b, role
+):
     person_a = MembershipFactory(territory=territory_a, role=role).user
     objects_a, objects_b = _objects_of(territory_a), _objects_of(territory_b)
     client.force_login(person_a)

@@ -26,8 +26,12 @@ def test_a_referent_invites_a_colleague_and_the_email_carries_a_working_link(
     assert territory_a.name in sent[0].subject
 
 
-def test_the_invitation_email_is_enqueued_once_even_if_delivery_runs_twice(territory_a, referent_a, send_outbox):
-    services.invitation_create(territory=territory_a, email="x@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a)
+def test_the_invitation_email_is_enqueued_once_even_if_delivery_runs_twice(
+    territory_a, referent_a, send_outbox
+):
+    services.invitation_create(
+        territory=territory_a, email="x@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a
+    )
     assert len(send_outbox()) == 1
     assert len(send_outbox()) == 1
 
@@ -35,7 +39,9 @@ def test_the_invitation_email_is_enqueued_once_even_if_delivery_runs_twice(terri
 def test_a_plain_member_cannot_invite(territory_a):
     member = MembershipFactory(territory=territory_a, role=Role.MEMBRE).user
     with pytest.raises(services.NotAllowed):
-        services.invitation_create(territory=territory_a, email="x@pays-a.fr", role=Role.MEMBRE, invited_by=member)
+        services.invitation_create(
+            territory=territory_a, email="x@pays-a.fr", role=Role.MEMBRE, invited_by=member
+        )
 
 
 def test_inviting_someone_already_in_the_territory_is_refused(territory_a, referent_a):
@@ -46,8 +52,12 @@ def test_inviting_someone_already_in_the_territory_is_refused(territory_a, refer
 
 
 def test_inviting_the_same_address_again_replaces_the_open_invitation(territory_a, referent_a):
-    first = services.invitation_create(territory=territory_a, email="x@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a)
-    second = services.invitation_create(territory=territory_a, email="x@pays-a.fr", role=Role.REFERENT, invited_by=referent_a)
+    first = services.invitation_create(
+        territory=territory_a, email="x@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a
+    )
+    second = services.invitation_create(
+        territory=territory_a, email="x@pays-a.fr", role=Role.REFERENT, invited_by=referent_a
+    )
     first.refresh_from_db()
     assert first.revoked_at is not None
     assert list(Invitation.objects.pending()) == [second]
@@ -92,7 +102,10 @@ def test_the_last_referent_can_neither_be_demoted_nor_removed(territory_a, refer
 
 def test_a_referent_manages_the_people_of_the_territory(territory_a, referent_a):
     colleague = MembershipFactory(territory=territory_a, role=Role.MEMBRE)
-    assert services.membership_set_role(membership=colleague, role=Role.REFERENT, by=referent_a).role == Role.REFERENT
+    assert (
+        services.membership_set_role(membership=colleague, role=Role.REFERENT, by=referent_a).role
+        == Role.REFERENT
+    )
     services.membership_remove(membership=colleague, by=referent_a)
     assert not TerritoryMembership.objects.filter(pk=colleague.pk).exists()
 

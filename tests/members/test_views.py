@@ -21,7 +21,9 @@ def test_my_space_lists_the_territories_i_act_for_with_their_people(client, terr
     assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
 
 
-def test_my_space_makes_the_same_number_of_queries_for_1_or_10_territories(client, django_assert_max_num_queries):
+def test_my_space_makes_the_same_number_of_queries_for_1_or_10_territories(
+    client, django_assert_max_num_queries
+):
     user = UserFactory()
     MembershipFactory(user=user)
     client.force_login(user)
@@ -50,7 +52,9 @@ def test_a_referent_invites_from_the_territory_page(client, territory_a, referen
     assert send_outbox()[0].to == ["nouvelle@pays-a.fr"]
 
 
-def test_a_bad_invitation_is_refused_next_to_the_field_and_keeps_what_was_typed(client, territory_a, referent_a):
+def test_a_bad_invitation_is_refused_next_to_the_field_and_keeps_what_was_typed(
+    client, territory_a, referent_a
+):
     client.force_login(referent_a)
     response = client.post(territory_a.get_absolute_url(), {"email": "pas-une-adresse", "role": "referent"})
     assert response.status_code == 200
@@ -74,7 +78,9 @@ def test_a_plain_member_sees_the_territory_but_cannot_invite(client, territory_a
     client.force_login(member)
     page = client.get(territory_a.get_absolute_url())
     assert page.status_code == 200 and "Inviter une personne" not in page.content.decode()
-    assert client.post(territory_a.get_absolute_url(), {"email": "x@y.fr", "role": "membre"}).status_code == 404
+    assert (
+        client.post(territory_a.get_absolute_url(), {"email": "x@y.fr", "role": "membre"}).status_code == 404
+    )
     assert not Invitation.objects.exists()
 
 
@@ -82,14 +88,18 @@ def test_removing_the_last_referent_shows_a_message_and_changes_nothing(client, 
     client.force_login(referent_a)
     membership = referent_a.memberships.get()
     response = client.post(
-        reverse("members:membership_remove", kwargs={"slug": territory_a.slug, "membership_pk": membership.pk}),
+        reverse(
+            "members:membership_remove", kwargs={"slug": territory_a.slug, "membership_pk": membership.pk}
+        ),
         follow=True,
     )
     assert "au moins un référent" in response.content.decode()
     assert TerritoryMembership.objects.filter(pk=membership.pk).exists()
 
 
-def test_an_invitation_followed_before_login_comes_back_after_login_and_attaches_the_account(client, territory_a):
+def test_an_invitation_followed_before_login_comes_back_after_login_and_attaches_the_account(
+    client, territory_a
+):
     invitation = InvitationFactory(territory=territory_a)
     user = UserFactory()
     page = client.get(invitation.get_absolute_url())

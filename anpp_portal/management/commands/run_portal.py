@@ -19,7 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         python = sys.executable
         commands = {
-            "worker": [python, "-m", "celery", "-A", "anpp_portal", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "anpp_portal",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
             # One beat only: schedules live in the database (django-celery-beat).
             "beat": [python, "-m", "celery", "-A", "anpp_portal", "beat", "--loglevel=INFO"],
             "web": [python, "manage.py", "runserver", addrport, "--noreload"],
@@ -36,7 +45,8 @@ class Command(BaseCommand):
         broker = "Redis" if settings.REDIS_URL else "filesystem broker (no server)"
         self.stdout.write(f"Starting web server on http://{addrport}/, Celery worker and beat ({broker}).")
         for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())
+            # Fixed argument lists built above: no user input reaches the command line.
+            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603
         try:
             while not stopping:
                 exited = {name: p.returncode for name, p in processes.items() if p.poll() is not None}

@@ -1,0 +1,59 @@
+"""Races that only a real database shows: the services' row locks must hold them."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from members import services
+from members.models import Role, TerritoryMembership
+
+from ..factories import InvitationFactory, MembershipFactory, UserFactory
+
+
+def _run_together(functions):
+    barrier = threading.Barrier(len(functions))
+    outcomes = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            outcomes.append(function())
+        except Exception as exc:  # collected and checked by the test
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgres
+def test_an_invitation_opened_by_ten_people_at_once_attaches_exactly_one(transactional_db):
+    invitation = InvitationFactory()
+    users = UserFactory.create_batch(10)
+    outcomes = _run_together(
+        [lambda user=user: services.invitation_accept(invitation=invitation, user=user) for user in users]
+    )
+    accepted = [o for o in outcomes if isinstance(o, TerritoryMembership)]
+    refused = [o for o in outcomes if isinstance(o, services.InvitationUnusable)]
+    assert len(accepted) == 1 and len(refused) == 9, outcomes
+    assert TerritoryMembership.objects.filter(territory=invitation.territory).count() == 1
+
+
+@pytest.mark.postgres
+def test_two_referents_demoting_each_other_at_once_leave_one_referent(transactional_db):
+    first = MembershipFactory(role=Role.REFERENT)
+    second = MembershipFactory(role=Role.REFERENT, territory=first.territory)
+    outcomes = _run_together(
+        [
+            lambda: services.membership_set_role(membership=first, role=Role.MEMBRE, by=second.user),
+            lambda: services.membership_set_role(membership=second, role=Role.MEMBRE, by=first.user),
+        ]
+    )
+    assert sum(isinstance(o, services.LastReferent) for o in outcomes) == 1, outcomes
+    assert TerritoryMembership.objects.filter(territory=first.territory, role=Role.REFERENT).count() == 1
