@@ -1,9 +1,11 @@
 import logging
 
 from allauth.core.ratelimit import respond_429
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils import translation
 
 from members.adapters import TooManyLoginAttempts
 
@@ -28,4 +30,24 @@ class ServiceErrorsMiddleware:
         logger.error("Database unavailable while serving %s", request.path, exc_info=exception)
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"
+        return response
+
+
+class FrenchFirstLocaleMiddleware:
+    """French for everyone unless the person chose another language with the switch (cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language and show English to a French
+    civil servant whose browser happens to be set to English; the portal speaks French first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response

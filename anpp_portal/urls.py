@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
+    path("", include("events.urls")),
+    path("", include("publications.urls")),
 ]
 
 if settings.DEBUG:

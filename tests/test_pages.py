@@ -81,3 +81,9 @@ def test_pages_load_no_asset_from_another_site(client):
 
     content = client.get("/").content.decode()
     assert not re.search(r'(?:src|href)="(?:https?:)?//', content)
+
+
+def test_french_comes_first_whatever_the_browser_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr">' in response.content.decode()
+    assert response["Content-Language"] == "fr"
