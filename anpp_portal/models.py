@@ -24,6 +24,8 @@ class OutboundEmail(models.Model):
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
+    # [{"filename": ..., "mimetype": ..., "content_base64": ...}], e.g. an event's .ics file.
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)

@@ -8,7 +8,9 @@ attempts whose back-off has elapsed. After ``MAX_ATTEMPTS`` failures an email is
 shown to staff in the admin; it is never dropped silently.
 """
 
+import base64
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from smtplib import SMTPException
 
@@ -29,6 +31,20 @@ BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 RELAY_GRACE = timedelta(seconds=30)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "content_base64": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
 def email_enqueue(
     *,
     key: str,
@@ -37,6 +53,7 @@ def email_enqueue(
     context: dict | None = None,
     rendered: RenderedEmail | None = None,
     headers: dict | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> OutboundEmail:
     """Record an email to send, once per ``key``; returns the existing row if the key is known."""
     if rendered is None:
@@ -52,6 +69,7 @@ def email_enqueue(
             "body_text": rendered.text,
             "body_html": rendered.html,
             "headers": headers or {},
+            "attachments": [attachment.as_json() for attachment in attachments or []],
         },
     )
     if created:
@@ -88,6 +106,10 @@ def email_deliver(*, email_id: int) -> bool:
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments:
+            message.attach(
+                attachment["filename"], base64.b64decode(attachment["content_base64"]), attachment["mimetype"]
+            )
         try:
             get_connection(fail_silently=False).send_messages([message])
         except (SMTPException, OSError) as exc:

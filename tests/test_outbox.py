@@ -81,3 +81,21 @@ def test_smtp_failures_are_retried_with_backoff_then_marked_failed(monkeypatch):
     monkeypatch.undo()
     outbox.email_retry(email=email)
     assert outbox.email_deliver(email_id=email.pk) is True
+
+
+def test_attachments_and_headers_go_out_with_the_email():
+    email = outbox.email_enqueue(
+        key="test:ics",
+        to="x@pays.fr",
+        rendered=RenderedEmail(subject="Objet", text="Texte", html=""),
+        headers={"List-Unsubscribe": "<https://portail.anpp.fr/desabonnement/abc/>"},
+        attachments=[
+            outbox.Attachment("rtpp-2018.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+        ],
+    )
+    outbox.email_deliver(email_id=email.pk)
+    [message] = mail.outbox
+    assert message.extra_headers["List-Unsubscribe"] == "<https://portail.anpp.fr/desabonnement/abc/>"
+    [(filename, content, mimetype)] = message.attachments
+    assert filename == "rtpp-2018.ics" and mimetype == "text/calendar"
+    assert "BEGIN:VCALENDAR" in (content.decode() if isinstance(content, bytes) else content)
