@@ -16,7 +16,10 @@ app.autodiscover_tasks()
 def _create_filesystem_broker_folders(sender, **kwargs):
     """kombu's filesystem transport (the default without REDIS_URL) needs its folders to exist."""
     options = sender.conf.broker_transport_options or {}
-    folders = [options.get("data_folder_in"), options.get("data_folder_out"), options.get("processed_folder")]
+    folders = [
+        options.get(name)
+        for name in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+    ]
     backend = sender.conf.result_backend or ""
     if backend.startswith("file://"):
         folders.append(backend.removeprefix("file://"))
