@@ -11,16 +11,25 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    list_select_related = False
     actions = ["retry"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in OutboundEmail._meta.fields]
+
+    def get_exclude(self, request, obj=None):
+        # A credential-bearing email not sent yet still holds its link: never show it.
+        if obj is not None and obj.sensitive:
+            return ["body_text", "body_html"]
+        return []
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Renvoyer les emails en échec"), permissions=["view"])
+    @admin.action(description=_("Renvoyer les emails en échec"), permissions=["change"])
     def retry(self, request, queryset):
         failed = queryset.filter(status=OutboundEmail.Status.FAILED)
         count = 0

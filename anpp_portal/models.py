@@ -13,6 +13,7 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
+        SENDING = "sending", _("En cours d'envoi")
         SENT = "sent", _("Envoyé")
         FAILED = "failed", _("Échec")
 
@@ -28,6 +29,11 @@ class OutboundEmail(models.Model):
     attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    # A worker that claims the email holds it until then; past it, another may take it over.
+    claimed_until = models.DateTimeField(_("réservé jusqu'à"), null=True, blank=True)
+    # Bodies holding a credential (password reset, email verification, invitation link) are
+    # erased once sent, so neither the admin nor a database backup keeps a working link.
+    sensitive = models.BooleanField(_("contenu sensible"), default=False)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)

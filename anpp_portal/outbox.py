@@ -1,22 +1,26 @@
 """The email outbox: every email of the portal goes through here.
 
 ``email_enqueue`` writes an ``OutboundEmail`` row in the caller's transaction and asks a worker to
-deliver it once that transaction commits. ``email_deliver`` sends one row under a row lock and marks
-it sent in the same transaction, so two workers never send it both. ``emails_relay`` (beat, every
-minute) delivers what is still pending: emails queued while the broker was down, and failed
-attempts whose back-off has elapsed. After ``MAX_ATTEMPTS`` failures an email is marked failed and
-shown to staff in the admin; it is never dropped silently.
+deliver it once that transaction commits. ``email_deliver`` claims the row with one conditional
+UPDATE (so two workers never both send it), sends it outside any transaction (no lock held during
+SMTP I/O) and marks it sent. A worker killed between sending and marking leaves the claim to expire,
+after which the relay sends it again: the only window for a duplicate, kept to the SMTP round trip.
+``emails_relay`` (beat, every minute) delivers what is still due: emails queued while the broker was
+down, failed attempts whose back-off has elapsed, claims abandoned by a dead worker. After
+``MAX_ATTEMPTS`` failures an email is marked failed and shown to staff in the admin; it is never
+dropped silently.
 """
 
 import base64
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .emails import RenderedEmail, render_email
@@ -29,6 +33,11 @@ MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 # An email this young is left to the task queued at commit time; the relay only takes stragglers.
 RELAY_GRACE = timedelta(seconds=30)
+# How long a worker may hold a claimed email before another worker may take it over.
+CLAIM_LEASE = timedelta(minutes=5)
+# A relay run stops taking new emails after this long, well within the task's soft time limit.
+RELAY_BUDGET_SECONDS = 120
+REDACTED = "[Contenu effacé après envoi : il contenait un lien personnel.]"
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,12 @@ def email_enqueue(
     rendered: RenderedEmail | None = None,
     headers: dict | None = None,
     attachments: list[Attachment] | None = None,
+    sensitive: bool = False,
 ) -> OutboundEmail:
-    """Record an email to send, once per ``key``; returns the existing row if the key is known."""
+    """Record an email to send, once per ``key``; returns the existing row if the key is known.
+
+    ``sensitive``: the body holds a credential (a reset or invitation link) and is erased once sent.
+    """
     if rendered is None:
         if template is None:
             raise ValueError("email_enqueue needs a template or a rendered email")
@@ -70,6 +83,7 @@ def email_enqueue(
             "body_html": rendered.html,
             "headers": headers or {},
             "attachments": [attachment.as_json() for attachment in attachments or []],
+            "sensitive": sensitive,
         },
     )
     if created:
@@ -87,59 +101,80 @@ def _queue_delivery(email_id: int) -> None:
         logger.warning("Could not queue email %s; the relay will send it later", email_id, exc_info=True)
 
 
-def email_deliver(*, email_id: int) -> bool:
-    """Send one pending email. Returns True if this call sent it."""
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
-            .first()
+def _claimable(now) -> Q:
+    return Q(status=OutboundEmail.Status.PENDING) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_until__lt=now
+    )
+
+
+def _claim(email_id: int, now) -> OutboundEmail | None:
+    claimed = (
+        OutboundEmail.objects.filter(_claimable(now), pk=email_id)
+        .exclude(next_attempt_at__gt=now)
+        .update(status=OutboundEmail.Status.SENDING, claimed_until=now + CLAIM_LEASE)
+    )
+    return OutboundEmail.objects.get(pk=email_id) if claimed else None
+
+
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=[email.to],
+        headers=email.headers,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(
+            attachment["filename"], base64.b64decode(attachment["content_base64"]), attachment["mimetype"]
         )
-        if email is None:
-            return False  # already sent or failed, or another worker holds it right now
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=email.from_email,
-            to=[email.to],
-            headers=email.headers,
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        for attachment in email.attachments:
-            message.attach(
-                attachment["filename"], base64.b64decode(attachment["content_base64"]), attachment["mimetype"]
-            )
-        try:
-            get_connection(fail_silently=False).send_messages([message])
-        except (SMTPException, OSError) as exc:
-            _record_failure(email, exc)
-            return False
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.attempts += 1
-        email.next_attempt_at = None
-        email.save(update_fields=["status", "sent_at", "attempts", "next_attempt_at"])
-        return True
+    return message
+
+
+def email_deliver(*, email_id: int, now=None) -> bool:
+    """Send one due email. Returns True if this call sent it. ``now`` is for tests of the clock."""
+    email = _claim(email_id, now or timezone.now())
+    if email is None:
+        return False  # already sent or failed, not yet due, or another worker holds it
+    try:
+        get_connection(fail_silently=False).send_messages([_message(email)])
+    except Exception as exc:
+        # Whatever the cause (SMTP down, a malformed header), the email is retried then marked
+        # failed; it never blocks the others.
+        _record_failure(email, exc)
+        return False
+    fields = {"status": OutboundEmail.Status.SENT, "sent_at": timezone.now(), "claimed_until": None}
+    if email.sensitive:
+        fields.update(body_text=REDACTED, body_html="")
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        attempts=email.attempts + 1, next_attempt_at=None, **fields
+    )
+    return True
 
 
 def _record_failure(email: OutboundEmail, exc: Exception) -> None:
-    email.attempts += 1
-    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if email.attempts >= MAX_ATTEMPTS:
-        email.status = OutboundEmail.Status.FAILED
-        email.next_attempt_at = None
-        logger.error("Email %s failed %s times; marked failed", email.pk, email.attempts)
+    attempts = email.attempts + 1
+    fields = {
+        "attempts": attempts,
+        "last_error": f"{type(exc).__name__}: {exc}"[:2000],
+        "claimed_until": None,
+    }
+    if attempts >= MAX_ATTEMPTS:
+        fields.update(status=OutboundEmail.Status.FAILED, next_attempt_at=None)
+        logger.error("Email %s failed %s times; marked failed", email.pk, attempts)
     else:
-        email.next_attempt_at = timezone.now() + BACKOFF[min(email.attempts - 1, len(BACKOFF) - 1)]
-        logger.warning("Email %s failed (attempt %s); retrying later", email.pk, email.attempts)
-    email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        delay = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+        fields.update(status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now() + delay)
+        logger.warning("Email %s failed (attempt %s); retrying later", email.pk, attempts)
+    OutboundEmail.objects.filter(pk=email.pk).update(**fields)
 
 
 def emails_due(*, now=None):
     now = now or timezone.now()
     return (
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__lte=now - RELAY_GRACE)
+        OutboundEmail.objects.filter(_claimable(now), created_at__lte=now - RELAY_GRACE)
         .exclude(next_attempt_at__gt=now)
         .order_by("created_at")
         .values_list("pk", flat=True)
@@ -147,10 +182,13 @@ def emails_due(*, now=None):
 
 
 def emails_relay(*, now=None, limit: int = 500) -> int:
-    """Deliver pending emails that are due; returns how many were sent."""
+    """Deliver the emails that are due; returns how many were sent."""
+    started = time.monotonic()
     sent = 0
     for email_id in list(emails_due(now=now)[:limit]):
-        sent += email_deliver(email_id=email_id)
+        if time.monotonic() - started > RELAY_BUDGET_SECONDS:
+            break  # the next run takes the rest
+        sent += email_deliver(email_id=email_id, now=now)
     return sent
 
 

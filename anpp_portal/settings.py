@@ -72,7 +72,9 @@ elif not DEBUG and (
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base of links in emails. In production, defaults to https on the first allowed host.
+_default_site_url = "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+SITE_URL = os.environ.get("SITE_URL", _default_site_url).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -305,8 +307,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-CELERY_TASK_ACKS_LATE = True  # every task of the portal is idempotent (see anpp_portal/outbox.py)
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# acks_late and reject_on_worker_lost are set per task, on the tasks that are safe to run twice.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -315,12 +316,18 @@ CELERY_BEAT_SCHEDULE = {
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,
+        # While no worker runs, relays do not pile up: each one expires before the next is due.
+        "options": {"expires": 55},
     },
 }
 
 # --- Security -----------------------------------------------------------------------------------
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Rate limits count per client IP: behind the proxy, take it from X-Forwarded-For, else every
+# visitor would share the proxy's address (and one attacker would lock everyone out).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

@@ -11,11 +11,11 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def deliver_email(email_id: int) -> bool:
     return outbox.email_deliver(email_id=email_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def relay_pending_emails() -> int:
     return outbox.emails_relay()

@@ -29,11 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
             to=email,
             rendered=RenderedEmail(subject=message.subject, text=message.body, html=html),
+            # Verification and reset emails carry a credential; notifications do not, but erasing
+            # every account email after sending costs nothing.
+            sensitive=True,
         )
 
     def get_login_redirect_url(self, request):
         """A person who followed an invitation link before logging in comes back to it."""
-        key = request.session.get(PENDING_INVITATION_SESSION_KEY)
+        key = request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         if key:
             return reverse("members:invitation", kwargs={"key": key})
         return super().get_login_redirect_url(request)

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -193,7 +195,8 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("adresse email"))
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBRE)
-    key = models.CharField(max_length=64, unique=True, editable=False)
+    # Only a hash of the link's key is stored: the database alone cannot be used to accept it.
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -233,8 +236,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.territory}"
 
-    def get_absolute_url(self):
-        return reverse("members:invitation", kwargs={"key": self.key})
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
 
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()

@@ -3,8 +3,10 @@
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from anpp_portal.outbox import email_enqueue
@@ -33,8 +35,27 @@ class LastReferent(MembersError):
     pass
 
 
+class InvitationForSomeoneElse(MembersError):
+    pass
+
+
+def invitation_url(key: str) -> str:
+    return settings.SITE_URL + reverse("members:invitation", kwargs={"key": key})
+
+
+def invitation_find(key: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("territory", "invited_by")
+        .filter(key_hash=Invitation.hash_key(key))
+        .first()
+    )
+
+
 def invitation_create(*, territory: Territory, email: str, role: str, invited_by: User) -> Invitation:
-    """Invite ``email`` to act for ``territory``; replaces an earlier open invitation of that address."""
+    """Invite ``email`` to act for ``territory``; replaces an earlier open invitation of that address.
+
+    The link's key exists only in the email; the invitation keeps its hash.
+    """
     if not can(invited_by, Action.MANAGE_PEOPLE, territory):
         raise NotAllowed("Seuls les référents du territoire peuvent inviter des personnes.")
     email = email.strip().lower()
@@ -45,11 +66,12 @@ def invitation_create(*, territory: Territory, email: str, role: str, invited_by
         Invitation.objects.filter(
             territory=territory, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=now)
+        key = secrets.token_urlsafe(32)
         invitation = Invitation(
             territory=territory,
             email=email,
             role=role,
-            key=secrets.token_urlsafe(32),
+            key_hash=Invitation.hash_key(key),
             invited_by=invited_by,
             expires_at=now + timedelta(days=settings.ANPP_INVITATION_VALID_DAYS),
         )
@@ -59,17 +81,25 @@ def invitation_create(*, territory: Territory, email: str, role: str, invited_by
             key=f"invitation:{invitation.pk}",
             to=email,
             template="members/email/invitation",
-            context={"invitation": invitation, "url": settings.SITE_URL + invitation.get_absolute_url()},
+            context={"invitation": invitation, "url": invitation_url(key)},
+            sensitive=True,
         )
     return invitation
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> TerritoryMembership:
-    """Attach ``user`` to the invitation's territory. An invitation works once, until it expires."""
+    """Attach ``user`` to the invitation's territory. An invitation works once, until it expires,
+    and only for an account with a verified address equal to the one it was sent to: a forwarded
+    or leaked link is useless to anyone else."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable():
             raise InvitationUnusable("Cette invitation a déjà été utilisée, a été annulée ou a expiré.")
+        if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+            raise InvitationForSomeoneElse(
+                f"Cette invitation a été envoyée à {invitation.email}. Connectez-vous avec le compte de "
+                "cette adresse, ou ajoutez-la à votre compte et confirmez-la, puis rouvrez le lien."
+            )
         membership, created = TerritoryMembership.objects.get_or_create(
             user=user, territory=invitation.territory, defaults={"role": invitation.role}
         )
@@ -105,10 +135,11 @@ def _ensure_a_referent_remains(membership: TerritoryMembership) -> None:
 
 
 def membership_set_role(*, membership: TerritoryMembership, role: str, by: User) -> TerritoryMembership:
-    if not can(by, Action.MANAGE_PEOPLE, membership.territory):
-        raise NotAllowed("Seuls les référents du territoire peuvent changer les rôles.")
     with transaction.atomic():
         _lock_people_of(membership.territory_id)
+        # Checked under the lock: a référent demoted a moment ago can no longer act.
+        if not can(by, Action.MANAGE_PEOPLE, membership.territory):
+            raise NotAllowed("Seuls les référents du territoire peuvent changer les rôles.")
         membership = TerritoryMembership.objects.get(pk=membership.pk)
         if role != Role.REFERENT:
             _ensure_a_referent_remains(membership)
@@ -119,10 +150,10 @@ def membership_set_role(*, membership: TerritoryMembership, role: str, by: User)
 
 
 def membership_remove(*, membership: TerritoryMembership, by: User) -> None:
-    if not can(by, Action.MANAGE_PEOPLE, membership.territory) and by.pk != membership.user_id:
-        raise NotAllowed("Seuls les référents du territoire peuvent retirer une personne.")
     with transaction.atomic():
         _lock_people_of(membership.territory_id)
+        if not can(by, Action.MANAGE_PEOPLE, membership.territory) and by.pk != membership.user_id:
+            raise NotAllowed("Seuls les référents du territoire peuvent retirer une personne.")
         membership = TerritoryMembership.objects.get(pk=membership.pk)
         _ensure_a_referent_remains(membership)
         membership.delete()

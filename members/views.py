@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 from . import selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import InvitationForm, RoleForm
-from .models import Invitation
 from .permissions import Action, can, territory_view
 
 
@@ -109,7 +108,9 @@ def membership_remove(request, territory, membership_pk):
 @require_http_methods(["GET", "POST"])
 def invitation(request, key):
     """The link of an invitation email. Its key is the credential: it names no territory of the URL."""
-    invitation = get_object_or_404(Invitation.objects.select_related("territory", "invited_by"), key=key)
+    invitation = services.invitation_find(key)
+    if invitation is None:
+        raise Http404
     if not invitation.is_usable():
         request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         return render(request, "members/invitation_unusable.html", {"invitation": invitation}, status=410)
@@ -120,10 +121,13 @@ def invitation(request, key):
         try:
             membership = services.invitation_accept(invitation=invitation, user=request.user)
         except services.InvitationUnusable as exc:
+            request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
             messages.error(request, str(exc))
             return redirect("members:space")
-        finally:
-            request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        except services.InvitationForSomeoneElse as exc:
+            messages.error(request, str(exc))
+            return render(request, "members/invitation.html", {"invitation": invitation}, status=403)
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         messages.success(
             request, _("Vous agissez désormais pour %(territory)s.") % {"territory": membership.territory}
         )

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.urls import reverse
 from django.utils import timezone
 from stdnum import luhn
 
@@ -55,12 +56,21 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBRE
 
 
+def invitation_path(key: str) -> str:
+    return reverse("members:invitation", kwargs={"key": key})
+
+
 class InvitationFactory(factory.django.DjangoModelFactory):
+    """Pass ``key="..."`` to know the link: only its hash is stored."""
+
     class Meta:
         model = Invitation
+
+    class Params:
+        key = factory.Sequence(lambda n: f"cle-invitation-{n:04d}-abcdefghijklmnop")
 
     territory = factory.SubFactory(TerritoryFactory)
     email = factory.Sequence(lambda n: f"invite{n}@territoire.test")
     role = Role.MEMBRE
-    key = factory.Sequence(lambda n: f"cle-invitation-{n:04d}-abcdefghijklmnop")
+    key_hash = factory.LazyAttribute(lambda o: Invitation.hash_key(o.key))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

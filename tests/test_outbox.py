@@ -99,3 +99,68 @@ def test_attachments_and_headers_go_out_with_the_email():
     [(filename, content, mimetype)] = message.attachments
     assert filename == "rtpp-2018.ics" and mimetype == "text/calendar"
     assert "BEGIN:VCALENDAR" in (content.decode() if isinstance(content, bytes) else content)
+
+
+def test_a_malformed_email_is_recorded_as_failed_and_does_not_block_the_others():
+    broken = outbox.email_enqueue(
+        key="test:broken",
+        to="x@pays.fr",
+        rendered=RenderedEmail(subject="Objet", text="Texte", html=""),
+        headers={"X-Broken": "a\nInjected: header"},
+    )
+    fine = _enqueue(key="test:fine")
+    assert outbox.emails_relay(now=timezone.now() + LATER) == 1
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.status == OutboundEmail.Status.PENDING and broken.attempts == 1 and broken.last_error
+    assert fine.status == OutboundEmail.Status.SENT
+
+
+def test_an_email_abandoned_by_a_dead_worker_is_taken_over_after_its_lease():
+    email = _enqueue()
+    # A worker claimed it, then died before sending.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING, claimed_until=timezone.now() + outbox.CLAIM_LEASE
+    )
+    assert outbox.emails_relay(now=timezone.now() + LATER / 10) == 0  # still held
+    assert outbox.emails_relay(now=timezone.now() + outbox.CLAIM_LEASE + LATER) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_sensitive_email_is_erased_once_sent():
+    email = outbox.email_enqueue(
+        key="test:reset",
+        to="x@pays.fr",
+        rendered=RenderedEmail(subject="Objet", text="https://portail/reset/secret/", html="<a>secret</a>"),
+        sensitive=True,
+    )
+    outbox.email_deliver(email_id=email.pk)
+    assert "secret" in mail.outbox[0].body
+    email.refresh_from_db()
+    assert "secret" not in email.body_text + email.body_html
+
+
+@pytest.mark.postgres
+def test_ten_workers_delivering_the_same_email_at_once_send_it_once(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    email = _enqueue()
+    barrier = threading.Barrier(10)
+    results = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            results.append(outbox.email_deliver(email_id=email.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results.count(True) == 1 and len(results) == 10
+    assert len(mail.outbox) == 1

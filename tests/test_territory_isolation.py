@@ -19,6 +19,7 @@ from .factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ["members", "events", "publications"]
+PROJECT_PACKAGES = {"anpp_portal", *PROJECT_APPS}
 
 
 def _access_modules():
@@ -35,14 +36,17 @@ def _declared(attribute: str) -> dict:
 
 
 def _project_patterns(resolver=None, namespace=None):
+    """Every URL pattern whose view belongs to the project, wherever and however it is included."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            module = getattr(entry.urlconf_module, "__name__", "")
-            if module.split(".")[0] in PROJECT_APPS:
-                yield from _project_patterns(entry, entry.namespace or namespace)
-        elif isinstance(entry, URLPattern) and namespace in PROJECT_APPS:
-            yield f"{namespace}:{entry.name}", list(entry.pattern.converters)
+            child = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from _project_patterns(entry, child or None)
+        elif isinstance(entry, URLPattern):
+            module = getattr(entry.callback, "__module__", "") or ""
+            if module.split(".")[0] in PROJECT_PACKAGES:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                yield name or str(entry.pattern), list(entry.pattern.converters)
 
 
 def _objects_of(territory) -> dict:
@@ -60,6 +64,12 @@ def test_every_project_url_with_keywords_is_declared():
     assert not undeclared, f"declare these URLs in tests/<app>/access.py: {undeclared}"
     unknown = set(territory_urls) - {name for name, _ in _project_patterns()}
     assert not unknown, f"declared but no such URL: {unknown}"
+
+
+def test_the_walk_finds_the_project_urls_and_only_them():
+    names = {name for name, _ in _project_patterns()}
+    assert {"home", "health", "members:space", "members:territory", "members:invitation"} <= names
+    assert not any(name.startswith(("admin:", "account_", "mfa_")) for name in names)
 
 
 @pytest.mark.parametrize("role", [Role.REFERENT, Role.MEMBRE])

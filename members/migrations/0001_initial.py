@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, verbose_name='adresse email')),
                 ('role', models.CharField(choices=[('referent', 'Référent'), ('membre', 'Membre')], default='membre', max_length=10, verbose_name='rôle')),
-                ('key', models.CharField(editable=False, max_length=64, unique=True)),
+                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='envoyée le')),
                 ('expires_at', models.DateTimeField(verbose_name='expire le')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='acceptée le')),

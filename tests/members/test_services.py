@@ -1,8 +1,10 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from anpp_portal.models import OutboundEmail
 from members import services
 from members.models import Invitation, Role, TerritoryMembership
 from members.permissions import Action, can, get_territory_for
@@ -22,8 +24,12 @@ def test_a_referent_invites_a_colleague_and_the_email_carries_a_working_link(
     assert invitation.email == "colleague@pays-a.fr"
     sent = send_outbox()
     assert [m.to for m in sent] == [["colleague@pays-a.fr"]]
-    assert invitation.get_absolute_url() in sent[0].body
     assert territory_a.name in sent[0].subject
+    key = re.search(r"/invitation/([^/\s]+)/", sent[0].body).group(1)
+    assert services.invitation_find(key) == invitation
+    # Only the key's hash is stored, and the sent email no longer holds the link.
+    assert key not in invitation.key_hash
+    assert key not in OutboundEmail.objects.get(key=f"invitation:{invitation.pk}").body_text
 
 
 def test_the_invitation_email_is_enqueued_once_even_if_delivery_runs_twice(
@@ -65,12 +71,24 @@ def test_inviting_the_same_address_again_replaces_the_open_invitation(territory_
 
 def test_an_invitation_attaches_the_account_once_and_only_once(territory_a):
     invitation = InvitationFactory(territory=territory_a, role=Role.REFERENT)
-    user = UserFactory()
+    user = UserFactory(email=invitation.email)
     membership = services.invitation_accept(invitation=invitation, user=user)
     assert membership.territory == territory_a and membership.role == Role.REFERENT
     with pytest.raises(services.InvitationUnusable):
         services.invitation_accept(invitation=invitation, user=UserFactory())
     assert TerritoryMembership.objects.filter(territory=territory_a).count() == 1
+
+
+def test_an_invitation_only_works_for_the_address_it_was_sent_to(territory_a):
+    invitation = InvitationFactory(territory=territory_a, email="destinataire@pays-a.fr")
+    with pytest.raises(services.InvitationForSomeoneElse) as error:
+        services.invitation_accept(invitation=invitation, user=UserFactory(email="autre@ailleurs.fr"))
+    assert "destinataire@pays-a.fr" in str(error.value)
+    unverified = UserFactory(email="destinataire@pays-a.fr", verified_email=False)
+    with pytest.raises(services.InvitationForSomeoneElse):
+        services.invitation_accept(invitation=invitation, user=unverified)
+    invitation.refresh_from_db()
+    assert invitation.is_usable()
 
 
 def test_an_expired_invitation_cannot_be_accepted(territory_a):

@@ -3,7 +3,14 @@ from django.urls import reverse
 
 from members.models import Invitation, Role, TerritoryMembership
 
-from ..factories import PASSWORD, InvitationFactory, MembershipFactory, TerritoryFactory, UserFactory
+from ..factories import (
+    PASSWORD,
+    InvitationFactory,
+    MembershipFactory,
+    TerritoryFactory,
+    UserFactory,
+    invitation_path,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,17 +107,42 @@ def test_removing_the_last_referent_shows_a_message_and_changes_nothing(client, 
 def test_an_invitation_followed_before_login_comes_back_after_login_and_attaches_the_account(
     client, territory_a
 ):
-    invitation = InvitationFactory(territory=territory_a)
-    user = UserFactory()
-    page = client.get(invitation.get_absolute_url())
+    invitation = InvitationFactory(territory=territory_a, key="une-cle-secrete")
+    link = invitation_path("une-cle-secrete")
+    user = UserFactory(email=invitation.email)
+    page = client.get(link)
     assert page.status_code == 200 and "connectez-vous" in page.content.decode()
     login = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert login.status_code == 302 and login["Location"] == invitation.get_absolute_url()
-    accepted = client.post(invitation.get_absolute_url())
+    assert login.status_code == 302 and login["Location"] == link
+    accepted = client.post(link)
     assert accepted.status_code == 302 and accepted["Location"] == territory_a.get_absolute_url()
     assert TerritoryMembership.objects.filter(user=user, territory=territory_a).exists()
     # The link works once.
-    assert client.get(invitation.get_absolute_url()).status_code == 410
+    assert client.get(link).status_code == 410
+
+
+def test_another_account_cannot_use_a_forwarded_invitation_link(client, territory_a):
+    InvitationFactory(territory=territory_a, key="cle-transferee", email="destinataire@pays-a.fr")
+    client.force_login(UserFactory(email="collegue@ailleurs.fr"))
+    response = client.post(invitation_path("cle-transferee"))
+    assert response.status_code == 403
+    assert "destinataire@pays-a.fr" in response.content.decode()
+    assert not TerritoryMembership.objects.filter(territory=territory_a).exists()
+
+
+def test_the_territory_page_makes_the_same_number_of_queries_for_2_or_20_people(
+    client, territory_a, referent_a, django_assert_max_num_queries
+):
+    client.force_login(referent_a)
+    MembershipFactory(territory=territory_a)
+    InvitationFactory(territory=territory_a)
+    with django_assert_max_num_queries(20) as few:
+        client.get(territory_a.get_absolute_url())
+    MembershipFactory.create_batch(18, territory=territory_a)
+    InvitationFactory.create_batch(10, territory=territory_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(territory_a.get_absolute_url())
+    assert response.content.decode().count("<tr>") == 21
 
 
 def test_an_unknown_invitation_key_is_a_404(client):

@@ -1,7 +1,8 @@
 import importlib
 import importlib.util
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 # Each app may have a `demo` module with a `load()` returning the demo accounts it created.
 APPS_WITH_DEMO_DATA = ["members", "events", "publications"]
@@ -10,7 +11,13 @@ APPS_WITH_DEMO_DATA = ["members", "events", "publications"]
 class Command(BaseCommand):
     help = "Load the demo data (idempotent: running it again changes nothing) and print the demo accounts."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Load demo data even with DEBUG off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            # The demo accounts have published passwords: never in production by accident.
+            raise CommandError("Refusing to load demo data with DEBUG off (use --force on a test server).")
         accounts = []
         for app in APPS_WITH_DEMO_DATA:
             if importlib.util.find_spec(f"{app}.demo") is None:

@@ -1,5 +1,6 @@
 """Serve the portal for development: web server, Celery worker and Celery beat, stopped together."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,10 +45,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         broker = "Redis" if settings.REDIS_URL else "filesystem broker (no server)"
         self.stdout.write(f"Starting web server on http://{addrport}/, Celery worker and beat ({broker}).")
-        for name, command in commands.items():
-            # Fixed argument lists built above: no user input reaches the command line.
-            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603
         try:
+            for name, command in commands.items():
+                # Each child leads its own process group, so stopping it reaches its own children
+                # (the worker's pool processes) too. Fixed argument lists: no user input here.
+                processes[name] = subprocess.Popen(  # noqa: S603
+                    command, cwd=settings.BASE_DIR, env=os.environ.copy(), start_new_session=True
+                )
             while not stopping:
                 exited = {name: p.returncode for name, p in processes.items() if p.poll() is not None}
                 if exited:
@@ -61,12 +65,16 @@ class Command(BaseCommand):
     def _stop_all(self, processes):
         for process in processes.values():
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                self._signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + 15
         for process in processes.values():
-            remaining = max(0.1, deadline - time.monotonic())
             try:
-                process.wait(timeout=remaining)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                process.kill()
+                self._signal_group(process, signal.SIGKILL)
                 process.wait()
+
+    @staticmethod
+    def _signal_group(process, signum):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
