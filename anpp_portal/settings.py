@@ -313,6 +313,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "adhesion-reminders": {
+        "task": "members.tasks.send_adhesion_reminders",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,
@@ -351,6 +356,14 @@ ANPP_IDENTITY = {
     "short_name": "ANPP",
     "address": "22 rue Joubert, 75009 Paris",
     "email": os.environ.get("ANPP_CONTACT_EMAIL", "contact@anpp.fr"),
+    "siret": os.environ.get("ANPP_SIRET", ""),
+}
+# Printed on calls for payment. Without an IBAN the call asks members to contact ANPP for it.
+ANPP_PAYMENT_DETAILS = {
+    "payee": os.environ.get("ANPP_PAYEE", "Association Nationale des Pôles territoriaux et des Pays"),
+    "iban": os.environ.get("ANPP_IBAN", ""),
+    "bic": os.environ.get("ANPP_BIC", ""),
+    "bank": os.environ.get("ANPP_BANK", ""),
 }
 
 LOGGING = {
@@ -362,5 +375,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.security": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,8 +1,26 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Invitation, Territory, TerritoryMembership, User
+from anpp_portal.exports import csv_response, xlsx_response
+
+from . import selectors, services
+from .models import (
+    Adhesion,
+    AdhesionCampaign,
+    AdhesionTransition,
+    Department,
+    FeeBracket,
+    FlatFee,
+    Invitation,
+    Payment,
+    Territory,
+    TerritoryMembership,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -95,3 +113,198 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class FeeBracketInline(admin.TabularInline):
+    model = FeeBracket
+    extra = 0
+
+
+class FlatFeeInline(admin.TabularInline):
+    model = FlatFee
+    extra = 0
+
+
+@admin.register(AdhesionCampaign)
+class AdhesionCampaignAdmin(admin.ModelAdmin):
+    list_display = ["year", "opens_on", "closes_on", "fee_mode", "population_basis"]
+    inlines = [FeeBracketInline, FlatFeeInline]
+    fieldsets = [
+        (None, {"fields": ["year", "opens_on", "closes_on", "intro_text"]}),
+        (
+            _("Barème"),
+            {
+                "fields": [
+                    "fee_mode",
+                    "rate_per_inhabitant",
+                    "fee_floor",
+                    "fee_ceiling",
+                    "rounding",
+                    "population_basis",
+                    "population_year",
+                ],
+                "description": _("Tranches et forfaits par nature se saisissent plus bas."),
+            },
+        ),
+        (
+            _("Relances et paiement"),
+            {"fields": ["reminder_days_without_submission", "reminder_days_unpaid", "payment_delay_days"]},
+        ),
+    ]
+
+
+class TransitionInline(admin.TabularInline):
+    model = AdhesionTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    """New payments go through payment_record (which may mark the adhésion paid); recorded ones are read-only."""
+
+    model = Payment
+    extra = 1
+    can_delete = False
+    fields = ["paid_on", "amount", "method", "reference", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Adhesion)
+class AdhesionAdmin(admin.ModelAdmin):
+    list_display = ["territory", "year", "status", "amount", "paid_display", "call_number", "call_issued_at"]
+    list_filter = ["campaign__year", "status", "territory__region", "territory__kind"]
+    search_fields = ["territory__name", "call_number", "billing_contact_email", "siret"]
+    list_select_related = ["territory", "campaign"]
+    inlines = [PaymentInline, TransitionInline]
+    actions = ["validate", "issue_calls", "export_csv", "export_xlsx"]
+    readonly_fields = [
+        "territory",
+        "campaign",
+        "status",
+        "amount",
+        "amount_basis",
+        "call_number",
+        "call_issued_at",
+        "call_due_on",
+        "call_pdf",
+        "attestation_pdf",
+        "submitted_at",
+        "cancel_reason",
+        "reminders",
+    ]
+    fieldsets = [
+        (None, {"fields": ["territory", "campaign", "status", "amount", "amount_basis", "population"]}),
+        (
+            _("Facturation"),
+            {
+                "fields": [
+                    "signatory_name",
+                    "signatory_role",
+                    "billing_contact_name",
+                    "billing_contact_email",
+                    "billing_address",
+                    "siret",
+                    "chorus_service_code",
+                    "engagement_number",
+                    "deliberation_date",
+                ]
+            },
+        ),
+        (
+            _("Appel et attestation"),
+            {"fields": ["call_number", "call_issued_at", "call_due_on", "call_pdf", "attestation_pdf"]},
+        ),
+        (_("Suivi"), {"fields": ["submitted_at", "cancel_reason", "reminders"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.adhesions_for_staff(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False  # a territory opens its adhésion from its space
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: numbers and history are kept
+
+    @admin.display(description=_("payé (€)"), ordering="paid")
+    def paid_display(self, obj):
+        return obj.paid
+
+    @admin.display(description=_("relances envoyées"))
+    def reminders(self, obj):
+        from anpp_portal.models import OutboundEmail
+
+        sent = OutboundEmail.objects.filter(
+            models.Q(key__startswith=f"adhesion-reminder:{obj.pk}:")
+            | models.Q(key__startswith=f"adhesion-reminder:{obj.campaign.year}:{obj.territory_id}:")
+        ).order_by("created_at")
+        if not sent:
+            return _("Aucune")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} – {} – {} ({})",
+            ((e.created_at.strftime("%d/%m/%Y"), e.to, e.subject, e.get_status_display()) for e in sent),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Payment:
+            return super().save_formset(request, form, formset, change)
+        for payment_form in formset.forms:
+            if not payment_form.has_changed() or payment_form.instance.pk:
+                continue
+            data = payment_form.cleaned_data
+            try:
+                services.payment_record(
+                    adhesion=form.instance,
+                    paid_on=data["paid_on"],
+                    amount=data["amount"],
+                    method=data["method"],
+                    reference=data.get("reference", ""),
+                    by=request.user,
+                )
+            except services.MembersError as exc:
+                messages.error(request, str(exc))
+
+    def _each(self, request, queryset, service, success):
+        done = 0
+        for adhesion in queryset:
+            try:
+                service(adhesion=adhesion, by=request.user)
+                done += 1
+            except services.MembersError as exc:
+                messages.warning(request, f"{adhesion} : {exc}")
+        if done:
+            messages.success(request, success % {"count": done})
+
+    @admin.action(description=_("Valider et émettre les appels de cotisation"), permissions=["change"])
+    def validate(self, request, queryset):
+        self._each(
+            request, queryset, services.adhesion_validate, _("%(count)d adhésion(s) validée(s), appels émis.")
+        )
+
+    @admin.action(description=_("Émettre les appels des adhésions validées"), permissions=["change"])
+    def issue_calls(self, request, queryset):
+        self._each(request, queryset, services.call_issue, _("%(count)d appel(s) émis."))
+
+    @admin.action(description=_("Exporter en CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return csv_response(
+            "adhesions", selectors.ADHESION_EXPORT_HEADERS, selectors.adhesion_export_rows(queryset)
+        )
+
+    @admin.action(description=_("Exporter en XLSX"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return xlsx_response(
+            "adhesions", selectors.ADHESION_EXPORT_HEADERS, selectors.adhesion_export_rows(queryset)
+        )

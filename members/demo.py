@@ -3,12 +3,25 @@
 Idempotent: every object is looked up by its natural key, so running it twice changes nothing.
 """
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Department, Role, Territory, TerritoryMembership, User
+from . import services
+from .models import (
+    Adhesion,
+    AdhesionCampaign,
+    Department,
+    FlatFee,
+    Role,
+    Territory,
+    TerritoryMembership,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -102,4 +115,122 @@ def load() -> list[DemoAccount]:
         territory=territories["portes-de-gascogne"],
         defaults={"role": Role.REFERENT, "function": "Directeur"},
     )
+    _load_adhesions(territories)
     return [STAFF, REFERENT_RUFFECOIS, REFERENT_GASCOGNE]
+
+
+# More territories, so that the 2018 campaign shows an adhésion in every status.
+MORE_TERRITORIES = [
+    ("pays-de-langres", "PETR du Pays de Langres", Territory.Kind.PETR, "44", "52", 47000),
+    ("pays-de-broceliande", "Pays de Brocéliande", Territory.Kind.PAYS_ASSOCIATIF, "53", "35", 68500),
+    ("pays-lunevillois", "PETR du Pays du Lunévillois", Territory.Kind.PETR, "44", "54", 80000),
+    (
+        "pays-de-la-vallee-du-loir",
+        "Pays Vallée du Loir",
+        Territory.Kind.PAYS_SYNDICAT_MIXTE,
+        "52",
+        "72",
+        61000,
+    ),
+    (
+        "codev-pays-basque",
+        "Conseil de développement du Pays Basque",
+        Territory.Kind.CONSEIL_DEVELOPPEMENT,
+        "75",
+        "64",
+        None,
+    ),
+]
+
+
+def _campaign(year: int, opens_on, closes_on) -> AdhesionCampaign:
+    campaign, created = AdhesionCampaign.objects.get_or_create(
+        year=year,
+        defaults={
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+            "fee_mode": AdhesionCampaign.FeeMode.PER_INHABITANT,
+            "rate_per_inhabitant": Decimal("0.05"),
+            "fee_floor": Decimal("500"),
+            "fee_ceiling": Decimal("3000"),
+            "rounding": AdhesionCampaign.Rounding.EURO,
+            "population_year": year - 3,
+            "reminder_days_without_submission": [15, 30],
+            "reminder_days_unpaid": [30, 60],
+            "intro_text": "L'adhésion à l'ANPP donne accès aux rencontres, aux notes d'actualité et à "
+            "l'accompagnement de l'équipe. La cotisation est calculée sur la population du territoire.",
+        },
+    )
+    if created:
+        FlatFee.objects.create(
+            campaign=campaign, kind=Territory.Kind.CONSEIL_DEVELOPPEMENT, amount=Decimal("150")
+        )
+    return campaign
+
+
+def _load_adhesions(territories: dict) -> None:
+    staff = User.objects.get(email=STAFF.email)
+    for slug, name, kind, region, department, population in MORE_TERRITORIES:
+        territory, _ = Territory.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "region": region,
+                "population": population,
+                "population_year": 2015 if population else None,
+            },
+        )
+        territory.departments.set(Department.objects.filter(code=department))
+        territories[slug] = territory
+    campaign = _campaign(2018, datetime.date(2018, 1, 15), datetime.date(2018, 6, 30))
+    today = timezone.localdate()
+    # Today's campaign is open, so the demo référents can fill their adhésion now.
+    _campaign(today.year, datetime.date(today.year, 1, 15), datetime.date(today.year, 12, 31))
+    if campaign.adhesions.exists():
+        return
+    in_campaign = datetime.date(2018, 2, 1)
+    wanted = {
+        "pays-ruffecois": Adhesion.Status.PAYEE,
+        "portes-de-gascogne": Adhesion.Status.APPEL_EMIS,
+        "pays-de-langres": Adhesion.Status.VALIDEE,
+        "pays-de-broceliande": Adhesion.Status.SOUMISE,
+        "pays-lunevillois": Adhesion.Status.BROUILLON,
+        "pays-de-la-vallee-du-loir": Adhesion.Status.ANNULEE,
+        "codev-pays-basque": Adhesion.Status.APPEL_EMIS,
+    }
+    for slug, status in wanted.items():
+        territory = territories[slug]
+        adhesion = services.adhesion_open(territory=territory, campaign=campaign, by=staff, today=in_campaign)
+        if status == Adhesion.Status.BROUILLON:
+            continue
+        services.adhesion_save(
+            adhesion=adhesion,
+            data={
+                "signatory_name": "Président du territoire",
+                "signatory_role": "Président",
+                "billing_contact_email": f"compta@{slug}.demo",
+                "billing_address": f"{territory.name}\n{territory.address or 'Hôtel de ville'}",
+            },
+            by=staff,
+        )
+        if status == Adhesion.Status.ANNULEE:
+            services.adhesion_cancel(adhesion=adhesion, by=staff, reason="Adhésion saisie en double.")
+            continue
+        services.adhesion_submit(adhesion=adhesion, by=staff, today=in_campaign)
+        if status == Adhesion.Status.SOUMISE:
+            continue
+        if status == Adhesion.Status.VALIDEE:
+            # Validation issues the call at once; shown here is the step between, as after a failed render.
+            Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE)
+            continue
+        adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
+        if status == Adhesion.Status.PAYEE:
+            services.payment_record(
+                adhesion=adhesion,
+                paid_on=datetime.date(2018, 4, 12),
+                amount=adhesion.amount,
+                method="mandat",
+                reference="Mandat n° 2018-117",
+                by=staff,
+            )

@@ -1,7 +1,8 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import Adhesion, Role
 
 
 class SignupForm(forms.Form):
@@ -38,3 +39,64 @@ class InvitationForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class AdhesionForm(forms.ModelForm):
+    """What a territory fills for its yearly adhésion; required fields are enforced at submission."""
+
+    # Longer than the 14 digits it stores: people type SIRETs with spaces ("200 070 498 00007").
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("14 chiffres, espaces acceptés."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Adhesion
+        fields = [
+            "population",
+            "signatory_name",
+            "signatory_role",
+            "billing_contact_name",
+            "billing_contact_email",
+            "billing_address",
+            "siret",
+            "chorus_service_code",
+            "engagement_number",
+            "deliberation_date",
+        ]
+        widgets = {
+            "billing_address": forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+            "deliberation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "population": _(
+                "Population retenue par le barème de l'année ; elle sert au calcul de la cotisation."
+            ),
+            "chorus_service_code": _("Si votre structure reçoit ses factures par Chorus Pro."),
+        }
+        error_messages = {
+            "population": {"max_value": _("Cette population paraît trop élevée pour un territoire.")},
+            "billing_contact_email": {"invalid": _("Saisissez une adresse email valide.")},
+            "deliberation_date": {"invalid": _("Saisissez une date valide, par exemple 15/01/2018.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["population"].min_value = 1
+        self.fields["population"].widget.attrs["min"] = 1
+        self.fields["population"].error_messages["min_value"] = _(
+            "La population doit être d'au moins un habitant."
+        )
+        self.fields["population"].validators.append(MinValueValidator(1))
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+    def clean_population(self):
+        population = self.cleaned_data["population"]
+        if population is not None and population < 1:
+            raise forms.ValidationError(_("La population doit être d'au moins un habitant."))
+        return population

@@ -44,3 +44,83 @@ def territories_of_user_with_people(user) -> list[TerritoryMembership]:
         )
         .order_by("territory__name")
     )
+
+
+def adhesion_campaign_current(today=None):
+    """The campaign territories should act on now: the latest one already opened."""
+    from .models import AdhesionCampaign
+
+    today = today or timezone.localdate()
+    return AdhesionCampaign.objects.filter(opens_on__lte=today).order_by("-year").first()
+
+
+def adhesions_of_territory(territory: Territory):
+    return territory.adhesions.select_related("campaign").order_by("-campaign__year")
+
+
+def adhesion_with_history(adhesion):
+    from .models import AdhesionTransition
+
+    return adhesion, list(
+        AdhesionTransition.objects.filter(adhesion=adhesion).select_related("by").order_by("at", "pk")
+    )
+
+
+ADHESION_EXPORT_HEADERS = [
+    "Année",
+    "Territoire",
+    "Nature",
+    "Région",
+    "SIREN",
+    "Statut",
+    "Population retenue",
+    "Cotisation (€)",
+    "Payé (€)",
+    "N° d'appel",
+    "Appel émis le",
+    "Signataire",
+    "Contact facturation",
+    "Email facturation",
+    "SIRET",
+    "Code service Chorus Pro",
+    "N° d'engagement",
+]
+
+
+def adhesions_for_staff(queryset=None):
+    """Adhésions with what the staff list and exports show, in a constant number of queries."""
+    from django.db.models import DecimalField, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import Adhesion
+
+    queryset = queryset if queryset is not None else Adhesion.objects.all()
+    return queryset.select_related("territory", "campaign").annotate(
+        paid=Coalesce(
+            Sum("payments__amount"), Value(0), output_field=DecimalField(max_digits=10, decimal_places=2)
+        )
+    )
+
+
+def adhesion_export_rows(queryset):
+    for adhesion in adhesions_for_staff(queryset).order_by("campaign__year", "territory__name"):
+        territory = adhesion.territory
+        yield [
+            adhesion.campaign.year,
+            territory.name,
+            territory.get_kind_display(),
+            territory.get_region_display(),
+            territory.siren,
+            adhesion.get_status_display(),
+            adhesion.population,
+            adhesion.amount,
+            adhesion.paid,
+            adhesion.call_number or "",
+            adhesion.call_issued_at.date() if adhesion.call_issued_at else None,
+            adhesion.signatory_name,
+            adhesion.billing_contact_name,
+            adhesion.billing_contact_email,
+            adhesion.siret,
+            adhesion.chorus_service_code,
+            adhesion.engagement_number,
+        ]

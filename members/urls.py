@@ -22,5 +22,18 @@ urlpatterns = [
         views.membership_remove,
         name="membership_remove",
     ),
+    path("territoire/<slug:slug>/adhesion/<int:year>/", views.adhesion, name="adhesion"),
+    path(
+        "territoire/<slug:slug>/adhesion/<int:year>/appel.pdf",
+        views.adhesion_document,
+        {"document": "appel"},
+        name="adhesion_call_pdf",
+    ),
+    path(
+        "territoire/<slug:slug>/adhesion/<int:year>/attestation.pdf",
+        views.adhesion_document,
+        {"document": "attestation"},
+        name="adhesion_attestation_pdf",
+    ),
     path("invitation/<str:key>/", views.invitation, name="invitation"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -8,7 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
-from .forms import InvitationForm, RoleForm
+from .forms import AdhesionForm, InvitationForm, RoleForm
+from .models import Adhesion, AdhesionCampaign
 from .permissions import Action, can, territory_view
 
 
@@ -50,6 +52,8 @@ def territory_detail(request, territory):
             "memberships": selectors.memberships_of_territory(territory),
             "invitations": selectors.pending_invitations_of_territory(territory),
             "may_manage": may_manage,
+            "current_campaign": selectors.adhesion_campaign_current(),
+            "adhesions": selectors.adhesions_of_territory(territory),
             "form": form,
             "role_form": RoleForm(),
         },
@@ -133,3 +137,77 @@ def invitation(request, key):
         )
         return redirect(membership.territory)
     return render(request, "members/invitation.html", {"invitation": invitation})
+
+
+@never_cache
+@territory_view(Action.ACT)
+@require_http_methods(["GET", "POST"])
+def adhesion(request, territory, year):
+    campaign = get_object_or_404(
+        AdhesionCampaign.objects.prefetch_related("brackets", "flat_fees"), year=year
+    )
+    existing = territory.adhesions.filter(campaign=campaign).first()
+    if existing is None:
+        try:
+            existing = services.adhesion_open(territory=territory, campaign=campaign, by=request.user)
+        except services.CampaignClosed as exc:
+            return render(
+                request,
+                "members/adhesion_closed.html",
+                {"territory": territory, "campaign": campaign, "reason": str(exc)},
+            )
+    form = AdhesionForm(instance=existing)
+    if request.method == "POST" and existing.is_editable_by_territory:
+        form = AdhesionForm(request.POST, instance=Adhesion.objects.get(pk=existing.pk))
+        if form.is_valid():
+            try:
+                existing = services.adhesion_save(adhesion=existing, data=form.cleaned_data, by=request.user)
+                if "submit" in request.POST:
+                    services.adhesion_submit(adhesion=existing, by=request.user)
+                    messages.success(
+                        request, _("Adhésion %(year)s soumise à l'ANPP. Merci !") % {"year": year}
+                    )
+                else:
+                    messages.success(request, _("Brouillon enregistré."))
+                return redirect("members:adhesion", slug=territory.slug, year=year)
+            except services.IncompleteAdhesion as exc:
+                for field, message in exc.missing.items():
+                    form.add_error(field, message)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except services.MembersError as exc:
+                form.add_error(None, str(exc))
+    elif request.method == "POST":
+        messages.error(request, _("Cette adhésion a été soumise : elle ne peut plus être modifiée."))
+        return redirect("members:adhesion", slug=territory.slug, year=year)
+    adhesion, history = selectors.adhesion_with_history(existing)
+    quote_error = ""
+    if adhesion.amount is None:
+        quote_error = _("Indiquez la population pour calculer la cotisation.")
+    return render(
+        request,
+        "members/adhesion.html",
+        {
+            "territory": territory,
+            "campaign": campaign,
+            "adhesion": adhesion,
+            "history": history,
+            "form": form,
+            "quote_error": quote_error,
+        },
+    )
+
+
+@territory_view(Action.VIEW)
+@require_http_methods(["GET"])
+def adhesion_document(request, territory, year, document):
+    adhesion = get_object_or_404(territory.adhesions.select_related("campaign"), campaign__year=year)
+    file = {"appel": adhesion.call_pdf, "attestation": adhesion.attestation_pdf}[document]
+    if not file:
+        raise Http404
+    filename = f"{document}-{year}-{territory.slug}.pdf"
+    response = FileResponse(
+        file.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,15 +1,29 @@
 """How the members app's URLs name a territory's data, for tests/test_territory_isolation.py."""
 
-from members.models import Role
+from django.core.files.base import ContentFile
+
+from members.models import Adhesion, Role
 
 from ..factories import InvitationFactory, MembershipFactory
+from .adhesion_factories import CampaignFactory
 
 
 def territory_objects(territory) -> dict:
     """Objects of ``territory`` that URLs can name."""
+    campaign = CampaignFactory(year=2018)
+    adhesion = Adhesion.objects.create(
+        territory=territory,
+        campaign=campaign,
+        status=Adhesion.Status.PAYEE,
+        amount=1877,
+        call_number=f"2018-9{territory.pk:03d}",
+        call_pdf=ContentFile(b"%PDF-1.7 appel", name="appel.pdf"),
+        attestation_pdf=ContentFile(b"%PDF-1.7 attestation", name="attestation.pdf"),
+    )
     return {
         "invitation": InvitationFactory(territory=territory),
         "membership": MembershipFactory(territory=territory, role=Role.MEMBRE),
+        "adhesion": adhesion,
     }
 
 
@@ -31,6 +45,9 @@ TERRITORY_URLS = {
         {"slug": other["territory"].slug, "membership_pk": other["membership"].pk},
         {"slug": own["territory"].slug, "membership_pk": other["membership"].pk},
     ],
+    "members:adhesion": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:adhesion_call_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:adhesion_attestation_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
 }
 
 # URL name -> why its keywords do not name a territory's data.
@@ -45,3 +62,5 @@ def check_unchanged(other) -> None:
     assert other["invitation"].revoked_at is None
     other["membership"].refresh_from_db()
     assert other["membership"].role == Role.MEMBRE
+    other["adhesion"].refresh_from_db()
+    assert other["adhesion"].status == Adhesion.Status.PAYEE

@@ -56,3 +56,28 @@ def test_two_referents_demoting_each_other_at_once_leave_one_referent(transactio
     # The second to get the lock is either no longer a référent (NotAllowed) or the last one (LastReferent).
     assert sum(isinstance(o, services.MembersError) for o in outcomes) == 1, outcomes
     assert TerritoryMembership.objects.filter(territory=first.territory, role=Role.REFERENT).count() == 1
+
+
+@pytest.mark.postgres
+def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(transactional_db, settings, tmp_path):
+    import datetime
+
+    from members.models import Adhesion
+
+    from .adhesion_factories import CampaignFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    campaign = CampaignFactory(year=2018)
+    staff = UserFactory(is_staff=True)
+    adhesions = []
+    for _ in range(12):
+        membership = MembershipFactory(role=Role.REFERENT)
+        adhesion = services.adhesion_open(
+            territory=membership.territory, campaign=campaign, by=membership.user, today=datetime.date(2018, 2, 1)
+        )
+        Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE, signatory_name="X")
+        adhesions.append(adhesion)
+    outcomes = _run_together([lambda a=a: services.call_issue(adhesion=a, by=staff) for a in adhesions])
+    assert all(isinstance(o, Adhesion) for o in outcomes), outcomes
+    numbers = sorted(Adhesion.objects.values_list("call_number", flat=True))
+    assert numbers == [f"2018-{n:04d}" for n in range(1, 13)]

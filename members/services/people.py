@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from anpp_portal.outbox import email_enqueue
 
-from .models import Invitation, Role, Territory, TerritoryMembership, User
-from .permissions import Action, can
+from ..models import Invitation, Role, Territory, TerritoryMembership, User
+from ..permissions import Action, can
 
 
 class MembersError(Exception):

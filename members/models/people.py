@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 from localflavor.fr.models import FRSIRENField
 
-from .validators import validate_siren
+from ..validators import validate_siren
 
 
 class UserManager(BaseUserManager):

@@ -1,0 +1,36 @@
+"""Every state change of the members app: people and territories (people.py), adhésions (adhesions.py)."""
+
+from .adhesions import *  # noqa: F403
+from .adhesions import __all__ as _adhesions_all
+from .people import (
+    AlreadyMember,
+    InvitationForSomeoneElse,
+    InvitationUnusable,
+    LastReferent,
+    MembersError,
+    NotAllowed,
+    invitation_accept,
+    invitation_create,
+    invitation_find,
+    invitation_revoke,
+    invitation_url,
+    membership_remove,
+    membership_set_role,
+)
+
+__all__ = [
+    "AlreadyMember",
+    "InvitationForSomeoneElse",
+    "InvitationUnusable",
+    "LastReferent",
+    "MembersError",
+    "NotAllowed",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_find",
+    "invitation_revoke",
+    "invitation_url",
+    "membership_remove",
+    "membership_set_role",
+    *_adhesions_all,
+]

@@ -1,0 +1,461 @@
+"""Adhésions: the cotisation computation, the lifecycle, the call for payment, payments, reminders.
+
+brouillon → soumise → validée (ANPP staff) → appel émis → payée; annulée from any step before payée.
+Each transition is recorded (who, when, message) and shown to the territory and to staff.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import formats, timezone, translation
+
+from anpp_portal.outbox import email_enqueue
+
+from ..models import (
+    Adhesion,
+    AdhesionCampaign,
+    AdhesionTransition,
+    CallNumberSequence,
+    Payment,
+    Role,
+    Territory,
+    TerritoryMembership,
+    User,
+)
+from ..permissions import Action, can
+from .people import MembersError, NotAllowed
+
+__all__ = [
+    "AdhesionError",
+    "AdhesionLocked",
+    "CampaignClosed",
+    "CotisationQuote",
+    "IncompleteAdhesion",
+    "NoFeeForPopulation",
+    "WrongStatus",
+    "adhesion_cancel",
+    "adhesion_open",
+    "adhesion_reminders_send",
+    "adhesion_return_to_draft",
+    "adhesion_save",
+    "adhesion_submit",
+    "adhesion_validate",
+    "call_issue",
+    "cotisation_compute",
+    "payment_record",
+]
+
+Status = Adhesion.Status
+CENT = Decimal("0.01")
+
+# Fields a territory fills, pre-filled from last year's adhésion.
+CARRIED_OVER_FIELDS = [
+    "signatory_name",
+    "signatory_role",
+    "billing_contact_name",
+    "billing_contact_email",
+    "billing_address",
+    "siret",
+    "chorus_service_code",
+    "engagement_number",
+    "deliberation_date",
+]
+REQUIRED_AT_SUBMISSION = {
+    "signatory_name": "Indiquez le nom du signataire.",
+    "signatory_role": "Indiquez la qualité du signataire.",
+    "billing_contact_email": "Indiquez l'email du contact facturation.",
+    "billing_address": "Indiquez l'adresse de facturation.",
+}
+
+
+class AdhesionError(MembersError):
+    pass
+
+
+class CampaignClosed(AdhesionError):
+    pass
+
+
+class AdhesionLocked(AdhesionError):
+    pass
+
+
+class WrongStatus(AdhesionError):
+    pass
+
+
+class NoFeeForPopulation(AdhesionError):
+    pass
+
+
+class IncompleteAdhesion(AdhesionError):
+    def __init__(self, missing: dict[str, str]):
+        self.missing = missing
+        super().__init__("L'adhésion est incomplète : " + " ".join(missing.values()))
+
+
+# --- The cotisation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CotisationQuote:
+    amount: Decimal
+    basis: str
+
+
+def _number(value) -> str:
+    with translation.override("fr"):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def _euros(value: Decimal) -> str:
+    value = value.quantize(CENT)
+    shown = value.quantize(Decimal("1")) if value == value.to_integral_value() else value
+    return f"{_number(shown)} €"
+
+
+def _round(value: Decimal, rounding: str) -> Decimal:
+    step = Decimal(rounding)
+    return ((value / step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * step).quantize(CENT)
+
+
+def cotisation_compute(*, campaign: AdhesionCampaign, kind: str, population: int | None) -> CotisationQuote:
+    """The cotisation of a member of ``kind`` with ``population`` inhabitants under ``campaign``'s schedule."""
+    flat_fees = {fee.kind: fee.amount for fee in campaign.flat_fees.all()}
+    if kind in flat_fees:
+        label = dict(Territory.Kind.choices)[kind]
+        return CotisationQuote(
+            flat_fees[kind].quantize(CENT), f"Forfait « {label} » : {_euros(flat_fees[kind])}"
+        )
+    if population is None:
+        raise NoFeeForPopulation("Indiquez la population du territoire pour calculer la cotisation.")
+    inhabitants = f"{_number(population)} habitants"
+    if campaign.fee_mode == AdhesionCampaign.FeeMode.PER_INHABITANT:
+        rate = campaign.rate_per_inhabitant or Decimal("0")
+        raw = Decimal(population) * rate
+        amount = _round(raw, campaign.rounding)
+        basis = f"{inhabitants} × {_number(rate.normalize())} € = {_euros(amount)}"
+        if campaign.fee_floor is not None and amount < campaign.fee_floor:
+            amount = campaign.fee_floor.quantize(CENT)
+            basis += f", porté au plancher de {_euros(amount)}"
+        if campaign.fee_ceiling is not None and amount > campaign.fee_ceiling:
+            amount = campaign.fee_ceiling.quantize(CENT)
+            basis += f", ramené au plafond de {_euros(amount)}"
+        return CotisationQuote(amount, basis)
+    for bracket in campaign.brackets.all():
+        if bracket.min_population <= population and (
+            bracket.max_population is None or population <= bracket.max_population
+        ):
+            upper = (
+                f"à {_number(bracket.max_population)}" if bracket.max_population is not None else "et plus"
+            )
+            return CotisationQuote(
+                bracket.amount.quantize(CENT),
+                f"{inhabitants} : tranche de {_number(bracket.min_population)} {upper} habitants = "
+                f"{_euros(bracket.amount)}",
+            )
+    raise NoFeeForPopulation(f"Aucune tranche du barème {campaign.year} ne couvre {inhabitants}.")
+
+
+# --- Lifecycle --------------------------------------------------------------------------------
+
+
+def _transition(adhesion: Adhesion, to_status: str, by: User | None, message: str = "") -> None:
+    AdhesionTransition.objects.create(
+        adhesion=adhesion, from_status=adhesion.status, to_status=to_status, by=by, message=message
+    )
+    adhesion.status = to_status
+
+
+def _locked(adhesion: Adhesion) -> Adhesion:
+    return Adhesion.objects.select_for_update().select_related("campaign", "territory").get(pk=adhesion.pk)
+
+
+def _require_staff(user: User) -> None:
+    if not (user and user.is_active and user.is_staff):
+        raise NotAllowed("Réservé à l'équipe de l'ANPP.")
+
+
+def _require_status(adhesion: Adhesion, *allowed: str) -> None:
+    if adhesion.status not in allowed:
+        raise WrongStatus(
+            f"Impossible depuis le statut « {adhesion.get_status_display()} » de l'adhésion {adhesion.year}."
+        )
+
+
+def adhesion_open(
+    *, territory: Territory, campaign: AdhesionCampaign, by: User, today: date | None = None
+) -> Adhesion:
+    """The territory's adhésion of the campaign's year, created as a draft pre-filled from the
+    territory and from its most recent earlier adhésion."""
+    if not can(by, Action.ACT, territory):
+        raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    existing = (
+        Adhesion.objects.filter(territory=territory, campaign=campaign).select_related("campaign").first()
+    )
+    if existing:
+        return existing
+    today = today or timezone.localdate()
+    if not campaign.is_open(today):
+        raise CampaignClosed(
+            f"La campagne d'adhésion {campaign.year} est close (du {campaign.opens_on:%d/%m/%Y} "
+            f"au {campaign.closes_on:%d/%m/%Y})."
+        )
+    previous = (
+        Adhesion.objects.filter(territory=territory, campaign__year__lt=campaign.year)
+        .exclude(status=Status.ANNULEE)
+        .order_by("-campaign__year")
+        .first()
+    )
+    initial = {field: getattr(previous, field) for field in CARRIED_OVER_FIELDS} if previous else {}
+    initial.setdefault(
+        "billing_address",
+        "\n".join(
+            filter(
+                None, [territory.name, territory.address, f"{territory.postal_code} {territory.city}".strip()]
+            )
+        ),
+    )
+    initial.setdefault("siret", "")
+    with transaction.atomic():
+        adhesion, created = Adhesion.objects.get_or_create(
+            territory=territory, campaign=campaign, defaults={**initial, "population": territory.population}
+        )
+        if created:
+            _apply_quote(adhesion)
+            adhesion.save()
+            AdhesionTransition.objects.create(adhesion=adhesion, to_status=Status.BROUILLON, by=by)
+    return adhesion
+
+
+def _apply_quote(adhesion: Adhesion) -> None:
+    try:
+        quote = cotisation_compute(
+            campaign=adhesion.campaign, kind=adhesion.territory.kind, population=adhesion.population
+        )
+    except NoFeeForPopulation:
+        adhesion.amount, adhesion.amount_basis = None, ""
+    else:
+        adhesion.amount, adhesion.amount_basis = quote.amount, quote.basis
+
+
+def adhesion_save(*, adhesion: Adhesion, data: dict, by: User) -> Adhesion:
+    """Save the territory's answers to a draft and recompute its cotisation."""
+    if not can(by, Action.ACT, adhesion.territory):
+        raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        if not adhesion.is_editable_by_territory:
+            raise AdhesionLocked(
+                "Cette adhésion a été soumise : elle ne peut plus être modifiée. Écrivez à l'ANPP pour la corriger."
+            )
+        for field in [*CARRIED_OVER_FIELDS, "population"]:
+            if field in data:
+                setattr(adhesion, field, data[field])
+        _apply_quote(adhesion)
+        adhesion.full_clean()
+        adhesion.save()
+    return adhesion
+
+
+def adhesion_submit(*, adhesion: Adhesion, by: User, today: date | None = None) -> Adhesion:
+    if not can(by, Action.ACT, adhesion.territory):
+        raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        _require_status(adhesion, Status.BROUILLON)
+        if today > adhesion.campaign.closes_on:
+            raise CampaignClosed(
+                f"La campagne d'adhésion {adhesion.year} est close depuis le {adhesion.campaign.closes_on:%d/%m/%Y}."
+            )
+        missing = {
+            field: message
+            for field, message in REQUIRED_AT_SUBMISSION.items()
+            if not getattr(adhesion, field)
+        }
+        if adhesion.amount is None:
+            missing["population"] = "Indiquez la population pour calculer la cotisation."
+        if missing:
+            raise IncompleteAdhesion(missing)
+        _transition(adhesion, Status.SOUMISE, by)
+        adhesion.submitted_at = timezone.now()
+        adhesion.save()
+    return adhesion
+
+
+def adhesion_return_to_draft(*, adhesion: Adhesion, by: User, message: str) -> Adhesion:
+    """Staff send a submitted adhésion back to the territory, with a message saying what to change."""
+    _require_staff(by)
+    if not message.strip():
+        raise AdhesionError("Expliquez au territoire ce qu'il doit corriger.")
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        _require_status(adhesion, Status.SOUMISE, Status.VALIDEE)
+        _transition(adhesion, Status.BROUILLON, by, message)
+        adhesion.save()
+    return adhesion
+
+
+def adhesion_validate(*, adhesion: Adhesion, by: User) -> Adhesion:
+    """Staff validate a submitted adhésion; its call for payment is issued in the same step."""
+    _require_staff(by)
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        _require_status(adhesion, Status.SOUMISE)
+        _transition(adhesion, Status.VALIDEE, by)
+        adhesion.save()
+        return call_issue(adhesion=adhesion, by=by)
+
+
+def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
+    """Number the call for payment and store its PDF, in one transaction.
+
+    The year's sequence row is locked while the number is taken, so two staff issuing at the same
+    moment get consecutive numbers; a failure (even rendering the PDF) rolls the number back, so
+    numbers are gapless and never reused.
+    """
+    from ..pdf import call_pdf
+
+    _require_staff(by)
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        _require_status(adhesion, Status.VALIDEE)
+        year = adhesion.campaign.year
+        CallNumberSequence.objects.get_or_create(year=year)
+        sequence = CallNumberSequence.objects.select_for_update().get(year=year)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        adhesion.call_number = f"{year}-{sequence.last_number:04d}"
+        adhesion.call_issued_at = timezone.now()
+        adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
+        _transition(adhesion, Status.APPEL_EMIS, by)
+        adhesion.call_pdf.save(
+            f"appel-{adhesion.call_number}.pdf", ContentFile(call_pdf(adhesion)), save=False
+        )
+        adhesion.save()
+    return adhesion
+
+
+def payment_record(
+    *, adhesion: Adhesion, paid_on: date, amount: Decimal, method: str, reference: str, by: User
+) -> Payment:
+    """Record a payment; the adhésion becomes payée (with its attestation) once the payments cover it."""
+    from ..pdf import attestation_pdf
+
+    _require_staff(by)
+    if amount <= 0 or amount != amount.quantize(CENT):
+        raise AdhesionError("Le montant doit être positif, avec au plus deux décimales.")
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        _require_status(adhesion, Status.APPEL_EMIS)
+        payment = Payment(
+            adhesion=adhesion,
+            paid_on=paid_on,
+            amount=amount,
+            method=method,
+            reference=reference,
+            recorded_by=by,
+        )
+        payment.full_clean()
+        payment.save()
+        paid = adhesion.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        if paid >= adhesion.amount:
+            _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(paid)}")
+            adhesion.attestation_pdf.save(
+                f"attestation-{adhesion.year}-{adhesion.territory.slug}.pdf",
+                ContentFile(attestation_pdf(adhesion)),
+                save=False,
+            )
+            adhesion.save()
+    return payment
+
+
+def adhesion_cancel(*, adhesion: Adhesion, by: User, reason: str) -> Adhesion:
+    _require_staff(by)
+    if not reason.strip():
+        raise AdhesionError("Indiquez le motif de l'annulation.")
+    with transaction.atomic():
+        adhesion = _locked(adhesion)
+        _require_status(adhesion, Status.BROUILLON, Status.SOUMISE, Status.VALIDEE, Status.APPEL_EMIS)
+        _transition(adhesion, Status.ANNULEE, by, reason)
+        adhesion.cancel_reason = reason
+        adhesion.save()
+    return adhesion
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def _latest_due_step(start: date, days: list[int], today: date) -> int | None:
+    due = [int(d) for d in days if start + timedelta(days=int(d)) <= today]
+    return max(due) if due else None
+
+
+def _referents(territory_ids) -> dict[int, list[User]]:
+    referents: dict[int, list[User]] = {}
+    for membership in TerritoryMembership.objects.filter(
+        territory_id__in=territory_ids, role=Role.REFERENT, user__is_active=True
+    ).select_related("user"):
+        referents.setdefault(membership.territory_id, []).append(membership.user)
+    return referents
+
+
+def adhesion_reminders_send(*, today: date | None = None) -> int:
+    """Record every reminder due today in the outbox; returns how many were new.
+
+    The outbox key (year or adhésion, kind, step, person) makes each reminder exist once: a second
+    run, a retried task or a second beat records nothing more, and a reminder recorded just before a
+    crash is sent by the outbox relay. When several steps fell due while nothing ran, only the
+    latest is sent.
+    """
+    today = today or timezone.localdate()
+    created = 0
+    for campaign in AdhesionCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today):
+        step = _latest_due_step(campaign.opens_on, campaign.reminder_days_without_submission, today)
+        if step is None:
+            continue
+        submitted = (
+            Adhesion.objects.filter(campaign=campaign).exclude(status=Status.BROUILLON).values("territory_id")
+        )
+        pending = (
+            Territory.objects.exclude(pk__in=submitted).filter(memberships__role=Role.REFERENT).distinct()
+        )
+        referents = _referents(pending.values("pk"))
+        for territory in pending:
+            for user in referents.get(territory.pk, []):
+                created += _remind(
+                    key=f"adhesion-reminder:{campaign.year}:{territory.pk}:not-submitted:{step}:{user.pk}",
+                    user=user,
+                    template="members/email/adhesion_reminder_not_submitted",
+                    context={"campaign": campaign, "territory": territory, "user": user},
+                )
+    unpaid = Adhesion.objects.filter(status=Status.APPEL_EMIS).select_related("campaign", "territory")
+    referents = _referents(unpaid.values("territory_id"))
+    for adhesion in unpaid:
+        step = _latest_due_step(
+            timezone.localdate(adhesion.call_issued_at), adhesion.campaign.reminder_days_unpaid, today
+        )
+        if step is None:
+            continue
+        for user in referents.get(adhesion.territory_id, []):
+            created += _remind(
+                key=f"adhesion-reminder:{adhesion.pk}:unpaid:{step}:{user.pk}",
+                user=user,
+                template="members/email/adhesion_reminder_unpaid",
+                context={"adhesion": adhesion, "territory": adhesion.territory, "user": user, "days": step},
+            )
+    return created
+
+
+def _remind(*, key: str, user: User, template: str, context: dict) -> int:
+    from anpp_portal.models import OutboundEmail
+
+    if OutboundEmail.objects.filter(key=key).exists():
+        return 0
+    email_enqueue(key=key, to=user.email, template=template, context=context)
+    return 1

@@ -1,0 +1,34 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from members.models import AdhesionCampaign, FeeBracket
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdhesionCampaign
+        django_get_or_create = ("year",)
+
+    year = 2018
+    opens_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 1, 15))
+    closes_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 6, 30))
+    fee_mode = AdhesionCampaign.FeeMode.PER_INHABITANT
+    rate_per_inhabitant = Decimal("0.05")
+    fee_floor = Decimal("500")
+    fee_ceiling = Decimal("3000")
+    rounding = AdhesionCampaign.Rounding.EURO
+    population_year = factory.LazyAttribute(lambda o: o.year - 3)
+    reminder_days_without_submission = [15, 30]
+    reminder_days_unpaid = [30, 60]
+
+
+class BracketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeeBracket
+
+    campaign = factory.SubFactory(CampaignFactory)
+    min_population = 0
+    max_population = None
+    amount = Decimal("800")

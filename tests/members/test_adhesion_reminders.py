@@ -1,0 +1,78 @@
+"""Adhésion reminders: each sent exactly once, whatever runs twice or crashes in between."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from anpp_portal.models import OutboundEmail
+from members import services
+
+from ..factories import MembershipFactory
+from .adhesion_factories import CampaignFactory
+from .test_adhesions import filled
+
+pytestmark = pytest.mark.django_db
+
+OPENS = datetime.date(2018, 1, 15)
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory(year=2018, opens_on=OPENS, reminder_days_without_submission=[15, 30])
+
+
+def test_a_territory_without_submission_is_reminded_once_across_two_runs(campaign, territory_a, referent_a, send_outbox):
+    day = OPENS + datetime.timedelta(days=15)
+    assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=14)) == 0
+    assert services.adhesion_reminders_send(today=day) == 1
+    assert services.adhesion_reminders_send(today=day) == 0  # a second beat, or a retry
+    sent = send_outbox()
+    assert [m.to for m in sent] == [[referent_a.email]]
+    assert "Adhésion 2018" in sent[0].subject and "/territoire/pays-a/adhesion/2018/" in sent[0].body
+    assert len(send_outbox()) == 1
+
+
+def test_a_crash_between_recording_and_sending_still_sends_once(campaign, territory_a, referent_a, send_outbox):
+    day = OPENS + datetime.timedelta(days=16)
+    # The reminder is recorded, then the worker dies before delivering it: nothing was sent.
+    services.adhesion_reminders_send(today=day)
+    assert mail.outbox == [] and OutboundEmail.objects.get().status == OutboundEmail.Status.PENDING
+    # After the restart, the beat runs again and the relay delivers what was recorded.
+    assert services.adhesion_reminders_send(today=day) == 0
+    assert len(send_outbox()) == 1
+    assert len(send_outbox()) == 1
+
+
+def test_a_reminder_missed_while_nothing_ran_is_sent_on_the_next_run_and_only_the_latest_step(
+    campaign, territory_a, referent_a, send_outbox
+):
+    # Nothing ran between day 15 and day 40: one reminder (the day-30 step), not two.
+    assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=40)) == 1
+    assert OutboundEmail.objects.get().key.endswith(f":not-submitted:30:{referent_a.pk}")
+    assert len(send_outbox()) == 1
+
+
+def test_submitted_territories_and_plain_members_are_not_reminded(campaign, territory_a, referent_a, territory_b):
+    MembershipFactory(territory=territory_a, role="membre")
+    adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=OPENS)
+    filled(adhesion, referent_a)
+    services.adhesion_submit(adhesion=adhesion, by=referent_a, today=OPENS)
+    assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=20)) == 0
+
+
+def test_an_unpaid_call_is_reminded_at_30_then_60_days(campaign, territory_a, referent_a, staff, send_outbox, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=OPENS)
+    filled(adhesion, referent_a)
+    services.adhesion_submit(adhesion=adhesion, by=referent_a, today=OPENS)
+    adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
+    issued = adhesion.call_issued_at.date()
+    campaign.closes_on = OPENS  # the submission reminders are over; only the unpaid ones remain
+    campaign.save()
+    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=29)) == 0
+    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=30)) == 1
+    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=45)) == 0
+    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=60)) == 1
+    sent = send_outbox()
+    assert len(sent) == 2 and all(adhesion.call_number in m.subject for m in sent)

@@ -1,0 +1,200 @@
+"""The adhésion cycle: draft → submitted → validated → call issued → paid; cancellation; documents."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from members import services
+from members.models import Adhesion, AdhesionTransition, Role
+
+from ..factories import MembershipFactory, UserFactory
+from .adhesion_factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+Status = Adhesion.Status
+IN_CAMPAIGN = datetime.date(2018, 2, 1)
+
+
+def pdf_text(field) -> str:
+    field.open("rb")
+    try:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(field.read())).pages)
+    finally:
+        field.close()
+
+
+def filled(adhesion, by, **overrides):
+    data = {
+        "signatory_name": "Jean Dupont",
+        "signatory_role": "Président du PETR",
+        "billing_contact_email": "compta@pays-a.fr",
+        "billing_address": "PETR du Pays A\n1 place de la Mairie\n16700 Ruffec",
+        "population": 37533,
+        **overrides,
+    }
+    return services.adhesion_save(adhesion=adhesion, data=data, by=by)
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory(year=2018)
+
+
+@pytest.fixture
+def draft(campaign, territory_a, referent_a):
+    return services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=IN_CAMPAIGN)
+
+
+def test_a_new_adhesion_is_a_draft_computed_from_the_territory(draft, territory_a):
+    assert draft.status == Status.BROUILLON
+    assert draft.population == territory_a.population == 37533
+    assert draft.amount == Decimal("1877.00")
+    assert territory_a.name in draft.billing_address
+    assert [t.to_status for t in draft.transitions.all()] == [Status.BROUILLON]
+
+
+def test_opening_twice_returns_the_same_adhesion(draft, campaign, territory_a, referent_a):
+    again = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=IN_CAMPAIGN)
+    assert again.pk == draft.pk and Adhesion.objects.count() == 1
+
+
+def test_next_year_is_prefilled_from_last_years_adhesion(draft, territory_a, referent_a):
+    filled(draft, referent_a, siret="20007049800007", chorus_service_code="SERVICE-FACT", engagement_number="BC-42")
+    next_campaign = CampaignFactory(year=2019)
+    following = services.adhesion_open(
+        territory=territory_a, campaign=next_campaign, by=referent_a, today=datetime.date(2019, 2, 1)
+    )
+    assert following.signatory_name == "Jean Dupont"
+    assert following.siret == "20007049800007"
+    assert following.chorus_service_code == "SERVICE-FACT"
+    assert following.engagement_number == "BC-42"
+    assert following.status == Status.BROUILLON
+
+
+def test_a_closed_campaign_cannot_be_opened(campaign, territory_a, referent_a):
+    with pytest.raises(services.CampaignClosed, match="close"):
+        services.adhesion_open(
+            territory=territory_a, campaign=campaign, by=referent_a, today=datetime.date(2018, 7, 1)
+        )
+
+
+def test_another_territory_cannot_open_or_fill_this_adhesion(campaign, territory_a, referent_b, draft):
+    with pytest.raises(services.NotAllowed):
+        services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_b, today=IN_CAMPAIGN)
+    with pytest.raises(services.NotAllowed):
+        filled(draft, referent_b)
+
+
+def test_submission_lists_what_is_missing(draft, referent_a):
+    with pytest.raises(services.IncompleteAdhesion) as error:
+        services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    assert set(error.value.missing) == {"signatory_name", "signatory_role", "billing_contact_email"}
+
+
+def test_a_submitted_adhesion_can_no_longer_be_edited_by_the_territory(draft, referent_a):
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    with pytest.raises(services.AdhesionLocked):
+        filled(draft, referent_a, signatory_name="Quelqu'un d'autre")
+    draft.refresh_from_db()
+    assert draft.signatory_name == "Jean Dupont"
+
+
+def test_staff_can_send_it_back_to_draft_with_a_message(draft, referent_a, staff):
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    services.adhesion_return_to_draft(adhesion=draft, by=staff, message="Merci de corriger le SIRET.")
+    draft.refresh_from_db()
+    assert draft.status == Status.BROUILLON
+    assert draft.transitions.last().message == "Merci de corriger le SIRET."
+    filled(draft, referent_a, siret="20007049800007")
+
+
+def test_only_staff_validate(draft, referent_a):
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    with pytest.raises(services.NotAllowed):
+        services.adhesion_validate(adhesion=draft, by=referent_a)
+
+
+def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid(draft, referent_a, staff):
+    filled(draft, referent_a, siret="20007049800007", chorus_service_code="SERVICE-FACT")
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    adhesion = services.adhesion_validate(adhesion=draft, by=staff)
+    assert adhesion.status == Status.APPEL_EMIS
+    assert adhesion.call_number == "2018-0001"
+    assert adhesion.call_due_on == timezone.localdate() + datetime.timedelta(days=30)
+    call = pdf_text(adhesion.call_pdf)
+    for expected in ("Appel de cotisation 2018", "2018-0001", "1 877,00 €", "PETR du Pays A", "20007049800007",
+                     "SERVICE-FACT", "22 rue Joubert, 75009 Paris", "37 533 habitants"):
+        assert expected in call.replace("\u00a0", " ").replace("\u202f", " "), expected
+
+    services.payment_record(
+        adhesion=adhesion, paid_on=datetime.date(2018, 4, 2), amount=Decimal("1000"), method="mandat",
+        reference="M-1", by=staff,
+    )
+    adhesion.refresh_from_db()
+    assert adhesion.status == Status.APPEL_EMIS and not adhesion.attestation_pdf
+    services.payment_record(
+        adhesion=adhesion, paid_on=datetime.date(2018, 5, 2), amount=Decimal("877"), method="virement",
+        reference="V-2", by=staff,
+    )
+    adhesion.refresh_from_db()
+    assert adhesion.status == Status.PAYEE
+    assert "Attestation d'adhésion 2018" in pdf_text(adhesion.attestation_pdf)
+    assert [t.to_status for t in AdhesionTransition.objects.filter(adhesion=adhesion)] == [
+        Status.BROUILLON, Status.SOUMISE, Status.VALIDEE, Status.APPEL_EMIS, Status.PAYEE,
+    ]
+
+
+def test_call_numbers_follow_each_other_within_a_year_and_restart_the_next(campaign, staff):
+    numbers = []
+    for year in (2018, 2018, 2018, 2019):
+        membership = MembershipFactory(role=Role.REFERENT)
+        camp = CampaignFactory(year=year)
+        adhesion = services.adhesion_open(
+            territory=membership.territory, campaign=camp, by=membership.user, today=datetime.date(year, 2, 1)
+        )
+        filled(adhesion, membership.user)
+        services.adhesion_submit(adhesion=adhesion, by=membership.user, today=datetime.date(year, 2, 1))
+        numbers.append(services.adhesion_validate(adhesion=adhesion, by=staff).call_number)
+    assert numbers == ["2018-0001", "2018-0002", "2018-0003", "2019-0001"]
+
+
+def test_amounts_with_more_than_two_decimals_or_negative_are_refused(draft, referent_a, staff):
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    adhesion = services.adhesion_validate(adhesion=draft, by=staff)
+    for amount in (Decimal("10.001"), Decimal("-5"), Decimal("0")):
+        with pytest.raises(services.AdhesionError, match="deux décimales"):
+            services.payment_record(
+                adhesion=adhesion, paid_on=IN_CAMPAIGN, amount=amount, method="cheque", reference="", by=staff
+            )
+
+
+def test_cancellation_needs_a_reason_and_is_impossible_once_paid(draft, referent_a, staff):
+    with pytest.raises(services.AdhesionError, match="motif"):
+        services.adhesion_cancel(adhesion=draft, by=staff, reason=" ")
+    services.adhesion_cancel(adhesion=draft, by=staff, reason="Doublon")
+    draft.refresh_from_db()
+    assert draft.status == Status.ANNULEE and draft.cancel_reason == "Doublon"
+    with pytest.raises(services.WrongStatus):
+        services.adhesion_cancel(adhesion=draft, by=staff, reason="Encore")
+
+
+def test_one_adhesion_per_territory_and_year_is_a_database_rule(draft):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        Adhesion.objects.create(territory=draft.territory, campaign=draft.campaign)
+
+
+def test_a_plain_member_of_the_territory_may_fill_it_too(campaign, territory_a):
+    member = UserFactory()
+    MembershipFactory(user=member, territory=territory_a, role=Role.MEMBRE)
+    adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=member, today=IN_CAMPAIGN)
+    assert filled(adhesion, member).signatory_name == "Jean Dupont"
