@@ -260,21 +260,20 @@ class AdhesionAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Payment:
             return super().save_formset(request, form, formset, change)
-        for payment_form in formset.forms:
-            if not payment_form.has_changed() or payment_form.instance.pk:
-                continue
-            data = payment_form.cleaned_data
+        # Unsaved instances of the new rows; the service saves them (and may mark the adhésion paid).
+        for payment in formset.save(commit=False):
             try:
                 services.payment_record(
                     adhesion=form.instance,
-                    paid_on=data["paid_on"],
-                    amount=data["amount"],
-                    method=data["method"],
-                    reference=data.get("reference", ""),
+                    paid_on=payment.paid_on,
+                    amount=payment.amount,
+                    method=payment.method,
+                    reference=payment.reference,
                     by=request.user,
                 )
             except services.MembersError as exc:
                 messages.error(request, str(exc))
+        return None
 
     def _each(self, request, queryset, service, success):
         done = 0

@@ -218,6 +218,10 @@ def _load_adhesions(territories: dict) -> None:
             services.adhesion_cancel(adhesion=adhesion, by=staff, reason="Adhésion saisie en double.")
             continue
         services.adhesion_submit(adhesion=adhesion, by=staff, today=in_campaign)
+        # Spread the demo's submissions over the first weeks of the campaign, for the dashboard.
+        week = list(wanted).index(slug)
+        submitted_at = timezone.make_aware(datetime.datetime(2018, 1, 22) + datetime.timedelta(days=9 * week))
+        Adhesion.objects.filter(pk=adhesion.pk).update(submitted_at=submitted_at)
         if status == Adhesion.Status.SOUMISE:
             continue
         if status == Adhesion.Status.VALIDEE:

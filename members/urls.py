@@ -36,4 +36,5 @@ urlpatterns = [
         name="adhesion_attestation_pdf",
     ),
     path("invitation/<str:key>/", views.invitation, name="invitation"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
 ]

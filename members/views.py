@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from . import dashboard as dashboard_figures
 from . import selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import AdhesionForm, InvitationForm, RoleForm
@@ -211,3 +213,17 @@ def adhesion_document(request, territory, year, document):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def dashboard(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    years = dashboard_figures.available_years(timezone.localdate())
+    try:
+        year = int(request.GET.get("annee", years[0]))
+    except ValueError:
+        year = years[0]
+    return render(request, "members/dashboard.html", {**dashboard_figures.dashboard(year), "years": years})

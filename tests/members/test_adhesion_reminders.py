@@ -22,7 +22,9 @@ def campaign():
     return CampaignFactory(year=2018, opens_on=OPENS, reminder_days_without_submission=[15, 30])
 
 
-def test_a_territory_without_submission_is_reminded_once_across_two_runs(campaign, territory_a, referent_a, send_outbox):
+def test_a_territory_without_submission_is_reminded_once_across_two_runs(
+    campaign, territory_a, referent_a, send_outbox
+):
     day = OPENS + datetime.timedelta(days=15)
     assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=14)) == 0
     assert services.adhesion_reminders_send(today=day) == 1
@@ -33,7 +35,9 @@ def test_a_territory_without_submission_is_reminded_once_across_two_runs(campaig
     assert len(send_outbox()) == 1
 
 
-def test_a_crash_between_recording_and_sending_still_sends_once(campaign, territory_a, referent_a, send_outbox):
+def test_a_crash_between_recording_and_sending_still_sends_once(
+    campaign, territory_a, referent_a, send_outbox
+):
     day = OPENS + datetime.timedelta(days=16)
     # The reminder is recorded, then the worker dies before delivering it: nothing was sent.
     services.adhesion_reminders_send(today=day)
@@ -53,7 +57,9 @@ def test_a_reminder_missed_while_nothing_ran_is_sent_on_the_next_run_and_only_th
     assert len(send_outbox()) == 1
 
 
-def test_submitted_territories_and_plain_members_are_not_reminded(campaign, territory_a, referent_a, territory_b):
+def test_submitted_territories_and_plain_members_are_not_reminded(
+    campaign, territory_a, referent_a, territory_b
+):
     MembershipFactory(territory=territory_a, role="membre")
     adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=OPENS)
     filled(adhesion, referent_a)
@@ -61,7 +67,9 @@ def test_submitted_territories_and_plain_members_are_not_reminded(campaign, terr
     assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=20)) == 0
 
 
-def test_an_unpaid_call_is_reminded_at_30_then_60_days(campaign, territory_a, referent_a, staff, send_outbox, settings, tmp_path):
+def test_an_unpaid_call_is_reminded_at_30_then_60_days(
+    campaign, territory_a, referent_a, staff, send_outbox, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=OPENS)
     filled(adhesion, referent_a)

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def open_campaign():
     today = timezone.localdate()
     return CampaignFactory(
-        year=today.year, opens_on=today - datetime.timedelta(days=10), closes_on=today + datetime.timedelta(days=30)
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=30),
     )
 
 
@@ -30,7 +32,9 @@ def test_the_territory_page_offers_the_current_adhesion(client, territory_a, ref
     assert url(territory_a, open_campaign.year) in content
 
 
-def test_the_form_shows_the_cotisation_and_its_basis_before_submission(client, territory_a, referent_a, open_campaign):
+def test_the_form_shows_the_cotisation_and_its_basis_before_submission(
+    client, territory_a, referent_a, open_campaign
+):
     client.force_login(referent_a)
     response = client.get(url(territory_a, open_campaign.year))
     content = response.content.decode()
@@ -39,11 +43,19 @@ def test_the_form_shows_the_cotisation_and_its_basis_before_submission(client, t
     assert "37\u00a0533 habitants × 0,05 €" in content
 
 
-def test_bad_input_is_refused_next_to_the_field_in_french_and_kept(client, territory_a, referent_a, open_campaign):
+def test_bad_input_is_refused_next_to_the_field_in_french_and_kept(
+    client, territory_a, referent_a, open_campaign
+):
     client.force_login(referent_a)
     response = client.post(
         url(territory_a, open_campaign.year),
-        {"population": "-5", "siret": "123 456", "billing_contact_email": "pas-un-email", "signatory_name": "Jean Dupont", "save": ""},
+        {
+            "population": "-5",
+            "siret": "123 456",
+            "billing_contact_email": "pas-un-email",
+            "signatory_name": "Jean Dupont",
+            "save": "",
+        },
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -103,13 +115,20 @@ def test_a_year_without_campaign_is_a_404(client, territory_a, referent_a):
     assert client.get(url(territory_a, 1999)).status_code == 404
 
 
-def test_documents_are_downloaded_by_the_territory_once_issued(client, territory_a, referent_a, staff, open_campaign):
+def test_documents_are_downloaded_by_the_territory_once_issued(
+    client, territory_a, referent_a, staff, open_campaign
+):
     client.force_login(referent_a)
     assert client.get(url(territory_a, open_campaign.year, "members:adhesion_call_pdf")).status_code == 404
     adhesion = services.adhesion_open(territory=territory_a, campaign=open_campaign, by=referent_a)
     services.adhesion_save(
         adhesion=adhesion,
-        data={"signatory_name": "J", "signatory_role": "P", "billing_contact_email": "c@p.fr", "billing_address": "A"},
+        data={
+            "signatory_name": "J",
+            "signatory_role": "P",
+            "billing_contact_email": "c@p.fr",
+            "billing_address": "A",
+        },
         by=referent_a,
     )
     services.adhesion_submit(adhesion=adhesion, by=referent_a)

@@ -63,7 +63,13 @@ def test_opening_twice_returns_the_same_adhesion(draft, campaign, territory_a, r
 
 
 def test_next_year_is_prefilled_from_last_years_adhesion(draft, territory_a, referent_a):
-    filled(draft, referent_a, siret="20007049800007", chorus_service_code="SERVICE-FACT", engagement_number="BC-42")
+    filled(
+        draft,
+        referent_a,
+        siret="20007049800007",
+        chorus_service_code="SERVICE-FACT",
+        engagement_number="BC-42",
+    )
     next_campaign = CampaignFactory(year=2019)
     following = services.adhesion_open(
         territory=territory_a, campaign=next_campaign, by=referent_a, today=datetime.date(2019, 2, 1)
@@ -129,25 +135,45 @@ def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid
     assert adhesion.call_number == "2018-0001"
     assert adhesion.call_due_on == timezone.localdate() + datetime.timedelta(days=30)
     call = pdf_text(adhesion.call_pdf)
-    for expected in ("Appel de cotisation 2018", "2018-0001", "1 877,00 €", "PETR du Pays A", "20007049800007",
-                     "SERVICE-FACT", "22 rue Joubert, 75009 Paris", "37 533 habitants"):
+    for expected in (
+        "Appel de cotisation 2018",
+        "2018-0001",
+        "1 877,00 €",
+        "PETR du Pays A",
+        "20007049800007",
+        "SERVICE-FACT",
+        "22 rue Joubert, 75009 Paris",
+        "37 533 habitants",
+    ):
         assert expected in call.replace("\u00a0", " ").replace("\u202f", " "), expected
 
     services.payment_record(
-        adhesion=adhesion, paid_on=datetime.date(2018, 4, 2), amount=Decimal("1000"), method="mandat",
-        reference="M-1", by=staff,
+        adhesion=adhesion,
+        paid_on=datetime.date(2018, 4, 2),
+        amount=Decimal("1000"),
+        method="mandat",
+        reference="M-1",
+        by=staff,
     )
     adhesion.refresh_from_db()
     assert adhesion.status == Status.APPEL_EMIS and not adhesion.attestation_pdf
     services.payment_record(
-        adhesion=adhesion, paid_on=datetime.date(2018, 5, 2), amount=Decimal("877"), method="virement",
-        reference="V-2", by=staff,
+        adhesion=adhesion,
+        paid_on=datetime.date(2018, 5, 2),
+        amount=Decimal("877"),
+        method="virement",
+        reference="V-2",
+        by=staff,
     )
     adhesion.refresh_from_db()
     assert adhesion.status == Status.PAYEE
     assert "Attestation d'adhésion 2018" in pdf_text(adhesion.attestation_pdf)
     assert [t.to_status for t in AdhesionTransition.objects.filter(adhesion=adhesion)] == [
-        Status.BROUILLON, Status.SOUMISE, Status.VALIDEE, Status.APPEL_EMIS, Status.PAYEE,
+        Status.BROUILLON,
+        Status.SOUMISE,
+        Status.VALIDEE,
+        Status.APPEL_EMIS,
+        Status.PAYEE,
     ]
 
 

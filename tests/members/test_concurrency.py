@@ -59,7 +59,9 @@ def test_two_referents_demoting_each_other_at_once_leave_one_referent(transactio
 
 
 @pytest.mark.postgres
-def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(transactional_db, settings, tmp_path):
+def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(
+    transactional_db, settings, tmp_path
+):
     import datetime
 
     from members.models import Adhesion
@@ -73,7 +75,10 @@ def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(trans
     for _ in range(12):
         membership = MembershipFactory(role=Role.REFERENT)
         adhesion = services.adhesion_open(
-            territory=membership.territory, campaign=campaign, by=membership.user, today=datetime.date(2018, 2, 1)
+            territory=membership.territory,
+            campaign=campaign,
+            by=membership.user,
+            today=datetime.date(2018, 2, 1),
         )
         Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE, signatory_name="X")
         adhesions.append(adhesion)

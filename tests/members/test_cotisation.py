@@ -86,7 +86,9 @@ def test_a_population_outside_every_bracket_is_refused_clearly():
 
 def test_kinds_without_population_pay_a_flat_fee():
     campaign = CampaignFactory()
-    FlatFee.objects.create(campaign=campaign, kind=Territory.Kind.CONSEIL_DEVELOPPEMENT, amount=Decimal("150"))
+    FlatFee.objects.create(
+        campaign=campaign, kind=Territory.Kind.CONSEIL_DEVELOPPEMENT, amount=Decimal("150")
+    )
     quote = compute(campaign, None, kind=Territory.Kind.CONSEIL_DEVELOPPEMENT)
     assert quote.amount == Decimal("150.00")
     assert "Forfait" in quote.basis

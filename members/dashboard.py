@@ -1,0 +1,141 @@
+"""Figures of the staff dashboard, each from one aggregate query, whatever the number of territories."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from localflavor.fr.fr_region import REGION_2016_CHOICES
+
+from .models import Adhesion, AdhesionCampaign, Payment, Territory
+
+# An adhésion makes its territory a member once ANPP has validated it (the call may still be unpaid:
+# public bodies pay by mandate weeks later).
+MEMBER_STATUSES = [Adhesion.Status.VALIDEE, Adhesion.Status.APPEL_EMIS, Adhesion.Status.PAYEE]
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    text: str
+    x: float = 0
+    y: float = 0
+    width: float = 0
+    height: float = 0
+
+
+@dataclass
+class Chart:
+    title: str
+    bars: list[Bar] = field(default_factory=list)
+    width: int = 640
+    height: int = 220
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _vertical(chart: Chart) -> Chart:
+    top = max((bar.value for bar in chart.bars), default=0) or 1
+    slot = chart.width / max(len(chart.bars), 1)
+    for index, bar in enumerate(chart.bars):
+        bar.width = slot * 0.7
+        bar.height = (chart.height - 40) * bar.value / top
+        bar.x = index * slot + slot * 0.15
+        bar.y = chart.height - 20 - bar.height
+    return chart
+
+
+def _horizontal(chart: Chart) -> Chart:
+    chart.height = 26 * len(chart.bars) + 10
+    for index, bar in enumerate(chart.bars):
+        bar.width = 330 * bar.value / 100
+        bar.x = 230
+        bar.y = index * 26 + 5
+        bar.height = 18
+    return chart
+
+
+def dashboard(year: int) -> dict:
+    campaign = AdhesionCampaign.objects.filter(year=year).first()
+    territories = Territory.objects.count()
+    by_status = dict(
+        Adhesion.objects.filter(campaign__year=year).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    members = sum(by_status.get(status, 0) for status in MEMBER_STATUSES)
+    called = (
+        Adhesion.objects.filter(campaign__year=year, call_number__isnull=False)
+        .exclude(status=Adhesion.Status.ANNULEE)
+        .aggregate(total=Coalesce(Sum("amount"), Decimal("0")))["total"]
+    )
+    paid = Payment.objects.filter(adhesion__campaign__year=year).aggregate(
+        total=Coalesce(Sum("amount"), Decimal("0"))
+    )["total"]
+
+    regions = Territory.objects.values("region").annotate(
+        total=Count("pk", distinct=True),
+        members=Count(
+            "adhesions",
+            filter=Q(adhesions__campaign__year=year, adhesions__status__in=MEMBER_STATUSES),
+            distinct=True,
+        ),
+    )
+    region_names = dict(REGION_2016_CHOICES)
+    region_rows = sorted(
+        (
+            {
+                "name": region_names.get(row["region"], row["region"]),
+                "total": row["total"],
+                "members": row["members"],
+                "rate": _percent(row["members"], row["total"]),
+            }
+            for row in regions
+        ),
+        key=lambda row: (-row["rate"], row["name"]),
+    )
+    by_region = _horizontal(
+        Chart(
+            "Taux d'adhésion par région",
+            [Bar(row["name"], row["rate"], f"{row['rate']} %") for row in region_rows],
+        )
+    )
+
+    weeks = Chart("Adhésions soumises, cumul par semaine de campagne")
+    if campaign:
+        submitted = list(
+            Adhesion.objects.filter(campaign=campaign, submitted_at__isnull=False)
+            .order_by("submitted_at")
+            .values_list("submitted_at", flat=True)
+        )
+        last_day = min(campaign.closes_on, max([d.date() for d in submitted], default=campaign.opens_on))
+        week_count = max(1, (last_day - campaign.opens_on).days // 7 + 1)
+        cumulative = 0
+        index = 0
+        for week in range(week_count):
+            end = campaign.opens_on + timedelta(days=7 * (week + 1))
+            while index < len(submitted) and submitted[index].date() < end:
+                cumulative += 1
+                index += 1
+            weeks.bars.append(Bar(f"S{week + 1}", cumulative, str(cumulative)))
+        _vertical(weeks)
+
+    return {
+        "year": year,
+        "campaign": campaign,
+        "territories": territories,
+        "members": members,
+        "rate": _percent(members, territories),
+        "by_status": [(label, by_status.get(value, 0)) for value, label in Adhesion.Status.choices],
+        "called": called,
+        "paid": paid,
+        "regions": region_rows,
+        "by_region": by_region,
+        "weeks": weeks,
+    }
+
+
+def available_years(today: date) -> list[int]:
+    return list(AdhesionCampaign.objects.order_by("-year").values_list("year", flat=True)) or [today.year]

@@ -1,0 +1,113 @@
+"""The adhésion cycle in a real browser, as a territory référent and as ANPP staff."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from members import services
+from members.models import Adhesion, Role
+
+from ..factories import PASSWORD, MembershipFactory, TerritoryFactory, UserFactory
+from ..members.adhesion_factories import CampaignFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def log_in(page, email):
+    page.goto("/comptes/login/")
+    page.get_by_label(re.compile(r"^Courriel")).fill(email)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Connexion").click()
+    page.wait_for_url(re.compile(r"/territoire/"))
+
+
+def download_text(page, link_name) -> str:
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(link_name)).click()
+    with open(download.value.path(), "rb") as file:
+        data = file.read()
+    assert data.startswith(b"%PDF")
+    # Words only: the PDF's line breaks and non-breaking spaces do not matter here.
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_fill_submit_validate_call_payment_attestation(browser, live_server, transactional_db):
+    today = timezone.localdate()
+    territory = TerritoryFactory(name="PETR du Pays Ruffécois", slug="pays-ruffecois", population=37533)
+    referent = MembershipFactory(territory=territory, role=Role.REFERENT).user
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    # Last year's adhésion, from which this year's is pre-filled.
+    last_year = CampaignFactory(year=today.year - 1)
+    previous = services.adhesion_open(
+        territory=territory, campaign=last_year, by=referent, today=last_year.opens_on
+    )
+    services.adhesion_save(
+        adhesion=previous,
+        data={
+            "signatory_name": "Jean Dupont",
+            "signatory_role": "Président",
+            "chorus_service_code": "SERVICE-FACT",
+            "billing_contact_email": "compta@ruffecois.fr",
+        },
+        by=referent,
+    )
+    CampaignFactory(
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=5),
+        closes_on=today + datetime.timedelta(days=60),
+    )
+
+    territory_side = browser.new_context(locale="fr-FR", base_url=live_server.url, accept_downloads=True)
+    page = territory_side.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, referent.email)
+    page.goto("/territoire/pays-ruffecois/")
+    page.get_by_role("link", name=f"Adhésion {today.year}").first.click()
+    # Pre-filled from last year, with the cotisation and its basis shown before submission.
+    assert page.get_by_label(re.compile(r"^Signataire")).input_value() == "Jean Dupont"
+    assert page.get_by_label(re.compile(r"^Code service Chorus Pro")).input_value() == "SERVICE-FACT"
+    assert "1 877,00 €" in page.inner_text("main").replace("\u00a0", " ").replace("\u202f", " ")
+    page.get_by_label(re.compile(r"^Adresse de facturation")).fill(
+        "PETR du Pays Ruffécois\n8 rue du Docteur Emile Roux\n16700 Ruffec"
+    )
+    page.get_by_role("button", name="Soumettre l'adhésion").click()
+    page.wait_for_selector("text=soumise à l'ANPP")
+
+    staff_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    admin = staff_side.new_page()
+    admin.set_default_timeout(20_000)
+    log_in(admin, staff.email)
+    admin.goto("/admin/members/adhesion/?status__exact=soumise")
+    admin.locator("input.action-select").first.check()
+    admin.select_option("select[name=action]", "validate")
+    admin.get_by_role("button", name=re.compile("Envoyer|Go")).click()
+    admin.wait_for_selector("text=appels émis")
+    adhesion = Adhesion.objects.get(territory=territory, campaign__year=today.year)
+    assert adhesion.status == Adhesion.Status.APPEL_EMIS
+
+    page.reload()
+    call = download_text(page, "Télécharger l'appel de cotisation")
+    assert f"{today.year}-0001" in call and "1 877,00 €" in call and "SERVICE-FACT" in call
+
+    admin.goto(f"/admin/members/adhesion/{adhesion.pk}/change/")
+    admin.fill("#id_payments-0-paid_on", today.strftime("%d/%m/%Y"))
+    admin.fill("#id_payments-0-amount", "1877")
+    admin.select_option("#id_payments-0-method", "mandat")
+    admin.fill("#id_payments-0-reference", "Mandat 117")
+    admin.locator("input[name=_save]").click()
+    admin.wait_for_url(re.compile(r"/admin/members/adhesion/$"))
+    adhesion.refresh_from_db()
+    assert adhesion.status == Adhesion.Status.PAYEE
+
+    page.reload()
+    attestation = download_text(page, "Télécharger l'attestation")
+    assert f"Attestation d'adhésion {today.year}" in attestation and "PETR du Pays Ruffécois" in attestation
+    territory_side.close()
+    staff_side.close()

@@ -1,0 +1,160 @@
+"""The staff dashboard and the staff adhésion list: right figures, constant queries, exports."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from members.models import Adhesion, Payment
+
+from ..factories import TerritoryFactory, UserFactory
+from .adhesion_factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_adhesions(campaign, count, status=Adhesion.Status.APPEL_EMIS, region="75", amount=Decimal("1000")):
+    created = []
+    for _ in range(count):
+        territory = TerritoryFactory(region=region)
+        created.append(
+            Adhesion.objects.create(
+                territory=territory,
+                campaign=campaign,
+                status=status,
+                amount=amount,
+                call_number=None
+                if status in (Adhesion.Status.BROUILLON, Adhesion.Status.SOUMISE)
+                else f"{campaign.year}-{Adhesion.objects.count() + 1:04d}",
+                submitted_at=timezone.make_aware(datetime.datetime(campaign.year, 1, 20)),
+            )
+        )
+    return created
+
+
+def test_the_dashboard_figures_match_a_hand_computed_data_set(client, staff):
+    campaign = CampaignFactory(year=2018)
+    # Nouvelle-Aquitaine: 3 territories, 2 members (one paid 1 000 €, one called); Occitanie: 1 territory, a draft.
+    paid, _called = make_adhesions(campaign, 2, region="75")
+    paid.status = Adhesion.Status.PAYEE
+    paid.save()
+    Payment.objects.create(
+        adhesion=paid, paid_on=datetime.date(2018, 3, 1), amount=Decimal("1000"), method="mandat"
+    )
+    TerritoryFactory(region="75")
+    make_adhesions(campaign, 1, status=Adhesion.Status.BROUILLON, region="76")
+    client.force_login(staff)
+    response = client.get(reverse("members:dashboard"), {"annee": 2018})
+    assert response.status_code == 200
+    context = response.context
+    assert context["territories"] == 4 and context["members"] == 2 and context["rate"] == 50
+    assert context["called"] == Decimal("2000") and context["paid"] == Decimal("1000")
+    regions = {row["name"]: (row["members"], row["total"], row["rate"]) for row in context["regions"]}
+    assert regions == {"Nouvelle-Aquitaine": (2, 3, 67), "Occitanie": (0, 1, 0)}
+    assert dict(context["by_status"])["Appel émis"] == 1
+    content = response.content.decode()
+    assert "50 %" in content and "<svg" in content
+
+
+@pytest.mark.parametrize("size", [10, 60])
+def test_the_dashboard_makes_a_constant_number_of_queries(client, staff, django_assert_max_num_queries, size):
+    campaign = CampaignFactory(year=2018)
+    make_adhesions(campaign, size)
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("members:dashboard"), {"annee": 2018})
+
+
+@pytest.mark.parametrize("size", [10, 60])
+def test_the_staff_adhesion_list_makes_a_constant_number_of_queries(
+    client, staff, django_assert_max_num_queries, size
+):
+    make_adhesions(CampaignFactory(year=2018), size)
+    client.force_login(staff)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("admin:members_adhesion_changelist"))
+    assert response.status_code == 200
+
+
+def test_the_dashboard_is_for_staff_only(client, referent_a):
+    url = reverse("members:dashboard")
+    assert client.get(url).status_code == 302
+    client.force_login(referent_a)
+    assert client.get(url).status_code == 403
+
+
+def test_exports_have_one_row_per_adhesion_with_formulas_neutralised(client, staff):
+    campaign = CampaignFactory(year=2018)
+    adhesions = make_adhesions(campaign, 3)
+    Adhesion.objects.filter(pk=adhesions[0].pk).update(signatory_name='=HYPERLINK("http://x")')
+    client.force_login(staff)
+    ids = [a.pk for a in adhesions]
+    url = reverse("admin:members_adhesion_changelist")
+    csv_response = client.post(url, {"action": "export_csv", "_selected_action": ids})
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Année", "Territoire", "Nature"] and len(rows) == 4
+    assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+    xlsx_response = client.post(url, {"action": "export_xlsx", "_selected_action": ids})
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    values = list(sheet.values)
+    assert len(values) == 4 and values[0][0] == "Année"
+    assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for row in values for v in row)
+
+
+def test_staff_validate_from_the_admin_which_issues_the_call(client, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    campaign = CampaignFactory(year=2018)
+    [adhesion] = make_adhesions(campaign, 1, status=Adhesion.Status.SOUMISE)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:members_adhesion_changelist"),
+        {"action": "validate", "_selected_action": [adhesion.pk]},
+    )
+    adhesion.refresh_from_db()
+    assert adhesion.status == Adhesion.Status.APPEL_EMIS and adhesion.call_number == "2018-0001"
+
+
+def test_a_payment_recorded_in_the_admin_goes_through_the_service(client, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    campaign = CampaignFactory(year=2018)
+    [adhesion] = make_adhesions(campaign, 1, status=Adhesion.Status.APPEL_EMIS, amount=Decimal("500"))
+    client.force_login(staff)
+    change_url = reverse("admin:members_adhesion_change", args=[adhesion.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
+    }
+    data.update(
+        {
+            "payments-TOTAL_FORMS": "1",
+            "payments-INITIAL_FORMS": "0",
+            "payments-MIN_NUM_FORMS": "0",
+            "payments-MAX_NUM_FORMS": "1000",
+            "payments-0-paid_on": "2018-03-01",
+            "payments-0-amount": "500",
+            "payments-0-method": "mandat",
+            "payments-0-reference": "M-1",
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "transitions-MIN_NUM_FORMS": "0",
+            "transitions-MAX_NUM_FORMS": "1000",
+        }
+    )
+    response = client.post(change_url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    adhesion.refresh_from_db()
+    assert adhesion.status == Adhesion.Status.PAYEE and adhesion.attestation_pdf
+    assert adhesion.payments.get().recorded_by == staff
+
+
+def test_a_territory_person_cannot_reach_the_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:members_adhesion_changelist"))
+    assert response.status_code == 302 and "login" in response["Location"]
