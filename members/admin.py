@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +117,14 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez le motif de l'annulation.")},
+    )
+
+
 class FeeBracketInline(admin.TabularInline):
     model = FeeBracket
     extra = 0
@@ -187,7 +197,7 @@ class AdhesionAdmin(admin.ModelAdmin):
     search_fields = ["territory__name", "call_number", "billing_contact_email", "siret"]
     list_select_related = ["territory", "campaign"]
     inlines = [PaymentInline, TransitionInline]
-    actions = ["validate", "issue_calls", "export_csv", "export_xlsx"]
+    actions = ["validate", "issue_calls", "remind_now", "cancel", "export_csv", "export_xlsx"]
     readonly_fields = [
         "territory",
         "campaign",
@@ -295,6 +305,42 @@ class AdhesionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Émettre les appels des adhésions validées"), permissions=["change"])
     def issue_calls(self, request, queryset):
         self._each(request, queryset, services.call_issue, _("%(count)d appel(s) émis."))
+
+    @admin.action(description=_("Envoyer une relance maintenant"), permissions=["change"])
+    def remind_now(self, request, queryset):
+        sent = 0
+        for adhesion in queryset.select_related("campaign", "territory"):
+            try:
+                sent += services.adhesion_remind_now(adhesion=adhesion, by=request.user)
+            except services.MembersError as exc:
+                messages.warning(request, f"{adhesion} : {exc}")
+        messages.success(request, _("%(count)d relance(s) en file d'envoi.") % {"count": sent})
+
+    @admin.action(description=_("Annuler (avec un motif)"), permissions=["change"])
+    def cancel(self, request, queryset):
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._each(
+                request,
+                queryset,
+                lambda adhesion, by: services.adhesion_cancel(
+                    adhesion=adhesion, by=by, reason=form.cleaned_data["reason"]
+                ),
+                _("%(count)d adhésion(s) annulée(s)."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/adhesion/cancel.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Annuler des adhésions"),
+                "adhesions": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.action(description=_("Exporter en CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

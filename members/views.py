@@ -148,7 +148,7 @@ def adhesion(request, territory, year):
     campaign = get_object_or_404(
         AdhesionCampaign.objects.prefetch_related("brackets", "flat_fees"), year=year
     )
-    existing = territory.adhesions.filter(campaign=campaign).first()
+    existing = territory.adhesions.active().filter(campaign=campaign).first()
     if existing is None:
         try:
             existing = services.adhesion_open(territory=territory, campaign=campaign, by=request.user)
@@ -203,7 +203,7 @@ def adhesion(request, territory, year):
 @territory_view(Action.VIEW)
 @require_http_methods(["GET"])
 def adhesion_document(request, territory, year, document):
-    adhesion = get_object_or_404(territory.adhesions.select_related("campaign"), campaign__year=year)
+    adhesion = get_object_or_404(territory.adhesions.active().select_related("campaign"), campaign__year=year)
     file = {"appel": adhesion.call_pdf, "attestation": adhesion.attestation_pdf}[document]
     if not file:
         raise Http404

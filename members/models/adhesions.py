@@ -140,6 +140,11 @@ class FlatFee(models.Model):
         return f"{self.get_kind_display()} : {self.amount} €"
 
 
+class AdhesionQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Adhesion.Status.ANNULEE)
+
+
 class Adhesion(models.Model):
     """The adhésion of one territory for one year, from draft to payment."""
 
@@ -186,12 +191,21 @@ class Adhesion(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    objects = AdhesionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("adhésion")
         verbose_name_plural = _("adhésions")
         ordering = ["-campaign__year", "territory__name"]
         constraints = [
-            models.UniqueConstraint("territory", "campaign", name="adhesion_one_per_territory_and_year"),
+            # Cancelled ones aside: a correction is a cancellation plus a new adhésion (and a new call).
+            models.UniqueConstraint(
+                "territory",
+                "campaign",
+                condition=~models.Q(status="annulee"),
+                name="adhesion_one_per_territory_and_year",
+                violation_error_message=_("Ce territoire a déjà une adhésion pour cette année."),
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import formats, timezone, translation
 
@@ -39,6 +39,7 @@ __all__ = [
     "WrongStatus",
     "adhesion_cancel",
     "adhesion_open",
+    "adhesion_remind_now",
     "adhesion_reminders_send",
     "adhesion_return_to_draft",
     "adhesion_save",
@@ -190,45 +191,38 @@ def _require_status(adhesion: Adhesion, *allowed: str) -> None:
 def adhesion_open(
     *, territory: Territory, campaign: AdhesionCampaign, by: User, today: date | None = None
 ) -> Adhesion:
-    """The territory's adhésion of the campaign's year, created as a draft pre-filled from the
-    territory and from its most recent earlier adhésion."""
+    """The territory's adhésion of the campaign's year, created if needed as a draft pre-filled from
+    the territory and from its latest adhésion (this year's cancelled one when it is a correction,
+    otherwise the most recent earlier year's)."""
     if not can(by, Action.ACT, territory):
         raise NotAllowed("Vous n'agissez pas pour ce territoire.")
-    existing = (
-        Adhesion.objects.filter(territory=territory, campaign=campaign).select_related("campaign").first()
-    )
+    mine = Adhesion.objects.filter(territory=territory).select_related("campaign")
+    existing = mine.active().filter(campaign=campaign).first()
     if existing:
         return existing
+    cancelled_this_year = mine.filter(campaign=campaign, status=Status.ANNULEE).order_by("-pk").first()
     today = today or timezone.localdate()
-    if not campaign.is_open(today):
+    if not campaign.is_open(today) and cancelled_this_year is None:
         raise CampaignClosed(
             f"La campagne d'adhésion {campaign.year} est close (du {campaign.opens_on:%d/%m/%Y} "
             f"au {campaign.closes_on:%d/%m/%Y})."
         )
-    previous = (
-        Adhesion.objects.filter(territory=territory, campaign__year__lt=campaign.year)
-        .exclude(status=Status.ANNULEE)
-        .order_by("-campaign__year")
-        .first()
+    previous = cancelled_this_year or (
+        mine.active().filter(campaign__year__lt=campaign.year).order_by("-campaign__year").first()
     )
     initial = {field: getattr(previous, field) for field in CARRIED_OVER_FIELDS} if previous else {}
-    initial.setdefault(
-        "billing_address",
-        "\n".join(
-            filter(
-                None, [territory.name, territory.address, f"{territory.postal_code} {territory.city}".strip()]
-            )
-        ),
-    )
-    initial.setdefault("siret", "")
-    with transaction.atomic():
-        adhesion, created = Adhesion.objects.get_or_create(
-            territory=territory, campaign=campaign, defaults={**initial, "population": territory.population}
-        )
-        if created:
-            _apply_quote(adhesion)
+    if not initial.get("billing_address"):
+        lines = [territory.name, territory.address, f"{territory.postal_code} {territory.city}".strip()]
+        initial["billing_address"] = "\n".join(filter(None, lines))
+    adhesion = Adhesion(territory=territory, campaign=campaign, population=territory.population, **initial)
+    _apply_quote(adhesion)
+    try:
+        with transaction.atomic():
             adhesion.save()
             AdhesionTransition.objects.create(adhesion=adhesion, to_status=Status.BROUILLON, by=by)
+    except IntegrityError:
+        # Opened at the same moment by a colleague: theirs is the one.
+        return mine.active().get(campaign=campaign)
     return adhesion
 
 
@@ -269,7 +263,14 @@ def adhesion_submit(*, adhesion: Adhesion, by: User, today: date | None = None) 
     with transaction.atomic():
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.BROUILLON)
-        if today > adhesion.campaign.closes_on:
+        is_correction = (
+            Adhesion.objects.filter(
+                territory=adhesion.territory, campaign=adhesion.campaign, status=Status.ANNULEE
+            )
+            .exclude(pk=adhesion.pk)
+            .exists()
+        )
+        if today > adhesion.campaign.closes_on and not is_correction:
             raise CampaignClosed(
                 f"La campagne d'adhésion {adhesion.year} est close depuis le {adhesion.campaign.closes_on:%d/%m/%Y}."
             )
@@ -459,3 +460,30 @@ def _remind(*, key: str, user: User, template: str, context: dict) -> int:
         return 0
     email_enqueue(key=key, to=user.email, template=template, context=context)
     return 1
+
+
+def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = None) -> int:
+    """Staff ask for a reminder now (at most one a day per adhésion and person); returns how many
+    emails were recorded."""
+    _require_staff(by)
+    today = today or timezone.localdate()
+    if adhesion.status == Status.BROUILLON:
+        template, kind = "members/email/adhesion_reminder_not_submitted", "not-submitted"
+    elif adhesion.status == Status.APPEL_EMIS:
+        template, kind = "members/email/adhesion_reminder_unpaid", "unpaid"
+    else:
+        raise WrongStatus(f"Pas de relance pour une adhésion « {adhesion.get_status_display()} ».")
+    created = 0
+    for user in _referents([adhesion.territory_id]).get(adhesion.territory_id, []):
+        created += _remind(
+            key=f"adhesion-reminder:{adhesion.pk}:{kind}:manual-{today:%Y%m%d}:{user.pk}",
+            user=user,
+            template=template,
+            context={
+                "adhesion": adhesion,
+                "campaign": adhesion.campaign,
+                "territory": adhesion.territory,
+                "user": user,
+            },
+        )
+    return created

@@ -224,3 +224,23 @@ def test_a_plain_member_of_the_territory_may_fill_it_too(campaign, territory_a):
     MembershipFactory(user=member, territory=territory_a, role=Role.MEMBRE)
     adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=member, today=IN_CAMPAIGN)
     assert filled(adhesion, member).signatory_name == "Jean Dupont"
+
+
+def test_a_correction_is_a_cancellation_plus_a_new_adhesion_with_a_new_call(draft, referent_a, staff, territory_a):
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    first = services.adhesion_validate(adhesion=draft, by=staff)
+    first_pdf = first.call_pdf.name
+    services.adhesion_cancel(adhesion=first, by=staff, reason="Erreur de SIRET sur l'appel")
+    # Even after the campaign closed, the territory can redo a cancelled adhésion, pre-filled from it.
+    again = services.adhesion_open(
+        territory=territory_a, campaign=first.campaign, by=referent_a, today=datetime.date(2018, 9, 1)
+    )
+    assert again.pk != first.pk and again.status == Status.BROUILLON
+    assert again.signatory_name == "Jean Dupont"
+    filled(again, referent_a, siret="20007049800007")
+    services.adhesion_submit(adhesion=again, by=referent_a, today=datetime.date(2018, 9, 1))
+    second = services.adhesion_validate(adhesion=again, by=staff)
+    assert (first.call_number, second.call_number) == ("2018-0001", "2018-0002")
+    first.refresh_from_db()
+    assert first.status == Status.ANNULEE and first.call_pdf.name == first_pdf

@@ -158,3 +158,29 @@ def test_a_territory_person_cannot_reach_the_admin(client):
     client.force_login(UserFactory())
     response = client.get(reverse("admin:members_adhesion_changelist"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_staff_cancel_from_the_admin_with_a_reason(client, staff):
+    [adhesion] = make_adhesions(CampaignFactory(year=2018), 1, status=Adhesion.Status.SOUMISE)
+    client.force_login(staff)
+    url = reverse("admin:members_adhesion_changelist")
+    asked = client.post(url, {"action": "cancel", "_selected_action": [adhesion.pk]})
+    assert asked.status_code == 200 and "Motif de l&#x27;annulation" in asked.content.decode()
+    refused = client.post(url, {"action": "cancel", "_selected_action": [adhesion.pk], "apply": "1", "reason": ""})
+    assert "Indiquez le motif" in refused.content.decode()
+    done = client.post(url, {"action": "cancel", "_selected_action": [adhesion.pk], "apply": "1", "reason": "Doublon"})
+    assert done.status_code == 302
+    adhesion.refresh_from_db()
+    assert adhesion.status == Adhesion.Status.ANNULEE and adhesion.cancel_reason == "Doublon"
+
+
+def test_staff_send_a_reminder_now_once_a_day(client, staff, territory_a, referent_a, send_outbox):
+    campaign = CampaignFactory(year=2018)
+    adhesion = Adhesion.objects.create(territory=territory_a, campaign=campaign, status=Adhesion.Status.BROUILLON)
+    client.force_login(staff)
+    url = reverse("admin:members_adhesion_changelist")
+    client.post(url, {"action": "remind_now", "_selected_action": [adhesion.pk]})
+    client.post(url, {"action": "remind_now", "_selected_action": [adhesion.pk]})
+    assert [m.to for m in send_outbox()] == [[referent_a.email]]
+    page = client.get(reverse("admin:members_adhesion_change", args=[adhesion.pk])).content.decode()
+    assert referent_a.email in page  # the reminder history on the adhésion
