@@ -27,14 +27,18 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     return response
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str] = (), rows: Iterable[Sequence] = (), *, sheets=None
+) -> HttpResponse:
+    """One sheet from ``headers`` and ``rows``, or several from ``sheets``: [(title, headers, rows)]."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
+    for title, sheet_headers, sheet_rows in sheets or [(filename, headers, rows)]:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(list(sheet_headers))
+        for row in sheet_rows:
+            sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

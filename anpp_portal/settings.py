@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "fiche-reminders": {
+        "task": "members.tasks.send_fiche_reminders",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,

@@ -3,19 +3,22 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.exports import csv_response, xlsx_response
 
-from . import selectors, services
+from . import questionnaire, selectors, services
 from .models import (
     Adhesion,
     AdhesionCampaign,
     AdhesionTransition,
     Department,
     FeeBracket,
+    FicheCampaign,
+    FicheRenseignements,
     FlatFee,
     Invitation,
     Payment,
@@ -353,3 +356,98 @@ class AdhesionAdmin(admin.ModelAdmin):
         return xlsx_response(
             "adhesions", selectors.ADHESION_EXPORT_HEADERS, selectors.adhesion_export_rows(queryset)
         )
+
+
+class ReopenForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message au territoire"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Expliquez au territoire pourquoi la fiche est rouverte.")},
+    )
+
+
+@admin.register(FicheCampaign)
+class FicheCampaignAdmin(admin.ModelAdmin):
+    list_display = ["year", "opens_on", "closes_on"]
+
+
+@admin.register(FicheRenseignements)
+class FicheRenseignementsAdmin(admin.ModelAdmin):
+    list_display = ["territory", "year", "status", "completion", "region", "submitted_at", "review_link"]
+    list_filter = ["campaign__year", "status", "territory__region"]
+    search_fields = ["territory__name"]
+    list_select_related = ["territory", "campaign"]
+    actions = ["reopen", "export_csv", "export_epci_csv", "export_xlsx"]
+    fields = [
+        "territory",
+        "campaign",
+        "status",
+        "submitted_at",
+        "updated_at",
+        "updated_by",
+        "staff_message",
+        "review_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("année"), ordering="campaign__year")
+    def year(self, obj):
+        return obj.campaign.year
+
+    @admin.display(description=_("région"), ordering="territory__region")
+    def region(self, obj):
+        return obj.territory.get_region_display()
+
+    @admin.display(description=_("sections complètes"))
+    def completion(self, obj):
+        done = sum(questionnaire.section_complete(section, obj.answers) for section in questionnaire.SECTIONS)
+        return f"{done}/{len(questionnaire.SECTIONS)}"
+
+    @admin.display(description=_("relecture"))
+    def review_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("members:fiche_review", args=[obj.pk]),
+            _("Voir la fiche et ses changements"),
+        )
+
+    @admin.action(description=_("Rouvrir (avec un message)"), permissions=["change"])
+    def reopen(self, request, queryset):
+        form = ReopenForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for fiche in queryset:
+                services.fiche_reopen(fiche=fiche, by=request.user, message=form.cleaned_data["message"])
+            messages.success(request, _("%(count)d fiche(s) rouverte(s).") % {"count": queryset.count()})
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/ficherenseignements/reopen.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Rouvrir des fiches"),
+                "fiches": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Exporter les fiches en CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        _title, headers, rows = selectors.fiche_export_sheets(queryset)[0]
+        return csv_response("fiches-renseignements", headers, rows)
+
+    @admin.action(description=_("Exporter les EPCI membres en CSV"), permissions=["view"])
+    def export_epci_csv(self, request, queryset):
+        _title, headers, rows = selectors.fiche_export_sheets(queryset)[1]
+        return csv_response("epci-membres", headers, rows)
+
+    @admin.action(description=_("Exporter en XLSX (fiches et EPCI)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return xlsx_response("fiches-renseignements", sheets=selectors.fiche_export_sheets(queryset))

@@ -34,11 +34,11 @@ class Chart:
     height: int = 220
 
 
-def _percent(part: int, whole: int) -> int:
+def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def _vertical(chart: Chart) -> Chart:
+def vertical(chart: Chart) -> Chart:
     top = max((bar.value for bar in chart.bars), default=0) or 1
     slot = chart.width / max(len(chart.bars), 1)
     for index, bar in enumerate(chart.bars):
@@ -49,7 +49,7 @@ def _vertical(chart: Chart) -> Chart:
     return chart
 
 
-def _horizontal(chart: Chart) -> Chart:
+def horizontal(chart: Chart) -> Chart:
     chart.height = 26 * len(chart.bars) + 10
     for index, bar in enumerate(chart.bars):
         bar.width = 330 * bar.value / 100
@@ -90,13 +90,13 @@ def dashboard(year: int) -> dict:
                 "name": region_names.get(row["region"], row["region"]),
                 "total": row["total"],
                 "members": row["members"],
-                "rate": _percent(row["members"], row["total"]),
+                "rate": percent(row["members"], row["total"]),
             }
             for row in regions
         ),
         key=lambda row: (-row["rate"], row["name"]),
     )
-    by_region = _horizontal(
+    by_region = horizontal(
         Chart(
             "Taux d'adhésion par région",
             [Bar(row["name"], row["rate"], f"{row['rate']} %") for row in region_rows],
@@ -120,14 +120,14 @@ def dashboard(year: int) -> dict:
                 cumulative += 1
                 index += 1
             weeks.bars.append(Bar(f"S{week + 1}", cumulative, str(cumulative)))
-        _vertical(weeks)
+        vertical(weeks)
 
     return {
         "year": year,
         "campaign": campaign,
         "territories": territories,
         "members": members,
-        "rate": _percent(members, territories),
+        "rate": percent(members, territories),
         "by_status": [(label, by_status.get(value, 0)) for value, label in Adhesion.Status.choices],
         "called": called,
         "paid": paid,

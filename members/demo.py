@@ -16,6 +16,8 @@ from .models import (
     Adhesion,
     AdhesionCampaign,
     Department,
+    FicheCampaign,
+    FicheRenseignements,
     FlatFee,
     Role,
     Territory,
@@ -116,6 +118,7 @@ def load() -> list[DemoAccount]:
         defaults={"role": Role.REFERENT, "function": "Directeur"},
     )
     _load_adhesions(territories)
+    _load_fiches(territories)
     return [STAFF, REFERENT_RUFFECOIS, REFERENT_GASCOGNE]
 
 
@@ -238,3 +241,74 @@ def _load_adhesions(territories: dict) -> None:
                 reference="Mandat n° 2018-117",
                 by=staff,
             )
+
+
+# 2018 answers of the demo territories, for the panorama (legal form, population, communes, programmes).
+FICHES_2018 = {
+    "pays-ruffecois": ("petr", 37533, 80, ["contrat_ruralite", "leader", "cls"]),
+    "portes-de-gascogne": ("petr", 68000, 158, ["contrat_ruralite", "leader", "scot", "pcaet"]),
+    "pays-de-langres": ("petr", 47000, 168, ["contrat_ruralite", "scot"]),
+    "pays-de-broceliande": ("association", 68500, 42, ["leader", "reciprocite"]),
+    "pays-de-la-vallee-du-loir": ("syndicat_mixte", 61000, 64, ["contrat_ruralite", "tepcv", "pcaet"]),
+}
+
+
+def _load_fiches(territories: dict) -> None:
+    from . import questionnaire
+
+    campaign, _ = FicheCampaign.objects.get_or_create(
+        year=2018,
+        defaults={
+            "opens_on": datetime.date(2018, 3, 1),
+            "closes_on": datetime.date(2018, 6, 30),
+            "reminder_days_not_started": [15, 30],
+            "reminder_days_not_submitted": [30],
+        },
+    )
+    today = timezone.localdate()
+    FicheCampaign.objects.get_or_create(
+        year=today.year,
+        defaults={
+            "opens_on": datetime.date(today.year, 1, 15),
+            "closes_on": datetime.date(today.year, 12, 31),
+            "reminder_days_not_started": [15, 30],
+            "reminder_days_not_submitted": [30],
+        },
+    )
+    for slug, (legal_form, population, communes, programmes) in FICHES_2018.items():
+        territory = territories[slug]
+        answers = {
+            "nom": territory.name,
+            "forme_juridique": legal_form,
+            "siren": territory.siren,
+            "email_contact": f"contact@{slug}.demo",
+            "nombre_communes": communes,
+            "population": population,
+            "annee_population": 2015,
+            "president_nom": "Président du territoire",
+            "codev_existe": "oui",
+            "assemblee_taille": 40,
+            "directeur_nom": "Direction du territoire",
+            "etp": "4.5",
+            "budget_fonctionnement": "450000.00",
+            "projets_phares": "Projet alimentaire territorial ; mutuelle de Pays.",
+            "epci": [
+                {
+                    "nom": f"Communauté de communes de {territory.city or territory.name}",
+                    "siren": "",
+                    "nombre_communes": communes,
+                    "population": population,
+                }
+            ],
+        }
+        for key, _label in questionnaire.PROGRAMMES:
+            answers[f"{key}_porte"] = "oui" if key in programmes else "non"
+        FicheRenseignements.objects.get_or_create(
+            territory=territory,
+            campaign=campaign,
+            defaults={
+                "answers": answers,
+                "status": FicheRenseignements.Status.SOUMISE,
+                "submitted_at": timezone.make_aware(datetime.datetime(2018, 4, 2)),
+            },
+        )

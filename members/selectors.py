@@ -124,3 +124,79 @@ def adhesion_export_rows(queryset):
             adhesion.chorus_service_code,
             adhesion.engagement_number,
         ]
+
+
+def fiche_comparison(fiche) -> dict:
+    """Each section's answers next to last year's, with what changed marked."""
+    from . import questionnaire
+
+    sections = []
+    changed_count = 0
+    for section in questionnaire.SECTIONS:
+        rows = []
+        for name, field in section.form_class.base_fields.items():
+            value, before = fiche.answers.get(name), fiche.baseline.get(name)
+            changed = bool(fiche.baseline) and (value or None) != (before or None)
+            changed_count += changed
+            choices = dict(getattr(field, "choices", []) or [])
+            rows.append(
+                {
+                    "label": field.label,
+                    "value": choices.get(value, value),
+                    "before": choices.get(before, before),
+                    "changed": changed,
+                }
+            )
+        sections.append({"section": section, "rows": rows})
+    epci_changed = bool(fiche.baseline) and fiche.answers.get("epci", []) != fiche.baseline.get("epci", [])
+    return {
+        "sections": sections,
+        "changed_count": changed_count + epci_changed,
+        "epci": fiche.answers.get("epci", []),
+        "epci_before": fiche.baseline.get("epci", []),
+        "epci_changed": epci_changed,
+        "has_baseline": bool(fiche.baseline),
+    }
+
+
+def fiche_campaign_current(today=None):
+    from .models import FicheCampaign
+
+    today = today or timezone.localdate()
+    return FicheCampaign.objects.filter(opens_on__lte=today).order_by("-year").first()
+
+
+def fiche_export_sheets(queryset):
+    """Two sheets: one row per territory with every answer, and one row per member EPCI."""
+    from . import questionnaire
+
+    names = questionnaire.all_field_names()
+    fiches = list(
+        queryset.select_related("territory", "campaign").order_by("campaign__year", "territory__name")
+    )
+    headers = [
+        "Année",
+        "Territoire",
+        "Région",
+        "Statut",
+        *[questionnaire.field_label(name) for name in names],
+    ]
+    rows = [
+        [f.campaign.year, f.territory.name, f.territory.get_region_display(), f.get_status_display()]
+        + [f.answers.get(name) for name in names]
+        for f in fiches
+    ]
+    epci_headers = ["Année", "Territoire", "EPCI", "SIREN", "Communes", "Population"]
+    epci_rows = [
+        [
+            f.campaign.year,
+            f.territory.name,
+            e.get("nom"),
+            e.get("siren"),
+            e.get("nombre_communes"),
+            e.get("population"),
+        ]
+        for f in fiches
+        for e in f.answers.get("epci", [])
+    ]
+    return [("Fiches", headers, rows), ("EPCI", epci_headers, epci_rows)]

@@ -8,3 +8,8 @@ from . import services
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_adhesion_reminders() -> int:
     return services.adhesion_reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_fiche_reminders() -> int:
+    return services.fiche_reminders_send()

@@ -36,5 +36,12 @@ urlpatterns = [
         name="adhesion_attestation_pdf",
     ),
     path("invitation/<str:key>/", views.invitation, name="invitation"),
+    path("territoire/<slug:slug>/fiche/<int:year>/", views.fiche, name="fiche"),
+    path("territoire/<slug:slug>/fiche/<int:year>/soumettre/", views.fiche_submit, name="fiche_submit"),
+    path(
+        "territoire/<slug:slug>/fiche/<int:year>/<slug:section>/", views.fiche_section, name="fiche_section"
+    ),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("tableau-de-bord/panorama/", views.panorama, name="panorama"),
+    path("tableau-de-bord/fiches/<int:pk>/", views.fiche_review, name="fiche_review"),
 ]

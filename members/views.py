@@ -9,10 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import dashboard as dashboard_figures
-from . import selectors, services
+from . import panorama as panorama_figures
+from . import questionnaire, selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import AdhesionForm, InvitationForm, RoleForm
-from .models import Adhesion, AdhesionCampaign
+from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements
 from .permissions import Action, can, territory_view
 
 
@@ -56,6 +57,8 @@ def territory_detail(request, territory):
             "may_manage": may_manage,
             "current_campaign": selectors.adhesion_campaign_current(),
             "adhesions": selectors.adhesions_of_territory(territory),
+            "current_fiche_campaign": selectors.fiche_campaign_current(),
+            "fiches": territory.fiches.select_related("campaign").order_by("-campaign__year"),
             "form": form,
             "role_form": RoleForm(),
         },
@@ -227,3 +230,200 @@ def dashboard(request):
     except ValueError:
         year = years[0]
     return render(request, "members/dashboard.html", {**dashboard_figures.dashboard(year), "years": years})
+
+
+# --- Fiche de renseignements ----------------------------------------------------------------------
+
+
+def _fiche_for(request, territory, year):
+    campaign = get_object_or_404(FicheCampaign, year=year)
+    fiche = territory.fiches.filter(campaign=campaign).select_related("updated_by").first()
+    if fiche is None:
+        fiche = services.fiche_open(territory=territory, campaign=campaign, by=request.user)
+    return campaign, fiche
+
+
+def _sections_progress(fiche, current=None):
+    return [
+        {
+            "section": section,
+            "complete": questionnaire.section_complete(section, fiche.answers),
+            "current": current is not None and section.slug == current.slug,
+        }
+        for section in questionnaire.SECTIONS
+    ]
+
+
+@never_cache
+@territory_view(Action.ACT)
+@require_http_methods(["GET"])
+def fiche(request, territory, year):
+    try:
+        _campaign, fiche = _fiche_for(request, territory, year)
+    except services.FicheError as exc:
+        return render(
+            request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
+        )
+    if fiche.status == FicheRenseignements.Status.SOUMISE:
+        return redirect("members:fiche_submit", slug=territory.slug, year=year)
+    first_incomplete = next(
+        (s for s in questionnaire.SECTIONS if not questionnaire.section_complete(s, fiche.answers)),
+        questionnaire.SECTIONS[0],
+    )
+    return redirect("members:fiche_section", slug=territory.slug, year=year, section=first_incomplete.slug)
+
+
+@never_cache
+@territory_view(Action.ACT)
+@require_http_methods(["GET", "POST"])
+def fiche_section(request, territory, year, section):
+    section = questionnaire.SECTIONS_BY_SLUG.get(section)
+    if section is None:
+        raise Http404
+    try:
+        campaign, fiche = _fiche_for(request, territory, year)
+    except services.FicheError as exc:
+        return render(
+            request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
+        )
+    editable = fiche.status == FicheRenseignements.Status.BROUILLON
+    initial = {name: fiche.answers.get(name) for name in section.form_class.base_fields}
+    with_epci = section.slug == "perimetre"
+    data = request.POST if request.method == "POST" else None
+    form = section.form_class(data, initial=initial)
+    epci = (
+        questionnaire.EpciFormSet(data, prefix="epci", initial=fiche.answers.get("epci", []))
+        if with_epci
+        else None
+    )
+    version = fiche.version
+    if request.method == "POST":
+        version = int(request.POST.get("version") or 0)
+        if form.is_valid() and (epci is None or epci.is_valid()):
+            answers = dict(form.cleaned_data)
+            if epci is not None:
+                answers["epci"] = [
+                    {key: questionnaire.to_json(value) for key, value in row.items() if key != "DELETE"}
+                    for row in epci.rows()
+                ]
+                error = questionnaire.perimetre_error(answers.get("population"), answers["epci"])
+                if error:
+                    form.add_error("population", error)
+            if form.is_valid():
+                try:
+                    fiche = services.fiche_save_section(
+                        fiche=fiche, answers=answers, version=version, by=request.user
+                    )
+                except services.FicheStale as exc:
+                    form.add_error(None, str(exc))
+                    version = exc.fiche.version  # saving again now replaces their changes, knowingly
+                except services.FicheLocked as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(
+                        request, _("Section « %(section)s » enregistrée.") % {"section": section.title}
+                    )
+                    if "next" in request.POST:
+                        following = questionnaire.SECTIONS.index(section) + 1
+                        if following < len(questionnaire.SECTIONS):
+                            return redirect(
+                                "members:fiche_section",
+                                slug=territory.slug,
+                                year=year,
+                                section=questionnaire.SECTIONS[following].slug,
+                            )
+                        return redirect("members:fiche_submit", slug=territory.slug, year=year)
+                    return redirect(
+                        "members:fiche_section", slug=territory.slug, year=year, section=section.slug
+                    )
+    if not editable and request.method == "GET":
+        # Read-only view of a submitted fiche. After a refused POST the typed input stays visible instead.
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "members/fiche_section.html",
+        {
+            "territory": territory,
+            "campaign": campaign,
+            "fiche": fiche,
+            "section": section,
+            "form": form,
+            "epci": epci,
+            "version": version,
+            "editable": editable,
+            "required": section.required,
+            "progress": _sections_progress(fiche, section),
+        },
+    )
+
+
+@never_cache
+@territory_view(Action.ACT)
+@require_http_methods(["GET", "POST"])
+def fiche_submit(request, territory, year):
+    try:
+        campaign, fiche = _fiche_for(request, territory, year)
+    except services.FicheError as exc:
+        return render(
+            request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
+        )
+    error = ""
+    if request.method == "POST":
+        try:
+            fiche = services.fiche_submit(fiche=fiche, by=request.user)
+        except services.FicheIncomplete:
+            error = _("Il manque des réponses obligatoires : complétez-les avant de soumettre.")
+        except services.FicheLocked as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("Fiche de renseignements %(year)s soumise à l'ANPP. Merci !") % {"year": year}
+            )
+            return redirect("members:fiche_submit", slug=territory.slug, year=year)
+    missing = [
+        {"section": section, "name": name, "label": questionnaire.field_label(name)}
+        for section, name in questionnaire.missing_fields(fiche.answers)
+    ]
+    return render(
+        request,
+        "members/fiche_submit.html",
+        {
+            "territory": territory,
+            "campaign": campaign,
+            "fiche": fiche,
+            "missing": missing,
+            "error": error,
+            "progress": _sections_progress(fiche),
+        },
+    )
+
+
+@never_cache
+@login_required
+def fiche_review(request, pk):
+    """Staff read a fiche with what changed since last year. Anyone else gets a 404, whatever the method."""
+    if not request.user.is_staff:
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    fiche = get_object_or_404(
+        FicheRenseignements.objects.select_related("territory", "campaign", "updated_by"), pk=pk
+    )
+    return render(request, "members/fiche_review.html", {"fiche": fiche, **selectors.fiche_comparison(fiche)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def panorama(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    years = list(FicheCampaign.objects.order_by("-year").values_list("year", flat=True)) or [
+        timezone.localdate().year
+    ]
+    try:
+        year = int(request.GET.get("annee", years[0]))
+    except ValueError:
+        year = years[0]
+    return render(request, "members/panorama.html", {**panorama_figures.panorama(year), "years": years})

@@ -9,6 +9,7 @@ from .adhesions import (
     FlatFee,
     Payment,
 )
+from .fiches import FicheCampaign, FicheRenseignements
 from .people import (
     Department,
     Invitation,
@@ -27,6 +28,8 @@ __all__ = [
     "CallNumberSequence",
     "Department",
     "FeeBracket",
+    "FicheCampaign",
+    "FicheRenseignements",
     "FlatFee",
     "Invitation",
     "InvitationQuerySet",

@@ -2,6 +2,8 @@
 
 from .adhesions import *  # noqa: F403
 from .adhesions import __all__ as _adhesions_all
+from .fiches import *  # noqa: F403
+from .fiches import __all__ as _fiches_all
 from .people import (
     AlreadyMember,
     InvitationForSomeoneElse,
@@ -33,4 +35,5 @@ __all__ = [
     "membership_remove",
     "membership_set_role",
     *_adhesions_all,
+    *_fiches_all,
 ]

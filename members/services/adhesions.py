@@ -13,8 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import formats, timezone, translation
 
-from anpp_portal.outbox import email_enqueue
-
 from ..models import (
     Adhesion,
     AdhesionCampaign,
@@ -23,11 +21,11 @@ from ..models import (
     Payment,
     Role,
     Territory,
-    TerritoryMembership,
     User,
 )
 from ..permissions import Action, can
 from .people import MembersError, NotAllowed
+from .reminders import latest_due_step, referents_by_territory, remind_once
 
 __all__ = [
     "AdhesionError",
@@ -392,20 +390,6 @@ def adhesion_cancel(*, adhesion: Adhesion, by: User, reason: str) -> Adhesion:
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def _latest_due_step(start: date, days: list[int], today: date) -> int | None:
-    due = [int(d) for d in days if start + timedelta(days=int(d)) <= today]
-    return max(due) if due else None
-
-
-def _referents(territory_ids) -> dict[int, list[User]]:
-    referents: dict[int, list[User]] = {}
-    for membership in TerritoryMembership.objects.filter(
-        territory_id__in=territory_ids, role=Role.REFERENT, user__is_active=True
-    ).select_related("user"):
-        referents.setdefault(membership.territory_id, []).append(membership.user)
-    return referents
-
-
 def adhesion_reminders_send(*, today: date | None = None) -> int:
     """Record every reminder due today in the outbox; returns how many were new.
 
@@ -417,7 +401,7 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     created = 0
     for campaign in AdhesionCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today):
-        step = _latest_due_step(campaign.opens_on, campaign.reminder_days_without_submission, today)
+        step = latest_due_step(campaign.opens_on, campaign.reminder_days_without_submission, today)
         if step is None:
             continue
         submitted = (
@@ -426,40 +410,31 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
         pending = (
             Territory.objects.exclude(pk__in=submitted).filter(memberships__role=Role.REFERENT).distinct()
         )
-        referents = _referents(pending.values("pk"))
+        referents = referents_by_territory(pending.values("pk"))
         for territory in pending:
             for user in referents.get(territory.pk, []):
-                created += _remind(
+                created += remind_once(
                     key=f"adhesion-reminder:{campaign.year}:{territory.pk}:not-submitted:{step}:{user.pk}",
                     user=user,
                     template="members/email/adhesion_reminder_not_submitted",
                     context={"campaign": campaign, "territory": territory, "user": user},
                 )
     unpaid = Adhesion.objects.filter(status=Status.APPEL_EMIS).select_related("campaign", "territory")
-    referents = _referents(unpaid.values("territory_id"))
+    referents = referents_by_territory(unpaid.values("territory_id"))
     for adhesion in unpaid:
-        step = _latest_due_step(
+        step = latest_due_step(
             timezone.localdate(adhesion.call_issued_at), adhesion.campaign.reminder_days_unpaid, today
         )
         if step is None:
             continue
         for user in referents.get(adhesion.territory_id, []):
-            created += _remind(
+            created += remind_once(
                 key=f"adhesion-reminder:{adhesion.pk}:unpaid:{step}:{user.pk}",
                 user=user,
                 template="members/email/adhesion_reminder_unpaid",
                 context={"adhesion": adhesion, "territory": adhesion.territory, "user": user, "days": step},
             )
     return created
-
-
-def _remind(*, key: str, user: User, template: str, context: dict) -> int:
-    from anpp_portal.models import OutboundEmail
-
-    if OutboundEmail.objects.filter(key=key).exists():
-        return 0
-    email_enqueue(key=key, to=user.email, template=template, context=context)
-    return 1
 
 
 def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = None) -> int:
@@ -474,8 +449,8 @@ def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = No
     else:
         raise WrongStatus(f"Pas de relance pour une adhésion « {adhesion.get_status_display()} ».")
     created = 0
-    for user in _referents([adhesion.territory_id]).get(adhesion.territory_id, []):
-        created += _remind(
+    for user in referents_by_territory([adhesion.territory_id]).get(adhesion.territory_id, []):
+        created += remind_once(
             key=f"adhesion-reminder:{adhesion.pk}:{kind}:manual-{today:%Y%m%d}:{user.pk}",
             user=user,
             template=template,

@@ -2,10 +2,12 @@
 
 from django.core.files.base import ContentFile
 
-from members.models import Adhesion, Role
+from members.models import Adhesion, FicheRenseignements, Role
+from members.questionnaire import SECTIONS
 
 from ..factories import InvitationFactory, MembershipFactory
 from .adhesion_factories import CampaignFactory
+from .fiche_factories import FicheCampaignFactory
 
 
 def territory_objects(territory) -> dict:
@@ -20,7 +22,11 @@ def territory_objects(territory) -> dict:
         call_pdf=ContentFile(b"%PDF-1.7 appel", name="appel.pdf"),
         attestation_pdf=ContentFile(b"%PDF-1.7 attestation", name="attestation.pdf"),
     )
+    fiche = FicheRenseignements.objects.create(
+        territory=territory, campaign=FicheCampaignFactory(year=2018), answers={"nom": territory.name}
+    )
     return {
+        "fiche": fiche,
         "invitation": InvitationFactory(territory=territory),
         "membership": MembershipFactory(territory=territory, role=Role.MEMBRE),
         "adhesion": adhesion,
@@ -46,6 +52,13 @@ TERRITORY_URLS = {
         {"slug": own["territory"].slug, "membership_pk": other["membership"].pk},
     ],
     "members:adhesion": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:fiche": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:fiche_submit": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:fiche_section": lambda own, other: [
+        {"slug": other["territory"].slug, "year": 2018, "section": section.slug} for section in SECTIONS
+    ],
+    # A staff page: anyone else, territory people included, gets a 404.
+    "members:fiche_review": lambda own, other: [{"pk": other["fiche"].pk}],
     "members:adhesion_call_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:adhesion_attestation_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
 }
@@ -62,5 +75,7 @@ def check_unchanged(other) -> None:
     assert other["invitation"].revoked_at is None
     other["membership"].refresh_from_db()
     assert other["membership"].role == Role.MEMBRE
+    other["fiche"].refresh_from_db()
+    assert other["fiche"].answers == {"nom": other["territory"].name} and other["fiche"].version == 1
     other["adhesion"].refresh_from_db()
     assert other["adhesion"].status == Adhesion.Status.PAYEE

@@ -226,7 +226,9 @@ def test_a_plain_member_of_the_territory_may_fill_it_too(campaign, territory_a):
     assert filled(adhesion, member).signatory_name == "Jean Dupont"
 
 
-def test_a_correction_is_a_cancellation_plus_a_new_adhesion_with_a_new_call(draft, referent_a, staff, territory_a):
+def test_a_correction_is_a_cancellation_plus_a_new_adhesion_with_a_new_call(
+    draft, referent_a, staff, territory_a
+):
     filled(draft, referent_a)
     services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
     first = services.adhesion_validate(adhesion=draft, by=staff)

@@ -166,9 +166,13 @@ def test_staff_cancel_from_the_admin_with_a_reason(client, staff):
     url = reverse("admin:members_adhesion_changelist")
     asked = client.post(url, {"action": "cancel", "_selected_action": [adhesion.pk]})
     assert asked.status_code == 200 and "Motif de l&#x27;annulation" in asked.content.decode()
-    refused = client.post(url, {"action": "cancel", "_selected_action": [adhesion.pk], "apply": "1", "reason": ""})
+    refused = client.post(
+        url, {"action": "cancel", "_selected_action": [adhesion.pk], "apply": "1", "reason": ""}
+    )
     assert "Indiquez le motif" in refused.content.decode()
-    done = client.post(url, {"action": "cancel", "_selected_action": [adhesion.pk], "apply": "1", "reason": "Doublon"})
+    done = client.post(
+        url, {"action": "cancel", "_selected_action": [adhesion.pk], "apply": "1", "reason": "Doublon"}
+    )
     assert done.status_code == 302
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.ANNULEE and adhesion.cancel_reason == "Doublon"
@@ -176,7 +180,9 @@ def test_staff_cancel_from_the_admin_with_a_reason(client, staff):
 
 def test_staff_send_a_reminder_now_once_a_day(client, staff, territory_a, referent_a, send_outbox):
     campaign = CampaignFactory(year=2018)
-    adhesion = Adhesion.objects.create(territory=territory_a, campaign=campaign, status=Adhesion.Status.BROUILLON)
+    adhesion = Adhesion.objects.create(
+        territory=territory_a, campaign=campaign, status=Adhesion.Status.BROUILLON
+    )
     client.force_login(staff)
     url = reverse("admin:members_adhesion_changelist")
     client.post(url, {"action": "remind_now", "_selected_action": [adhesion.pk]})

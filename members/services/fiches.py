@@ -1,0 +1,207 @@
+"""The fiche de renseignements: open (pre-filled), save a section (optimistic locking), submit,
+reopen, and its reminders through the shared mechanism."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .. import questionnaire
+from ..models import FicheCampaign, FicheRenseignements, Role, Territory, User
+from ..permissions import Action, can
+from .people import MembersError, NotAllowed
+from .reminders import latest_due_step, referents_by_territory, remind_once
+
+__all__ = [
+    "FicheError",
+    "FicheIncomplete",
+    "FicheLocked",
+    "FicheStale",
+    "fiche_open",
+    "fiche_reminders_send",
+    "fiche_reopen",
+    "fiche_save_section",
+    "fiche_submit",
+]
+
+Status = FicheRenseignements.Status
+
+
+class FicheError(MembersError):
+    pass
+
+
+class FicheLocked(FicheError):
+    pass
+
+
+class FicheStale(FicheError):
+    """Someone saved the fiche since this person loaded it; their input is kept, nothing is written."""
+
+    def __init__(self, fiche: FicheRenseignements):
+        self.fiche = fiche
+        who = fiche.updated_by.get_full_name() if fiche.updated_by else "quelqu'un d'autre"
+        super().__init__(
+            f"{who} a enregistré cette fiche le {timezone.localtime(fiche.updated_at):%d/%m/%Y à %H:%M}, "
+            "après que vous l'avez ouverte. Vos saisies ne sont pas enregistrées mais restent ci-dessous : "
+            "rechargez la section pour voir ses modifications, ou enregistrez à nouveau pour les remplacer."
+        )
+
+
+class FicheIncomplete(FicheError):
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__(f"{len(missing)} réponse(s) obligatoire(s) manquante(s).")
+
+
+def _initial_answers(territory: Territory, previous: FicheRenseignements | None) -> dict:
+    if previous:
+        return dict(previous.answers)
+    address = "\n".join(
+        filter(None, [territory.address, f"{territory.postal_code} {territory.city}".strip()])
+    )
+    return {
+        key: value
+        for key, value in {
+            "nom": territory.name,
+            "siren": territory.siren,
+            "adresse": address,
+            "site_internet": territory.website,
+            "nombre_communes": territory.communes_count,
+            "population": territory.population,
+            "annee_population": territory.population_year,
+            "forme_juridique": {
+                Territory.Kind.PETR: "petr",
+                Territory.Kind.PAYS_SYNDICAT_MIXTE: "syndicat_mixte",
+                Territory.Kind.PAYS_ASSOCIATIF: "association",
+            }.get(territory.kind, ""),
+        }.items()
+        if questionnaire.is_filled(value)
+    }
+
+
+def fiche_open(
+    *, territory: Territory, campaign: FicheCampaign, by: User, today: date | None = None
+) -> FicheRenseignements:
+    """The territory's fiche of the year, created as a draft from last year's submitted fiche (or, the
+    first time, from what the portal knows of the territory)."""
+    if not can(by, Action.ACT, territory):
+        raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    existing = FicheRenseignements.objects.filter(territory=territory, campaign=campaign).first()
+    if existing:
+        return existing
+    if not campaign.is_open(today or timezone.localdate()):
+        raise FicheError(
+            f"La campagne {campaign.year} des fiches de renseignements est close "
+            f"(du {campaign.opens_on:%d/%m/%Y} au {campaign.closes_on:%d/%m/%Y})."
+        )
+    previous = (
+        FicheRenseignements.objects.filter(
+            territory=territory, campaign__year__lt=campaign.year, status=Status.SOUMISE
+        )
+        .order_by("-campaign__year")
+        .first()
+    )
+    fiche, _ = FicheRenseignements.objects.get_or_create(
+        territory=territory,
+        campaign=campaign,
+        defaults={
+            "answers": _initial_answers(territory, previous),
+            "baseline": dict(previous.answers) if previous else {},
+            "updated_by": by,
+        },
+    )
+    return fiche
+
+
+def fiche_save_section(
+    *, fiche: FicheRenseignements, answers: dict, version: int, by: User
+) -> FicheRenseignements:
+    """Merge one section's answers into the draft, if nobody saved it since ``version``."""
+    if not can(by, Action.ACT, fiche.territory):
+        raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    with transaction.atomic():
+        current = (
+            FicheRenseignements.objects.select_for_update().select_related("updated_by").get(pk=fiche.pk)
+        )
+        if current.status != Status.BROUILLON:
+            raise FicheLocked(
+                "Cette fiche a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
+                "ci-dessous. Écrivez à l'ANPP si elle doit être rouverte."
+            )
+        if current.version != version:
+            raise FicheStale(current)
+        merged = {**current.answers, **{key: questionnaire.to_json(value) for key, value in answers.items()}}
+        FicheRenseignements.objects.filter(pk=current.pk).update(
+            answers=merged, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+        )
+    current.refresh_from_db()
+    return current
+
+
+def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements:
+    if not can(by, Action.ACT, fiche.territory):
+        raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    with transaction.atomic():
+        current = FicheRenseignements.objects.select_for_update().get(pk=fiche.pk)
+        if current.status != Status.BROUILLON:
+            raise FicheLocked("Cette fiche a déjà été soumise.")
+        missing = questionnaire.missing_fields(current.answers)
+        if missing:
+            raise FicheIncomplete(missing)
+        current.status = Status.SOUMISE
+        current.submitted_at = timezone.now()
+        current.updated_by = by
+        current.version += 1
+        current.save()
+    return current
+
+
+def fiche_reopen(*, fiche: FicheRenseignements, by: User, message: str) -> FicheRenseignements:
+    if not (by.is_active and by.is_staff):
+        raise NotAllowed("Réservé à l'équipe de l'ANPP.")
+    if not message.strip():
+        raise FicheError("Expliquez au territoire pourquoi la fiche est rouverte.")
+    with transaction.atomic():
+        current = FicheRenseignements.objects.select_for_update().get(pk=fiche.pk)
+        current.status = Status.BROUILLON
+        current.staff_message = message
+        current.version += 1
+        current.updated_by = by
+        current.save()
+    return current
+
+
+def fiche_reminders_send(*, today: date | None = None) -> int:
+    """Remind référents of territories whose fiche is not started, or started but not submitted."""
+    today = today or timezone.localdate()
+    created = 0
+    for campaign in FicheCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today):
+        fiches = dict(
+            FicheRenseignements.objects.filter(campaign=campaign).values_list("territory_id", "status")
+        )
+        territories = (
+            Territory.objects.filter(memberships__role=Role.REFERENT).distinct().only("pk", "name", "slug")
+        )
+        referents = referents_by_territory(territories.values("pk"))
+        for territory in territories:
+            status = fiches.get(territory.pk)
+            if status == Status.SOUMISE:
+                continue
+            kind, days = (
+                ("not-started", campaign.reminder_days_not_started)
+                if status is None
+                else ("not-submitted", campaign.reminder_days_not_submitted)
+            )
+            step = latest_due_step(campaign.opens_on, days, today)
+            if step is None:
+                continue
+            for user in referents.get(territory.pk, []):
+                created += remind_once(
+                    key=f"fiche-reminder:{campaign.year}:{territory.pk}:{kind}:{step}:{user.pk}",
+                    user=user,
+                    template=f"members/email/fiche_reminder_{kind.replace('-', '_')}",
+                    context={"campaign": campaign, "territory": territory},
+                )
+    return created
