@@ -86,3 +86,35 @@ def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(
     assert all(isinstance(o, Adhesion) for o in outcomes), outcomes
     numbers = sorted(Adhesion.objects.values_list("call_number", flat=True))
     assert numbers == [f"2018-{n:04d}" for n in range(1, 13)]
+
+
+@pytest.mark.postgres
+def test_two_people_saving_the_same_fiche_version_at_once_one_is_refused(transactional_db):
+    import datetime
+
+    from members.models import FicheRenseignements
+
+    from .fiche_factories import FicheCampaignFactory
+
+    referent = MembershipFactory(role=Role.REFERENT)
+    colleague = MembershipFactory(role=Role.MEMBRE, territory=referent.territory)
+    fiche = services.fiche_open(
+        territory=referent.territory,
+        campaign=FicheCampaignFactory(),
+        by=referent.user,
+        today=datetime.date(2018, 3, 10),
+    )
+    outcomes = _run_together(
+        [
+            lambda: services.fiche_save_section(
+                fiche=fiche, answers={"president_nom": "A"}, version=fiche.version, by=referent.user
+            ),
+            lambda: services.fiche_save_section(
+                fiche=fiche, answers={"president_nom": "B"}, version=fiche.version, by=colleague.user
+            ),
+        ]
+    )
+    saved = [o for o in outcomes if isinstance(o, FicheRenseignements)]
+    assert len(saved) == 1 and sum(isinstance(o, services.FicheStale) for o in outcomes) == 1, outcomes
+    fiche.refresh_from_db()
+    assert fiche.answers["president_nom"] == saved[0].answers["president_nom"] and fiche.version == 2
