@@ -123,7 +123,10 @@ def fiche_save_section(
         raise NotAllowed("Vous n'agissez pas pour ce territoire.")
     with transaction.atomic():
         current = (
-            FicheRenseignements.objects.select_for_update().select_related("updated_by").get(pk=fiche.pk)
+            # of=self: updated_by is a nullable join, which PostgreSQL cannot lock.
+            FicheRenseignements.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=fiche.pk)
         )
         if current.status != Status.BROUILLON:
             raise FicheLocked(
