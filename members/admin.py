@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from anpp_portal.exports import csv_response, xlsx_response
 
@@ -194,7 +195,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Adhesion)
-class AdhesionAdmin(admin.ModelAdmin):
+class AdhesionAdmin(SimpleHistoryAdmin):
     list_display = ["territory", "year", "status", "amount", "paid_display", "call_number", "call_issued_at"]
     list_filter = ["campaign__year", "status", "territory__region", "territory__kind"]
     search_fields = ["territory__name", "call_number", "billing_contact_email", "siret"]
@@ -372,7 +373,7 @@ class FicheCampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(FicheRenseignements)
-class FicheRenseignementsAdmin(admin.ModelAdmin):
+class FicheRenseignementsAdmin(SimpleHistoryAdmin):
     list_display = ["territory", "year", "status", "completion", "region", "submitted_at", "review_link"]
     list_filter = ["campaign__year", "status", "territory__region"]
     search_fields = ["territory__name"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..validators import validate_siret
 from .people import Territory
@@ -192,6 +193,8 @@ class Adhesion(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     objects = AdhesionQuerySet.as_manager()
+    # Audit trail (django-simple-history): every change, who made it and when, visible to staff.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("adhésion")

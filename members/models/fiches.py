@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .people import Territory
 
@@ -71,6 +72,8 @@ class FicheRenseignements(models.Model):
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     staff_message = models.TextField(_("message de l'ANPP"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("fiche de renseignements")

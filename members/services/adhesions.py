@@ -164,6 +164,7 @@ def cotisation_compute(*, campaign: AdhesionCampaign, kind: str, population: int
 
 
 def _transition(adhesion: Adhesion, to_status: str, by: User | None, message: str = "") -> None:
+    adhesion._history_user = by  # the audit trail names who acted, from a request or a task alike
     AdhesionTransition.objects.create(
         adhesion=adhesion, from_status=adhesion.status, to_status=to_status, by=by, message=message
     )
@@ -250,6 +251,7 @@ def adhesion_save(*, adhesion: Adhesion, data: dict, by: User) -> Adhesion:
                 setattr(adhesion, field, data[field])
         _apply_quote(adhesion)
         adhesion.full_clean()
+        adhesion._history_user = by
         adhesion.save()
     return adhesion
 

@@ -4,7 +4,6 @@ reopen, and its reminders through the shared mechanism."""
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .. import questionnaire
@@ -135,11 +134,14 @@ def fiche_save_section(
             )
         if current.version != version:
             raise FicheStale(current)
-        merged = {**current.answers, **{key: questionnaire.to_json(value) for key, value in answers.items()}}
-        FicheRenseignements.objects.filter(pk=current.pk).update(
-            answers=merged, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-        )
-    current.refresh_from_db()
+        current.answers = {
+            **current.answers,
+            **{key: questionnaire.to_json(value) for key, value in answers.items()},
+        }
+        current.version += 1
+        current.updated_by = by
+        current._history_user = by
+        current.save()  # a save, not an update(): the audit trail records it
     return current
 
 
@@ -156,6 +158,7 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
         current.status = Status.SOUMISE
         current.submitted_at = timezone.now()
         current.updated_by = by
+        current._history_user = by
         current.version += 1
         current.save()
     return current
@@ -172,6 +175,7 @@ def fiche_reopen(*, fiche: FicheRenseignements, by: User, message: str) -> Fiche
         current.staff_message = message
         current.version += 1
         current.updated_by = by
+        current._history_user = by
         current.save()
     return current
 
