@@ -15,6 +15,7 @@ admin.site.index_title = "Gestion de l'association"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,11 @@ def home(request):
     return render(request, "home.html")
 
 
+@require_GET
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
 @never_cache
 @require_GET
 def health(request):

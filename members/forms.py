@@ -100,3 +100,24 @@ class AdhesionForm(forms.ModelForm):
         if population is not None and population < 1:
             raise forms.ValidationError(_("La population doit être d'au moins un habitant."))
         return population
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que la suppression est définitive."),
+        error_messages={"required": _("Cochez la case pour confirmer.")},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mot de passe incorrect."))
+        return password

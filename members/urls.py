@@ -41,6 +41,8 @@ urlpatterns = [
     path(
         "territoire/<slug:slug>/fiche/<int:year>/<slug:section>/", views.fiche_section, name="fiche_section"
     ),
+    path("compte/mes-donnees/", views.my_data, name="my_data"),
+    path("compte/supprimer/", views.delete_account, name="delete_account"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("tableau-de-bord/panorama/", views.panorama, name="panorama"),
     path("tableau-de-bord/fiches/<int:pk>/", views.fiche_review, name="fiche_review"),

@@ -1,18 +1,22 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from anpp_portal import privacy
+
 from . import dashboard as dashboard_figures
 from . import panorama as panorama_figures
+from . import privacy as members_privacy
 from . import questionnaire, selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
-from .forms import AdhesionForm, InvitationForm, RoleForm
+from .forms import AdhesionForm, DeleteAccountForm, InvitationForm, RoleForm
 from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements
 from .permissions import Action, can, territory_view
 
@@ -427,3 +431,45 @@ def panorama(request):
     except ValueError:
         year = years[0]
     return render(request, "members/panorama.html", {**panorama_figures.panorama(year), "years": years})
+
+
+# --- Personal data (RGPD) -----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def my_data(request):
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            privacy.personal_data_export(user=request.user),
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+        response["Content-Disposition"] = 'attachment; filename="mes-donnees-portail-anpp.json"'
+        return response
+    return render(
+        request, "members/my_data.html", {"blocking": members_privacy.blocking_reasons(request.user)}
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.user, request.POST)
+    if form.is_valid():
+        try:
+            privacy.account_delete(user=request.user)
+        except privacy.AccountDeletionBlocked as exc:
+            for reason in exc.reasons:
+                messages.error(request, reason)
+            return redirect("members:my_data")
+        logout(request)
+        messages.success(request, _("Votre compte et vos données ont été supprimés."))
+        return redirect("home")
+    return render(
+        request,
+        "members/my_data.html",
+        {"blocking": members_privacy.blocking_reasons(request.user), "delete_form": form},
+        status=400,
+    )

@@ -87,3 +87,9 @@ def test_french_comes_first_whatever_the_browser_language(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="fr">' in response.content.decode()
     assert response["Content-Language"] == "fr"
+
+
+def test_the_accessibility_statement_is_linked_from_every_page(client):
+    assert reverse("accessibility") in client.get("/").content.decode()
+    page = client.get(reverse("accessibility"))
+    assert page.status_code == 200 and "RGAA" in page.content.decode()

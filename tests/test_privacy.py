@@ -1,0 +1,58 @@
+"""A person downloads everything the portal holds about them, and deletes their account."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from anpp_portal.models import OutboundEmail
+from members import services
+from members.models import Role, TerritoryMembership, User
+
+from .factories import PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_downloads_their_data_as_json(client, territory_a, referent_a, send_outbox):
+    services.invitation_create(territory=territory_a, email="collegue@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a)
+    client.force_login(referent_a)
+    response = client.get(reverse("members:my_data"), {"format": "json"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["members"]["compte"]["email"] == referent_a.email
+    assert data["members"]["territoires"][0]["territoire"] == territory_a.name
+    assert data["members"]["invitations_envoyees"][0]["email"] == "collegue@pays-a.fr"
+
+
+def test_a_person_deletes_their_account_with_their_password(client, territory_a, referent_a, send_outbox):
+    colleague = MembershipFactory(territory=territory_a, role=Role.MEMBRE).user
+    services.invitation_create(territory=territory_a, email="autre@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a)
+    client.force_login(colleague)
+    refused = client.post(reverse("members:delete_account"), {"password": "mauvais", "confirm": "on"})
+    assert refused.status_code == 400 and "Mot de passe incorrect." in refused.content.decode()
+    assert User.objects.filter(pk=colleague.pk).exists()
+    done = client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"})
+    assert done.status_code == 302
+    assert not User.objects.filter(pk=colleague.pk).exists()
+    assert not TerritoryMembership.objects.filter(user_id=colleague.pk).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_last_referent_must_hand_over_before_deleting(client, territory_a, referent_a):
+    client.force_login(referent_a)
+    page = client.get(reverse("members:my_data")).content.decode()
+    assert "seul référent de PETR du Pays A" in page
+    response = client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"}, follow=True)
+    assert "désignez d&#x27;abord un autre référent" in response.content.decode()
+    assert User.objects.filter(pk=referent_a.pk).exists()
+
+
+def test_emails_sent_to_a_deleted_account_keep_no_trace_of_it(client, territory_a, referent_a, send_outbox):
+    colleague = MembershipFactory(territory=territory_a, role=Role.REFERENT).user
+    OutboundEmail.objects.create(key="x", to=colleague.email, from_email="a@b.c", subject="Votre adhésion", body_text="Bonjour Paul")
+    client.force_login(colleague)
+    client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"})
+    email = OutboundEmail.objects.get(key="x")
+    assert colleague.email not in email.to and "Paul" not in email.body_text
