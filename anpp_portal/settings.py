@@ -329,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "publish-due-issues": {
+        "task": "publications.tasks.publish_due_issues",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,

@@ -10,9 +10,7 @@ from localflavor.fr.fr_region import REGION_2016_CHOICES
 
 from .models import Adhesion, AdhesionCampaign, Payment, Territory
 
-# An adhésion makes its territory a member once ANPP has validated it (the call may still be unpaid:
-# public bodies pay by mandate weeks later).
-MEMBER_STATUSES = [Adhesion.Status.VALIDEE, Adhesion.Status.APPEL_EMIS, Adhesion.Status.PAYEE]
+MEMBER_STATUSES = Adhesion.MEMBER_STATUSES
 
 
 @dataclass

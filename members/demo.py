@@ -188,8 +188,25 @@ def _load_adhesions(territories: dict) -> None:
         territories[slug] = territory
     campaign = _campaign(2018, datetime.date(2018, 1, 15), datetime.date(2018, 6, 30))
     today = timezone.localdate()
-    # Today's campaign is open, so the demo référents can fill their adhésion now.
-    _campaign(today.year, datetime.date(today.year, 1, 15), datetime.date(today.year, 12, 31))
+    # Today's campaign is open, so the demo référents can fill their adhésion now; the Pays
+    # Ruffécois has already renewed (its people read the members-only issues), the Portes de
+    # Gascogne has not.
+    current = _campaign(today.year, datetime.date(today.year, 1, 15), datetime.date(today.year, 12, 31))
+    ruffecois = territories["pays-ruffecois"]
+    if not current.adhesions.filter(territory=ruffecois).exists():
+        adhesion = services.adhesion_open(territory=ruffecois, campaign=current, by=staff, today=current.opens_on)
+        services.adhesion_save(
+            adhesion=adhesion,
+            data={
+                "signatory_name": "Président du PETR",
+                "signatory_role": "Président",
+                "billing_contact_email": "compta@ruffecois.demo",
+                "billing_address": "PETR du Pays Ruffécois\n8 rue du Docteur Emile Roux\n16700 Ruffec",
+            },
+            by=staff,
+        )
+        services.adhesion_submit(adhesion=adhesion, by=staff, today=current.opens_on)
+        services.adhesion_validate(adhesion=adhesion, by=staff)
     if campaign.adhesions.exists():
         return
     in_campaign = datetime.date(2018, 2, 1)

@@ -200,3 +200,27 @@ def fiche_export_sheets(queryset):
         for e in f.answers.get("epci", [])
     ]
     return [("Fiches", headers, rows), ("EPCI", epci_headers, epci_rows)]
+
+
+def territories_with_valid_adhesion(on=None):
+    """Member territories on a date: a validated adhésion of the year, or of last year until this
+    year's campaign closes (public bodies renew in spring; they do not lapse on 1 January)."""
+    from .models import Adhesion, AdhesionCampaign
+
+    on = on or timezone.localdate()
+    years = [on.year]
+    campaign = AdhesionCampaign.objects.filter(year=on.year).only("closes_on").first()
+    if campaign is None or on <= campaign.closes_on:
+        years.append(on.year - 1)
+    return Territory.objects.filter(
+        pk__in=Adhesion.objects.filter(campaign__year__in=years, status__in=Adhesion.MEMBER_STATUSES).values(
+            "territory_id"
+        )
+    )
+
+
+def user_is_member(user, on=None) -> bool:
+    """Does ``user`` act for a territory whose adhésion is valid? Two queries."""
+    from .permissions import territories_for
+
+    return territories_for(user).filter(pk__in=territories_with_valid_adhesion(on).values("pk")).exists()

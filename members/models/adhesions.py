@@ -192,6 +192,10 @@ class Adhesion(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    # An adhésion makes its territory a member once ANPP has validated it (the call may still be
+    # unpaid: public bodies pay by administrative mandate weeks later).
+    MEMBER_STATUSES = (Status.VALIDEE, Status.APPEL_EMIS, Status.PAYEE)
+
     objects = AdhesionQuerySet.as_manager()
     # Audit trail (django-simple-history): every change, who made it and when, visible to staff.
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -32,3 +32,24 @@ class BracketFactory(factory.django.DjangoModelFactory):
     min_population = 0
     max_population = None
     amount = Decimal("800")
+
+
+def make_member(territory, on=None):
+    """Give ``territory`` a paid adhésion of the current year: its people are members."""
+    from django.utils import timezone
+
+    from members.models import Adhesion
+
+    year = (on or timezone.localdate()).year
+    campaign = CampaignFactory(year=year)
+    return Adhesion.objects.create(
+        territory=territory, campaign=campaign, status=Adhesion.Status.PAYEE, amount=Decimal("500")
+    )
+
+
+def member_user(role="membre"):
+    from ..factories import MembershipFactory
+
+    membership = MembershipFactory(role=role)
+    make_member(membership.territory)
+    return membership.user

@@ -1,0 +1,35 @@
+"""Who may read what of the magazine: the one place for the members-only rule.
+
+A published public issue is open to everyone. A members-only issue shows its table of contents and
+chapeaux to everyone, and its full text and PDF only to ANPP staff and to people acting for a
+territory whose adhésion is valid (members.selectors.user_is_member).
+"""
+
+from members.selectors import user_is_member
+
+from .models import Issue
+
+
+def is_member(user) -> bool:
+    """Staff, or a person of a member territory. Two queries at most, once per request."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff:
+        return True
+    cached = getattr(user, "_publications_is_member", None)
+    if cached is None:
+        cached = user_is_member(user)
+        user._publications_is_member = cached
+    return cached
+
+
+def can_see_issue(user, issue: Issue) -> bool:
+    """Published issues are seen by all; drafts and scheduled issues only by staff (preview)."""
+    return issue.is_published or bool(user and user.is_active and user.is_staff)
+
+
+def can_read_full(user, issue: Issue) -> bool:
+    """May ``user`` read the full text and download the PDF of ``issue``?"""
+    if not can_see_issue(user, issue):
+        return False
+    return not issue.members_only or is_member(user)

@@ -1,0 +1,156 @@
+"""ANPP staff edit issues with their articles, preview them, schedule or publish them, and follow the
+newsletter's subscribers and announcements. Every change goes through publications.services."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Announcement, Article, Issue, IssuePDF, Rubrique, Subscriber
+
+
+@admin.register(Rubrique)
+class RubriqueAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class ArticleInline(admin.StackedInline):
+    model = Article
+    extra = 0
+    fields = [("order", "rubrique"), "title", "slug", "chapeau", "body", "authors", "quotes", "links"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["number", "season", "title", "status", "publish_at", "visibility", "preview_links"]
+    list_filter = ["status", "visibility"]
+    search_fields = ["season", "title"]
+    readonly_fields = ["status", "published_at", "preview_links"]
+    fieldsets = [
+        (None, {"fields": ["number", "season", "date", "title", "cover", "visibility"]}),
+        (_("Ours"), {"fields": ["publisher", "publisher_address", "director", "editor"]}),
+        (
+            _("Publication"),
+            {
+                "fields": ["status", "publish_at", "published_at", "preview_links"],
+                "description": _(
+                    "Indiquez une date de publication et enregistrez pour programmer le numéro ; "
+                    "l'action « Publier maintenant » le publie tout de suite et l'annonce aux abonnés."
+                ),
+            },
+        ),
+    ]
+    inlines = [ArticleInline]
+    actions = ["publish_now"]
+
+    @admin.display(description=_("aperçu"))
+    def preview_links(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            _("page"),
+            reverse("publications:issue_pdf", kwargs={"number": obj.number}),
+            _("PDF"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_published:
+            return
+        if obj.publish_at and obj.status != Issue.Status.SCHEDULED:
+            services.issue_schedule(issue=obj, publish_at=obj.publish_at)
+            self.message_user(request, _("Numéro programmé."), messages.SUCCESS)
+        elif not obj.publish_at and obj.status == Issue.Status.SCHEDULED:
+            Issue.objects.filter(pk=obj.pk).update(status=Issue.Status.DRAFT)
+
+    def save_formset(self, request, form, formset, change):
+        articles = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for article in articles:
+            services.article_save(article=article)
+        formset.save_m2m()
+
+    @admin.action(description=_("Publier maintenant (et annoncer aux abonnés)"))
+    def publish_now(self, request, queryset):
+        count = 0
+        for issue in queryset:
+            try:
+                count += services.issue_publish(issue=issue)
+            except services.PublicationError as exc:
+                self.message_user(request, f"{issue} : {exc}", messages.ERROR)
+        self.message_user(request, _("%(count)d numéro(s) publié(s).") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "issue", "rubrique", "order"]
+    list_filter = ["issue", "rubrique"]
+    list_select_related = ["issue", "rubrique"]
+    search_fields = ["title", "chapeau"]
+    autocomplete_fields = ["territories"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        ("issue", "rubrique", "order"),
+        "title",
+        "slug",
+        "chapeau",
+        "body",
+        "authors",
+        "quotes",
+        "links",
+        "territories",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.article_save(article=obj)
+
+
+@admin.register(IssuePDF)
+class IssuePDFAdmin(admin.ModelAdmin):
+    list_display = ["issue", "status", "content_hash", "created_at", "rendered_at", "render_seconds"]
+    list_filter = ["status"]
+    list_select_related = ["issue"]
+    readonly_fields = [f.name for f in IssuePDF._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = [
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("unsubscribed_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email"]
+    readonly_fields = ["email", "created_at", "confirmed_at", "unsubscribed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """Progress of each issue's announcement to the subscribers."""
+
+    list_display = ["issue", "progress", "started_at", "finished_at"]
+    list_select_related = ["issue"]
+    readonly_fields = ["issue", "total", "queued", "progress", "started_at", "finished_at"]
+
+    @admin.display(description=_("avancement"))
+    def progress(self, obj):
+        state = _("terminé") if obj.finished_at else _("en cours")
+        return f"{obj.queued} / {obj.total} ({state})"
+
+    def has_add_permission(self, request):
+        return False

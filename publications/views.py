@@ -1,0 +1,137 @@
+"""Reading the magazine, searching it, downloading its PDF, and the newsletter. Thin views."""
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .access import can_read_full
+from .forms import SearchForm, SubscribeForm
+from .models import IssuePDF
+
+
+def archive(request):
+    return render(
+        request,
+        "publications/archive.html",
+        {"years": selectors.archive_by_year(), "subscribe_form": SubscribeForm()},
+    )
+
+
+def issue_detail(request, number):
+    issue = selectors.issue_for_reader(user=request.user, number=number)
+    return render(
+        request,
+        "publications/issue.html",
+        {
+            "issue": issue,
+            "articles": issue.articles.all(),
+            "can_read": can_read_full(request.user, issue),
+            "neighbours": selectors.issue_neighbours(issue),
+        },
+    )
+
+
+def article_detail(request, number, slug):
+    article, neighbours = selectors.article_for_reader(user=request.user, number=number, slug=slug)
+    return render(
+        request,
+        "publications/article.html",
+        {
+            "article": article,
+            "issue": article.issue,
+            "can_read": can_read_full(request.user, article.issue),
+            "neighbours": neighbours,
+        },
+    )
+
+
+def rubrique_detail(request, slug):
+    rubrique, articles = selectors.rubrique_articles(slug=slug)
+    return render(request, "publications/rubrique.html", {"rubrique": rubrique, "articles": articles})
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        page = selectors.search_articles(
+            q=form.cleaned_data["q"],
+            year=form.cleaned_data["annee"],
+            rubrique=form.cleaned_data["rubrique"],
+            page=request.GET.get("page", 1),
+            user=request.user,
+        )
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "publications/search.html",
+        {"form": form, "page": page, "query_string": query_string.urlencode()},
+    )
+
+
+def issue_pdf(request, number):
+    """The stored PDF of the issue; when not yet rendered, start the job and show a page that
+    reloads itself until the file is ready."""
+    issue = selectors.issue_for_reader(user=request.user, number=number)
+    if not can_read_full(request.user, issue):
+        return render(request, "publications/members_only.html", {"issue": issue}, status=403)
+    archival = request.GET.get("variante") == IssuePDF.Variant.ARCHIVAL
+    variant = IssuePDF.Variant.ARCHIVAL if archival else IssuePDF.Variant.STANDARD
+    record = services.pdf_request(issue=issue, variant=variant, retry="reessayer" in request.GET)
+    if record.status == IssuePDF.Status.READY:
+        suffix = "-pdfa" if archival else ""
+        response = FileResponse(
+            default_storage.open(record.file.name, "rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"territoires-de-projets-{issue.number:02d}{suffix}.pdf",
+        )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+    return render(
+        request,
+        "publications/pdf_progress.html",
+        {"issue": issue, "failed": record.status == IssuePDF.Status.FAILED, "archival": archival},
+        status=202,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_subscribe(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.subscriber_subscribe(email=form.cleaned_data["email"])
+        return render(request, "publications/newsletter/pending.html", {"email": form.cleaned_data["email"]})
+    return render(request, "publications/newsletter/subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_confirm(request, token):
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+    if request.method == "POST":
+        try:
+            services.subscriber_confirm(token=token)
+        except services.PublicationError as exc:
+            return render(request, "publications/newsletter/invalid.html", {"reason": str(exc)}, status=404)
+        messages.success(request, _("Votre inscription à la lettre d'information est confirmée."))
+        return redirect("publications:archive")
+    return render(request, "publications/newsletter/confirm.html")
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the token is the credential
+@require_http_methods(["GET", "POST"])
+def newsletter_unsubscribe(request, token):
+    if request.method == "POST":
+        subscriber = services.subscriber_unsubscribe(token=token)
+        if subscriber is None:
+            raise Http404
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(_("Désinscription enregistrée."), content_type="text/plain; charset=utf-8")
+        return render(request, "publications/newsletter/unsubscribed.html")
+    return render(request, "publications/newsletter/unsubscribe.html")

@@ -1,0 +1,108 @@
+"""Staff edit issues with their articles inline, schedule and publish them from the admin."""
+
+import pytest
+from django.urls import reverse
+
+from publications.models import Article, Issue
+
+from ..factories import UserFactory
+from .factories import ArticleFactory, IssueFactory, RubriqueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def _issue_form(issue, article, **changes):
+    data = {
+        "number": issue.number,
+        "season": issue.season,
+        "date": issue.date.isoformat(),
+        "title": issue.title,
+        "visibility": issue.visibility,
+        "publisher": "",
+        "publisher_address": "",
+        "director": "",
+        "editor": "",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "articles-TOTAL_FORMS": "1",
+        "articles-INITIAL_FORMS": "1",
+        "articles-MIN_NUM_FORMS": "0",
+        "articles-MAX_NUM_FORMS": "1000",
+        "articles-0-id": article.pk,
+        "articles-0-issue": issue.pk,
+        "articles-0-order": article.order,
+        "articles-0-rubrique": article.rubrique_id,
+        "articles-0-title": article.title,
+        "articles-0-slug": article.slug,
+        "articles-0-chapeau": article.chapeau,
+        "articles-0-body": article.body,
+        "articles-0-authors": "[]",
+        "articles-0-quotes": "[]",
+        "articles-0-links": "[]",
+    }
+    data.update(changes)
+    return data
+
+
+def test_staff_edit_an_article_inline_and_its_html_is_rendered_again(staff_client):
+    issue = IssueFactory(status=Issue.Status.DRAFT)
+    article = ArticleFactory(issue=issue, rubrique=RubriqueFactory())
+    url = reverse("admin:publications_issue_change", args=[issue.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, _issue_form(issue, article, **{"articles-0-body": "Texte **revu**."}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.body_html == "<p>Texte <strong>revu</strong>.</p>"
+
+
+def test_staff_schedule_an_issue_by_giving_it_a_publication_date(staff_client):
+    issue = IssueFactory(status=Issue.Status.DRAFT)
+    article = ArticleFactory(issue=issue)
+    url = reverse("admin:publications_issue_change", args=[issue.pk])
+    response = staff_client.post(
+        url, _issue_form(issue, article, publish_at_0="2030-01-15", publish_at_1="08:00:00")
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SCHEDULED and issue.publish_at.year == 2030
+
+
+def test_staff_publish_now_with_the_admin_action(staff_client, django_capture_on_commit_callbacks):
+    issue = IssueFactory(status=Issue.Status.DRAFT)
+    ArticleFactory(issue=issue)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:publications_issue_changelist"),
+            {"action": "publish_now", "_selected_action": [issue.pk]},
+        )
+    issue.refresh_from_db()
+    assert issue.is_published and issue.published_at is not None
+
+
+def test_the_admin_lists_render(staff_client):
+    ArticleFactory()
+    for name in ("issue", "article", "rubrique", "issuepdf", "subscriber", "announcement"):
+        assert staff_client.get(reverse(f"admin:publications_{name}_changelist")).status_code == 200
+    assert Article.objects.count() == 1
+
+
+def test_demo_data_loads_twice_without_change():
+    from members import demo as members_demo
+    from publications import demo
+
+    members_demo.load()
+    assert demo.load() == []
+    numbers = sorted(Issue.objects.values_list("number", flat=True))
+    count = Article.objects.count()
+    demo.load()
+    assert (
+        sorted(Issue.objects.values_list("number", flat=True)) == numbers and Article.objects.count() == count
+    )
+    assert 2 in numbers and Issue.objects.get(number=2).members_only
+    assert all(issue.is_published for issue in Issue.objects.all())

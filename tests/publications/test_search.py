@@ -1,0 +1,136 @@
+"""Search: French full text on PostgreSQL (stemming, accents folded, weights), fallback elsewhere."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from publications import selectors
+from publications.models import Issue
+
+from .factories import ArticleFactory, IssueFactory, RubriqueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(page):
+    return [article.title for article in page.object_list]
+
+
+@pytest.mark.postgres
+def test_search_without_accents_finds_words_with_accents():
+    ArticleFactory(title="Coopérations", body="Le suivi des contrats de réciprocité entre ville et campagne.")
+    ArticleFactory(title="Autre sujet", body="Rien à voir.")
+    assert _titles(selectors.search_articles(q="reciprocite")) == ["Coopérations"]
+    assert _titles(selectors.search_articles(q="RÉCIPROCITÉ")) == ["Coopérations"]
+
+
+@pytest.mark.postgres
+def test_search_matches_plurals_and_singulars():
+    ArticleFactory(title="Bilan", body="131 contrats de ruralité sont portés par un PETR.")
+    assert _titles(selectors.search_articles(q="contrat")) == ["Bilan"]
+    ArticleFactory(title="Un seul", body="Le contrat est signé.")
+    assert set(_titles(selectors.search_articles(q="contrats"))) == {"Bilan", "Un seul"}
+
+
+@pytest.mark.postgres
+def test_title_matches_rank_before_chapeau_matches_before_body_matches():
+    ArticleFactory(title="Bilan", body="La mobilité rurale, la mobilité douce, la mobilité partagée. " * 8)
+    ArticleFactory(title="Divers", chapeau="Un mot sur la mobilité", body="Autre chose.")
+    ArticleFactory(title="La mobilité rurale", body="Un court texte.")
+    assert _titles(selectors.search_articles(q="mobilite")) == ["La mobilité rurale", "Divers", "Bilan"]
+
+
+@pytest.mark.postgres
+def test_filters_by_year_and_rubrique_and_drafts_are_never_found():
+    dossier = RubriqueFactory(name="Dossier filtre", slug="dossier-filtre")
+    old = IssueFactory(date=datetime.date(2018, 1, 15))
+    new = IssueFactory(date=datetime.date(2019, 4, 1))
+    ArticleFactory(issue=old, title="Territoire 2018", body="territoire")
+    ArticleFactory(issue=new, title="Territoire 2019", body="territoire", rubrique=dossier)
+    ArticleFactory(issue=IssueFactory(status=Issue.Status.DRAFT), title="Brouillon", body="territoire")
+    assert set(_titles(selectors.search_articles(q="territoires"))) == {"Territoire 2018", "Territoire 2019"}
+    assert _titles(selectors.search_articles(q="territoires", year=2018)) == ["Territoire 2018"]
+    assert _titles(selectors.search_articles(q="territoires", rubrique="dossier-filtre")) == [
+        "Territoire 2019"
+    ]
+    assert _titles(selectors.search_articles(q="territoires", year=2018, rubrique="dossier-filtre")) == []
+
+
+@pytest.mark.postgres
+def test_results_are_paginated_with_highlighted_excerpts_escaped(client):
+    issue = IssueFactory()
+    for order in range(1, 13):
+        ArticleFactory(
+            issue=issue, order=order, body=f"<script>x</script> La ruralité vivante, épisode {order}."
+        )
+    response = client.get(reverse("publications:search"), {"q": "ruralite"})
+    text = response.content.decode()
+    assert "12 articles trouvés" in text and "Page 1 sur 2" in text
+    assert "<mark>ruralité</mark>" in text
+    assert "<script>x" not in text
+    page2 = client.get(reverse("publications:search"), {"q": "ruralite", "page": 2}).content.decode()
+    assert page2.count('class="result"') == 2
+
+
+@pytest.mark.postgres
+def test_the_search_vector_follows_edits_made_through_the_service():
+    from publications import services
+
+    article = ArticleFactory(title="Avant", body="sans rapport")
+    assert _titles(selectors.search_articles(q="biodiversite")) == []
+    article.body = "La biodiversité des haies."
+    services.article_save(article=article)
+    assert _titles(selectors.search_articles(q="biodiversite")) == ["Avant"]
+
+
+@pytest.mark.postgres
+def test_the_real_first_issue_can_be_searched(seed_folder):
+    from publications import services
+
+    report = services.issue_import(folder=seed_folder)
+    services.issue_publish(issue=report.issue)
+    titles = _titles(selectors.search_articles(q="contrat ruralite"))
+    assert titles[0] == "Pays, PETR et contrats de ruralité"
+
+
+def test_search_page_works_on_any_database_and_rejects_nothing_badly(client):
+    ArticleFactory(title="Cybersécurité", body="La sécurité numérique des collectivités.")
+    text = client.get(reverse("publications:search"), {"q": "numérique"}).content.decode()
+    assert "Cybersécurité" in text
+    assert (
+        client.get(reverse("publications:search"), {"q": "x", "annee": "abc", "page": "zz"}).status_code
+        == 200
+    )
+    assert client.get(reverse("publications:search")).status_code == 200
+
+
+@pytest.mark.postgres
+def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    issue = IssueFactory()
+    for order in range(1, 31):
+        ArticleFactory(issue=issue, order=order, body="ruralité")
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("publications:search"), {"q": "ruralite"}).status_code == 200
+
+
+def test_excerpts_are_escaped_except_the_highlight_marks():
+    html = selectors._highlight(f"<b>gras</b> {selectors.START_SEL}mot{selectors.STOP_SEL} **fin**")
+    assert html == "&lt;b&gt;gras&lt;/b&gt; <mark>mot</mark> fin"
+
+
+@pytest.mark.parametrize(("member", "shown"), [(False, False), (True, True)])
+def test_excerpts_of_members_only_full_text_are_shown_to_members_only(client, member, shown):
+
+    from ..members.adhesion_factories import member_user
+
+    issue = IssueFactory(visibility=Issue.Visibility.MEMBERS)
+    ArticleFactory(
+        issue=issue, title="Réservé", chapeau="Le chapeau public.", body="La phrase secrète sur le bocage."
+    )
+    if member:
+        client.force_login(member_user())
+    text = client.get(reverse("publications:search"), {"q": "bocage"}).content.decode()
+    assert "Réservé" in text
+    assert ("Le chapeau public." in text) is not shown
+    assert ("phrase secrète" in text) is shown
