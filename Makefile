@@ -45,3 +45,8 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3 .pytest_cache
+
+# The benchmark: a database of its own, gunicorn under wrk, results in bench/results.md (see bench/run.py).
+bench: venv system-check
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/run.py

@@ -19,13 +19,26 @@ class ForbiddenResource(ValueError):
     pass
 
 
+def static_path(relative: str) -> Path | None:
+    """The file of a static URL's path: in production the collected (hashed) copy in STATIC_ROOT,
+    in development the one the finders know. Never outside those folders."""
+    root = Path(settings.STATIC_ROOT).resolve()
+    collected = (root / relative).resolve()
+    if collected.is_relative_to(root) and collected.is_file():
+        return collected
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        return None
+    return Path(found).resolve() if found else None
+
+
 def _allowed_file(url: str) -> Path:
     path = unquote(urlparse(url).path)
     candidate = None
     try:
         if path.startswith(settings.STATIC_URL):
-            found = finders.find(path.removeprefix(settings.STATIC_URL))
-            candidate = Path(found).resolve() if found else None
+            candidate = static_path(path.removeprefix(settings.STATIC_URL))
         elif path.startswith(settings.MEDIA_URL):
             root = Path(settings.MEDIA_ROOT).resolve()
             candidate = (root / path.removeprefix(settings.MEDIA_URL)).resolve()

@@ -334,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "send-event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": 900.0,
+        "options": {"expires": 840},
+    },
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,
@@ -385,6 +390,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Portal -------------------------------------------------------------------------------------
 
 ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
+ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
 ANPP_IDENTITY = {
     "name": "Association Nationale des Pôles territoriaux et des Pays",
     "short_name": "ANPP",

@@ -194,7 +194,9 @@ def _load_adhesions(territories: dict) -> None:
     current = _campaign(today.year, datetime.date(today.year, 1, 15), datetime.date(today.year, 12, 31))
     ruffecois = territories["pays-ruffecois"]
     if not current.adhesions.filter(territory=ruffecois).exists():
-        adhesion = services.adhesion_open(territory=ruffecois, campaign=current, by=staff, today=current.opens_on)
+        adhesion = services.adhesion_open(
+            territory=ruffecois, campaign=current, by=staff, today=current.opens_on
+        )
         services.adhesion_save(
             adhesion=adhesion,
             data={

@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from anpp_portal.pdf import static_path
 
 from .models import Issue
 
@@ -64,7 +65,7 @@ def _fetcher_class():
                 raise ValueError(f"URL refused in PDF rendering: {url}")
             mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
             if path.startswith(settings.STATIC_URL):
-                found = finders.find(path.removeprefix(settings.STATIC_URL))
+                found = static_path(path.removeprefix(settings.STATIC_URL))
                 if not found:
                     raise ValueError(f"static file not found: {path}")
                 return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime})

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_person_downloads_their_data_as_json(client, territory_a, referent_a, send_outbox):
-    services.invitation_create(territory=territory_a, email="collegue@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a)
+    services.invitation_create(
+        territory=territory_a, email="collegue@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a
+    )
     client.force_login(referent_a)
     response = client.get(reverse("members:my_data"), {"format": "json"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -28,7 +30,9 @@ def test_a_person_downloads_their_data_as_json(client, territory_a, referent_a, 
 
 def test_a_person_deletes_their_account_with_their_password(client, territory_a, referent_a, send_outbox):
     colleague = MembershipFactory(territory=territory_a, role=Role.MEMBRE).user
-    services.invitation_create(territory=territory_a, email="autre@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a)
+    services.invitation_create(
+        territory=territory_a, email="autre@pays-a.fr", role=Role.MEMBRE, invited_by=referent_a
+    )
     client.force_login(colleague)
     refused = client.post(reverse("members:delete_account"), {"password": "mauvais", "confirm": "on"})
     assert refused.status_code == 400 and "Mot de passe incorrect." in refused.content.decode()
@@ -44,14 +48,18 @@ def test_the_last_referent_must_hand_over_before_deleting(client, territory_a, r
     client.force_login(referent_a)
     page = client.get(reverse("members:my_data")).content.decode()
     assert "seul référent de PETR du Pays A" in page
-    response = client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"}, follow=True)
+    response = client.post(
+        reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"}, follow=True
+    )
     assert "désignez d&#x27;abord un autre référent" in response.content.decode()
     assert User.objects.filter(pk=referent_a.pk).exists()
 
 
 def test_emails_sent_to_a_deleted_account_keep_no_trace_of_it(client, territory_a, referent_a, send_outbox):
     colleague = MembershipFactory(territory=territory_a, role=Role.REFERENT).user
-    OutboundEmail.objects.create(key="x", to=colleague.email, from_email="a@b.c", subject="Votre adhésion", body_text="Bonjour Paul")
+    OutboundEmail.objects.create(
+        key="x", to=colleague.email, from_email="a@b.c", subject="Votre adhésion", body_text="Bonjour Paul"
+    )
     client.force_login(colleague)
     client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"})
     email = OutboundEmail.objects.get(key="x")

@@ -72,3 +72,23 @@ def test_the_audit_trail_records_who_changed_an_adhesion_and_what(
     assert {"status", "call_number"} <= changed
     first_save = next(h for h in history if h.signatory_name == "Jean Dupont")
     assert first_save.history_user == referent_a
+
+
+def test_pdf_rendering_finds_hashed_static_files_in_production(settings, tmp_path):
+    """With DEBUG off, templates name hashed copies (portal.<hash>.css) that only STATIC_ROOT has."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    from anpp_portal.pdf import static_path, url_fetcher
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    # (changing STORAGES makes Django re-create the static files storage)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    hashed = staticfiles_storage.stored_name("css/portal.css")
+    assert hashed != "css/portal.css"
+    assert static_path(hashed) == (tmp_path / "static" / hashed).resolve()
+    assert url_fetcher(f"https://portail.anpp.fr/static/{hashed}").read().startswith(b"/*")

@@ -1,0 +1,256 @@
+"""`make bench`: the portal's speed measured through real HTTP, never part of `make test`.
+
+1. a database of its own (PostgreSQL, dropped and re-created) and Redis;
+2. the data set (`manage.py bench_data`: 1,500 territories, 3 years of adhésions, 100 issues with
+   20,000 articles, 5,000 subscribers, and the events app's own data when it has a bench module);
+3. gunicorn in production mode (DEBUG=0, whitenoise), loaded by wrk from a separate process: each
+   page's requests/s and latency, and a static file of the same size from the same stack (the
+   ceiling), each page as a ratio of it;
+4. in-process figures: search p50/p95, PDF rendering, the staff dashboard, reminders dispatched by one
+   worker, query counts;
+5. bench/results.md, and a non-zero exit if a correctness count is wrong.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DB_NAME = os.environ.get("BENCH_DB", "anpp_bench")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+BENCH_DIR = BASE_DIR / "bench"
+STATIC_ROOT = BENCH_DIR / "tmp" / "static"
+MEDIA_ROOT = BENCH_DIR / "tmp" / "media"
+
+
+def env(**extra) -> dict:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{PORT}",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(STATIC_ROOT),
+        "MEDIA_ROOT": str(MEDIA_ROOT),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "anpp_portal.settings",
+    }
+    environment.update(extra)
+    return environment
+
+
+ENV = env()
+
+
+def run(*args, **kwargs):
+    print("+", " ".join(str(a) for a in args), flush=True)
+    return subprocess.run(args, cwd=BASE_DIR, env=ENV, check=True, **kwargs)
+
+
+def manage(*args, capture=False):
+    result = run(PYTHON, "manage.py", *args, capture_output=capture, text=True)
+    return result.stdout if capture else None
+
+
+def prepare_database():
+    run("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME)
+    run("createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME)
+    manage("migrate", "--noinput", "-v0")
+    started = time.monotonic()
+    manage("bench_data", "--force", *os.environ.get("BENCH_DATA_ARGS", "").split())
+    return time.monotonic() - started
+
+
+def start_gunicorn():
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "anpp_portal.wsgi",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "3"),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=BASE_DIR,
+        env=ENV,
+        start_new_session=True,
+    )
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/sante/", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit("gunicorn did not start")
+
+
+def fetch(path: str, cookie: str = "") -> bytes:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie} if cookie else {}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read()
+
+
+def wrk(path: str, cookie: str = "") -> dict:
+    args = [
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH_DIR / "report.lua"),
+    ]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def in_process_figures() -> dict:
+    """Figures measured inside one Django process (one worker's view of the work)."""
+    result = subprocess.run(
+        [PYTHON, str(BENCH_DIR / "in_process.py")], cwd=BASE_DIR, env=ENV, capture_output=True, text=True
+    )
+    sys.stderr.write(result.stderr[-4000:])
+    if result.returncode != 0:
+        raise SystemExit(f"in-process measurements failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    (BENCH_DIR / "tmp").mkdir(exist_ok=True)
+    started = time.monotonic()
+    generation = prepare_database()
+    shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+    manage("collectstatic", "--noinput", "-v0")
+    session = json.loads(manage("shell", "-c", SESSION_SNIPPET, capture=True).strip().splitlines()[-1])
+    figures = in_process_figures()
+    pages = [
+        ("Accueil `/`", "/", ""),
+        ("Archive `/publications/`", "/publications/", ""),
+        ("Numéro `/publications/100/`", "/publications/100/", ""),
+        ("Recherche `?q=contrat`", "/publications/recherche/?q=contrat", ""),
+        *[(label, path, "") for label, path in figures.get("extra_pages", [])],
+        ("Espace territoire `/territoire/` (connecté)", "/territoire/", session["cookie"]),
+    ]
+    # The ceiling: a static file of a typical page's size, served by the same gunicorn/whitenoise.
+    static_size = int(statistics.median(figures["page_sizes"].values()))
+    (STATIC_ROOT / "bench").mkdir(parents=True, exist_ok=True)
+    (STATIC_ROOT / "bench" / "reference.txt").write_text("x" * static_size)
+    gunicorn = start_gunicorn()
+    rows = []
+    try:
+        ceiling = wrk("/static/bench/reference.txt")
+        for label, path, cookie in pages:
+            size = len(fetch(path, cookie))
+            result = wrk(path, cookie)
+            result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+            rows.append((label, path, size, result, bool(cookie)))
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    write_results(generation, ceiling, static_size, rows, figures, time.monotonic() - started)
+    failures = figures.get("correctness_failures", [])
+    if failures:
+        print("Correctness failures:", *failures, sep="\n- ")
+        raise SystemExit(1)
+
+
+SESSION_SNIPPET = """
+import json
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
+from members.models import User
+user = User.objects.get(email="referent0000@bench.test")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}))
+"""
+
+
+def write_results(generation, ceiling, static_size, rows, figures, total):
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=BASE_DIR, capture_output=True, text=True
+    ).stdout.strip()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit `{commit}`{' (with uncommitted changes)' if dirty else ''}",
+        f"- Machine: {os.cpu_count()} cores; PostgreSQL and Redis on the same machine; gunicorn "
+        f"{os.environ.get('BENCH_WORKERS', '3')} workers, DEBUG=0; wrk 1 thread, {CONNECTIONS} connections, {DURATION} per URL",
+        f"- Data set generated in {generation:.0f} s; whole run {total:.0f} s",
+        "",
+        "## Pages through HTTP (gunicorn + whitenoise), as a ratio of a static file of the same size",
+        "",
+        f"Ceiling: a {static_size:,} bytes static file from the same stack: **{ceiling['rps']:.0f} req/s**, "
+        f"p50 {ceiling['p50_ms']:.1f} ms, p95 {ceiling['p95_ms']:.1f} ms, p99 {ceiling['p99_ms']:.1f} ms.",
+        "",
+        "| Page | Bytes | req/s | p50 ms | p95 ms | p99 ms | Ratio to static | Target | Errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, _path, size, f, logged_in in rows:
+        target = 0.1 if logged_in else 0.5
+        mark = "✔" if f["ratio"] >= target else "✘"
+        lines.append(
+            f"| {label} | {size:,} | {f['rps']:.0f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | {f['p99_ms']:.1f} | "
+            f"{f['ratio']:.2f} {mark} | ≥ {target} | {f['errors'] + f['non2xx']} |"
+        )
+    lines += ["", "## Measured in one process", ""]
+    for section, entries in figures["sections"].items():
+        lines += [f"### {section}", "", "| Measure | Value |", "|---|---|"]
+        lines += [f"| {name} | {value} |" for name, value in entries]
+        lines.append("")
+    failures = figures.get("correctness_failures", [])
+    lines += [
+        "## Correctness",
+        "",
+        "All counts as expected." if not failures else "\n".join(f"- ✘ {f}" for f in failures),
+        "",
+    ]
+    (BENCH_DIR / "results.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import exports, services
+from .forms import MessageForm
+from .models import Event, EventDay, Participant, Registration, Session, SessionChoice, Site
+
+
+class SiteInline(admin.StackedInline):
+    model = Site
+    extra = 0
+
+
+class EventDayInline(admin.TabularInline):
+    model = EventDay
+    extra = 0
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["day", "site", "starts_at", "ends_at", "title", "speakers", "is_atelier", "capacity"]
+    formfield_overrides = {
+        Session._meta.get_field("speakers").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the days and sites of the event being edited.
+        event_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "day":
+            kwargs["queryset"] = EventDay.objects.filter(event_id=event_id)
+        if db_field.name == "site":
+            kwargs["queryset"] = Site.objects.filter(event_id=event_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "edition", "status", "capacity", "staff_links"]
+    list_filter = ["kind", "status", "edition"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SiteInline, EventDayInline, SessionInline]
+    actions = ["write_to_participants"]
+
+    @admin.display(description=_("Gestion"))
+    def staff_links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:checkin", kwargs={"slug": obj.slug}),
+            _("pointage"),
+            reverse("events:statistics", kwargs={"slug": obj.slug}),
+            _("statistiques"),
+            reverse("events:badges", kwargs={"slug": obj.slug}),
+            _("badges"),
+            reverse("events:signin_sheets", kwargs={"slug": obj.slug}),
+            _("émargement"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        # A capacity change goes through the service, which promotes waiting participants.
+        if change and "capacity" in form.changed_data:
+            new_capacity = obj.capacity
+            obj.capacity = Event.objects.get(pk=obj.pk).capacity
+            super().save_model(request, obj, form, change)
+            try:
+                promoted = services.event_capacity_change(event=obj, capacity=new_capacity, by=request.user)
+            except services.EventsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                obj.capacity = new_capacity
+                if promoted:
+                    self.message_user(
+                        request,
+                        _("%(n)s participant(s) de la liste d'attente confirmé(s) et prévenu(s).")
+                        % {"n": len(promoted)},
+                    )
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Écrire aux participants"))
+    def write_to_participants(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choisissez un seul événement."), messages.ERROR)
+            return None
+        event = queryset.get()
+        form = MessageForm(request.POST if "send" in request.POST else None)
+        if "send" in request.POST and form.is_valid():
+            # One key per message: sending the same form twice (double click) sends nothing twice.
+            key = f"{event.pk}:{request.POST.get('message_key')}"
+            count = services.event_message_send(
+                event=event,
+                statuses=form.cleaned_data["statuses"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                key=key,
+                by=request.user,
+            )
+            self.message_user(request, _("Message mis en file pour %(n)s participant(s).") % {"n": count})
+            return None
+        return render(
+            request,
+            "events/admin/message.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Écrire aux participants"),
+                "event": event,
+                "form": form,
+                "message_key": request.POST.get("message_key") or timezone.now().strftime("%Y%m%d%H%M%S%f"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class SessionChoiceInline(admin.TabularInline):
+    model = SessionChoice
+    extra = 0
+    raw_id_fields = ["session"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "function",
+        "status",
+        "waiting_position",
+        "price",
+        "checked_in_at",
+    ]
+    readonly_fields = ["status", "waiting_position", "checked_in_at"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["event", "territory", "created_by", "created_at"]
+    list_filter = ["event"]
+    search_fields = ["territory__name", "created_by__email", "participants__email", "participants__last_name"]
+    list_select_related = ["event", "territory", "created_by"]
+    raw_id_fields = ["created_by", "territory"]
+    inlines = [ParticipantInline]
+
+
+class DayFilter(admin.SimpleListFilter):
+    title = _("journée")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [(d.pk, f"{d.event.title} – {d}") for d in EventDay.objects.select_related("event")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(days__pk=self.value())
+        return queryset
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "function",
+        "territory",
+        "event",
+        "status",
+        "waiting_position",
+        "checked_in_at",
+    ]
+    list_filter = [
+        "event",
+        "status",
+        "function",
+        ("registration__territory", admin.RelatedOnlyFieldListFilter),
+        DayFilter,
+    ]
+    search_fields = ["last_name", "first_name", "email", "registration__territory__name"]
+    list_select_related = ["event", "registration__territory"]
+    readonly_fields = [
+        "status",
+        "waiting_position",
+        "promoted_at",
+        "cancelled_at",
+        "checked_in_at",
+        "event",
+        "registration",
+    ]
+    inlines = [SessionChoiceInline]
+    actions = ["export_csv", "export_xlsx", "cancel_participants"]
+
+    @admin.display(description=_("territoire"), ordering="registration__territory__name")
+    def territory(self, obj):
+        return obj.registration.territory
+
+    def _export_queryset(self, queryset):
+        return queryset.select_related("event", "registration__territory").prefetch_related(
+            "days",
+            "meal_days",
+            Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session")),
+        )
+
+    @admin.action(description=_("Exporter en CSV"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(
+            exports.to_csv(self._export_queryset(queryset)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="participants.csv"'
+        return response
+
+    @admin.action(description=_("Exporter en XLSX"))
+    def export_xlsx(self, request, queryset):
+        response = HttpResponse(
+            exports.to_xlsx(self._export_queryset(queryset)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="participants.xlsx"'
+        return response
+
+    @admin.action(description=_("Annuler (et promouvoir la liste d'attente)"))
+    def cancel_participants(self, request, queryset):
+        done = 0
+        for participant in queryset.exclude(status=Participant.Status.CANCELLED):
+            services.participant_cancel(participant=participant, by=request.user)
+            done += 1
+        self.message_user(request, _("%(n)s participation(s) annulée(s).") % {"n": done})

@@ -1,0 +1,197 @@
+"""Reads of the events app that span relations; each list runs a fixed number of queries."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from members.permissions import Action, territories_for
+
+from .models import Event, EventDay, Function, Participant, Registration, Session, SessionChoice
+
+PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.FULL, Event.Status.CLOSED, Event.Status.CANCELLED]
+
+
+def _with_counts(queryset):
+    return queryset.annotate(
+        confirmed_count=Count("participants", filter=Q(participants__status=Participant.Status.CONFIRMED)),
+        waiting_count=Count("participants", filter=Q(participants__status=Participant.Status.WAITING)),
+    )
+
+
+def public_events(*, now=None) -> tuple[list[Event], list[Event]]:
+    """Published events split into upcoming (soonest first) and past (latest first)."""
+    now = now or timezone.now()
+    events = list(
+        _with_counts(Event.objects.filter(status__in=PUBLIC_STATUSES)).prefetch_related(
+            Prefetch("days", queryset=EventDay.objects.order_by("date")), "sites"
+        )
+    )
+    today = timezone.localdate(now)
+    upcoming, past = [], []
+    for event in events:
+        days = list(event.days.all())
+        last = days[-1].date if days else datetime.date.min
+        (upcoming if last >= today else past).append(event)
+    upcoming.sort(key=lambda e: e.days.all()[0].date if e.days.all() else datetime.date.max)
+    past.sort(key=lambda e: e.days.all()[0].date if e.days.all() else datetime.date.min, reverse=True)
+    return upcoming, past
+
+
+def event_for_page(*, slug: str, user=None) -> Event:
+    queryset = (
+        Event.objects.all()
+        if user is not None and user.is_staff
+        else Event.objects.filter(status__in=PUBLIC_STATUSES)
+    )
+    return (
+        _with_counts(queryset)
+        .prefetch_related(
+            Prefetch("days", queryset=EventDay.objects.select_related("site").order_by("date")),
+            "sites",
+            Prefetch(
+                "sessions",
+                queryset=_session_counts(Session.objects.select_related("site", "day")).order_by(
+                    "day__date", "starts_at", "pk"
+                ),
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def _session_counts(queryset):
+    return queryset.annotate(
+        seated_count=Count(
+            "choices",
+            filter=Q(
+                choices__status=SessionChoice.Status.CONFIRMED,
+                choices__participant__status=Participant.Status.CONFIRMED,
+            ),
+        ),
+        waiting_count=Count(
+            "choices",
+            filter=Q(choices__status=SessionChoice.Status.WAITING)
+            & ~Q(choices__participant__status=Participant.Status.CANCELLED),
+        ),
+    )
+
+
+def programme(event: Event) -> list[dict]:
+    """The programme by day, then by site, from the prefetched days and sessions."""
+    result = []
+    for day in event.days.all():
+        sites: dict = {}
+        for session in event.sessions.all():
+            if session.day_id == day.pk:
+                sites.setdefault(session.site, []).append(session)
+        result.append({"day": day, "sites": [{"site": s, "sessions": v} for s, v in sites.items()]})
+    return result
+
+
+def _participants_prefetch():
+    return Prefetch(
+        "participants",
+        queryset=Participant.objects.order_by("last_name", "first_name").prefetch_related(
+            "days", Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session__day"))
+        ),
+    )
+
+
+def registrations_visible_to(user):
+    """Registrations a person may see and change: their territories' ones and their own."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Registration.objects.none()
+    territories = territories_for(user, Action.ACT)
+    return Registration.objects.filter(
+        Q(territory__in=territories) | Q(territory__isnull=True, created_by=user)
+    )
+
+
+def registrations_of_user(user) -> list[Registration]:
+    return list(
+        registrations_visible_to(user)
+        .select_related("event", "territory", "created_by")
+        .prefetch_related(_participants_prefetch())
+        .order_by("-created_at")
+    )
+
+
+def registration_of_user(user, pk: int) -> Registration:
+    return (
+        registrations_visible_to(user)
+        .select_related("event", "territory", "created_by")
+        .prefetch_related(
+            _participants_prefetch(),
+            Prefetch("event__days", queryset=EventDay.objects.order_by("date")),
+            Prefetch(
+                "event__sessions", queryset=Session.objects.filter(is_atelier=True).select_related("day")
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def participants_for_staff(event: Event):
+    return (
+        Participant.objects.filter(event=event)
+        .exclude(status=Participant.Status.CANCELLED)
+        .select_related("registration__territory")
+        .prefetch_related(
+            "days", Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session"))
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def checkin_search(event: Event, query: str, limit: int = 30):
+    queryset = (
+        Participant.objects.filter(event=event, status=Participant.Status.CONFIRMED)
+        .select_related("registration__territory")
+        .order_by("last_name", "first_name", "pk")
+    )
+    for word in query.split()[:4]:
+        queryset = queryset.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    return list(queryset[:limit])
+
+
+def event_statistics(event: Event) -> dict:
+    participants = Participant.objects.filter(event=event)
+    by_status = dict(participants.values_list("status").annotate(n=Count("pk")).order_by())
+    active = participants.exclude(status=Participant.Status.CANCELLED)
+    return {
+        "confirmed": by_status.get(Participant.Status.CONFIRMED, 0),
+        "waiting": by_status.get(Participant.Status.WAITING, 0),
+        "cancelled": by_status.get(Participant.Status.CANCELLED, 0),
+        "present": participants.filter(
+            status=Participant.Status.CONFIRMED, checked_in_at__isnull=False
+        ).count(),
+        "by_function": [
+            {"label": Function(row["function"]).label, "n": row["n"]}
+            for row in active.values("function").annotate(n=Count("pk")).order_by("-n", "function")
+        ],
+        "by_territory": list(
+            active.values("registration__territory__name").annotate(n=Count("pk")).order_by("-n")[:50]
+        ),
+        "ateliers": list(
+            _session_counts(
+                Session.objects.filter(event=event, is_atelier=True).select_related("day", "site")
+            ).order_by("day__date", "starts_at")
+        ),
+    }
+
+
+def events_with_reminders_due(*, now):
+    """(event, offset_days, due_at) of the reminder due now for each event not started yet."""
+    events = Event.objects.filter(status__in=[Event.Status.PUBLISHED, Event.Status.FULL, Event.Status.CLOSED])
+    events = events.filter(days__date__gte=timezone.localdate(now) - datetime.timedelta(days=1)).distinct()
+    for event in events.prefetch_related("days"):
+        starts_at = event.starts_at()
+        if starts_at is None or now >= starts_at:
+            continue
+        due = [o for o in set(event.reminder_offsets or []) if now >= starts_at - datetime.timedelta(days=o)]
+        if due:
+            # Only the latest reminder whose time has come: one missed while the worker was down is
+            # sent late, unless a later one is already due (nobody wants J-7 and J-1 at once).
+            offset = min(due)
+            yield event, offset, starts_at - datetime.timedelta(days=offset)

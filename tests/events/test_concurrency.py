@@ -1,0 +1,101 @@
+"""Seats under concurrent registrations, on PostgreSQL (SQLite serialises writers by itself)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from events import services
+from events.models import Event, Participant
+
+from ..factories import UserFactory
+from .factories import EventFactory
+from .helpers import person
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+ATTEMPTS = 60
+SEATS = 10
+
+
+def _burst(event, user) -> list[Exception]:
+    """ATTEMPTS threads register one person each, released at the same instant."""
+    barrier = threading.Barrier(ATTEMPTS)
+    errors: list[Exception] = []
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            services.registration_create(event=event, by=user, participants=[person(n, event)])
+        except Exception as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Widen the window between counting the seats and taking one, as a loaded server would."""
+    count = services._confirmed_count
+
+    def slow(event):
+        result = count(event)
+        time.sleep(0.05)
+        return result
+
+    monkeypatch.setattr(services, "_confirmed_count", slow)
+
+
+def test_sixty_simultaneous_attempts_on_ten_seats_confirm_exactly_ten(slow_count):
+    event = EventFactory(capacity=SEATS)
+    errors = _burst(event, UserFactory())
+    assert errors == []
+    assert Participant.objects.filter(event=event, status="confirmed").count() == SEATS
+    waiting = list(Participant.objects.filter(event=event, status="waiting").order_by("waiting_position"))
+    assert len(waiting) == ATTEMPTS - SEATS
+    assert [p.waiting_position for p in waiting] == list(range(1, ATTEMPTS - SEATS + 1))
+
+
+def test_without_the_lock_the_same_burst_overbooks_the_event(slow_count, monkeypatch):
+    """Negative control: the test above would catch a missing lock."""
+    monkeypatch.setattr(services, "lock_event", lambda event_id: Event.objects.get(pk=event_id))
+    event = EventFactory(capacity=SEATS)
+    _burst(event, UserFactory())
+    assert Participant.objects.filter(event=event, status="confirmed").count() > SEATS
+
+
+def test_simultaneous_cancellations_promote_each_waiting_person_once(monkeypatch):
+    event = EventFactory(capacity=5)
+    user = UserFactory()
+    outcome = services.registration_create(
+        event=event, by=user, participants=[person(n, event) for n in range(10)]
+    )
+    barrier = threading.Barrier(5)
+    errors = []
+
+    def cancel(participant):
+        try:
+            barrier.wait()
+            services.participant_cancel(participant=participant, by=user)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cancel, args=(p,)) for p in outcome.confirmed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    statuses = dict(Participant.objects.filter(event=event).values_list("last_name", "status"))
+    assert [statuses[f"Nom{n}"] for n in range(5, 10)] == ["confirmed"] * 5
+    assert Participant.objects.filter(event=event, status="confirmed").count() == 5

@@ -1,0 +1,179 @@
+import csv
+import io
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from anpp_portal.pdf import url_fetcher
+from events import pdf, services
+from events.models import Event, Participant, Site
+
+from .factories import EventFactory, ParticipantFactory, RegistrationFactory, add_atelier
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_event(staff, territory_a):
+    event = EventFactory(capacity=200)
+    Site.objects.create(
+        event=event, name="Hôtel de région", address="22 boulevard du Maréchal Juin", city="Toulouse"
+    )
+    services.registration_create(
+        event=event, by=staff, territory=territory_a, participants=[person(i, event) for i in range(50)]
+    )
+    for batch in range(1, 4):
+        services.registration_create(
+            event=event, by=staff, participants=[person(batch * 50 + i, event) for i in range(50)]
+        )
+    return event
+
+
+def test_badges_and_signin_sheets_are_produced_for_two_hundred_participants(client, staff, big_event):
+    client.force_login(staff)
+    badges = client.get(reverse("events:badges", kwargs={"slug": big_event.slug}))
+    assert badges["Content-Type"] == "application/pdf"
+    assert badges.content.startswith(b"%PDF")
+    # 200 badges of 95×55 mm, 10 per A4 page.
+    assert len(pdf.badges_document(big_event).pages) == 20
+    sheets = client.get(reverse("events:signin_sheets", kwargs={"slug": big_event.slug}))
+    assert sheets.content.startswith(b"%PDF")
+    # One sheet per day (each day has its main site), every confirmed person on several pages.
+    document = pdf.signin_sheets_document(big_event)
+    assert len(document.pages) >= 2 * 5
+
+
+def test_the_pdf_fetcher_reads_only_static_and_media_files():
+    assert url_fetcher("http://127.0.0.1:8000/static/css/portal.css").read().startswith(b"/*")
+    for url in [
+        "file:///etc/passwd",
+        "https://example.org/x.css",
+        "/static/../anpp_portal/settings.py",
+        "/media/../../etc/passwd",
+    ]:
+        with pytest.raises(ValueError):
+            url_fetcher(url)
+
+
+def test_the_check_in_page_finds_a_name_and_marks_presence(client, staff):
+    event = EventFactory()
+    participant = ParticipantFactory(registration=RegistrationFactory(event=event), last_name="Lagarde")
+    ParticipantFactory(registration=RegistrationFactory(event=event), last_name="Martin")
+    client.force_login(staff)
+    url = reverse("events:checkin", kwargs={"slug": event.slug})
+    body = client.get(url, {"q": "laga"}).content.decode()
+    assert "LAGARDE" in body and "MARTIN" not in body
+    client.post(
+        reverse("events:checkin_mark", kwargs={"slug": event.slug, "participant_pk": participant.pk}),
+        {"q": "laga"},
+    )
+    participant.refresh_from_db()
+    assert participant.checked_in_at is not None
+    assert "Présent·e depuis" in client.get(url, {"q": "laga"}).content.decode()
+    stats = client.get(reverse("events:statistics", kwargs={"slug": event.slug})).content.decode()
+    assert "Présents</dt><dd>1</dd>" in stats
+
+
+def test_the_check_in_search_runs_a_fixed_number_of_queries(
+    client, staff, big_event, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("events:checkin", kwargs={"slug": big_event.slug}), {"q": "Nom1"})
+    assert response.status_code == 200
+
+
+def test_staff_pages_are_not_for_members(client, referent_a):
+    event = EventFactory()
+    client.force_login(referent_a)
+    for name in ["checkin", "statistics", "badges", "signin_sheets", "staff_participants"]:
+        response = client.get(reverse(f"events:{name}", kwargs={"slug": event.slug}))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _export(client, action):
+    ids = list(Participant.objects.values_list("pk", flat=True))
+    return client.post(
+        reverse("admin:events_participant_changelist"), {"action": action, ACTION_CHECKBOX_NAME: ids}
+    )
+
+
+def test_exports_open_as_csv_and_xlsx_with_formulas_neutralised(client, staff):
+    event = EventFactory()
+    atelier = add_atelier(event)
+    data = person(0, event, sessions=[atelier])
+    data.last_name = '=HYPERLINK("http://evil")'
+    data.dietary_needs = "@SUM(A1)"
+    services.registration_create(event=event, by=staff, participants=[data])
+    client.force_login(staff)
+    response = _export(client, "export_csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Événement", "Nom", "Prénom"]
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][11] == "'@SUM(A1)"
+    assert rows[1][9] == atelier.title
+    workbook = load_workbook(io.BytesIO(_export(client, "export_xlsx").content))
+    sheet = workbook.active
+    assert sheet["B2"].value == '\'=HYPERLINK("http://evil")'
+    assert sheet["B2"].data_type == "s"
+
+
+def test_the_admin_pages_open(client, staff):
+    event = EventFactory()
+    add_atelier(event)
+    ParticipantFactory(registration=RegistrationFactory(event=event))
+    client.force_login(staff)
+    for url in [
+        reverse("admin:events_event_changelist"),
+        reverse("admin:events_event_change", args=[event.pk]),
+        reverse("admin:events_participant_changelist") + "?status=confirmed&function=technicien",
+        reverse("admin:events_participant_changelist") + f"?q=a&day={event.days.first().pk}",
+        reverse("admin:events_registration_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_staff_write_to_confirmed_participants_once_per_message(client, staff, send_outbox):
+    event = EventFactory(capacity=1)
+    services.registration_create(event=event, by=staff, participants=[person(0, event), person(1, event)])
+    client.force_login(staff)
+    url = reverse("admin:events_event_changelist")
+    form = {"action": "write_to_participants", ACTION_CHECKBOX_NAME: [event.pk]}
+    assert "Écrire aux participants" in client.post(url, form).content.decode()
+    message = {
+        **form,
+        "send": "1",
+        "message_key": "k1",
+        "statuses": ["confirmed"],
+        "subject": "Plan d'accès",
+        "body": "Bus à 8h.",
+    }
+    client.post(url, message)
+    client.post(url, message)  # sent twice by a double click
+    sent = [m for m in send_outbox() if "Plan d'accès" in m.subject]
+    assert [m.to for m in sent] == [["personne0@pays.test"]]
+    assert "Bus à 8h." in sent[0].body
+    assert mail.outbox
+
+
+def test_raising_the_capacity_in_the_admin_promotes_the_waiting_list(rf, staff):
+    from django.contrib.admin.sites import site
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    event = EventFactory(capacity=1)
+    services.registration_create(event=event, by=staff, participants=[person(0, event), person(1, event)])
+    request = rf.post("/admin/")
+    request.user = staff
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    model_admin = site._registry[Event]
+    form = model_admin.get_form(request, event)(instance=event)
+    form.changed_data = ["capacity"]
+    event.capacity = 2
+    model_admin.save_model(request, event, form, change=True)
+    assert Participant.objects.get(last_name="Nom1").status == "confirmed"
+    assert Event.objects.get(pk=event.pk).capacity == 2

@@ -1,0 +1,258 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from events import services
+from events.models import Event, Participant
+
+from ..factories import MembershipFactory
+from ..members.adhesion_factories import make_member
+from .factories import EventFactory, ParticipantFactory, RegistrationFactory, add_atelier
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _formset_data(event, people, territory=None, ateliers_by_day=None):
+    data = {
+        "territory": territory.pk if territory else "",
+        "participants-TOTAL_FORMS": str(len(people)),
+        "participants-INITIAL_FORMS": "0",
+        "participants-MIN_NUM_FORMS": "1",
+        "participants-MAX_NUM_FORMS": "50",
+    }
+    days = list(event.days.order_by("date"))
+    for i, (first, last, email) in enumerate(people):
+        data.update(
+            {
+                f"participants-{i}-first_name": first,
+                f"participants-{i}-last_name": last,
+                f"participants-{i}-email": email,
+                f"participants-{i}-function": "elu",
+                f"participants-{i}-days": [str(d.pk) for d in days],
+            }
+        )
+        for day_pk, sessions in (ateliers_by_day or {}).items():
+            data[f"participants-{i}-ateliers_{day_pk}"] = [str(s.pk) for s in sessions]
+    return data
+
+
+def _events(n):
+    for i in range(n):
+        event = EventFactory(slug=f"evenement-{i}")
+        add_atelier(event, capacity=5)
+        ParticipantFactory(registration=RegistrationFactory(event=event))
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_events_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
+    _events(size)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("events:list"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card"') == size
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_event_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
+    event = EventFactory(capacity=100)
+    for i in range(size):
+        add_atelier(event, capacity=10, title=f"Atelier {i}")
+    for _ in range(size):
+        ParticipantFactory(registration=RegistrationFactory(event=event))
+    with django_assert_max_num_queries(6):
+        response = client.get(event.get_absolute_url())
+    body = response.content.decode()
+    assert f"{100 - size} places restantes" in body
+    assert "Atelier 0" in body
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_the_staff_participant_list_runs_a_fixed_number_of_queries(
+    client, staff, django_assert_max_num_queries, size
+):
+    event = EventFactory(capacity=100)
+    atelier = add_atelier(event)
+    services.registration_create(
+        event=event, by=staff, participants=[person(i, event, sessions=[atelier]) for i in range(size)]
+    )
+    client.force_login(staff)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("events:staff_participants", kwargs={"slug": event.slug}))
+    assert response.content.decode().count("<tr>") == size + 1
+
+
+def test_the_event_page_shows_french_dates_and_the_programme_by_day(client):
+    event = EventFactory(with_days=False)
+    from events.models import EventDay, Site
+
+    site = Site.objects.create(
+        event=event, name="Lycée agricole", address="Route de Condom", city="Fleurance"
+    )
+    day = EventDay.objects.create(event=event, date="2018-09-25", site=site)
+    add_atelier(event, day=day, title="Atelier alimentation")
+    body = client.get(event.get_absolute_url()).content.decode()
+    assert "Mardi 25 septembre 2018" in body
+    assert "Atelier alimentation" in body and "Lycée agricole" in body
+
+
+def test_a_draft_event_is_a_404_for_the_public(client):
+    event = EventFactory(status=Event.Status.DRAFT)
+    assert client.get(event.get_absolute_url()).status_code == 404
+
+
+def test_the_ics_of_an_event_lists_its_days(client):
+    event = EventFactory()
+    response = client.get(reverse("events:calendar", kwargs={"slug": event.slug}))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response.content.count(b"BEGIN:VEVENT") == 2
+
+
+def test_a_referent_registers_a_delegation_with_ateliers_per_day(
+    client, referent_a, territory_a, send_outbox
+):
+    make_member(territory_a)
+    event = EventFactory(capacity=2)
+    day1, day2 = event.days.order_by("date")
+    a1 = add_atelier(event, day=day1, title="Atelier jour 1")
+    a2 = add_atelier(event, day=day2, title="Atelier jour 2")
+    client.force_login(referent_a)
+    people = [
+        ("Anne", "Rivière", "anne@pays.test"),
+        ("Paul", "Fabre", "paul@pays.test"),
+        ("Léa", "Roux", "lea@pays.test"),
+    ]
+    response = client.post(
+        reverse("events:register", kwargs={"slug": event.slug}),
+        _formset_data(event, people, territory_a, {day1.pk: [a1], day2.pk: [a2]}),
+        follow=True,
+    )
+    assert "2 participant(s) confirmé(s)" in response.content.decode()
+    assert "1 participant(s) sur la liste d" in response.content.decode()
+    assert Participant.objects.get(email="lea@pays.test").status == "waiting"
+    confirmation = next(m for m in send_outbox() if m.to == ["anne@pays.test"])
+    assert confirmation.attachments[0][0] == f"{event.slug}.ics"
+    assert "Montant total dû pour l'inscription (2 participant(s) confirmé(s)) : 80,00 €" in confirmation.body
+
+
+def test_bad_input_keeps_what_was_typed_and_says_why_in_french(client, referent_a, territory_a):
+    event = EventFactory()
+    day1, day2 = event.days.order_by("date")
+    atelier = add_atelier(event, day=day2)
+    client.force_login(referent_a)
+    data = _formset_data(event, [("Anne", "Rivière", "pas-une-adresse")], territory_a)
+    data["participants-0-days"] = [str(day1.pk)]
+    data[f"participants-0-ateliers_{day2.pk}"] = [str(atelier.pk)]
+    response = client.post(reverse("events:register", kwargs={"slug": event.slug}), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Saisissez une adresse de courriel valide." in body
+    assert "a lieu un jour non choisi" in body
+    assert 'value="Rivière"' in body and 'value="pas-une-adresse"' in body
+
+
+@pytest.mark.parametrize("count", [0, 500])
+def test_a_delegation_of_zero_or_five_hundred_is_refused_without_a_500(
+    client, referent_a, territory_a, count
+):
+    event = EventFactory()
+    client.force_login(referent_a)
+    data = _formset_data(event, [(f"P{i}", f"N{i}", f"p{i}@pays.test") for i in range(min(count, 3))])
+    data["participants-TOTAL_FORMS"] = str(count)
+    response = client.post(reverse("events:register", kwargs={"slug": event.slug}), data)
+    assert response.status_code == 200
+    assert re.search(r"au (moins|plus) (un|\d+) (participant|formulaire)", response.content.decode())
+    assert not Participant.objects.exists()
+
+
+def test_a_duplicate_email_and_a_closed_event_are_explained(client, referent_a, territory_a):
+    event = EventFactory()
+    client.force_login(referent_a)
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    client.post(url, _formset_data(event, [("Anne", "R", "anne@pays.test")]))
+    body = client.post(url, _formset_data(event, [("Anne", "R", "ANNE@pays.test")])).content.decode()
+    assert "Déjà inscrit à cet événement : anne@pays.test" in body
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    body = client.post(url, _formset_data(event, [("Bob", "R", "bob@pays.test")])).content.decode()
+    assert "ne sont pas ouvertes" in body
+
+
+def test_adding_a_participant_row_keeps_what_was_typed(client, referent_a):
+    event = EventFactory()
+    client.force_login(referent_a)
+    data = _formset_data(event, [("Anne", "Rivière", "anne@pays.test")])
+    data["add"] = "1"
+    body = client.post(reverse("events:register", kwargs={"slug": event.slug}), data).content.decode()
+    assert 'value="Rivière"' in body
+    assert "Participant 2" in body
+    assert not Participant.objects.exists()
+
+
+def test_a_colleague_of_the_territory_sees_changes_and_cancels_the_delegation(
+    client, referent_a, territory_a
+):
+    event = EventFactory(capacity=1)
+    outcome = services.registration_create(
+        event=event, by=referent_a, territory=territory_a, participants=[person(0, event), person(1, event)]
+    )
+    colleague = MembershipFactory(territory=territory_a).user
+    client.force_login(colleague)
+    assert "Nom0" in client.get(reverse("events:my_registrations")).content.decode()
+    url = reverse(
+        "events:participant_cancel",
+        kwargs={"pk": outcome.registration.pk, "participant_pk": outcome.confirmed[0].pk},
+    )
+    client.post(url)
+    assert Participant.objects.get(last_name="Nom1").status == "confirmed"
+
+
+def test_a_change_of_ateliers_is_saved(client, referent_a, territory_a):
+    event = EventFactory()
+    day1 = event.days.order_by("date").first()
+    atelier = add_atelier(event, day=day1)
+    participant = services.registration_create(
+        event=event, by=referent_a, territory=territory_a, participants=[person(0, event)]
+    ).confirmed[0]
+    client.force_login(referent_a)
+    url = reverse(
+        "events:participant_change",
+        kwargs={"pk": participant.registration_id, "participant_pk": participant.pk},
+    )
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "days": [str(d.pk) for d in event.days.all()],
+            f"ateliers_{day1.pk}": [str(atelier.pk)],
+            "dietary_needs": "végétarien",
+        },
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.dietary_needs == "végétarien"
+    assert participant.session_choices.get().session == atelier
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_my_registrations_and_the_form_run_a_fixed_number_of_queries(
+    client, referent_a, territory_a, django_assert_max_num_queries, size
+):
+    event = EventFactory(capacity=100)
+    atelier = add_atelier(event)
+    for i in range(size):
+        services.registration_create(
+            event=event,
+            by=referent_a,
+            territory=territory_a,
+            participants=[person(i * 3 + k, event, sessions=[atelier]) for k in range(3)],
+        )
+    client.force_login(referent_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("events:my_registrations"))
+    assert response.content.decode().count("<li>") >= 3 * size
+    data = _formset_data(event, [(f"P{i}", "N", f"n{i}@pays.test") for i in range(size)])
+    data["add"] = "1"
+    with django_assert_max_num_queries(12):
+        response = client.post(reverse("events:register", kwargs={"slug": event.slug}), data)
+    assert f"Participant {size + 1}" in response.content.decode()
