@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,14 +181,103 @@ def main():
             result = wrk(path, cookie)
             result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
             rows.append((label, path, size, result, bool(cookie)))
+        burst = registration_burst(session) if (BASE_DIR / "events" / "bench.py").exists() else None
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
+    if burst:
+        figures["sections"]["Rafale d'inscriptions (HTTP, PostgreSQL)"] = burst["entries"]
+        figures.setdefault("correctness_failures", []).extend(burst["failures"])
     write_results(generation, ceiling, static_size, rows, figures, time.monotonic() - started)
     failures = figures.get("correctness_failures", [])
     if failures:
         print("Correctness failures:", *failures, sep="\n- ")
         raise SystemExit(1)
+
+
+def registration_burst(_session) -> dict:
+    """500 people submit the registration form of a 200-seat event at once, through gunicorn."""
+    import concurrent.futures
+    import urllib.parse
+
+    sys.path.insert(0, str(BASE_DIR))
+    from events.bench import BURST_CAPACITY, BURST_COUNTS_SNIPPET, BURST_PEOPLE, burst_sessions_snippet
+
+    setup = json.loads(manage("shell", "-c", burst_sessions_snippet(), capture=True).strip().splitlines()[-1])
+    url = f"http://127.0.0.1:{PORT}/evenements/{setup['slug']}/inscription/"
+    csrf = "b" * 32  # an unmasked CSRF secret, the same in the cookie and the form
+
+    def submit(person) -> tuple[float, int]:
+        number = person["email"].split("@")[0]
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": csrf,
+                "territory": "",
+                "participants-TOTAL_FORMS": "1",
+                "participants-INITIAL_FORMS": "0",
+                "participants-MIN_NUM_FORMS": "1",
+                "participants-MAX_NUM_FORMS": "50",
+                "participants-0-first_name": "Personne",
+                "participants-0-last_name": number,
+                "participants-0-email": person["email"],
+                "participants-0-function": "technicien",
+                "participants-0-days": str(setup["day"]),
+            }
+        ).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"Cookie": f"{person['cookie']}; csrftoken={csrf}"}, method="POST"
+        )
+        opener = urllib.request.build_opener(NoRedirect)
+        started = time.perf_counter()
+        try:
+            with opener.open(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        return time.perf_counter() - started, status
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=int(os.environ.get("BENCH_BURST_CLIENTS", "50"))
+    ) as pool:
+        results = list(pool.map(submit, setup["people"]))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(r[0] for r in results)
+    statuses = [r[1] for r in results]
+    counts = json.loads(manage("shell", "-c", BURST_COUNTS_SNIPPET, capture=True).strip().splitlines()[-1])
+    errors = sum(1 for s in statuses if s != 302)
+    failures = []
+    if counts["confirmed"] != BURST_CAPACITY:
+        failures.append(f"burst: {counts['confirmed']} confirmed, expected {BURST_CAPACITY}")
+    if counts["waiting"] != BURST_PEOPLE - BURST_CAPACITY:
+        failures.append(f"burst: {counts['waiting']} waiting, expected {BURST_PEOPLE - BURST_CAPACITY}")
+    if errors:
+        failures.append(f"burst: {errors} requests did not end in a redirect to the registration")
+    if counts["emails"] != BURST_PEOPLE:
+        failures.append(f"burst: {counts['emails']} emails recorded, expected {BURST_PEOPLE}")
+    return {
+        "entries": [
+            [
+                "Tentatives simultanées",
+                f"{len(results)} ({os.environ.get('BENCH_BURST_CLIENTS', '50')} clients à la fois), {BURST_CAPACITY} places",
+            ],
+            ["Débit", f"{len(results) / elapsed:.0f} inscriptions/s ({elapsed:.1f} s en tout)"],
+            [
+                "Latence p50 / p95 / p99",
+                " / ".join(
+                    f"{statistics.quantiles(latencies, n=100)[q - 1] * 1000:.0f} ms" for q in (50, 95, 99)
+                ),
+            ],
+            ["Confirmés / en attente / erreurs", f"{counts['confirmed']} / {counts['waiting']} / {errors}"],
+            ["Emails enregistrés (confirmation ou attente)", str(counts["emails"])],
+        ],
+        "failures": failures,
+    }
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 SESSION_SNIPPET = """
