@@ -37,7 +37,10 @@ def personal_data_export(*, user) -> dict:
 def account_delete(*, user) -> None:
     """Delete the account and everything tied to it; anonymise what statistics or history keep."""
     reasons = [
-        reason for _app, module in _modules() for reason in getattr(module, "blocking_reasons", list)(user)
+        reason
+        for _app, module in _modules()
+        if hasattr(module, "blocking_reasons")
+        for reason in module.blocking_reasons(user)
     ]
     if reasons:
         raise AccountDeletionBlocked(reasons)

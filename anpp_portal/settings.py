@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 840},
     },
+    "anonymise-past-participants": {
+        "task": "events.tasks.anonymise_past_participants",
+        "schedule": 86400.0,
+        "options": {"expires": 80000},
+    },
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,
@@ -391,6 +396,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
 ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
+# Participants of events that ended longer ago than this are anonymised (RGPD retention).
+ANPP_EVENT_RETENTION_DAYS = env_int("ANPP_EVENT_RETENTION_DAYS", 3 * 365)
 ANPP_IDENTITY = {
     "name": "Association Nationale des Pôles territoriaux et des Pays",
     "short_name": "ANPP",

@@ -196,7 +196,16 @@ class ParticipantAdmin(admin.ModelAdmin):
         "registration",
     ]
     inlines = [SessionChoiceInline]
-    actions = ["export_csv", "export_xlsx", "cancel_participants"]
+    actions = ["export_csv", "export_xlsx", "cancel_participants", "anonymise"]
+
+    @admin.action(
+        description=_("Anonymiser (nom, email et besoins effacés, statistiques gardées)"),
+        permissions=["change"],
+    )
+    def anonymise(self, request, queryset):
+        for participant in queryset:
+            services.participant_anonymise(participant=participant)
+        self.message_user(request, _("%(count)d participant(s) anonymisé(s).") % {"count": queryset.count()})
 
     @admin.display(description=_("territoire"), ordering="registration__territory__name")
     def territory(self, obj):

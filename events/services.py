@@ -6,6 +6,7 @@ locks its quotas): registrations, cancellations, changes and capacity changes of
 after the other, and counts read under the lock are true until the transaction ends.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -442,4 +443,42 @@ def event_message_send(*, event: Event, statuses: list[str], subject: str, body:
         for participant in event.participants.filter(status__in=statuses).order_by("pk"):
             emails.staff_message(participant, subject=subject, body=body, key=key)
             count += 1
+    return count
+
+
+# --- Personal data -------------------------------------------------------------------------------
+
+ANONYMOUS_NAME = "Anonyme"
+
+
+def participant_anonymise(*, participant: Participant) -> None:
+    """Replace a participant's name, email and needs; the seat, function, days and attendance stay,
+    so the event's statistics do not change. Emails already sent to them lose their address too."""
+    from anpp_portal.models import OutboundEmail
+
+    if participant.email.endswith("@anonyme.invalid"):
+        return
+    OutboundEmail.objects.filter(to__iexact=participant.email, key__startswith="event-").update(
+        to="participant-anonymise@anonyme.invalid", body_text="", body_html="", attachments=[], headers={}
+    )
+    Participant.objects.filter(pk=participant.pk).update(
+        first_name=ANONYMOUS_NAME,
+        last_name=f"n°{participant.pk}",
+        email=f"participant-{participant.pk}@anonyme.invalid",
+        dietary_needs="",
+        accessibility_needs="",
+    )
+
+
+def participants_anonymise_past(*, now=None) -> int:
+    """Retention: participants of events that ended more than ANPP_EVENT_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    limit = timezone.localdate(now) - datetime.timedelta(days=settings.ANPP_EVENT_RETENTION_DAYS)
+    ended = Event.objects.annotate(last_day=Max("days__date")).filter(last_day__lt=limit)
+    count = 0
+    for participant in Participant.objects.filter(event__in=ended).exclude(
+        email__endswith="@anonyme.invalid"
+    ):
+        participant_anonymise(participant=participant)
+        count += 1
     return count

@@ -9,3 +9,8 @@ from . import services
 def send_event_reminders() -> int:
     """Beat, every 15 minutes: queue the reminders that are due (each one once, by its outbox key)."""
     return services.reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def anonymise_past_participants() -> int:
+    return services.participants_anonymise_past()

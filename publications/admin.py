@@ -134,9 +134,16 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     search_fields = ["email"]
     readonly_fields = ["email", "created_at", "confirmed_at", "unsubscribed_at"]
+    actions = ["anonymise"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Anonymiser (adresse remplacée, abonnement terminé)"), permissions=["change"])
+    def anonymise(self, request, queryset):
+        for subscriber in queryset:
+            services.subscriber_anonymise(subscriber=subscriber)
+        self.message_user(request, _("%(count)d abonné(s) anonymisé(s).") % {"count": queryset.count()})
 
 
 @admin.register(Announcement)

@@ -464,3 +464,16 @@ def announcement_send_batch(*, issue_id: int, batch_size: int = ANNOUNCEMENT_BAT
         announcement.total = max(announcement.total, announcement.queued)
         announcement.save(update_fields=["last_subscriber_id", "queued", "finished_at", "total"])
     return more
+
+
+def subscriber_anonymise(*, subscriber: Subscriber) -> None:
+    """Staff or the person: the address is replaced and the subscription ended; the counts stay."""
+    from anpp_portal.models import OutboundEmail
+
+    OutboundEmail.objects.filter(to__iexact=subscriber.email).update(
+        to="abonne-anonymise@anonyme.invalid", body_text="", body_html="", headers={}
+    )
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        email=f"abonne-{subscriber.pk}@anonyme.invalid",
+        unsubscribed_at=subscriber.unsubscribed_at or timezone.now(),
+    )

@@ -64,3 +64,69 @@ def test_emails_sent_to_a_deleted_account_keep_no_trace_of_it(client, territory_
     client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"})
     email = OutboundEmail.objects.get(key="x")
     assert colleague.email not in email.to and "Paul" not in email.body_text
+
+
+def test_the_export_includes_event_registrations_and_the_newsletter(client, referent_a):
+    from events.models import Participant
+    from publications.models import Subscriber
+
+    from .events.factories import EventFactory, ParticipantFactory, RegistrationFactory
+
+    event = EventFactory(title="RTPP 2018")
+    ParticipantFactory(
+        registration=RegistrationFactory(event=event, created_by=referent_a), email=referent_a.email
+    )
+    Subscriber.objects.create(email=referent_a.email, token="t-1")
+    client.force_login(referent_a)
+    data = json.loads(client.get(reverse("members:my_data"), {"format": "json"}).content)
+    assert data["events"]["participations"][0]["evenement"] == "RTPP 2018"
+    assert data["events"]["inscriptions_faites"][0]["evenement"] == "RTPP 2018"
+    assert data["publications"]["abonnement_lettre"][0]["email"] == referent_a.email
+    assert Participant.objects.count() == 1
+
+
+def test_deleting_an_account_anonymises_its_participations_and_subscription(client, territory_a):
+    from events.models import Participant
+    from publications.models import Subscriber
+
+    from .events.factories import EventFactory, ParticipantFactory, RegistrationFactory
+
+    person = MembershipFactory(territory=territory_a, role=Role.MEMBRE).user
+    participant = ParticipantFactory(
+        registration=RegistrationFactory(event=EventFactory(), created_by=person),
+        email=person.email,
+        dietary_needs="Sans gluten",
+    )
+    Subscriber.objects.create(email=person.email, token="t-2")
+    client.force_login(person)
+    assert (
+        client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"}).status_code
+        == 302
+    )
+    participant = Participant.objects.get(pk=participant.pk)  # kept for the event's figures
+    assert participant.email.endswith("@anonyme.invalid") and participant.first_name == "Anonyme"
+    assert participant.dietary_needs == "" and participant.registration.created_by is None
+    assert not Subscriber.objects.filter(email__iexact=person.email).exists()
+
+
+def test_participants_of_old_events_are_anonymised_by_the_retention_task(settings):
+    import datetime
+
+    from events import services as events_services
+    from events.models import Participant
+
+    from .events.factories import EventFactory, ParticipantFactory, RegistrationFactory
+
+    settings.ANPP_EVENT_RETENTION_DAYS = 365
+    old = EventFactory()
+    for offset, day in enumerate(old.days.order_by("date")):
+        day.date = datetime.date(2018, 10, 8) + datetime.timedelta(days=offset)
+        day.save()
+    recent = EventFactory()
+    kept = ParticipantFactory(registration=RegistrationFactory(event=recent))
+    gone = ParticipantFactory(registration=RegistrationFactory(event=old), last_name="Lagarde")
+    assert events_services.participants_anonymise_past() == 1
+    assert events_services.participants_anonymise_past() == 0
+    assert Participant.objects.get(pk=gone.pk).last_name != "Lagarde"
+    assert Participant.objects.get(pk=kept.pk).last_name == kept.last_name
+    assert Participant.objects.filter(event=old).count() == 1  # the figures stay
