@@ -107,6 +107,9 @@ class Article(models.Model):
     # Maintained by services.article_save / services.search_vectors_update (PostgreSQL only); its GIN
     # index is created by migration 0002 on PostgreSQL only (SQLite has neither GIN nor tsvector).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title (A) and chapeau (B) only: results are ranked on this small vector, so ranking thousands
+    # of matches stays fast; a match in the body alone ranks below any title or chapeau match.
+    search_head = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("article")

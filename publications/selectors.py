@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -44,9 +46,28 @@ def published_issues() -> QuerySet[Issue]:
     return Issue.objects.filter(status=Issue.Status.PUBLISHED)
 
 
+# The archive shows at most this many articles of each issue (the issue page has them all): a
+# magazine of 11 articles shows its whole table of contents, a 200-article special issue does not
+# make the archive page megabytes long.
+ARCHIVE_TOC_LENGTH = 12
+
+
 def archive_by_year() -> "OrderedDict[int, list[Issue]]":
-    """Published issues with their table of contents, grouped by year, newest first (2 queries)."""
-    issues = published_issues().order_by("-date", "-number").prefetch_related(_toc_prefetch())
+    """Published issues with the start of their table of contents, grouped by year, newest first
+    (2 queries, whatever the number of articles)."""
+    first_articles = (
+        _toc_prefetch()
+        .queryset.annotate(
+            position=Window(RowNumber(), partition_by=[F("issue_id")], order_by=[F("order").asc()])
+        )
+        .filter(position__lte=ARCHIVE_TOC_LENGTH)
+    )
+    issues = (
+        published_issues()
+        .order_by("-date", "-number")
+        .annotate(article_count=Count("articles"))
+        .prefetch_related(Prefetch("articles", queryset=first_articles, to_attr="toc_start"))
+    )
     years: OrderedDict[int, list[Issue]] = OrderedDict()
     for issue in issues:
         years.setdefault(issue.date.year, []).append(issue)
@@ -122,6 +143,21 @@ def search_filters() -> tuple[list[int], QuerySet[Rubrique]]:
     return years, Rubrique.objects.filter(articles__issue__status=Issue.Status.PUBLISHED).distinct()
 
 
+# Past this many matches the count is shown as "more than": counting every match of a very common
+# word costs more than the page itself.
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: SEARCH_COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > SEARCH_COUNT_CAP
+
+
 def search_articles(
     *, q: str, year: int | None = None, rubrique: str = "", page: int | str = 1, user=None
 ) -> Page:
@@ -142,7 +178,7 @@ def search_articles(
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
         articles = (
             articles.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query, weights=SEARCH_WEIGHTS))
+            .annotate(rank=SearchRank(F("search_head"), query, weights=SEARCH_WEIGHTS))
             .order_by("-rank", "-issue__date", "order")
         )
     else:
@@ -152,7 +188,7 @@ def search_articles(
                 Q(title__icontains=word) | Q(chapeau__icontains=word) | Q(body__icontains=word)
             )
         articles = articles.order_by("-issue__date", "order")
-    paginator = Paginator(articles.values_list("pk", flat=True), SEARCH_PAGE_SIZE)
+    paginator = CappedPaginator(articles.values_list("pk", flat=True), SEARCH_PAGE_SIZE)
     result = paginator.get_page(page)
     ids = list(result.object_list)
     page_articles = Article.objects.filter(pk__in=ids).select_related("issue", "rubrique")

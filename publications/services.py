@@ -43,10 +43,11 @@ def search_vectors_update(*, article_ids: list[int]) -> None:
     PostgreSQL only: SQLite searches with a plain icontains fallback and stores no vector."""
     if connection.vendor != "postgresql" or not article_ids:
         return
+    head = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "chapeau", weight="B", config=SEARCH_CONFIG
+    )
     Article.objects.filter(pk__in=article_ids).update(
-        search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("chapeau", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        search_vector=head + SearchVector("body", weight="C", config=SEARCH_CONFIG), search_head=head
     )
 
 

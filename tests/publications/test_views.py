@@ -161,3 +161,15 @@ def test_archive_and_issue_pages_run_a_constant_number_of_queries(
         assert client.get(article.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(article.rubrique.get_absolute_url()).status_code == 200
+
+
+def test_the_archive_shows_the_start_of_each_table_of_contents_and_links_to_the_rest(client):
+    from publications.selectors import ARCHIVE_TOC_LENGTH
+
+    issue = IssueFactory()
+    for order in range(1, ARCHIVE_TOC_LENGTH + 6):
+        ArticleFactory(issue=issue, order=order, title=f"Article numéro {order:02d}")
+    content = client.get(reverse("publications:archive")).content.decode()
+    assert f"Article numéro {ARCHIVE_TOC_LENGTH:02d}" in content
+    assert f"Article numéro {ARCHIVE_TOC_LENGTH + 1:02d}" not in content
+    assert f"Voir les {ARCHIVE_TOC_LENGTH + 5} articles du numéro" in content
