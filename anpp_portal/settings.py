@@ -398,6 +398,8 @@ ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
 ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
 # Participants of events that ended longer ago than this are anonymised (RGPD retention).
 ANPP_EVENT_RETENTION_DAYS = env_int("ANPP_EVENT_RETENTION_DAYS", 3 * 365)
+# Largest cover image (bytes) staff may upload for an issue of the magazine.
+ANPP_COVER_MAX_BYTES = env_int("ANPP_COVER_MAX_BYTES", 5 * 1024 * 1024)
 ANPP_IDENTITY = {
     "name": "Association Nationale des Pôles territoriaux et des Pays",
     "short_name": "ANPP",
@@ -424,5 +426,8 @@ LOGGING = {
         "django.security": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Failed logins, denied accesses, account deletions: always on the console, whatever LOG_LEVEL
+        # says. Its lines name no one (see members/security_events.py).
+        "anpp.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

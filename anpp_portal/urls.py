@@ -28,6 +28,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "anpp_portal.views.bad_request"
-handler403 = "anpp_portal.views.permission_denied"
+handler403 = "members.security_events.permission_denied"  # logs the refusal, then the 403 page
 handler404 = "anpp_portal.views.page_not_found"
 handler500 = "anpp_portal.views.server_error"

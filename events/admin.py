@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from anpp_portal.exports import csv_response, xlsx_response
 
 from . import exports, services
 from .forms import MessageForm
@@ -142,7 +144,10 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SimpleHistoryAdmin):
+    # The registration's page on the site is its territory's people's page (another person gets 404,
+    # staff included): staff work on registrations here, so no "Voir sur le site" link to a 404.
+    view_on_site = False
     list_display = ["event", "territory", "created_by", "created_at"]
     list_filter = ["event"]
     search_fields = ["territory__name", "created_by__email", "participants__email", "participants__last_name"]
@@ -165,7 +170,7 @@ class DayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SimpleHistoryAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -196,6 +201,8 @@ class ParticipantAdmin(admin.ModelAdmin):
         "registration",
     ]
     inlines = [SessionChoiceInline]
+    # The "History" page: who changed the participation, when, and its status at each step.
+    history_list_display = ["status", "waiting_position"]
     actions = ["export_csv", "export_xlsx", "cancel_participants", "anonymise"]
 
     @admin.action(
@@ -220,20 +227,11 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Exporter en CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(
-            exports.to_csv(self._export_queryset(queryset)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="participants.csv"'
-        return response
+        return csv_response("participants", exports.HEADERS, exports.rows(self._export_queryset(queryset)))
 
     @admin.action(description=_("Exporter en XLSX"))
     def export_xlsx(self, request, queryset):
-        response = HttpResponse(
-            exports.to_xlsx(self._export_queryset(queryset)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="participants.xlsx"'
-        return response
+        return xlsx_response("participants", exports.HEADERS, exports.rows(self._export_queryset(queryset)))
 
     @admin.action(description=_("Annuler (et promouvoir la liste d'attente)"))
     def cancel_participants(self, request, queryset):

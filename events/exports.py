@@ -1,16 +1,7 @@
-"""CSV and XLSX exports of participants for staff.
-
-A cell that starts with = + - @ (or a tab / carriage return) would be run as a formula by a
-spreadsheet: such cells are prefixed with a quote, whatever the format.
-"""
-
-import csv
-import io
+"""The columns of the participants' CSV and XLSX exports for staff; the files themselves are made
+by anpp_portal/exports.py, which neutralises spreadsheet formulas."""
 
 from django.utils import timezone
-from openpyxl import Workbook
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = [
     "Événement",
@@ -30,11 +21,6 @@ HEADERS = [
     "Inscrit le",
     "Présent",
 ]
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def rows(participants):
@@ -60,29 +46,3 @@ def rows(participants):
             timezone.localtime(p.created_at).strftime("%d/%m/%Y %H:%M"),
             timezone.localtime(p.checked_in_at).strftime("%d/%m/%Y %H:%M") if p.checked_in_at else "",
         ]
-
-
-def to_csv(participants) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS)
-    for row in rows(participants):
-        writer.writerow([neutralise(v) for v in row])
-    # A BOM so that spreadsheet software reads the accents as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(participants) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Participants"
-    sheet.append(HEADERS)
-    for row in rows(participants):
-        # Every cell is written as text, so nothing a person typed becomes a formula.
-        sheet.append([neutralise(v) for v in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import Territory
 
@@ -249,6 +250,9 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
 
+    # Audit trail (django-simple-history, as for adhésions and fiches): who changed what, and when.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
@@ -293,6 +297,10 @@ class Participant(models.Model):
     promoted_at = models.DateTimeField(_("passé de l'attente à confirmé le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("présent, pointé le"), null=True, blank=True)
+
+    # Audit trail: every status change (registration, cancellation, promotion from the waiting list)
+    # with who made it. Its rows hold the person's name too: participant_anonymise redacts them.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participant")

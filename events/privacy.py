@@ -31,3 +31,5 @@ def personal_data(user) -> dict:
 def erase(user) -> None:
     for participant in Participant.objects.filter(email__iexact=user.email):
         participant_anonymise(participant=participant)
+    # The registrations outlive the account (SET_NULL); their audit trail must not keep its id either.
+    Registration.history.filter(created_by=user).update(created_by=None)

@@ -213,9 +213,9 @@ def registration_create(
                 raise AlreadyRegistered(
                     _("Déjà inscrit à cet événement : %(emails)s.") % {"emails": ", ".join(sorted(taken))}
                 )
-            registration = Registration.objects.create(
-                event=event, created_by=by, territory=territory, created_at=now
-            )
+            registration = Registration(event=event, created_by=by, territory=territory, created_at=now)
+            registration._history_user = by  # the audit trail names who acted, from a request or not
+            registration.save()
             confirmed_count = _confirmed_count(event)
             member = is_member_territory(territory)
             outcome = RegistrationOutcome(registration, [], [], [])
@@ -236,6 +236,7 @@ def registration_create(
                     created_at=now,
                 )
                 participant.full_clean(exclude=["registration", "event"], validate_constraints=False)
+                participant._history_user = by
                 participant.save()
                 participant.days.set(data.days)
                 participant.meal_days.set(data.meal_days)
@@ -256,6 +257,11 @@ def registration_create(
     return outcome
 
 
+# Shown in the audit trail (history_change_reason); stored as data, so not translated.
+REASON_CANCELLED = "Annulation"
+REASON_PROMOTED = "Promotion depuis la liste d'attente"
+
+
 def _check_may_change(*, participant: Participant, by, now) -> None:
     if by.is_staff:
         return
@@ -266,7 +272,7 @@ def _check_may_change(*, participant: Participant, by, now) -> None:
         )
 
 
-def _promote_waiting(event: Event, *, now) -> list[Participant]:
+def _promote_waiting(event: Event, *, now, by) -> list[Participant]:
     """Give free seats to the first waiting participants, in order. Call under the event lock."""
     promoted = []
     if event.status == Event.Status.CANCELLED:
@@ -279,6 +285,8 @@ def _promote_waiting(event: Event, *, now) -> list[Participant]:
         participant.status = Participant.Status.CONFIRMED
         participant.waiting_position = None
         participant.promoted_at = now
+        participant._history_user = by  # who freed the seat or raised the capacity
+        participant._change_reason = REASON_PROMOTED
         participant.save(update_fields=["status", "waiting_position", "promoted_at"])
         for choice in participant.session_choices.select_related("session"):
             if choice.status == SessionChoice.Status.WAITING and _atelier_has_room(choice.session):
@@ -318,10 +326,12 @@ def participant_cancel(*, participant: Participant, by, now=None) -> list[Partic
         participant.status = Participant.Status.CANCELLED
         participant.waiting_position = None
         participant.cancelled_at = now
+        participant._history_user = by
+        participant._change_reason = REASON_CANCELLED
         participant.save(update_fields=["status", "waiting_position", "cancelled_at"])
         participant.session_choices.all().delete()
         emails.cancellation(participant)
-        promoted = _promote_waiting(event, now=now)
+        promoted = _promote_waiting(event, now=now, by=by)
         for session in sessions:
             _promote_atelier(session)
     return promoted
@@ -361,6 +371,7 @@ def participant_update(
             raise EventsError(_("Cette participation est annulée."))
         participant.dietary_needs = dietary_needs.strip()
         participant.accessibility_needs = accessibility_needs.strip()
+        participant._history_user = by
         participant.save(update_fields=["dietary_needs", "accessibility_needs"])
         participant.days.set(data.days)
         participant.meal_days.set(data.meal_days)
@@ -390,7 +401,7 @@ def event_capacity_change(*, event: Event, capacity: int | None, by, now=None) -
             )
         event.capacity = capacity
         event.save(update_fields=["capacity"])
-        return _promote_waiting(event, now=now)
+        return _promote_waiting(event, now=now, by=by)
 
 
 def participant_check_in(*, participant: Participant, by, present: bool = True, now=None) -> Participant:
@@ -461,13 +472,16 @@ def participant_anonymise(*, participant: Participant) -> None:
     OutboundEmail.objects.filter(to__iexact=participant.email, key__startswith="event-").update(
         to="participant-anonymise@anonyme.invalid", body_text="", body_html="", attachments=[], headers={}
     )
-    Participant.objects.filter(pk=participant.pk).update(
-        first_name=ANONYMOUS_NAME,
-        last_name=f"n°{participant.pk}",
-        email=f"participant-{participant.pk}@anonyme.invalid",
-        dietary_needs="",
-        accessibility_needs="",
-    )
+    redacted = {
+        "first_name": ANONYMOUS_NAME,
+        "last_name": f"n°{participant.pk}",
+        "email": f"participant-{participant.pk}@anonyme.invalid",
+        "dietary_needs": "",
+        "accessibility_needs": "",
+    }
+    Participant.objects.filter(pk=participant.pk).update(**redacted)
+    # The audit trail keeps who changed the seat and when, but no longer whose seat it was.
+    Participant.history.filter(id=participant.pk).update(**redacted)
 
 
 def participants_anonymise_past(*, now=None) -> int:

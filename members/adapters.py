@@ -49,7 +49,3 @@ class AccountAdapter(DefaultAccountAdapter):
                 security_log.warning("Login refused: failed-login rate limit reached (path %s)", request.path)
                 raise TooManyLoginAttempts from exc
             raise
-
-    def authentication_failed(self, request, **credentials):
-        # No email in the log: a failed login is logged without personal data.
-        security_log.info("Failed login attempt (path %s)", request.path)

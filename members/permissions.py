@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Role, Territory, TerritoryMembership
+from .security_events import log_access_denied
 
 
 class Action(StrEnum):
@@ -70,7 +71,11 @@ def territory_view(action: Action = Action.VIEW):
         @wraps(view)
         @login_required
         def wrapped(request, slug, **kwargs):
-            territory = get_territory_for(request.user, slug, action)
+            try:
+                territory = get_territory_for(request.user, slug, action)
+            except Http404:
+                log_access_denied(request, status=404, reason=f"territory:{action}")
+                raise
             return view(request, territory=territory, **kwargs)
 
         return wrapped

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .covers import cover_upload_to, validate_cover
+
 
 class Rubrique(models.Model):
     """A section of the magazine (Édito, Interview, Dossier…): data, not code."""
@@ -39,7 +41,13 @@ class Issue(models.Model):
     season = models.CharField(_("saison"), max_length=60, help_text=_("Par exemple « Hiver 2018 »."))
     date = models.DateField(_("date de parution"))
     title = models.CharField(_("titre"), max_length=200, default="Territoires de Projets")
-    cover = models.ImageField(_("couverture"), upload_to="publications/covers/", blank=True)
+    cover = models.ImageField(
+        _("couverture"),
+        upload_to=cover_upload_to,
+        validators=[validate_cover],
+        blank=True,
+        help_text=_("JPEG, PNG ou WebP ; le fichier est renommé à l'enregistrement."),
+    )
     publisher = models.CharField(_("éditeur"), max_length=300, blank=True)
     publisher_address = models.CharField(_("adresse de l'éditeur"), max_length=300, blank=True)
     director = models.CharField(_("directeur de la publication"), max_length=200, blank=True)

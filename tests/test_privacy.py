@@ -109,6 +109,34 @@ def test_deleting_an_account_anonymises_its_participations_and_subscription(clie
     assert not Subscriber.objects.filter(email__iexact=person.email).exists()
 
 
+def test_deleting_an_account_leaves_no_trace_of_it_in_the_registrations_audit_trail(client, territory_a):
+    from events import services as events_services
+    from events.models import Participant, Registration
+
+    from .events.factories import EventFactory
+    from .events.helpers import person as participant_data
+
+    person = MembershipFactory(territory=territory_a, role=Role.REFERENT).user
+    MembershipFactory(territory=territory_a, role=Role.REFERENT)  # another référent takes over
+    event = EventFactory()
+    data = participant_data(0, event, email=person.email)
+    data.dietary_needs = "Sans gluten"
+    outcome = events_services.registration_create(
+        event=event, by=person, territory=territory_a, participants=[data]
+    )
+    client.force_login(person)
+    response = client.post(reverse("members:delete_account"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+
+    participant = outcome.confirmed[0]
+    history = Participant.history.get(id=participant.pk)
+    assert history.email == f"participant-{participant.pk}@anonyme.invalid"
+    assert history.first_name == "Anonyme" and history.dietary_needs == ""
+    assert history.history_user is None  # history redacted: it no longer points to the account
+    registration = Registration.history.get(id=outcome.registration.pk)
+    assert registration.created_by_id is None and registration.history_user_id is None
+
+
 def test_participants_of_old_events_are_anonymised_by_the_retention_task(settings):
     import datetime
 

@@ -92,3 +92,80 @@ def test_pdf_rendering_finds_hashed_static_files_in_production(settings, tmp_pat
     assert hashed != "css/portal.css"
     assert static_path(hashed) == (tmp_path / "static" / hashed).resolve()
     assert url_fetcher(f"https://portail.anpp.fr/static/{hashed}").read().startswith(b"/*")
+
+
+# --- Security events: logged, naming no one ------------------------------------------------------
+
+
+@pytest.fixture
+def security_records(caplog):
+    """The "anpp.security" logger does not propagate to the root logger, where caplog listens."""
+    import logging
+
+    logger = logging.getLogger("anpp.security")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="anpp.security")
+    yield lambda: [r for r in caplog.records if r.name == "anpp.security"]
+    logger.removeHandler(caplog.handler)
+
+
+def _assert_names_no_one(records, *people):
+    for record in records:
+        text = record.getMessage() + repr(record.args) + repr(record.__dict__)
+        for person in people:
+            assert person.email.lower() not in text.lower()
+            local_part = person.email.split("@")[0]
+            assert local_part not in text
+
+
+def test_a_failed_login_is_logged_with_a_digest_instead_of_the_email(client, referent_a, security_records):
+    from members.security_events import account_digest
+
+    response = client.post(
+        reverse("account_login"), {"login": referent_a.email.upper(), "password": "pas le bon"}
+    )
+    assert response.status_code == 200
+    records = [r for r in security_records() if r.getMessage().startswith("login_failed")]
+    assert len(records) == 1  # one event per attempt, not one per layer
+    message = records[0].getMessage()
+    assert f"account={account_digest(referent_a.email)}" in message
+    assert "network=127.0.0.0/24" in message and "127.0.0.1" not in message
+    assert "pas le bon" not in message
+    _assert_names_no_one(security_records(), referent_a)
+
+
+def test_a_failed_login_on_an_unknown_address_is_logged_too(client, security_records):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(email="inconnu@exemple.fr", password="x") is None
+    (record,) = security_records()
+    assert record.getMessage().startswith("login_failed account=") and "inconnu" not in record.getMessage()
+
+
+def test_another_territorys_page_is_a_404_logged_with_the_view_and_user_id(
+    client, referent_a, territory_b, security_records
+):
+    client.force_login(referent_a)
+    assert client.get(territory_b.get_absolute_url()).status_code == 404
+    (record,) = security_records()
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == (
+        f"access_denied status=404 view=members:territory user={referent_a.pk} reason=territory:view"
+    )
+    _assert_names_no_one(security_records(), referent_a)
+
+
+def test_a_403_is_logged_with_the_view_and_user_id(client, referent_a, security_records):
+    client.force_login(referent_a)
+    assert client.get(reverse("members:dashboard")).status_code == 403
+    (record,) = security_records()
+    assert record.getMessage() == (
+        f"access_denied status=403 view=members:dashboard user={referent_a.pk} reason=permission_denied"
+    )
+    _assert_names_no_one(security_records(), referent_a)
+
+
+def test_a_permitted_page_logs_nothing(client, referent_a, territory_a, security_records):
+    client.force_login(referent_a)
+    assert client.get(territory_a.get_absolute_url()).status_code == 200
+    assert security_records() == []
