@@ -42,6 +42,88 @@ def test_title_matches_rank_before_chapeau_matches_before_body_matches():
 
 
 @pytest.mark.postgres
+def test_pages_run_through_title_then_chapeau_then_body_matches_without_gap_or_repeat():
+    issue = IssueFactory()
+    expected = [
+        ArticleFactory(issue=issue, order=n, title=f"Haies {n}", chapeau="Rien.", body="Rien.").title
+        for n in range(1, 4)
+    ] + [
+        ArticleFactory(
+            issue=issue, order=10 + n, title=f"Chapeau {n}", chapeau="Des haies.", body="Rien."
+        ).title
+        for n in range(1, 5)
+    ]
+    expected += [
+        ArticleFactory(
+            issue=issue, order=20 + n, title=f"Texte {n}", chapeau="Rien.", body="Des haies."
+        ).title
+        for n in range(1, 7)
+    ]
+    first, second = selectors.search_articles(q="haie"), selectors.search_articles(q="haie", page=2)
+    assert first.paginator.count == 13 and not first.paginator.capped
+    assert _titles(first) + _titles(second) == expected
+    # Past the end: the last page; not a number: the first one (as Paginator.get_page).
+    assert selectors.search_articles(q="haie", page=9).number == 2
+    assert _titles(selectors.search_articles(q="haie", page="zz")) == expected[:10]
+
+
+@pytest.mark.postgres
+def test_several_words_rank_articles_with_all_of_them_in_the_title_first():
+    ArticleFactory(title="Un mot", chapeau="Le conseil de développement.", body="Rien.")
+    ArticleFactory(title="Le conseil de développement", chapeau="Rien.", body="Rien.")
+    ArticleFactory(title="Le conseil", chapeau="Rien.", body="Son développement.")
+    ArticleFactory(title="Le conseil", chapeau="Rien.", body="Rien.")
+    assert _titles(selectors.search_articles(q="conseil de developpement")) == [
+        "Le conseil de développement",
+        "Un mot",
+        "Le conseil",
+    ]
+
+
+@pytest.mark.postgres
+def test_a_word_excluded_with_a_minus_is_excluded_wherever_it_is():
+    ArticleFactory(title="Mobilité douce", chapeau="Rien.", body="Rien.")
+    ArticleFactory(title="Mobilité rurale", chapeau="Rien.", body="Rien.")
+    ArticleFactory(title="Mobilité", chapeau="Rien.", body="En zone rurale.")
+    ArticleFactory(title="Autre", chapeau="La mobilité.", body="Rien.")
+    ArticleFactory(title="Encore", chapeau="Rien.", body="La mobilité rurale.")
+    ArticleFactory(title="Enfin", chapeau="Rien.", body="La mobilité.")
+    assert _titles(selectors.search_articles(q="mobilite -rurale")) == ["Mobilité douce", "Autre", "Enfin"]
+
+
+@pytest.mark.postgres
+def test_the_count_stops_past_the_cap_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    issue = IssueFactory()
+    for order in range(1, 6):
+        # "Haies" in two titles and three bodies; "bocage" in five titles.
+        ArticleFactory(
+            issue=issue,
+            order=order,
+            title=f"Haies et bocage {order}" if order <= 2 else f"Bocage {order}",
+            body="Des haies." if order > 2 else "Rien.",
+        )
+    for word in ("haie", "bocage"):
+        page = selectors.search_articles(q=word)
+        assert page.paginator.count == 4 and page.paginator.capped
+        assert len(page.object_list) == 5  # the page is not cut at the cap
+    text = client.get(reverse("publications:search"), {"q": "haie"}).content.decode()
+    assert "Plus de 1 000 articles trouvés" in text
+
+
+def test_the_filters_offer_the_years_and_rubriques_of_published_articles_only():
+    shown = RubriqueFactory(name="Montrée", slug="montree")
+    hidden = RubriqueFactory(name="Cachée", slug="cachee")
+    ArticleFactory(rubrique=shown, issue=IssueFactory(date=datetime.date(2019, 4, 1)))
+    ArticleFactory(
+        rubrique=hidden, issue=IssueFactory(date=datetime.date(2020, 4, 1), status=Issue.Status.DRAFT)
+    )
+    years, rubriques = selectors.search_filters()
+    assert years == [2019]
+    assert [rubrique.slug for rubrique in rubriques] == ["montree"]
+
+
+@pytest.mark.postgres
 def test_filters_by_year_and_rubrique_and_drafts_are_never_found():
     dossier = RubriqueFactory(name="Dossier filtre", slug="dossier-filtre")
     old = IssueFactory(date=datetime.date(2018, 1, 15))
