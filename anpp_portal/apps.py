@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AnppPortalConfig(AppConfig):
     name = "anpp_portal"
     verbose_name = "Portail ANPP"
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect_signals()

@@ -17,7 +17,7 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("comptes/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("events.urls")),

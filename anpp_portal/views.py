@@ -1,16 +1,25 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from .health import portal_status
+from .pagecache import public_page
+
+# The language switch sits in the footer of every page. Without a CSRF token there, public pages
+# set no cookie and can be served from the page cache; forging it only changes a display language.
+set_language = csrf_exempt(django_set_language)
 
 
+@public_page()
 @require_GET
 def home(request):
     return render(request, "home.html")
 
 
+@public_page()
 @require_GET
 def accessibility(request):
     return render(request, "accessibility.html")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from anpp_portal.pagecache import public_page
 from members.permissions import Action, territories_for
 
 from . import pdf, selectors, services
@@ -15,6 +16,7 @@ from .ics import event_ics, ics_filename
 from .models import Event, Participant, Registration
 
 
+@public_page("events")
 def event_list(request):
     upcoming, past = selectors.public_events()
     return render(request, "events/list.html", {"upcoming": upcoming, "past": past})
@@ -33,6 +35,7 @@ def _seats_left(event: Event) -> int | None:
     return max(event.capacity - event.confirmed_count, 0)
 
 
+@public_page("events")
 def event_detail(request, slug):
     event = _event_or_404(request, slug)
     return render(
@@ -47,6 +50,7 @@ def event_detail(request, slug):
     )
 
 
+@public_page("events")
 def event_calendar(request, slug):
     event = _event_or_404(request, slug)
     response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")

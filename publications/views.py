@@ -8,12 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from anpp_portal.pagecache import public_page
+
 from . import selectors, services
 from .access import can_read_full
 from .forms import SearchForm, SubscribeForm
 from .models import IssuePDF
 
 
+@public_page("publications")
 def archive(request):
     return render(
         request,
@@ -22,6 +25,7 @@ def archive(request):
     )
 
 
+@public_page("publications")
 def issue_detail(request, number):
     issue = selectors.issue_for_reader(user=request.user, number=number)
     return render(
@@ -36,6 +40,7 @@ def issue_detail(request, number):
     )
 
 
+@public_page("publications")
 def article_detail(request, number, slug):
     article, neighbours = selectors.article_for_reader(user=request.user, number=number, slug=slug)
     return render(
@@ -50,11 +55,13 @@ def article_detail(request, number, slug):
     )
 
 
+@public_page("publications")
 def rubrique_detail(request, slug):
     rubrique, articles = selectors.rubrique_articles(slug=slug)
     return render(request, "publications/rubrique.html", {"rubrique": rubrique, "articles": articles})
 
 
+@public_page("publications")
 def search(request):
     form = SearchForm(request.GET or None)
     page = None
@@ -102,6 +109,9 @@ def issue_pdf(request, number):
     )
 
 
+# The form is on the public archive page, which the page cache serves to every anonymous visitor:
+# it carries no CSRF token. A forged request only asks for a confirmation email (double opt-in).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def newsletter_subscribe(request):
     form = SubscribeForm(request.POST or None)

@@ -1,0 +1,164 @@
+"""The page cache of anonymous public pages (anpp_portal/pagecache.py): served only to whom it is
+safe, invalidated when the content changes, transparent when the cache is down."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from anpp_portal import pagecache
+
+from .events.factories import EventFactory
+from .publications.factories import ArticleFactory, IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, url, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code in (200, 304), (url, response.status_code)
+    return response
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        reverse("events:list"),
+        reverse("publications:archive"),
+        reverse("publications:search") + "?q=contrat",
+    ],
+)
+def test_a_public_page_is_rendered_once_then_served_from_the_cache(client, url, django_assert_num_queries):
+    first = _get(client, url)
+    assert first["X-Page-Cache"] == "miss"
+    assert not first.cookies, "a cached page must not set a cookie"
+    with django_assert_num_queries(0):
+        second = _get(client, url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_cached_page_keeps_the_security_headers_and_answers_conditional_requests(client):
+    _get(client, "/")
+    hit = _get(client, "/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert "script-src 'self'" in hit["Content-Security-Policy"]
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["Referrer-Policy"] == "same-origin"
+    assert hit["Content-Language"] == "fr"
+    not_modified = client.get("/", HTTP_IF_NONE_MATCH=hit["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+
+
+def test_a_logged_in_person_is_never_served_nor_stores_a_cached_page(client, referent_a):
+    anonymous_page = _get(Client(), "/").content
+    _get(Client(), "/")  # now cached for anonymous visitors
+    client.force_login(referent_a)
+    response = _get(client, "/")
+    assert "X-Page-Cache" not in response
+    assert response.content != anonymous_page
+    assert "Se déconnecter" in response.content.decode()
+    assert "Se déconnecter" not in _get(Client(), "/").content.decode()
+
+
+def test_a_visitor_with_a_flash_message_or_session_is_not_served_from_the_cache():
+    _get(Client(), "/")
+    for cookie in ("sessionid", "messages"):
+        visitor = Client()
+        visitor.cookies[cookie] = "x"
+        assert "X-Page-Cache" not in _get(visitor, "/"), cookie
+
+
+def test_each_language_has_its_own_cached_page():
+    french = _get(Client(), "/")
+    english_visitor = Client()
+    english_visitor.cookies["django_language"] = "en"
+    english = _get(english_visitor, "/")
+    assert english["X-Page-Cache"] == "miss"
+    assert english["Content-Language"] == "en" and french["Content-Language"] == "fr"
+    assert _get(english_visitor, "/").content == english.content != french.content
+
+
+def test_a_new_event_shows_at_once(client, django_capture_on_commit_callbacks):
+    _get(client, reverse("events:list"))
+    assert _get(client, reverse("events:list"))["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(title="Rencontres de Fleurance")
+    response = _get(client, reverse("events:list"))
+    assert response["X-Page-Cache"] == "miss"
+    assert "Rencontres de Fleurance" in response.content.decode()
+
+
+def test_a_change_to_the_magazine_does_not_invalidate_the_events_pages(
+    client, django_capture_on_commit_callbacks
+):
+    _get(client, reverse("events:list"))
+    archive = reverse("publications:archive")
+    _get(client, archive)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(issue=IssueFactory(number=42), title="Le contrat de réciprocité")
+    assert _get(client, reverse("events:list"))["X-Page-Cache"] == "hit"
+    response = _get(client, archive)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Le contrat de réciprocité" in response.content.decode()
+
+
+def test_a_change_not_yet_committed_leaves_the_cache_alone(client, django_capture_on_commit_callbacks):
+    _get(client, reverse("events:list"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        EventFactory()
+    assert callbacks, "the invalidation waits for the commit"
+    assert _get(client, reverse("events:list"))["X-Page-Cache"] == "hit"
+
+
+def test_pages_that_are_not_marked_public_are_never_cached(client):
+    for url in (reverse("account_login"), reverse("publications:newsletter_subscribe"), "/nulle-part/"):
+        client.get(url)
+        assert "X-Page-Cache" not in client.get(url), url
+
+
+def test_the_portal_works_when_the_cache_is_down(client, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = client.get("/")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
+def test_the_cache_can_be_turned_off(client, settings):
+    settings.ANPP_PAGE_CACHE_SECONDS = 0
+    _get(client, "/")
+    assert "X-Page-Cache" not in _get(client, "/")
+
+
+def test_an_unknown_section_is_refused():
+    with pytest.raises(ValueError):
+        pagecache.public_page("adhesions")
+
+
+def test_an_issue_published_by_the_schedule_shows_at_once(client, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from publications import services
+    from publications.models import Issue
+
+    issue = IssueFactory(
+        number=77,
+        title="Numéro programmé",
+        status=Issue.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    ArticleFactory(issue=issue)
+    archive = reverse("publications:archive")
+    assert "Numéro programmé" not in _get(client, archive).content.decode()
+    assert _get(client, archive)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_publish(issue=issue)
+    assert "Numéro programmé" in _get(client, archive).content.decode()
