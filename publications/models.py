@@ -206,6 +206,8 @@ class Announcement(models.Model):
         Issue, on_delete=models.CASCADE, related_name="announcement", verbose_name=_("numéro")
     )
     started_at = models.DateTimeField(_("commencé le"), auto_now_add=True)
+    # Moves on with every batch: an unfinished announcement that stops moving is resumed by beat.
+    progressed_at = models.DateTimeField(_("dernier lot le"), auto_now=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     total = models.PositiveIntegerField(_("destinataires"), default=0)
     queued = models.PositiveIntegerField(_("courriels mis en file"), default=0)

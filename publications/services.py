@@ -5,7 +5,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from anpp_portal import pagecache
 from anpp_portal.outbox import email_enqueue
 from members.models import Territory
 
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 SEARCH_CONFIG = "french_unaccent"
 ANNOUNCEMENT_BATCH_SIZE = 200
+# An unfinished announcement whose last batch is older than this is queued again (see
+# announcements_resume_stalled); a batch of 200 takes a few seconds.
+ANNOUNCEMENT_STALL = timedelta(minutes=5)
 
 
 class PublicationError(Exception):
@@ -237,6 +241,8 @@ def issue_publish(*, issue: Issue, now: datetime | None = None) -> bool:
         if not issue.articles.exists():
             raise PublicationError("Un numéro sans article ne peut pas être publié.")
         announcement_start(issue=issue)
+        # update() sends no post_save: tell the page cache that the public pages changed.
+        pagecache.content_changed_on_commit("publications")
     return True
 
 
@@ -463,8 +469,26 @@ def announcement_send_batch(*, issue_id: int, batch_size: int = ANNOUNCEMENT_BAT
         if not more:
             announcement.finished_at = timezone.now()
         announcement.total = max(announcement.total, announcement.queued)
-        announcement.save(update_fields=["last_subscriber_id", "queued", "finished_at", "total"])
+        announcement.save(
+            update_fields=["last_subscriber_id", "queued", "finished_at", "total", "progressed_at"]
+        )
     return more
+
+
+def announcements_resume_stalled(*, now: datetime | None = None) -> int:
+    """Queue again the announcements whose chain of batches stopped: a worker killed inside a batch
+    (its transaction rolled back, its task lost with the filesystem broker or hidden for an hour by
+    Redis), or a broker down when the next batch was queued. Safe however often it runs: a batch
+    locks the announcement row and each email has its outbox key."""
+    now = now or timezone.now()
+    stalled = list(
+        Announcement.objects.filter(
+            finished_at__isnull=True, progressed_at__lt=now - ANNOUNCEMENT_STALL
+        ).values_list("issue_id", flat=True)
+    )
+    for issue_id in stalled:
+        _queue_announcement(issue_id)
+    return len(stalled)
 
 
 def subscriber_anonymise(*, subscriber: Subscriber) -> None:

@@ -21,4 +21,7 @@ def announce_issue(issue_id: int) -> bool:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def publish_due_issues() -> int:
-    return services.issues_publish_due()
+    """Publish the scheduled issues that are due, and resume the announcements that stalled."""
+    published = services.issues_publish_due()
+    services.announcements_resume_stalled()
+    return published

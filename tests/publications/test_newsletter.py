@@ -90,6 +90,30 @@ def test_announcement_goes_in_batches_to_confirmed_subscribers_only_once_each(se
     assert send_outbox() == sent
 
 
+def test_an_announcement_whose_batches_stopped_is_resumed_by_beat(send_outbox):
+    subscribers = SubscriberFactory.create_batch(3)
+    stalled_issue, moving_issue = IssueFactory(), IssueFactory()
+    for issue in (stalled_issue, moving_issue):
+        ArticleFactory(issue=issue)
+        Announcement.objects.create(issue=issue, total=3)
+    # The job of the first one died (its task lost); the second one is being sent right now.
+    Announcement.objects.filter(issue=stalled_issue).update(
+        progressed_at=timezone.now() - services.ANNOUNCEMENT_STALL - datetime.timedelta(seconds=1)
+    )
+
+    assert tasks.publish_due_issues() == 0  # the beat task; eager mode runs the resumed job here
+    sent = send_outbox()
+    assert sorted(m.to[0] for m in sent) == sorted(s.email for s in subscribers)
+    assert Announcement.objects.get(issue=stalled_issue).finished_at is not None
+    assert Announcement.objects.get(issue=moving_issue).finished_at is None
+    # A day later: the finished one is not taken again; the other, stalled by then, is resumed.
+    assert services.announcements_resume_stalled(now=timezone.now() + datetime.timedelta(days=1)) == 1
+    keys = list(
+        OutboundEmail.objects.filter(key__startswith="issue-announcement:").values_list("key", flat=True)
+    )
+    assert len(keys) == len(set(keys)) == 2 * len(subscribers)
+
+
 def test_scheduled_issues_are_published_when_their_date_comes():
     issue = IssueFactory(status=Issue.Status.DRAFT)
     ArticleFactory(issue=issue)
