@@ -6,68 +6,29 @@ either in TERRITORY_URLS (how to name another territory's data with it) or in OT
 names no territory's data). An undeclared URL fails this test.
 """
 
-import importlib
-import importlib.util
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from members.models import Role
 
 from .factories import MembershipFactory
+from .urlwalk import access_modules, declared, objects_of, project_patterns
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["members", "events", "publications"]
-PROJECT_PACKAGES = {"anpp_portal", *PROJECT_APPS}
-
-
-def _access_modules():
-    for app in PROJECT_APPS:
-        if importlib.util.find_spec(f"tests.{app}.access") is not None:
-            yield importlib.import_module(f"tests.{app}.access")
-
-
-def _declared(attribute: str) -> dict:
-    merged = {}
-    for module in _access_modules():
-        merged.update(getattr(module, attribute, {}))
-    return merged
-
-
-def _project_patterns(resolver=None, namespace=None):
-    """Every URL pattern whose view belongs to the project, wherever and however it is included."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            child = ":".join(filter(None, [namespace, entry.namespace]))
-            yield from _project_patterns(entry, child or None)
-        elif isinstance(entry, URLPattern):
-            module = getattr(entry.callback, "__module__", "") or ""
-            if module.split(".")[0] in PROJECT_PACKAGES:
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-                yield name or str(entry.pattern), list(entry.pattern.converters)
-
-
-def _objects_of(territory) -> dict:
-    objects = {"territory": territory}
-    for module in _access_modules():
-        objects.update(module.territory_objects(territory))
-    return objects
-
 
 def test_every_project_url_with_keywords_is_declared():
-    territory_urls, other_urls = _declared("TERRITORY_URLS"), _declared("OTHER_URLS")
+    territory_urls, other_urls = declared("TERRITORY_URLS"), declared("OTHER_URLS")
     undeclared = [
-        name for name, kwargs in _project_patterns() if kwargs and name not in territory_urls | other_urls
+        name for name, kwargs in project_patterns() if kwargs and name not in territory_urls | other_urls
     ]
     assert not undeclared, f"declare these URLs in tests/<app>/access.py: {undeclared}"
-    unknown = set(territory_urls) - {name for name, _ in _project_patterns()}
+    unknown = set(territory_urls) - {name for name, _ in project_patterns()}
     assert not unknown, f"declared but no such URL: {unknown}"
 
 
 def test_the_walk_finds_the_project_urls_and_only_them():
-    names = {name for name, _ in _project_patterns()}
+    names = {name for name, _ in project_patterns()}
     assert {"home", "health", "members:space", "members:territory", "members:invitation"} <= names
     assert not any(name.startswith(("admin:", "account_", "mfa_")) for name in names)
 
@@ -77,10 +38,10 @@ def test_a_person_of_territory_a_gets_404_on_every_url_naming_territory_b(
     client, territory_a, territory_b, role
 ):
     person_a = MembershipFactory(territory=territory_a, role=role).user
-    own, other = _objects_of(territory_a), _objects_of(territory_b)
+    own, other = objects_of(territory_a), objects_of(territory_b)
     client.force_login(person_a)
     checked = 0
-    for name, variants in _declared("TERRITORY_URLS").items():
+    for name, variants in declared("TERRITORY_URLS").items():
         for kwargs in variants(own, other):
             url = reverse(name, kwargs=kwargs)
             for method in ("get", "post"):
@@ -88,13 +49,13 @@ def test_a_person_of_territory_a_gets_404_on_every_url_naming_territory_b(
                 assert status == 404, f"{method.upper()} {url} as a person of A gave {status}, expected 404"
                 checked += 1
     assert checked >= 14
-    for module in _access_modules():
+    for module in access_modules():
         module.check_unchanged(other)
 
 
 def test_anonymous_visitors_are_sent_to_login_on_territory_urls(client, territory_a, territory_b):
-    own, other = _objects_of(territory_a), _objects_of(territory_b)
-    for name, variants in _declared("TERRITORY_URLS").items():
+    own, other = objects_of(territory_a), objects_of(territory_b)
+    for name, variants in declared("TERRITORY_URLS").items():
         for kwargs in variants(own, other):
             response = client.get(reverse(name, kwargs=kwargs))
             assert response.status_code == 302, (name, response.status_code)

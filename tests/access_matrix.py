@@ -1,0 +1,271 @@
+"""Who gets what on every URL of the project: the one table read by tests/test_access_matrix.py.
+
+One row per request (a URL name, its keywords, GET or POST), one column per role:
+
+- ``anonymous``: not logged in;
+- ``person_a``: a person (rôle « membre ») of territory A, whose adhésion is valid: a member;
+- ``person_b``: a person of territory B, without a valid adhésion, requesting A's objects;
+- ``referent_a``: the référent of territory A;
+- ``staff``: ANPP staff (``is_staff``, not superuser: the project's views only ask for ``is_staff``).
+
+Keywords and POST data are format strings filled from the objects built by the test (A's territory,
+adhésion, fiche, event, registration…, the magazine's issues): ``"{territory.slug}"``.
+
+Every URL pattern of the project must appear in at least one row, and every row must name a URL
+pattern: tests/test_access_matrix.py fails otherwise.
+"""
+
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "person_a", "person_b", "referent_a", "staff")
+
+# The full text of the articles built by the test, and the chapeau everyone may read. Only the
+# members-only article's text has the SECRET_WORD: searching it must not show that text to others.
+FULL_TEXT_MARKER = "Paragraphe intégral du dossier sur les mobilités rurales"
+CHAPEAU_MARKER = "Un chapeau public sur les mobilités rurales"
+SECRET_WORD = "zorglub"
+DRAFT_EVENT_TITLE = "Séminaire encore en préparation"
+FIRST_SECTION = "identite"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a response must be. ``location`` is a URL name (keywords as format strings) the Location
+    header's path must equal; ``login`` adds that its ``next`` is the requested URL. ``contains``
+    and ``lacks`` are format strings too, looked for in the body."""
+
+    status: int
+    location: str = ""
+    location_kwargs: dict = field(default_factory=dict)
+    login: bool = False
+    content_type: str = ""
+    contains: str = ""
+    lacks: str = ""
+
+    def __str__(self):
+        text = str(self.status)
+        if self.location:
+            text += f" to {self.location}" + (f" {self.location_kwargs}" if self.location_kwargs else "")
+        if self.content_type:
+            text += f" {self.content_type}"
+        if self.contains:
+            text += f" containing {self.contains[:30]!r}"
+        if self.lacks:
+            text += f" without {self.lacks[:30]!r}"
+        return text
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    kwargs: dict
+    query: str = ""
+    data: dict | None = None
+    note: str = ""
+
+    def __str__(self):
+        text = f"{self.method.upper()} {self.url}"
+        if self.note:
+            text += f" ({self.note})"
+        return text
+
+
+@dataclass(frozen=True)
+class Row:
+    request: Request
+    expected: dict[str, Outcome]
+
+
+def get(url: str, *, query: str = "", note: str = "", **kwargs) -> Request:
+    return Request("get", url, kwargs, query=query, note=note)
+
+
+def post(url: str, *, data: dict | None = None, note: str = "", **kwargs) -> Request:
+    return Request("post", url, kwargs, data=data or {}, note=note)
+
+
+def row(request: Request, anonymous: Outcome, person_a: Outcome, person_b: Outcome, referent_a, staff) -> Row:
+    return Row(request, dict(zip(ROLES, (anonymous, person_a, person_b, referent_a, staff), strict=True)))
+
+
+def to(url: str, **kwargs) -> Outcome:
+    """A 302 to ``url`` (a URL name, keywords as format strings)."""
+    return Outcome(302, location=url, location_kwargs=kwargs)
+
+
+OK = Outcome(200)
+LOGIN = Outcome(302, location="account_login", login=True)
+# staff_member_required sends every non-staff visitor, logged in or not, to the admin's login page.
+ADMIN_LOGIN = Outcome(302, location="admin:login", login=True)
+BAD_REQUEST = Outcome(400)
+FORBIDDEN = Outcome(403)
+NOT_FOUND = Outcome(404)
+NOT_ALLOWED = Outcome(405)
+PDF = Outcome(200, content_type="application/pdf")
+JSON = Outcome(200, content_type="application/json")
+ICS = Outcome(200, content_type="text/calendar")
+FULL_TEXT = Outcome(200, contains=FULL_TEXT_MARKER)
+TEASER = Outcome(200, contains=CHAPEAU_MARKER, lacks=FULL_TEXT_MARKER)
+NO_FULL_TEXT = Outcome(200, lacks=FULL_TEXT_MARKER)
+FEED = Outcome(200, content_type="application/atom+xml", lacks=FULL_TEXT_MARKER)  # chapeaux only
+NO_DRAFT_EVENT = Outcome(200, lacks=DRAFT_EVENT_TITLE)
+WITH_A = Outcome(200, contains="{territory.name}")
+WITHOUT_A = Outcome(200, lacks="{territory.name}")
+WITH_A_REGISTRATION = Outcome(200, contains="{event.title}")
+WITHOUT_A_REGISTRATION = Outcome(200, lacks="{event.title}")
+PDF_QUEUED = Outcome(202)  # no stored PDF yet: the rendering is queued and a progress page shown
+
+A = {"slug": "{territory.slug}"}
+A_2018 = {"slug": "{territory.slug}", "year": 2018}
+EVENT = {"slug": "{event.slug}"}
+DRAFT_EVENT = {"slug": "{draft_event.slug}"}
+REGISTRATION = {"pk": "{registration.pk}"}
+PARTICIPANT = {"pk": "{registration.pk}", "participant_pk": "{participant.pk}"}
+TO_TERRITORY = to("members:territory", **A)
+TO_ADHESION = to("members:adhesion", **A_2018)
+TO_REGISTRATION = to("events:registration", **REGISTRATION)
+TO_ARCHIVE = to("publications:archive")
+
+# fmt: off
+MATRIX = [
+    # request                                                              anonymous    person_a      person_b   referent_a    staff
+    # --- portal ---
+    row(get("home"),                                                       OK,          OK,           OK,        OK,           OK),
+    row(get("health"),                                                     JSON,        JSON,         JSON,      JSON,         JSON),
+    row(get("accessibility"),                                              OK,          OK,           OK,        OK,           OK),
+    # --- territory space ---
+    row(get("members:space"),                                              LOGIN,       WITH_A,       WITHOUT_A, WITH_A,       WITHOUT_A),
+    row(get("members:territory", **A),                                     LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(post("members:territory", **A, note="invite someone",
+             data={"email": "nouvelle.personne@territoire.test", "role": "membre"}),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+    row(get("members:invitation_revoke", **A, invitation_pk="{invitation.pk}"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+    row(post("members:invitation_revoke", **A, invitation_pk="{invitation.pk}"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+    row(get("members:membership_role", **A, membership_pk="{membership.pk}"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+    row(post("members:membership_role", **A, membership_pk="{membership.pk}", data={"role": "referent"}),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+    row(get("members:membership_remove", **A, membership_pk="{membership_to_remove.pk}"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+    row(post("members:membership_remove", **A, membership_pk="{membership_to_remove.pk}"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+    # The invitation's key is the credential: anyone holding the link sees it; only the invited
+    # address may accept it.
+    row(get("members:invitation", key="{invitation_key}"),                 OK,          OK,           OK,        OK,           OK),
+    row(post("members:invitation", key="{invitation_key}", note="accept another person's invitation"),
+                                                                           OK,          FORBIDDEN,    FORBIDDEN, FORBIDDEN,    FORBIDDEN),
+    row(get("members:invitation", key="cle-inconnue", note="unknown key"), NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    # --- adhésion ---
+    row(get("members:adhesion", **A_2018),                                 LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(post("members:adhesion", **A_2018, note="a paid adhésion cannot change: back to its page"),
+                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION),
+    row(get("members:adhesion_call_pdf", **A_2018),                        LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
+    row(get("members:adhesion_attestation_pdf", **A_2018),                 LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
+    # --- fiche de renseignements ---
+    row(get("members:fiche", **A_2018),
+        LOGIN,
+        to("members:fiche_section", **A_2018, section=FIRST_SECTION),
+        NOT_FOUND,
+        to("members:fiche_section", **A_2018, section=FIRST_SECTION),
+        to("members:fiche_section", **A_2018, section=FIRST_SECTION)),
+    row(get("members:fiche_section", **A_2018, section=FIRST_SECTION),    LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(post("members:fiche_section", **A_2018, section=FIRST_SECTION, note="incomplete: the form again"),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(get("members:fiche_section", **A_2018, section="inconnue", note="unknown section"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(get("members:fiche_submit", **A_2018),                             LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(post("members:fiche_submit", **A_2018, note="incomplete: refused on the page"),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    # --- personal data ---
+    row(get("members:my_data"),                                            LOGIN,       OK,           OK,        OK,           OK),
+    row(get("members:my_data", query="format=json"),                       LOGIN,       JSON,         JSON,      JSON,         JSON),
+    row(get("members:delete_account"),                                     LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(post("members:delete_account", data={"password": "pas-le-bon", "confirm": "on"}, note="wrong password"),
+                                                                           LOGIN,       BAD_REQUEST,  BAD_REQUEST, BAD_REQUEST, BAD_REQUEST),
+    # --- ANPP staff: dashboard, panorama, fiche review ---
+    row(get("members:dashboard"),                                          LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
+    row(get("members:panorama"),                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
+    # A fiche's number must not tell a territory person that it exists: 404, not 403.
+    row(get("members:fiche_review", pk="{fiche.pk}"),                     LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    # --- events ---
+    row(get("events:list"),                                                NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT),
+    row(get("events:detail", **EVENT),                                     OK,          OK,           OK,        OK,           OK),
+    row(get("events:detail", **DRAFT_EVENT, note="draft: staff preview"), NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    row(get("events:calendar", **EVENT),                                   ICS,         ICS,          ICS,       ICS,          ICS),
+    row(get("events:calendar", **DRAFT_EVENT, note="draft"),               NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    ICS),
+    # Registering is open to any logged-in person: the form offers only their own territories.
+    row(get("events:register", **EVENT),                                   LOGIN,       OK,           OK,        OK,           OK),
+    row(post("events:register", **EVENT, note="empty form: the form again"),
+                                                                           LOGIN,       OK,           OK,        OK,           OK),
+    row(get("events:register", **DRAFT_EVENT, note="draft"),               LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    row(get("events:my_registrations"),
+        LOGIN, WITH_A_REGISTRATION, WITHOUT_A_REGISTRATION, WITH_A_REGISTRATION, WITHOUT_A_REGISTRATION),
+    # A registration belongs to its territory's people; staff manage it from the event's staff pages
+    # and the admin, not from the territory's space.
+    row(get("events:registration", **REGISTRATION),                        LOGIN,       OK,           NOT_FOUND, OK,           NOT_FOUND),
+    row(get("events:participant_change", **PARTICIPANT),                   LOGIN,       OK,           NOT_FOUND, OK,           NOT_FOUND),
+    row(post("events:participant_change", **PARTICIPANT, note="empty form: the form again"),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           NOT_FOUND),
+    row(get("events:participant_cancel", pk="{registration.pk}", participant_pk="{participant_to_cancel.pk}"),
+                                                                           LOGIN,       NOT_ALLOWED,  NOT_FOUND, NOT_ALLOWED,  NOT_FOUND),
+    row(post("events:participant_cancel", pk="{registration.pk}", participant_pk="{participant_to_cancel.pk}"),
+                                                                           LOGIN,       TO_REGISTRATION, NOT_FOUND, TO_REGISTRATION, NOT_FOUND),
+    # --- events, ANPP staff ---
+    row(get("events:staff_participants", **EVENT),                         ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("events:checkin", **EVENT),                                    ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("events:checkin_mark", **EVENT, participant_pk="{participant.pk}"),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED),
+    row(post("events:checkin_mark", **EVENT, participant_pk="{participant.pk}", data={"present": "1"}),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, to("events:checkin", **EVENT)),
+    row(get("events:statistics", **EVENT),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("events:badges", **EVENT),                                     ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
+    row(get("events:signin_sheets", **EVENT),                              ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
+    # --- publications: public pages ---
+    row(get("publications:archive"),                                       NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT),
+    row(get("publications:search", query="q=mobilites"),                  OK,          OK,           OK,        OK,           OK),
+    # The excerpt of a members-only article is its chapeau for non-members, its text for members.
+    row(get("publications:search", query=f"q={SECRET_WORD}", note="a word of the members-only text"),
+                                                                           TEASER,      FULL_TEXT,    TEASER,    FULL_TEXT,    FULL_TEXT),
+    row(get("publications:feed"),                                          FEED,        FEED,         FEED,      FEED,         FEED),
+    row(get("publications:rubrique", slug="{rubrique.slug}"),             OK,          OK,           OK,        OK,           OK),
+    row(get("publications:issue", number="{public_issue.number}", note="public"),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(get("publications:issue_pdf", number="{public_issue.number}", note="public"),
+                                                                           PDF,         PDF,          PDF,       PDF,          PDF),
+    row(get("publications:article", number="{public_issue.number}", slug="{public_article.slug}", note="public"),
+                                                                           FULL_TEXT,   FULL_TEXT,    FULL_TEXT, FULL_TEXT,    FULL_TEXT),
+    # --- publications: members only (table of contents and chapeaux to all, text and PDF to members) ---
+    row(get("publications:issue", number="{members_issue.number}", note="members only"),
+                                                                           TEASER,      TEASER,       TEASER,    TEASER,       TEASER),
+    row(get("publications:article", number="{members_issue.number}", slug="{members_article.slug}", note="members only"),
+                                                                           TEASER,      FULL_TEXT,    TEASER,    FULL_TEXT,    FULL_TEXT),
+    row(get("publications:issue_pdf", number="{members_issue.number}", note="members only"),
+                                                                           FORBIDDEN,   PDF,          FORBIDDEN, PDF,          PDF),
+    # --- publications: a draft issue is a staff preview, a 404 for everyone else ---
+    row(get("publications:issue", number="{draft_issue.number}", note="draft"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    row(get("publications:article", number="{draft_issue.number}", slug="{draft_article.slug}", note="draft"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    FULL_TEXT),
+    row(get("publications:issue_pdf", number="{draft_issue.number}", note="draft"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    PDF_QUEUED),
+    # --- newsletter: the token of the email is the credential ---
+    row(get("publications:newsletter_subscribe"),                          OK,          OK,           OK,        OK,           OK),
+    row(post("publications:newsletter_subscribe", data={"email": "lectrice@exemple.fr"}),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(get("publications:newsletter_confirm", token="{subscriber.token}"),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(post("publications:newsletter_confirm", token="{subscriber.token}"),
+                                                                           TO_ARCHIVE,  TO_ARCHIVE,   TO_ARCHIVE, TO_ARCHIVE,  TO_ARCHIVE),
+    row(post("publications:newsletter_confirm", token="jeton-inconnu", note="unknown token"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(get("publications:newsletter_unsubscribe", token="{subscriber.token}"),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(post("publications:newsletter_unsubscribe", token="{subscriber.token}"),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(post("publications:newsletter_unsubscribe", token="jeton-inconnu", note="unknown token"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+]
+# fmt: on

@@ -1,0 +1,266 @@
+"""Every URL of the project, requested by every role, gives what tests/access_matrix.py declares.
+
+The URL patterns come from the resolver (tests/urlwalk.py): a new URL without a row in the table
+fails test_every_project_url_has_a_row_in_the_matrix_and_every_row_a_url before anyone has to
+remember it.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver, path, reverse
+
+from anpp_portal import views as portal_views
+from events.models import Event
+from members.models import Role
+from publications import services as publication_services
+from publications.models import Issue, IssuePDF
+
+from .access_matrix import (
+    CHAPEAU_MARKER,
+    DRAFT_EVENT_TITLE,
+    FULL_TEXT_MARKER,
+    MATRIX,
+    ROLES,
+    SECRET_WORD,
+    Outcome,
+    Request,
+    Row,
+    get,
+    row,
+)
+from .events.factories import EventFactory, ParticipantFactory
+from .factories import InvitationFactory, MembershipFactory, TerritoryFactory, UserFactory
+from .members.adhesion_factories import make_member
+from .publications.factories import ArticleFactory, IssueFactory, RubriqueFactory, SubscriberFactory
+from .urlwalk import objects_of, project_patterns
+
+INVITATION_KEY = "cle-invitation-matrice-abcdefghijklmnop"
+
+
+def matrix_gaps(matrix: list[Row], patterns) -> list[str]:
+    """What is wrong with the table's coverage: URL patterns without a row, rows naming no pattern."""
+    names = {name for name, _ in patterns}
+    declared = {entry.request.url for entry in matrix}
+    gaps = [f"no row in tests/access_matrix.py for the URL {name!r}" for name in sorted(names - declared)]
+    gaps += [
+        f"a row of tests/access_matrix.py names no URL of the project: {name!r}"
+        for name in sorted(declared - names)
+    ]
+    return gaps
+
+
+# --- coverage of the table ----------------------------------------------------------------------
+
+
+def test_every_project_url_has_a_row_in_the_matrix_and_every_row_a_url():
+    gaps = matrix_gaps(MATRIX, project_patterns())
+    assert not gaps, "\n".join(gaps)
+
+
+def test_a_new_url_without_a_row_is_reported():
+    resolver = URLResolver(
+        get_resolver().pattern,
+        [
+            *get_resolver().url_patterns,
+            path("nouvelle-page/", portal_views.accessibility, name="nouvelle_page"),
+        ],
+    )
+    assert matrix_gaps(MATRIX, project_patterns(resolver)) == [
+        "no row in tests/access_matrix.py for the URL 'nouvelle_page'"
+    ]
+
+
+def test_a_row_naming_no_url_is_reported():
+    stale = row(get("members:ancienne_page"), *[Outcome(200)] * len(ROLES))
+    assert matrix_gaps([*MATRIX, stale], project_patterns()) == [
+        "a row of tests/access_matrix.py names no URL of the project: 'members:ancienne_page'"
+    ]
+
+
+def test_no_request_is_declared_twice():
+    seen = [
+        (r.method, r.url, sorted(r.kwargs.items()), r.query, sorted((r.data or {}).items()))
+        for r in (entry.request for entry in MATRIX)
+    ]
+    duplicates = {repr(item) for item in seen if seen.count(item) > 1}
+    assert not duplicates, duplicates
+
+
+# --- the matrix -----------------------------------------------------------------------------------
+
+
+def _world() -> tuple[dict, dict]:
+    """Territory A (a member) with its objects, territory B (not a member), the magazine, and one
+    user per role. Returns (objects for the table's format strings, users by role)."""
+    territory_a = TerritoryFactory(name="PETR du Pays A", slug="pays-a")
+    territory_b = TerritoryFactory(name="PETR du Pays B", slug="pays-b")
+    make_member(territory_a)
+    objects = objects_of(territory_a)
+    objects |= {
+        "invitation_key": INVITATION_KEY,
+        "membership_to_remove": MembershipFactory(territory=territory_a, role=Role.MEMBRE),
+        "participant_to_cancel": ParticipantFactory(registration=objects["registration"]),
+        "draft_event": EventFactory(
+            slug="rencontres-en-preparation", title=DRAFT_EVENT_TITLE, status=Event.Status.DRAFT
+        ),
+        "subscriber": SubscriberFactory(confirmed_at=None),
+        "rubrique": RubriqueFactory(name="Mobilités", slug="mobilites"),
+    }
+    InvitationFactory(territory=territory_a, key=INVITATION_KEY)
+    for kind, visibility, status in (
+        ("public", Issue.Visibility.PUBLIC, Issue.Status.PUBLISHED),
+        ("members", Issue.Visibility.MEMBERS, Issue.Status.PUBLISHED),
+        ("draft", Issue.Visibility.PUBLIC, Issue.Status.DRAFT),
+    ):
+        issue = IssueFactory(visibility=visibility, status=status)
+        objects[f"{kind}_issue"] = issue
+        objects[f"{kind}_article"] = ArticleFactory(
+            issue=issue,
+            rubrique=objects["rubrique"],
+            title="Les mobilités rurales",
+            chapeau=CHAPEAU_MARKER,
+            body=f"{FULL_TEXT_MARKER}, {SECRET_WORD} compris." if kind == "members" else FULL_TEXT_MARKER,
+        )
+        if status == Issue.Status.PUBLISHED:
+            _store_rendered_pdf(issue)
+    users = {
+        "person_a": MembershipFactory(territory=territory_a, role=Role.MEMBRE).user,
+        "person_b": MembershipFactory(territory=territory_b, role=Role.MEMBRE).user,
+        "referent_a": MembershipFactory(territory=territory_a, role=Role.REFERENT).user,
+        "staff": UserFactory(is_staff=True),
+    }
+    return objects, users
+
+
+def _store_rendered_pdf(issue) -> None:
+    """The issue's PDF as the worker leaves it, so that readers get the file and not the progress page."""
+    _html, content_hash = publication_services.pdf_source(issue=issue)
+    record = IssuePDF(issue=issue, content_hash=content_hash, status=IssuePDF.Status.READY)
+    record.file.save(f"numero-{issue.number}.pdf", ContentFile(b"%PDF-1.7 numero"), save=True)
+
+
+def _fill(value, objects):
+    if isinstance(value, str):
+        return value.format(**objects)
+    if isinstance(value, list):
+        return [_fill(item, objects) for item in value]
+    return value
+
+
+def _url(request: Request, objects) -> str:
+    url = reverse(request.url, kwargs={key: _fill(value, objects) for key, value in request.kwargs.items()})
+    return f"{url}?{request.query}" if request.query else url
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def _mismatch(response, expected: Outcome, url: str, objects) -> str:
+    """Why ``response`` is not ``expected``; empty when it is."""
+    if response.status_code != expected.status:
+        detail = ""
+        if response.status_code in (301, 302):
+            detail = f" to {response['Location']}"
+        elif getattr(response, "exc_info", None):
+            detail = f" ({response.exc_info[1]!r})"
+        return f"got {response.status_code}{detail}"
+    if expected.location:
+        location = urlsplit(response["Location"])
+        target = reverse(
+            expected.location,
+            kwargs={key: _fill(value, objects) for key, value in expected.location_kwargs.items()},
+        )
+        if location.path != target:
+            return f"redirected to {response['Location']}"
+        if expected.login and parse_qs(location.query).get("next") != [url]:
+            return f"login without next={url}: {response['Location']}"
+    if expected.content_type and not response["Content-Type"].startswith(expected.content_type):
+        return f"Content-Type {response['Content-Type']}"
+    if expected.contains or expected.lacks:
+        body = _body(response)
+        contains, lacks = _fill(expected.contains, objects), _fill(expected.lacks, objects)
+        if contains and contains not in body:
+            return f"lacks {contains[:40]!r}"
+        if lacks and lacks in body:
+            return f"shows {lacks[:40]!r}"
+    return ""
+
+
+def _check(client, request: Request, expected: Outcome, objects) -> tuple[str, object]:
+    """Send ``request`` with ``client``: a line saying what is wrong ("" when all is as expected),
+    and the response."""
+    url = _url(request, objects)
+    if request.method == "post":
+        response = client.post(url, {key: _fill(value, objects) for key, value in request.data.items()})
+    else:
+        response = client.get(url)
+    problem = _mismatch(response, expected, url, objects)
+    return (f"{request} {url}: expected {expected}, {problem}" if problem else ""), response
+
+
+def _client_of(role, users) -> Client:
+    # Not raising: a view that crashes is a 500 in the report, beside the other mismatches.
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+@pytest.fixture
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def _broker_up(monkeypatch):
+    """/sante/ probes the broker, which is outside this test: here it answers, so the row is about
+    who may read the page, not about the machine's Redis."""
+    monkeypatch.setattr("anpp_portal.health.broker_status", lambda: "ok")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_media_in_tmp", "_broker_up")
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_gives_each_role_what_the_matrix_declares(role):
+    objects, users = _world()
+    client = _client_of(role, users)
+    mismatches = []
+    for entry in MATRIX:
+        problem, _response = _check(client, entry.request, entry.expected[role], objects)
+        if problem:
+            mismatches.append(problem)
+    if mismatches:
+        pytest.fail(
+            f"{len(mismatches)} of {len(MATRIX)} requests as {role}:\n" + "\n".join(mismatches), pytrace=False
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_media_in_tmp", "_broker_up")
+def test_what_a_role_gets_does_not_depend_on_who_asked_before(settings):
+    """The test above clears the cache between roles; here all roles share it, as in production:
+    every page read (GET) by an anonymous visitor, then each role, then a new anonymous visitor.
+    A page stored for one must never be served to another (a member's full text to an anonymous
+    visitor, an anonymous teaser to a member, a staff preview to anyone)."""
+    objects, users = _world()
+    clients = {role: _client_of(role, users) for role in ROLES if role != "anonymous"}
+    mismatches, hits = [], 0
+    for entry in MATRIX:
+        if entry.request.method != "get":
+            continue
+        for role in ("anonymous", *clients, "anonymous"):
+            # A new anonymous visitor each time: no session cookie that would bypass a page cache.
+            client = clients.get(role) or Client(raise_request_exception=False)
+            problem, response = _check(client, entry.request, entry.expected[role], objects)
+            if problem:
+                mismatches.append(f"as {role} after the others: {problem}")
+            hits += response.get("X-Page-Cache") == "hit"
+    if mismatches:
+        pytest.fail("\n".join(mismatches), pytrace=False)
+    if "anpp_portal.pagecache.AnonymousPageCacheMiddleware" in settings.MIDDLEWARE:
+        assert hits, "the page cache served nothing: this test no longer proves anything about it"
