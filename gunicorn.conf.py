@@ -25,3 +25,22 @@ def on_starting(server):
         raise SystemExit(
             "gunicorn refuses to start with DEBUG on: set DEBUG=0 (and SECRET_KEY) for production."
         )
+
+
+# Load the portal once in the master and fork warm workers: a worker started by max_requests (or
+# after a crash) serves at once instead of spending its first request (~0.8 s) importing views.
+# Nothing opens a database or cache connection at import, so no connection is shared by the forks.
+preload_app = True
+
+
+def when_ready(server):
+    """Import every view (the URLconf pulls in the admin, allauth and the apps) and load the
+    translation catalogues in the master, before the workers are forked."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 (resolving it imports every view module)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Accueil")

@@ -10,13 +10,17 @@ costs. It is safe by construction:
   and is not marked private or no-store;
 - the key holds the scheme, host, language and the full path with its query string;
 - each entry records the generation of the content sections it shows (``events``,
-  ``publications``). Any save or delete of a model of those apps moves that generation on once the
-  transaction commits (and services that write with ``QuerySet.update()`` call
-  :func:`content_changed`), so the next request renders afresh. The generations are read before
-  the page is rendered, so a change committed during the rendering is never hidden. A short
+  ``publications``). Any save or delete of a model of those apps moves that generation on, at once
+  and again when the transaction commits (services that write with ``QuerySet.update()`` call
+  :func:`invalidate` themselves), so the next request renders afresh. The generations are read
+  before the page is rendered, so a change committed during the rendering is never hidden. A short
   lifetime (``ANPP_PAGE_CACHE_SECONDS``) bounds what time alone changes: registrations opening or
   closing, a scheduled issue going live;
 - every stored page has an ETag, so a browser revalidates with a 304.
+
+Pages for a logged-in person are never stored whole. A fragment of one may be, for that person
+only, with Django's ``{% cache %}`` tag keyed by the person and :func:`generation` of the
+``members`` section (see templates/members/space.html).
 
 When the cache is unreachable the page is rendered as if there were no cache.
 """
@@ -36,7 +40,7 @@ from django.utils.cache import get_conditional_response
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications")
+SECTIONS = ("events", "publications", "members")
 # Models of those apps that no public page shows: saving them leaves the cached pages valid.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}
 _GENERATION_KEY = "pagecache:generation:{}"
@@ -70,14 +74,32 @@ def content_changed(section: str) -> None:
         logger.warning("Page cache unreachable; could not invalidate %s", section)
 
 
-def content_changed_on_commit(section: str) -> None:
+def invalidate(section: str) -> None:
+    """Pages of ``section`` are stale now (this request and the tests see the change) and again once
+    the transaction commits (a page another request rendered meanwhile from the data as it was
+    before the commit is not kept)."""
+    content_changed(section)
     transaction.on_commit(lambda: content_changed(section))
+
+
+def generation(section: str) -> str:
+    """The current generation of ``section``, to key a cached fragment with (``{% cache %}``)."""
+    key = _GENERATION_KEY.format(section)
+    try:
+        current = cache.get(key)
+        if current is None:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            current = cache.get(key)
+    except Exception:  # the cache is down: a fresh value each time, so nothing is reused
+        logger.warning("Page cache unreachable; no fragment reused")
+        return secrets.token_hex(8)
+    return current or secrets.token_hex(8)
 
 
 def _model_changed(sender, **kwargs):
     label = sender._meta.app_label
     if label in SECTIONS and not kwargs.get("raw"):
-        content_changed_on_commit(label)
+        invalidate(label)
 
 
 def connect_signals() -> None:

@@ -207,8 +207,7 @@ for path, client in pages.items():
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     counts.append([f"`{path}`", f"{len(captured)} requêtes (HTTP {response.status_code})"])
-    if client is anonymous:
-        page_sizes[path] = len(response.content)
+    page_sizes[path] = len(response.content)
 sections["Requêtes SQL par page, à la taille du benchmark"] = [
     *counts,
     ["Remarque", "les tests épinglent ces nombres à deux tailles (django_assert_max_num_queries)"],

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -5,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from anpp_portal import privacy
+from anpp_portal import pagecache, privacy
 
 from . import dashboard as dashboard_figures
 from . import panorama as panorama_figures
@@ -24,8 +26,18 @@ from .permissions import Action, can, territory_view
 @never_cache
 @login_required
 def space(request):
-    memberships = selectors.territories_of_user_with_people(request.user)
-    return render(request, "members/space.html", {"memberships": memberships})
+    # The list of the person's territories is a fragment cached for this person only, until a
+    # membership, an invitation or a territory changes (pagecache.generation); the queries run
+    # only when it is rendered.
+    return render(
+        request,
+        "members/space.html",
+        {
+            "memberships": SimpleLazyObject(lambda: selectors.territories_of_user_with_people(request.user)),
+            "members_generation": pagecache.generation("members"),
+            "fragment_seconds": settings.ANPP_PAGE_CACHE_SECONDS,
+        },
+    )
 
 
 @never_cache

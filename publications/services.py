@@ -242,7 +242,7 @@ def issue_publish(*, issue: Issue, now: datetime | None = None) -> bool:
             raise PublicationError("Un numéro sans article ne peut pas être publié.")
         announcement_start(issue=issue)
         # update() sends no post_save: tell the page cache that the public pages changed.
-        pagecache.content_changed_on_commit("publications")
+        pagecache.invalidate("publications")
     return True
 
 

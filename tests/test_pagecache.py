@@ -3,7 +3,9 @@ safe, invalidated when the content changes, transparent when the cache is down."
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from anpp_portal import pagecache
@@ -106,12 +108,48 @@ def test_a_change_to_the_magazine_does_not_invalidate_the_events_pages(
     assert "Le contrat de réciprocité" in response.content.decode()
 
 
-def test_a_change_not_yet_committed_leaves_the_cache_alone(client, django_capture_on_commit_callbacks):
-    _get(client, reverse("events:list"))
+def test_a_change_invalidates_at_once_and_again_at_the_commit(client, django_capture_on_commit_callbacks):
+    url = reverse("events:list")
+    _get(client, url)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        EventFactory()
-    assert callbacks, "the invalidation waits for the commit"
-    assert _get(client, reverse("events:list"))["X-Page-Cache"] == "hit"
+        EventFactory(title="Conférence nationale")
+    assert _get(client, url)["X-Page-Cache"] == "miss"
+    # Another request may render and store the page before the commit, from the data as it was:
+    assert _get(client, url)["X-Page-Cache"] == "hit"
+    for callback in callbacks:  # the commit
+        callback()
+    assert _get(client, url)["X-Page-Cache"] == "miss"
+
+
+def _space(client):
+    response = client.get(reverse("members:space"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_territory_list_of_my_space_is_cached_for_me_only(client, territory_a, territory_b, referent_a):
+    from .factories import MembershipFactory
+
+    person_b = MembershipFactory(territory=territory_b).user
+    client.force_login(referent_a)
+    with CaptureQueriesContext(connection) as first:
+        assert territory_a.name in _space(client)
+    with CaptureQueriesContext(connection) as second:
+        assert territory_a.name in _space(client)
+    assert len(second) < len(first), "the second visit reuses the fragment"
+    other = Client()
+    other.force_login(person_b)
+    content = _space(other)
+    assert territory_b.name in content and territory_a.name not in content
+
+
+def test_a_new_colleague_shows_at_once_in_my_space(client, territory_a, referent_a):
+    from .factories import MembershipFactory
+
+    client.force_login(referent_a)
+    _space(client)
+    colleague = MembershipFactory(territory=territory_a, user__last_name="Nouvelle-Collègue").user
+    assert colleague.last_name in _space(client)
 
 
 def test_pages_that_are_not_marked_public_are_never_cached(client):
