@@ -64,26 +64,61 @@ def env(**extra) -> dict:
 ENV = env()
 
 
-def run(*args, **kwargs):
+def run(*args, environment=None, **kwargs):
     print("+", " ".join(str(a) for a in args), flush=True)
-    return subprocess.run(args, cwd=BASE_DIR, env=ENV, check=True, **kwargs)
+    return subprocess.run(args, cwd=BASE_DIR, env=environment or ENV, check=True, **kwargs)
 
 
-def manage(*args, capture=False):
-    result = run(PYTHON, "manage.py", *args, capture_output=capture, text=True)
+def manage(*args, capture=False, environment=None):
+    result = run(PYTHON, "manage.py", *args, capture_output=capture, text=True, environment=environment)
     return result.stdout if capture else None
 
 
-def prepare_database():
-    run("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME)
-    run("createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME)
-    manage("migrate", "--noinput", "-v0")
+def prepare_database(name=DB_NAME, data_args=(), environment=None):
+    run("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name)
+    run("createdb", "-h", "127.0.0.1", "-U", "postgres", name)
+    manage("migrate", "--noinput", "-v0", environment=environment)
     started = time.monotonic()
-    manage("bench_data", "--force", *os.environ.get("BENCH_DATA_ARGS", "").split())
+    manage("bench_data", "--force", *data_args, environment=environment)
     # What autovacuum would do minutes after a bulk load: planner statistics and a visibility map,
     # so the measured plans are those of a production database, not of empty tables.
-    run("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", DB_NAME, "-c", "VACUUM ANALYZE")
+    run("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", name, "-c", "VACUUM ANALYZE")
     return time.monotonic() - started
+
+
+# The same pages at about 10 rows of everything: a query count that grows with the rows is an N+1.
+SMALL_DB_NAME = f"{DB_NAME}_small"
+SMALL_DATA_ARGS = (
+    "--territories=10",
+    "--issues=1",
+    "--articles-per-issue=10",
+    "--subscribers=10",
+    "--events=10",
+    "--registrations=40",
+)
+
+
+def query_counts(environment=None) -> dict:
+    result = run(
+        PYTHON, str(BENCH_DIR / "query_counts.py"), capture_output=True, text=True, environment=environment
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def query_count_rows() -> list[tuple]:
+    small_env = {**ENV, "DATABASE_URL": f"{PG}/{SMALL_DB_NAME}"}
+    prepare_database(SMALL_DB_NAME, SMALL_DATA_ARGS, environment=small_env)
+    small, big = query_counts(small_env), query_counts()
+    small_pages = {page["label"]: page for page in small["pages"]}
+    rows = []
+    for page in big["pages"]:
+        few = small_pages.get(page["label"])
+        if few is None:
+            continue
+        rows.append(
+            (page["label"], few["rows"], few["queries"], page["rows"], page["queries"], page["status"])
+        )
+    return rows
 
 
 def start_gunicorn():
@@ -165,11 +200,12 @@ def in_process_figures() -> dict:
 def main():
     (BENCH_DIR / "tmp").mkdir(exist_ok=True)
     started = time.monotonic()
-    generation = prepare_database()
+    generation = prepare_database(data_args=os.environ.get("BENCH_DATA_ARGS", "").split())
     shutil.rmtree(STATIC_ROOT, ignore_errors=True)
     manage("collectstatic", "--noinput", "-v0")
     session = json.loads(manage("shell", "-c", SESSION_SNIPPET, capture=True).strip().splitlines()[-1])
     figures = in_process_figures()
+    counts = query_count_rows()
     pages = [
         ("Accueil `/`", "/", ""),
         ("Archive `/publications/`", "/publications/", ""),
@@ -210,7 +246,7 @@ def main():
     if burst:
         figures["sections"]["Rafale d'inscriptions (HTTP, PostgreSQL)"] = burst["entries"]
         figures.setdefault("correctness_failures", []).extend(burst["failures"])
-    write_results(generation, ceiling, static_size, rows, figures, time.monotonic() - started)
+    write_results(generation, ceiling, static_size, rows, figures, counts, time.monotonic() - started)
     failures = figures.get("correctness_failures", [])
     if failures:
         print("Correctness failures:", *failures, sep="\n- ")
@@ -319,7 +355,7 @@ print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_ke
 """
 
 
-def write_results(generation, ceiling, static_size, rows, figures, total):
+def write_results(generation, ceiling, static_size, rows, figures, counts, total):
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True
     ).stdout.strip()
@@ -347,7 +383,8 @@ def write_results(generation, ceiling, static_size, rows, figures, total):
         "",
         "Anonymous public pages are served from the page cache (anpp_portal/pagecache.py) after their "
         "first rendering, which the column *1st render* times (one request, the cache empty for that page); "
-        "*Page cache* is what the second request got. Logged-in pages are never cached.",
+        "*Page cache* is what the second request got. Logged-in pages are never cached whole (the "
+        "territory space keeps its list of territories as a fragment for its person only).",
         "",
         "| Page | Bytes | 1st render ms | Page cache | req/s | p50 ms | p95 ms | p99 ms | Static req/s | Ratio to static | Target | Errors |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -364,6 +401,23 @@ def write_results(generation, ceiling, static_size, rows, figures, total):
         lines += [f"### {section}", "", "| Measure | Value |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in entries]
         lines.append("")
+    lines += [
+        "## SQL queries of the list pages, at about 10 rows and at the benchmark's size",
+        "",
+        "Each page rendered once in process (page cache off), as the person who would see it; admin "
+        "lists show 100 rows a page. The tests also pin these counts at two sizes "
+        "(django_assert_max_num_queries).",
+        "",
+        "| Page | Rows (small) | Queries | Rows (benchmark) | Queries | Constant |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for label, few_rows, few_queries, many_rows, many_queries, status in counts:
+        same = "✔" if many_queries <= few_queries else f"✘ (+{many_queries - few_queries})"
+        flag = "" if status == 200 else f" (HTTP {status})"
+        lines.append(
+            f"| {label}{flag} | {few_rows} | {few_queries} | {many_rows} | {many_queries} | {same} |"
+        )
+    lines.append("")
     failures = figures.get("correctness_failures", [])
     lines += [
         "## Correctness",

@@ -44,7 +44,7 @@ def _event(n: int, *, start: datetime.date, capacity: int, slug=None):
     return event
 
 
-def generate(*, rng, staff) -> None:
+def generate(*, rng, staff, events: int = 60, registrations: int = 20_000) -> None:
     from django.utils import timezone
 
     from members.models import Territory, User
@@ -54,8 +54,8 @@ def generate(*, rng, staff) -> None:
     territories = list(Territory.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
     referents = list(User.objects.filter(email__startswith="referent").values_list("pk", flat=True))
     today = timezone.localdate()
-    per_event = 20_000 // 60
-    for n in range(60):
+    per_event = registrations // events
+    for n in range(events):
         start = today + datetime.timedelta(days=(n - 30) * 12)
         event = _event(n, start=start, capacity=per_event + 20)
         day = event.days.get()

@@ -58,9 +58,22 @@ class Command(BaseCommand):
         parser.add_argument("--issues", type=int, default=100)
         parser.add_argument("--articles-per-issue", type=int, default=200)
         parser.add_argument("--subscribers", type=int, default=5000)
+        parser.add_argument("--events", type=int, default=60)
+        parser.add_argument("--registrations", type=int, default=20_000, help="participants, in all")
         parser.add_argument("--force", action="store_true")
 
-    def handle(self, *args, territories, issues, articles_per_issue, subscribers, force, **options):
+    def handle(
+        self,
+        *args,
+        territories,
+        issues,
+        articles_per_issue,
+        subscribers,
+        events,
+        registrations,
+        force,
+        **options,
+    ):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to generate benchmark data with DEBUG off (use --force on a throwaway database)."
@@ -77,7 +90,9 @@ class Command(BaseCommand):
         for app in ("events",):
             if importlib.util.find_spec(f"{app}.bench") is not None:
                 step = time.monotonic()
-                importlib.import_module(f"{app}.bench").generate(rng=rng, staff=staff)
+                importlib.import_module(f"{app}.bench").generate(
+                    rng=rng, staff=staff, events=events, registrations=registrations
+                )
                 self.stdout.write(f"{app}: {time.monotonic() - step:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(f"Benchmark data generated in {time.monotonic() - started:.1f}s")
