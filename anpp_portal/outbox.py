@@ -1,7 +1,8 @@
 """The email outbox: every email of the portal goes through here.
 
 ``email_enqueue`` writes an ``OutboundEmail`` row in the caller's transaction and asks a worker to
-deliver it once that transaction commits. ``email_deliver`` claims the row with one conditional
+deliver it once that transaction commits (``emails_enqueue_many`` does the same for a batch of
+reminders: one statement and one delivery task per 500 emails). ``email_deliver`` claims the row with one conditional
 UPDATE (so two workers never both send it), sends it outside any transaction (no lock held during
 SMTP I/O) and marks it sent. A worker killed between sending and marking leaves the claim to expire,
 after which the relay sends it again: the only window for a duplicate, kept to the SMTP round trip.
@@ -89,6 +90,78 @@ def email_enqueue(
     if created:
         transaction.on_commit(lambda: _queue_delivery(email.pk), robust=True)
     return email
+
+
+@dataclass(frozen=True)
+class QueuedEmail:
+    """One email of a batch for :func:`emails_enqueue_many`."""
+
+    key: str
+    to: str
+    template: str
+    context: dict
+
+
+ENQUEUE_CHUNK = 500
+
+
+def emails_enqueue_many(emails: list[QueuedEmail]) -> int:
+    """Record many emails at once (reminders), each once per key; returns how many were new.
+
+    Keys already recorded are skipped before rendering; the rest are inserted in chunks with one
+    statement each (a key recorded meanwhile by a concurrent run is ignored by the unique
+    constraint), and each chunk is delivered by one task queued at commit, not one task per email.
+    """
+    created = 0
+    for start in range(0, len(emails), ENQUEUE_CHUNK):
+        chunk = emails[start : start + ENQUEUE_CHUNK]
+        known = set(
+            OutboundEmail.objects.filter(key__in=[e.key for e in chunk]).values_list("key", flat=True)
+        )
+        rows, seen = [], set()
+        for email in chunk:
+            if email.key in known or email.key in seen:
+                continue
+            seen.add(email.key)
+            rendered = render_email(email.template, email.context)
+            rows.append(
+                OutboundEmail(
+                    key=email.key,
+                    to=email.to,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    subject=rendered.subject[:300],
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    headers={},
+                    attachments=[],
+                )
+            )
+        if not rows:
+            continue
+        started = timezone.now()
+        with transaction.atomic():
+            OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
+            ids = list(
+                OutboundEmail.objects.filter(
+                    key__in=[row.key for row in rows],
+                    created_at__gte=started,
+                    status=OutboundEmail.Status.PENDING,
+                ).values_list("pk", flat=True)
+            )
+            transaction.on_commit(lambda ids=ids: _queue_deliveries(ids), robust=True)
+        created += len(ids)
+    return created
+
+
+def _queue_deliveries(email_ids: list[int]) -> None:
+    from .tasks import deliver_emails
+
+    try:
+        deliver_emails.delay(email_ids)
+    except Exception:
+        logger.warning(
+            "Could not queue %s emails; the relay will send them later", len(email_ids), exc_info=True
+        )
 
 
 def _queue_delivery(email_id: int) -> None:

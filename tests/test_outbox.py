@@ -166,3 +166,52 @@ def test_ten_workers_delivering_the_same_email_at_once_send_it_once(transactiona
         thread.join(timeout=60)
     assert results.count(True) == 1 and len(results) == 10
     assert len(mail.outbox) == 1
+
+
+def _batch_email(n: int, key: str | None = None) -> outbox.QueuedEmail:
+    return outbox.QueuedEmail(
+        key=key or f"batch:{n}",
+        to=f"personne{n}@pays.fr",
+        template="members/email/adhesion_reminder_not_submitted",
+        context={
+            "campaign": {"year": 2018},
+            "territory": {"name": f"Pays {n}", "slug": f"pays-{n}"},
+            "user": {"first_name": "A"},
+        },
+    )
+
+
+def test_a_batch_records_each_key_once_and_queues_one_delivery_task_per_chunk(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from anpp_portal import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.deliver_emails, "delay", lambda ids: queued.append(sorted(ids)))
+    monkeypatch.setattr(outbox, "ENQUEUE_CHUNK", 2)
+    outbox.email_enqueue(
+        key="batch:0", to="deja@pays.fr", rendered=RenderedEmail(subject="Déjà", text="déjà", html="")
+    )
+    emails = [_batch_email(n) for n in range(5)] + [_batch_email(9, key="batch:1")]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.emails_enqueue_many(emails) == 4
+    assert OutboundEmail.objects.count() == 5
+    assert OutboundEmail.objects.get(key="batch:0").to == "deja@pays.fr"  # recorded before: untouched
+    assert OutboundEmail.objects.get(key="batch:1").to == "personne1@pays.fr"  # the first of a key wins
+    assert sum(len(ids) for ids in queued) == 4 and len(queued) == 3  # one task per chunk, not per email
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.emails_enqueue_many(emails) == 0
+
+
+def test_a_batch_task_cut_short_is_finished_by_the_relay_without_duplicates(
+    django_capture_on_commit_callbacks,
+):
+    from anpp_portal import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        outbox.emails_enqueue_many([_batch_email(n) for n in range(4)])
+    ids = list(OutboundEmail.objects.order_by("pk").values_list("pk", flat=True))
+    assert tasks.deliver_emails(ids[:2]) == 2  # the worker died after two
+    assert tasks.deliver_emails(ids) == 2  # the task given back by the broker sends only the rest
+    assert outbox.emails_relay(now=timezone.now() + timedelta(minutes=5)) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == [f"personne{n}@pays.fr" for n in range(4)]

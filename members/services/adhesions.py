@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..permissions import Action, can
 from .people import MembersError, NotAllowed
-from .reminders import latest_due_step, referents_by_territory, remind_once
+from .reminders import ReminderBatch, latest_due_step, referents_by_territory
 
 __all__ = [
     "AdhesionError",
@@ -401,7 +401,7 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
     latest is sent.
     """
     today = today or timezone.localdate()
-    created = 0
+    reminders = ReminderBatch()
     for campaign in AdhesionCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today):
         step = latest_due_step(campaign.opens_on, campaign.reminder_days_without_submission, today)
         if step is None:
@@ -415,7 +415,7 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
         referents = referents_by_territory(pending.values("pk"))
         for territory in pending:
             for user in referents.get(territory.pk, []):
-                created += remind_once(
+                reminders.add(
                     key=f"adhesion-reminder:{campaign.year}:{territory.pk}:not-submitted:{step}:{user.pk}",
                     user=user,
                     template="members/email/adhesion_reminder_not_submitted",
@@ -430,13 +430,13 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
         if step is None:
             continue
         for user in referents.get(adhesion.territory_id, []):
-            created += remind_once(
+            reminders.add(
                 key=f"adhesion-reminder:{adhesion.pk}:unpaid:{step}:{user.pk}",
                 user=user,
                 template="members/email/adhesion_reminder_unpaid",
                 context={"adhesion": adhesion, "territory": adhesion.territory, "user": user, "days": step},
             )
-    return created
+    return reminders.record()
 
 
 def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = None) -> int:
@@ -450,9 +450,9 @@ def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = No
         template, kind = "members/email/adhesion_reminder_unpaid", "unpaid"
     else:
         raise WrongStatus(f"Pas de relance pour une adhésion « {adhesion.get_status_display()} ».")
-    created = 0
+    reminders = ReminderBatch()
     for user in referents_by_territory([adhesion.territory_id]).get(adhesion.territory_id, []):
-        created += remind_once(
+        reminders.add(
             key=f"adhesion-reminder:{adhesion.pk}:{kind}:manual-{today:%Y%m%d}:{user.pk}",
             user=user,
             template=template,
@@ -463,4 +463,4 @@ def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = No
                 "user": user,
             },
         )
-    return created
+    return reminders.record()

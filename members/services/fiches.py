@@ -10,7 +10,7 @@ from .. import questionnaire
 from ..models import FicheCampaign, FicheRenseignements, Role, Territory, User
 from ..permissions import Action, can
 from .people import MembersError, NotAllowed
-from .reminders import latest_due_step, referents_by_territory, remind_once
+from .reminders import ReminderBatch, latest_due_step, referents_by_territory
 
 __all__ = [
     "FicheError",
@@ -183,7 +183,7 @@ def fiche_reopen(*, fiche: FicheRenseignements, by: User, message: str) -> Fiche
 def fiche_reminders_send(*, today: date | None = None) -> int:
     """Remind référents of territories whose fiche is not started, or started but not submitted."""
     today = today or timezone.localdate()
-    created = 0
+    reminders = ReminderBatch()
     for campaign in FicheCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today):
         fiches = dict(
             FicheRenseignements.objects.filter(campaign=campaign).values_list("territory_id", "status")
@@ -205,10 +205,10 @@ def fiche_reminders_send(*, today: date | None = None) -> int:
             if step is None:
                 continue
             for user in referents.get(territory.pk, []):
-                created += remind_once(
+                reminders.add(
                     key=f"fiche-reminder:{campaign.year}:{territory.pk}:{kind}:{step}:{user.pk}",
                     user=user,
                     template=f"members/email/fiche_reminder_{kind.replace('-', '_')}",
                     context={"campaign": campaign, "territory": territory},
                 )
-    return created
+    return reminders.record()

@@ -8,8 +8,7 @@ relay. When several steps fell due while nothing ran, only the latest is sent.
 
 from datetime import date, timedelta
 
-from anpp_portal.models import OutboundEmail
-from anpp_portal.outbox import email_enqueue
+from anpp_portal.outbox import QueuedEmail, emails_enqueue_many
 
 from ..models import Role, TerritoryMembership, User
 
@@ -28,9 +27,17 @@ def referents_by_territory(territory_ids) -> dict[int, list[User]]:
     return referents
 
 
-def remind_once(*, key: str, user: User, template: str, context: dict) -> int:
-    """Record the reminder ``key`` for ``user`` unless it exists; returns 1 if it was new."""
-    if OutboundEmail.objects.filter(key=key).exists():
-        return 0
-    email_enqueue(key=key, to=user.email, template=template, context={**context, "user": user})
-    return 1
+class ReminderBatch:
+    """The reminders of one run: ``add`` each one due, then ``record`` them all at once, which skips
+    the keys already recorded and returns how many were new."""
+
+    def __init__(self):
+        self.emails: list[QueuedEmail] = []
+
+    def add(self, *, key: str, user: User, template: str, context: dict) -> None:
+        self.emails.append(
+            QueuedEmail(key=key, to=user.email, template=template, context={**context, "user": user})
+        )
+
+    def record(self) -> int:
+        return emails_enqueue_many(self.emails)
