@@ -24,6 +24,8 @@ from members.models import (
     Adhesion,
     AdhesionCampaign,
     CallNumberSequence,
+    FicheCampaign,
+    FicheRenseignements,
     Payment,
     Role,
     Territory,
@@ -83,6 +85,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = self._members(rng, territories)
             self._adhesions(rng)
+            self._fiches(rng)
         self.stdout.write(f"members: {time.monotonic() - started:.1f}s")
         step = time.monotonic()
         self._publications(rng, issues, articles_per_issue, subscribers)
@@ -170,6 +173,60 @@ class Command(BaseCommand):
             user=staff, email=staff.email, defaults={"verified": True, "primary": True}
         )
         return staff
+
+    def _fiches(self, rng):
+        """A submitted fiche de renseignements per territory and year (2016-2018), for the panorama
+        and the staff lists."""
+        from members import questionnaire
+
+        forms = ["petr"] * 5 + ["syndicat_mixte"] * 2 + ["association"]
+        programmes = [key for key, _label in questionnaire.PROGRAMMES]
+        territories = list(
+            Territory.objects.filter(slug__startswith="bench-").values_list(
+                "pk", "name", "population", "communes_count"
+            )
+        )
+        for year in (2016, 2017, 2018):
+            campaign = FicheCampaign.objects.create(
+                year=year,
+                opens_on=date(year, 3, 1),
+                closes_on=date(year, 6, 30),
+                reminder_days_not_started=[15, 30],
+                reminder_days_not_submitted=[30],
+            )
+            fiches = []
+            for pk, name, population, communes in territories:
+                carried = set(rng.sample(programmes, rng.randint(1, len(programmes))))
+                answers = {
+                    "nom": name,
+                    "forme_juridique": rng.choice(forms),
+                    "nombre_communes": communes,
+                    "population": population,
+                    "annee_population": year - 3,
+                    "etp": str(rng.randint(2, 15)),
+                    "budget_fonctionnement": f"{rng.randint(150, 2000) * 1000}.00",
+                    "epci": [
+                        {
+                            "nom": f"Communauté de communes {n} de {name}",
+                            "siren": "",
+                            "population": population // 3,
+                        }
+                        for n in range(rng.randint(1, 4))
+                    ],
+                    **{f"{key}_porte": "oui" if key in carried else "non" for key in programmes},
+                }
+                fiches.append(
+                    FicheRenseignements(
+                        territory_id=pk,
+                        campaign=campaign,
+                        answers=answers,
+                        status=FicheRenseignements.Status.SOUMISE,
+                        submitted_at=timezone.make_aware(
+                            datetime(year, 3, 2) + timedelta(days=rng.randint(0, 90))
+                        ),
+                    )
+                )
+            FicheRenseignements.objects.bulk_create(fiches, batch_size=500)
 
     def _adhesions(self, rng):
         statuses = (
