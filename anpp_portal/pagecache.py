@@ -5,7 +5,8 @@ authentication, the database or templates run, so a public page costs about what
 costs. It is safe by construction:
 
 - only responses of views marked with :func:`public_page` are stored, only for GET, only with
-  status 200, only when the request carries no cookie but the CSRF and language ones (no session
+  status 200, only when the query string holds no parameter but those the view declares (a flood
+  of ``?x=1``, ``?x=2``… is rendered, not stored), only when the request carries no cookie but the CSRF and language ones (no session
   and no flash message, so nothing personal can be on the page) and the response sets no cookie
   and is not marked private or no-store;
 - the key holds the scheme, host, language and the full path with its query string;
@@ -19,37 +20,48 @@ costs. It is safe by construction:
 - every stored page has an ETag, so a browser revalidates with a 304.
 
 Pages for a logged-in person are never stored whole. A fragment of one may be, for that person
-only, with Django's ``{% cache %}`` tag keyed by the person and :func:`generation` of the
-``members`` section (see templates/members/space.html).
+only, with :func:`cached_fragment` (the territory list of /territoire/).
 
-When the cache is unreachable the page is rendered as if there were no cache.
+Everything lives in the ``pages`` cache alias, apart from the rate limits: a flood can only evict
+pages. When that cache is unreachable the page is rendered as if there were no cache.
 """
 
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 
 logger = logging.getLogger(__name__)
 
 SECTIONS = ("events", "publications", "members")
-# Models of those apps that no public page shows: saving them leaves the cached pages valid.
+# The models whose changes a section's pages show: every model of the events and publications
+# apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}
+MEMBERS_SHOWN = {"members.territory", "members.territorymembership", "members.invitation", "members.user"}
+# A model of one section shown by another section's pages too (the territories an article cites).
+ALSO_SHOWN_IN = {"members.territory": ("publications",)}
 _GENERATION_KEY = "pagecache:generation:{}"
-_SECTIONS_ATTRIBUTE = "_public_page_sections"
+_SECTIONS_ATTRIBUTE = "_public_page"
 _UNCACHEABLE_HEADERS = {"set-cookie", "x-page-cache"}
 
 
-def public_page(*sections: str):
-    """Mark a view whose page is the same for every anonymous visitor, showing data of ``sections``."""
+def _cache():
+    return caches["pages"]
+
+
+def public_page(*sections: str, params: tuple[str, ...] = ()):
+    """Mark a view whose page is the same for every anonymous visitor, showing data of ``sections``;
+    ``params``: the query parameters it reads (a URL with any other is not stored)."""
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise ValueError(f"unknown page cache sections: {sorted(unknown)}")
@@ -58,7 +70,7 @@ def public_page(*sections: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            setattr(response, _SECTIONS_ATTRIBUTE, sections)
+            setattr(response, _SECTIONS_ATTRIBUTE, (sections, frozenset(params)))
             return response
 
         return wrapped
@@ -67,9 +79,9 @@ def public_page(*sections: str):
 
 
 def content_changed(section: str) -> None:
-    """Every cached page showing ``section`` is stale from now on (call it after the commit)."""
+    """Every cached page showing ``section`` is stale from now on."""
     try:
-        cache.set(_GENERATION_KEY.format(section), secrets.token_hex(8), timeout=None)
+        _cache().set(_GENERATION_KEY.format(section), secrets.token_hex(8), timeout=None)
     except Exception:  # the cache is down: nothing is served from it either
         logger.warning("Page cache unreachable; could not invalidate %s", section)
 
@@ -82,31 +94,75 @@ def invalidate(section: str) -> None:
     transaction.on_commit(lambda: content_changed(section))
 
 
-def generation(section: str) -> str:
-    """The current generation of ``section``, to key a cached fragment with (``{% cache %}``)."""
-    key = _GENERATION_KEY.format(section)
+def _start_generations(sections, generations: dict) -> bool:
+    """Give a generation to each of ``sections`` that has none yet (the cache was emptied); False if
+    a concurrent change just did, in which case what was rendered must not be stored."""
+    for section in sections:
+        if generations.get(section) is None:
+            token = secrets.token_hex(8)
+            if not _cache().add(_GENERATION_KEY.format(section), token, timeout=None):
+                return False
+            generations[section] = token
+    return True
+
+
+def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: Callable[[], str]) -> str:
+    """A piece of a page kept for ``vary`` (the person) and the current language until one of
+    ``sections`` changes; ``render`` runs (and its queries) only when it is not kept."""
+    seconds = settings.ANPP_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    key = f"pagecache:fragment:{name}:{translation.get_language()}:{vary}"
+    generation_keys = {section: _GENERATION_KEY.format(section) for section in sections}
     try:
-        current = cache.get(key)
-        if current is None:
-            cache.add(key, secrets.token_hex(8), timeout=None)
-            current = cache.get(key)
-    except Exception:  # the cache is down: a fresh value each time, so nothing is reused
-        logger.warning("Page cache unreachable; no fragment reused")
-        return secrets.token_hex(8)
-    return current or secrets.token_hex(8)
+        found = _cache().get_many([key, *generation_keys.values()])
+    except Exception:
+        logger.warning("Page cache unreachable; fragment %s rendered", name)
+        return render()
+    generations = {section: found.get(k) for section, k in generation_keys.items()}
+    entry = found.get(key)
+    if entry and None not in generations.values() and entry["generations"] == generations:
+        return entry["html"]
+    html = render()
+    try:
+        if _start_generations(sections, generations):
+            _cache().set(key, {"generations": generations, "html": html}, timeout=seconds)
+    except Exception:
+        logger.warning("Page cache unreachable; fragment %s not stored", name)
+    return html
 
 
 def _model_changed(sender, **kwargs):
-    label = sender._meta.app_label
-    if label in SECTIONS and not kwargs.get("raw"):
-        invalidate(label)
+    if kwargs.get("raw"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login changes nothing anyone is shown
+    label = sender._meta.label_lower
+    for section in (sender._meta.app_label, *ALSO_SHOWN_IN.get(label, ())):
+        if section in SECTIONS:
+            invalidate(section)
+
+
+def _model_changed_m2m(sender, **kwargs):
+    # ``sender`` is the link table, which belongs to the app that declares the relation, whichever
+    # side it is changed from.
+    if kwargs.get("action", "").startswith("post_"):
+        _model_changed(sender)
+
+
+def _shown(model) -> bool:
+    label = model._meta.label_lower
+    if model._meta.model_name.startswith("historical") or label in UNSHOWN_MODELS:
+        return False
+    return model._meta.app_label != "members" or label in MEMBERS_SHOWN
 
 
 def connect_signals() -> None:
-    """Called from the app config: watch the models of every cached section."""
+    """Called from the app config: watch the models every cached section shows."""
     for section in SECTIONS:
         for model in apps.get_app_config(section).get_models():
-            if model._meta.label_lower in UNSHOWN_MODELS or model._meta.model_name.startswith("historical"):
+            if not _shown(model):
                 continue
             uid = f"pagecache-{model._meta.label_lower}"
             post_save.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-save")
@@ -115,11 +171,6 @@ def connect_signals() -> None:
                 m2m_changed.connect(
                     _model_changed_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-m2m"
                 )
-
-
-def _model_changed_m2m(sender, instance, **kwargs):
-    if kwargs.get("action", "").startswith("post_"):
-        _model_changed(type(instance))
 
 
 def _language(request) -> str:
@@ -144,10 +195,12 @@ def _page_key(request) -> str:
 
 
 def _storable(request, response) -> bool:
+    marked = getattr(response, _SECTIONS_ATTRIBUTE, None)
     cache_control = response.get("Cache-Control", "")
     user = getattr(request, "user", None)
     return (
-        getattr(response, _SECTIONS_ATTRIBUTE, None) is not None
+        marked is not None
+        and set(request.GET) <= marked[1]
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -177,7 +230,7 @@ class AnonymousPageCacheMiddleware:
         generation_keys = [_GENERATION_KEY.format(section) for section in SECTIONS]
         try:
             page_key = _page_key(request)
-            found = cache.get_many([page_key, *generation_keys])
+            found = _cache().get_many([page_key, *generation_keys])
         except Exception:  # a host Django refuses, or the cache is down: no caching for this one
             return self.get_response(request)
         generations = {
@@ -196,16 +249,10 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _store(self, page_key, response, generations) -> None:
-        sections = getattr(response, _SECTIONS_ATTRIBUTE)
+        sections = getattr(response, _SECTIONS_ATTRIBUTE)[0]
         try:
-            for section in sections:
-                if generations[section] is None:
-                    # First page of this section since the cache was emptied: start a generation,
-                    # unless a concurrent change just did (then this page waits for the next request).
-                    token = secrets.token_hex(8)
-                    if not cache.add(_GENERATION_KEY.format(section), token, timeout=None):
-                        return
-                    generations[section] = token
+            if not _start_generations(sections, generations):
+                return
             if not response.has_header("ETag"):
                 response["ETag"] = _etag(response.content)
             headers = [
@@ -216,7 +263,7 @@ class AnonymousPageCacheMiddleware:
                 "headers": headers,
                 "content": response.content,
             }
-            cache.set(page_key, entry, timeout=settings.ANPP_PAGE_CACHE_SECONDS)
+            _cache().set(page_key, entry, timeout=settings.ANPP_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         except Exception:
             logger.warning("Page cache unreachable; page not stored")

@@ -165,6 +165,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (allauth rate limits need a real, shared cache) --------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The page cache (anpp_portal/pagecache.py) has an alias of its own: a flood of distinct URLs can
+# only evict pages, never the rate limits. In production give it its own Redis (PAGE_CACHE_URL)
+# with a maxmemory and allkeys-lru.
+PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -172,14 +176,27 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "anpp"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "anpp-portal",
-        }
+        },
+    }
+if PAGE_CACHE_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "anpp") + "-pages",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "anpp-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 
 # --- Authentication (django-allauth) ------------------------------------------------------------
@@ -225,6 +242,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # The newsletter form is open to anyone (and carries no CSRF token, see publications/views.py):
+    # confirmation emails per client IP and per address are capped.
+    "newsletter_subscribe": os.environ.get("RATE_LIMIT_NEWSLETTER", "10/h/ip,3/d/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANPP"
@@ -371,9 +391,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the shared cache and written through to the database: one query less on
-# every logged-in page, and nobody is logged out when the cache restarts empty.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # No inline script, no style attribute, nothing from another site (django-csp 4). A bucket that

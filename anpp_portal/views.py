@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from .health import portal_status
@@ -14,13 +14,13 @@ set_language = csrf_exempt(django_set_language)
 
 
 @public_page()
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html")
 
 
 @public_page()
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "accessibility.html")
 

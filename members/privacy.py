@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 
+from anpp_portal import pagecache
 from anpp_portal.models import OutboundEmail
 
 from .models import AdhesionTransition, FicheRenseignements, Invitation, Role, TerritoryMembership
@@ -87,3 +88,4 @@ def erase(user) -> None:
         to=ERASED_ADDRESS, subject="[effacé]", body_text="", body_html="", headers={}, attachments=[]
     )
     Invitation.objects.filter(email__iexact=user.email).update(email=ERASED_ADDRESS)
+    pagecache.invalidate("members")  # the territory space lists pending invitations by address

@@ -1,12 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -26,18 +26,20 @@ from .permissions import Action, can, territory_view
 @never_cache
 @login_required
 def space(request):
-    # The list of the person's territories is a fragment cached for this person only, until a
-    # membership, an invitation or a territory changes (pagecache.generation); the queries run
-    # only when it is rendered.
-    return render(
-        request,
-        "members/space.html",
-        {
-            "memberships": SimpleLazyObject(lambda: selectors.territories_of_user_with_people(request.user)),
-            "members_generation": pagecache.generation("members"),
-            "fragment_seconds": settings.ANPP_PAGE_CACHE_SECONDS,
-        },
+    # The list of the person's territories is a fragment kept for this person only, until a
+    # membership, an invitation, a territory or a person's name changes; its queries run only when
+    # it is rendered.
+    territories_html = pagecache.cached_fragment(
+        "territory-space",
+        vary=str(request.user.pk),
+        sections=("members",),
+        render=lambda: render_to_string(
+            "members/_space_territories.html",
+            {"memberships": selectors.territories_of_user_with_people(request.user)},
+            request=request,
+        ),
     )
+    return render(request, "members/space.html", {"territories_html": mark_safe(territories_html)})  # noqa: S308
 
 
 @never_cache

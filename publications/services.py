@@ -379,7 +379,8 @@ def subscriber_subscribe(*, email: str) -> Subscriber:
             subscriber.save(update_fields=["token", "unsubscribed_at", "confirmed_at"])
         confirm = _absolute(reverse("publications:newsletter_confirm", kwargs={"token": subscriber.token}))
         email_enqueue(
-            key=f"newsletter-confirm:{subscriber.pk}:{subscriber.token[:16]}",
+            # One confirmation a day at most: whoever lost it can ask again the next day.
+            key=f"newsletter-confirm:{subscriber.pk}:{subscriber.token[:16]}:{timezone.localdate():%Y%m%d}",
             to=subscriber.email,
             template="publications/email/newsletter_confirm",
             context={"confirm_url": confirm, "unsubscribe_url": unsubscribe_url(subscriber)},

@@ -1,5 +1,6 @@
 """Reading the magazine, searching it, downloading its PDF, and the newsletter. Thin views."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
@@ -61,7 +62,7 @@ def rubrique_detail(request, slug):
     return render(request, "publications/rubrique.html", {"rubrique": rubrique, "articles": articles})
 
 
-@public_page("publications")
+@public_page("publications", params=("q", "annee", "rubrique", "page"))
 def search(request):
     form = SearchForm(request.GET or None)
     page = None
@@ -116,8 +117,17 @@ def issue_pdf(request, number):
 def newsletter_subscribe(request):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.subscriber_subscribe(email=form.cleaned_data["email"])
-        return render(request, "publications/newsletter/pending.html", {"email": form.cleaned_data["email"]})
+        email = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.consume(request, action="newsletter_subscribe", key=email):
+            form.add_error(
+                "email",
+                _(
+                    "Trop de demandes d'abonnement depuis votre connexion ou pour cette adresse : réessayez plus tard."
+                ),
+            )
+        else:
+            services.subscriber_subscribe(email=email)
+            return render(request, "publications/newsletter/pending.html", {"email": email})
     return render(request, "publications/newsletter/subscribe.html", {"form": form})
 
 

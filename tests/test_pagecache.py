@@ -2,7 +2,7 @@
 safe, invalidated when the content changes, transparent when the cache is down."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +14,7 @@ from .events.factories import EventFactory
 from .publications.factories import ArticleFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
+cache = caches["default"]
 
 
 def _get(client, url, **extra):
@@ -143,6 +144,49 @@ def test_the_territory_list_of_my_space_is_cached_for_me_only(client, territory_
     assert territory_b.name in content and territory_a.name not in content
 
 
+def test_a_revoked_invitation_leaves_my_space_at_once(client, territory_a, referent_a):
+    from members import services
+
+    from .factories import InvitationFactory
+
+    invitation = InvitationFactory(territory=territory_a, email="revoquee@pays-a.fr")
+    client.force_login(referent_a)
+    assert "revoquee@pays-a.fr" in _space(client)
+    services.invitation_revoke(invitation=invitation, by=referent_a)
+    assert "revoquee@pays-a.fr" not in _space(client)
+
+
+def test_someone_logging_in_does_not_throw_my_space_away(client, referent_a, territory_b):
+    from django.contrib.auth import authenticate
+
+    from .factories import MembershipFactory
+
+    client.force_login(referent_a)
+    _space(client)
+    other = MembershipFactory(territory=territory_b).user
+    other.set_password("un-mot-de-passe-long")
+    other.save()
+    _space(client)  # the save above changed a name-bearing model: rendered again, then kept
+    with CaptureQueriesContext(connection) as kept:
+        _space(client)
+    Client().login(email=other.email, password="un-mot-de-passe-long")  # saves last_login only
+    assert authenticate(email=other.email, password="un-mot-de-passe-long") is not None
+    with CaptureQueriesContext(connection) as after_login:
+        _space(client)
+    assert len(after_login) == len(kept)
+
+
+def test_renaming_a_territory_shows_on_the_articles_that_cite_it(client, territory_a):
+    article = ArticleFactory(issue=IssueFactory(number=55))
+    article.territories.add(territory_a)
+    url = article.get_absolute_url()
+    assert territory_a.name in _get(client, url).content.decode()
+    assert _get(client, url)["X-Page-Cache"] == "hit"
+    territory_a.name = "PETR renommé"
+    territory_a.save()
+    assert "PETR renommé" in _get(client, url).content.decode()
+
+
 def test_a_new_colleague_shows_at_once_in_my_space(client, territory_a, referent_a):
     from .factories import MembershipFactory
 
@@ -158,14 +202,39 @@ def test_pages_that_are_not_marked_public_are_never_cached(client):
         assert "X-Page-Cache" not in client.get(url), url
 
 
-def test_the_portal_works_when_the_cache_is_down(client, monkeypatch):
-    def down(*args, **kwargs):
-        raise ConnectionError("cache unreachable")
+DEAD_REDIS = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+}
 
-    monkeypatch.setattr(cache, "get_many", down)
-    monkeypatch.setattr(cache, "set", down)
-    response = client.get("/")
-    assert response.status_code == 200 and "X-Page-Cache" not in response
+
+def test_the_portal_works_when_the_page_cache_is_down(client, settings, referent_a, territory_a):
+    settings.CACHES = {**settings.CACHES, "pages": DEAD_REDIS}
+    for url in ("/", reverse("events:list"), reverse("publications:archive")):
+        response = client.get(url)
+        assert response.status_code == 200 and "X-Page-Cache" not in response, url
+    client.force_login(referent_a)
+    for url in (reverse("members:space"), reverse("events:my_registrations"), territory_a.get_absolute_url()):
+        assert client.get(url).status_code == 200, url
+    assert territory_a.name in _space(client)
+
+
+def test_a_flood_of_made_up_query_strings_is_rendered_but_not_stored(client):
+    for n in range(3):
+        response = _get(client, f"/accessibilite/?utm={n}")
+        assert "X-Page-Cache" not in response
+    assert _get(client, "/publications/recherche/?q=contrat&page=1")["X-Page-Cache"] == "miss"
+    assert "X-Page-Cache" not in _get(client, "/publications/recherche/?q=contrat&x=1")
+
+
+def test_a_flood_of_pages_cannot_evict_the_login_rate_limits(client, settings):
+    """The page cache is its own alias: filling it leaves the default cache (rate limits) alone."""
+    cache.set("rate-limit-probe", 1)
+    for n in range(50):
+        _get(client, f"/publications/recherche/?q=mot{n}")
+    assert cache.get("rate-limit-probe") == 1
+    assert caches["pages"] is not cache
 
 
 def test_the_cache_can_be_turned_off(client, settings):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from anpp_portal import pagecache
 from anpp_portal.outbox import email_enqueue
 
 from ..models import Invitation, Role, Territory, TerritoryMembership, User
@@ -118,6 +119,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    pagecache.invalidate("members")  # update() sends no post_save: the territory space lists invitations
 
 
 def _lock_people_of(territory_id: int) -> None:

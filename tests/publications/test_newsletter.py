@@ -170,3 +170,25 @@ def test_staff_see_the_progress_of_announcements_and_the_subscribers_in_the_admi
         "lectrice@exemple.fr"
         in client.get(reverse("admin:publications_subscriber_changelist")).content.decode()
     )
+
+
+def test_subscribing_is_rate_limited_per_connection_with_the_message_next_to_the_field(client, send_outbox):
+    url = reverse("publications:newsletter_subscribe")
+    for n in range(10):
+        assert client.post(url, {"email": f"lecteur{n}@pays.fr"}).status_code == 200
+    response = client.post(url, {"email": "onzieme@pays.fr"})
+    content = response.content.decode()
+    assert "Trop de demandes d" in content and 'aria-invalid="true"' in content
+    assert 'value="onzieme@pays.fr"' in content  # what the person typed is kept
+    assert not Subscriber.objects.filter(email="onzieme@pays.fr").exists()
+    assert len(send_outbox()) == 10
+
+
+def test_a_pending_reader_who_lost_the_confirmation_gets_another_the_next_day(send_outbox, monkeypatch):
+    services.subscriber_subscribe(email="distrait@pays.fr")
+    services.subscriber_subscribe(email="distrait@pays.fr")
+    assert len(send_outbox()) == 1  # the same day: one email
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(services.timezone, "localdate", lambda: tomorrow)
+    services.subscriber_subscribe(email="distrait@pays.fr")
+    assert len(send_outbox()) == 2
