@@ -260,6 +260,8 @@ def registration_create(
 # Shown in the audit trail (history_change_reason); stored as data, so not translated.
 REASON_CANCELLED = "Annulation"
 REASON_PROMOTED = "Promotion depuis la liste d'attente"
+REASON_CHECKED_IN = "Présence pointée"
+REASON_CHECK_IN_UNDONE = "Pointage annulé"
 
 
 def _check_may_change(*, participant: Participant, by, now) -> None:
@@ -409,8 +411,10 @@ def participant_check_in(*, participant: Participant, by, present: bool = True, 
     now = now or timezone.now()
     if participant.status != Participant.Status.CONFIRMED:
         raise EventsError(_("Seuls les participants confirmés peuvent être pointés."))
-    Participant.objects.filter(pk=participant.pk).update(checked_in_at=now if present else None)
     participant.checked_in_at = now if present else None
+    participant._history_user = by  # the audit trail names who checked the person in (or undid it)
+    participant._change_reason = REASON_CHECKED_IN if present else REASON_CHECK_IN_UNDONE
+    participant.save(update_fields=["checked_in_at"])
     return participant
 
 

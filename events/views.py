@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from anpp_portal.pagecache import public_page
 from members.permissions import Action, territories_for
+from members.security_events import log_access_denied
 
 from . import pdf, selectors, services
 from .forms import ParticipantChangeForm, RegistrationForm, participant_formset
@@ -153,6 +154,7 @@ def _registration_or_404(request, pk):
     try:
         return selectors.registration_of_user(request.user, pk)
     except Registration.DoesNotExist:
+        log_access_denied(request, status=404, reason="registration_not_of_user")
         raise Http404 from None
 
 
@@ -175,10 +177,11 @@ def registration_detail(request, pk):
     )
 
 
-def _participant_of(registration, participant_pk) -> Participant:
+def _participant_of(request, registration, participant_pk) -> Participant:
     for participant in registration.participants.all():
         if participant.pk == participant_pk:
             return participant
+    log_access_denied(request, status=404, reason="participant_not_of_registration")
     raise Http404
 
 
@@ -186,7 +189,7 @@ def _participant_of(registration, participant_pk) -> Participant:
 @login_required
 def participant_change(request, pk, participant_pk):
     registration = _registration_or_404(request, pk)
-    participant = _participant_of(registration, participant_pk)
+    participant = _participant_of(request, registration, participant_pk)
     if participant.status == Participant.Status.CANCELLED:
         raise Http404
     event = registration.event
@@ -234,7 +237,7 @@ def participant_change(request, pk, participant_pk):
 @login_required
 def participant_cancel(request, pk, participant_pk):
     registration = _registration_or_404(request, pk)
-    participant = _participant_of(registration, participant_pk)
+    participant = _participant_of(request, registration, participant_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

@@ -169,3 +169,20 @@ def test_a_permitted_page_logs_nothing(client, referent_a, territory_a, security
     client.force_login(referent_a)
     assert client.get(territory_a.get_absolute_url()).status_code == 200
     assert security_records() == []
+
+
+def test_another_persons_registration_is_a_404_logged_without_their_data(
+    client, referent_a, territory_b, security_records
+):
+    from .events.factories import ParticipantFactory, RegistrationFactory
+
+    other = ParticipantFactory(
+        registration=RegistrationFactory(territory=territory_b), email="autre@pays-b.fr"
+    )
+    client.force_login(referent_a)
+    assert client.get(reverse("events:registration", kwargs={"pk": other.registration.pk})).status_code == 404
+    [record] = security_records()
+    message = record.getMessage()
+    assert "status=404" in message and "view=events:registration" in message
+    assert f"user={referent_a.pk}" in message and "registration_not_of_user" in message
+    assert "autre@pays-b.fr" not in message and referent_a.email not in message

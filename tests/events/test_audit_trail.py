@@ -96,3 +96,22 @@ def test_anonymising_a_participant_redacts_their_history(referent_a, territory_a
         assert row.dietary_needs == row.accessibility_needs == ""
     values = [str(v) for row in Participant.history.values() for v in row.values()]
     assert not any("personne0" in v or "Prénom0" in v or "gluten" in v for v in values)
+
+
+def test_a_check_in_at_the_door_is_in_the_audit_trail_with_who_did_it(staff, referent_a, territory_a):
+    event = EventFactory()
+    outcome = services.registration_create(
+        event=event, by=referent_a, territory=territory_a, participants=[person(0, event)]
+    )
+    participant = outcome.confirmed[0]
+    services.participant_check_in(participant=participant, by=staff)
+    services.participant_check_in(participant=participant, by=staff, present=False)
+
+    history = _history(participant)
+    assert [h.history_change_reason for h in history[1:]] == [
+        services.REASON_CHECKED_IN,
+        services.REASON_CHECK_IN_UNDONE,
+    ]
+    assert all(h.history_user == staff for h in history[1:])
+    assert history[1].checked_in_at is not None and history[2].checked_in_at is None
+    assert Participant.objects.get(pk=participant.pk).checked_in_at is None
