@@ -34,6 +34,12 @@ class ServiceErrorsMiddleware:
         return response
 
 
+def chosen_language(request) -> str:
+    """The language of the switch's cookie when it is one the portal speaks, else French."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class FrenchFirstLocaleMiddleware:
     """French for everyone unless the person chose another language with the switch (cookie).
 
@@ -45,8 +51,7 @@ class FrenchFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -75,21 +75,32 @@ def email_enqueue(
             raise ValueError("email_enqueue needs a template or a rendered email")
         rendered = render_email(template, context or {})
     email, created = OutboundEmail.objects.get_or_create(
-        key=key,
-        defaults={
-            "to": to,
-            "from_email": settings.DEFAULT_FROM_EMAIL,
-            "subject": rendered.subject[:300],
-            "body_text": rendered.text,
-            "body_html": rendered.html,
-            "headers": headers or {},
-            "attachments": [attachment.as_json() for attachment in attachments or []],
-            "sensitive": sensitive,
-        },
+        key=key, defaults=_fields(to, rendered, headers=headers, attachments=attachments, sensitive=sensitive)
     )
     if created:
         transaction.on_commit(lambda: _queue_delivery(email.pk), robust=True)
     return email
+
+
+def _fields(
+    to: str,
+    rendered: RenderedEmail,
+    *,
+    headers: dict | None = None,
+    attachments: list[Attachment] | None = None,
+    sensitive: bool = False,
+) -> dict:
+    """The columns of an outbox row, however it is recorded."""
+    return {
+        "to": to,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "subject": rendered.subject[:300],
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "headers": headers or {},
+        "attachments": [attachment.as_json() for attachment in attachments or []],
+        "sensitive": sensitive,
+    }
 
 
 @dataclass(frozen=True)
@@ -123,18 +134,8 @@ def emails_enqueue_many(emails: list[QueuedEmail]) -> int:
             if email.key in known or email.key in seen:
                 continue
             seen.add(email.key)
-            rendered = render_email(email.template, email.context)
             rows.append(
-                OutboundEmail(
-                    key=email.key,
-                    to=email.to,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    subject=rendered.subject[:300],
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    headers={},
-                    attachments=[],
-                )
+                OutboundEmail(key=email.key, **_fields(email.to, render_email(email.template, email.context)))
             )
         if not rows:
             continue

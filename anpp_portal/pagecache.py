@@ -30,7 +30,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -38,8 +38,11 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, set_response_etag
+
+from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +54,6 @@ MEMBERS_SHOWN = {"members.territory", "members.territorymembership", "members.in
 # A model of one section shown by another section's pages too (the territories an article cites).
 ALSO_SHOWN_IN = {"members.territory": ("publications",)}
 _GENERATION_KEY = "pagecache:generation:{}"
-_SECTIONS_ATTRIBUTE = "_public_page"
 _UNCACHEABLE_HEADERS = {"set-cookie", "x-page-cache"}
 
 
@@ -59,23 +61,34 @@ def _cache():
     return caches["pages"]
 
 
+@dataclass(frozen=True)
+class PublicPage:
+    sections: tuple[str, ...]
+    params: frozenset[str]
+
+
 def public_page(*sections: str, params: tuple[str, ...] = ()):
     """Mark a view whose page is the same for every anonymous visitor, showing data of ``sections``;
-    ``params``: the query parameters it reads (a URL with any other is not stored)."""
+    ``params``: the query parameters it reads (a URL with any other is neither served nor stored)."""
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise ValueError(f"unknown page cache sections: {sorted(unknown)}")
 
     def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            setattr(response, _SECTIONS_ATTRIBUTE, (sections, frozenset(params)))
-            return response
-
-        return wrapped
+        view.public_page = PublicPage(sections, frozenset(params))
+        return view
 
     return decorator
+
+
+def _public_page_of(request) -> PublicPage | None:
+    """The marking of the view this request goes to, read from the URLconf before the view runs,
+    so a request for any other page costs no cache round trip."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page", None)
 
 
 def content_changed(section: str) -> None:
@@ -173,11 +186,6 @@ def connect_signals() -> None:
                 )
 
 
-def _language(request) -> str:
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _eligible(request) -> bool:
     allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
     return (
@@ -191,27 +199,20 @@ def _eligible(request) -> bool:
 def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"pagecache:page:{_language(request)}:{digest}"
+    return f"pagecache:page:{chosen_language(request)}:{digest}"
 
 
 def _storable(request, response) -> bool:
-    marked = getattr(response, _SECTIONS_ATTRIBUTE, None)
     cache_control = response.get("Cache-Control", "")
     user = getattr(request, "user", None)
     return (
-        marked is not None
-        and set(request.GET) <= marked[1]
-        and response.status_code == 200
+        response.status_code == 200
         and not response.streaming
         and not response.cookies
         and "private" not in cache_control
         and "no-store" not in cache_control
         and not (user is not None and user.is_authenticated)
     )
-
-
-def _etag(content: bytes) -> str:
-    return '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
 
 
 class AnonymousPageCacheMiddleware:
@@ -225,22 +226,18 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _eligible(request):
+        page = _public_page_of(request) if _eligible(request) else None
+        if page is None or not set(request.GET) <= page.params:
             return self.get_response(request)
-        generation_keys = [_GENERATION_KEY.format(section) for section in SECTIONS]
+        generation_keys = {section: _GENERATION_KEY.format(section) for section in page.sections}
         try:
             page_key = _page_key(request)
-            found = _cache().get_many([page_key, *generation_keys])
+            found = _cache().get_many([page_key, *generation_keys.values()])
         except Exception:  # a host Django refuses, or the cache is down: no caching for this one
             return self.get_response(request)
-        generations = {
-            section: found.get(key) for section, key in zip(SECTIONS, generation_keys, strict=True)
-        }
+        generations = {section: found.get(key) for section, key in generation_keys.items()}
         entry = found.get(page_key)
-        if entry and all(
-            generations[s] is not None and generations[s] == entry["generations"][s]
-            for s in entry["generations"]
-        ):
+        if entry and None not in generations.values() and entry["generations"] == generations:
             return self._from_entry(request, entry)
 
         response = self.get_response(request)
@@ -249,17 +246,16 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _store(self, page_key, response, generations) -> None:
-        sections = getattr(response, _SECTIONS_ATTRIBUTE)[0]
         try:
-            if not _start_generations(sections, generations):
+            if not _start_generations(generations.keys(), generations):
                 return
             if not response.has_header("ETag"):
-                response["ETag"] = _etag(response.content)
+                set_response_etag(response)
             headers = [
                 (name, value) for name, value in response.items() if name.lower() not in _UNCACHEABLE_HEADERS
             ]
             entry = {
-                "generations": {section: generations[section] for section in sections},
+                "generations": generations,
                 "headers": headers,
                 "content": response.content,
             }

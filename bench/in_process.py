@@ -18,8 +18,9 @@ import django
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 django.setup()
 
+from clients import bench_clients  # noqa: E402 (bench/ is this script's folder)
 from django.conf import settings  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from anpp_portal import outbox  # noqa: E402
@@ -49,18 +50,7 @@ def p95(values):
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
-def client_for(email: str | None) -> Client:
-    client = Client()
-    if email:
-        client.force_login(User.objects.get(email=email))
-    return client
-
-
-anonymous, referent, staff = (
-    client_for(None),
-    client_for("referent0000@bench.test"),
-    client_for("staff@bench.test"),
-)
+anonymous, referent, staff = bench_clients()
 
 # --- Search (publications) -------------------------------------------------------------------------
 queries = [
@@ -73,6 +63,7 @@ queries = [
     "numérique",
     "bocage",
 ]
+
 from publications.models import Article  # noqa: E402
 
 durations = []

@@ -17,15 +17,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anpp_portal.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 django.setup()
 
+from clients import bench_clients  # noqa: E402 (bench/ is this script's folder)
 from django.conf import settings  # noqa: E402
 from django.contrib import admin  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from events.models import Event, Participant  # noqa: E402
-from members.models import Adhesion, AdhesionCampaign, Territory, User  # noqa: E402
+from members.models import Adhesion, AdhesionCampaign, Territory  # noqa: E402
 from publications.models import Article, Issue  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["*"]
@@ -33,18 +33,7 @@ settings.ANPP_PAGE_CACHE_SECONDS = 0
 PROJECT_APPS = {"members", "events", "publications", "anpp_portal"}
 
 
-def client_for(email: str | None) -> Client:
-    client = Client()
-    if email:
-        client.force_login(User.objects.get(email=email))
-    return client
-
-
-anonymous, referent, staff = (
-    client_for(None),
-    client_for("referent0000@bench.test"),
-    client_for("staff@bench.test"),
-)
+anonymous, referent, staff = bench_clients()
 latest_issue = Issue.objects.filter(status=Issue.Status.PUBLISHED).order_by("-number").first()
 event = Event.objects.filter(slug="bench-evenement-000").first()
 year = AdhesionCampaign.objects.order_by("year").values_list("year", flat=True).first()

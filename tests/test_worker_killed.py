@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from anpp_portal.brokers import filesystem_transport_options
 from anpp_portal.models import OutboundEmail
 from publications import services as publications_services
 from publications.models import Announcement, Issue
@@ -87,14 +88,7 @@ def _database_url() -> str:
 
 def _filesystem_broker(var_dir: Path) -> dict:
     """The same folders settings.py derives from ANPP_VAR_DIR, for the producer in this process."""
-    folder = var_dir / "celery"
-    options = {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        "control_folder": str(folder / "control"),
-        "store_processed": False,
-    }
+    options = filesystem_transport_options(var_dir / "celery")
     for name in ("data_folder_in", "processed_folder", "control_folder"):
         Path(options[name]).mkdir(parents=True, exist_ok=True)
     return options
