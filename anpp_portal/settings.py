@@ -286,8 +286,22 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Private documents (appels, attestations, invoices): never under MEDIA_URL, served only by views that
+# check the person (anpp_portal/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+if AWS_STORAGE_BUCKET_NAME:
+    _private_storage = {
+        **_default_storage,
+        "OPTIONS": {**_default_storage["OPTIONS"], "location": "private", "querystring_expire": 300},
+    }
+else:
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
     "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -11,7 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import formats, timezone, translation
+from django.utils import timezone
+
+from anpp_portal import formats
 
 from ..models import (
     Adhesion,
@@ -107,14 +109,11 @@ class CotisationQuote:
 
 
 def _number(value) -> str:
-    with translation.override("fr"):
-        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return formats.format_number(value)
 
 
 def _euros(value: Decimal) -> str:
-    value = value.quantize(CENT)
-    shown = value.quantize(Decimal("1")) if value == value.to_integral_value() else value
-    return f"{_number(shown)} €"
+    return formats.format_euros(value)
 
 
 def _round(value: Decimal, rounding: str) -> Decimal:
