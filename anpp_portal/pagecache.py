@@ -11,7 +11,8 @@ costs. It is safe by construction:
   and is not marked private or no-store;
 - the key holds the scheme, host, language and the full path with its query string;
 - each entry records the generation of the content sections it shows (``events``,
-  ``publications``). Any save or delete of a model of those apps moves that generation on, at once
+  ``publications``, ``directory``). Any save or delete of a model of those apps (or, for the
+  directory of member territories, of the members models it shows) moves that generation on, at once
   and again when the transaction commits (services that write with ``QuerySet.update()`` call
   :func:`invalidate` themselves), so the next request renders afresh. The generations are read
   before the page is rendered, so a change committed during the rendering is never hidden. A short
@@ -49,13 +50,23 @@ from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications", "members")
+SECTIONS = ("events", "publications", "members", "directory")
 # The models whose changes a section's pages show: every model of the events and publications
 # apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}
 MEMBERS_SHOWN = {"members.territory", "members.territorymembership", "members.invitation", "members.user"}
-# A model of one section shown by another section's pages too (the territories an article cites).
-ALSO_SHOWN_IN = {"members.territory": ("publications",)}
+# A model of one section shown by another section's pages too (the territories an article cites), and
+# what the public directory of the member territories shows (members/directory.py): who is a member
+# (adhésions and their campaigns), the territory's public fields, its EPCI (from its fiche) and what
+# its référent chose to make public.
+ALSO_SHOWN_IN = {
+    "members.territory": ("publications", "directory"),
+    "members.territory_departments": ("directory",),
+    "members.adhesion": ("directory",),
+    "members.adhesioncampaign": ("directory",),
+    "members.ficherenseignements": ("directory",),
+    "members.directoryprofile": ("directory",),
+}
 _GENERATION_KEY = "pagecache:generation:{}"
 _UNCACHEABLE_HEADERS = {"set-cookie", "x-page-cache"}
 
@@ -167,10 +178,8 @@ def _model_changed(sender, **kwargs):
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a login changes nothing anyone is shown
-    label = sender._meta.label_lower
-    for section in (sender._meta.app_label, *ALSO_SHOWN_IN.get(label, ())):
-        if section in SECTIONS:
-            invalidate(section)
+    for section in _sections_of(sender):
+        invalidate(section)
 
 
 def _model_changed_m2m(sender, **kwargs):
@@ -181,25 +190,34 @@ def _model_changed_m2m(sender, **kwargs):
 
 
 def _shown(model) -> bool:
+    """Is ``model`` shown by the pages of its own app's section?"""
+    if model._meta.auto_created:  # a many-to-many link table: shown where the model declaring it is
+        return _shown(model._meta.auto_created)
     label = model._meta.label_lower
     if model._meta.model_name.startswith("historical") or label in UNSHOWN_MODELS:
         return False
     return model._meta.app_label != "members" or label in MEMBERS_SHOWN
 
 
+def _sections_of(model) -> tuple[str, ...]:
+    """The sections whose pages show ``model``."""
+    app_label = model._meta.app_label
+    own = (app_label,) if app_label in SECTIONS and _shown(model) else ()
+    return own + ALSO_SHOWN_IN.get(model._meta.label_lower, ())
+
+
 def connect_signals() -> None:
     """Called from the app config: watch the models every cached section shows."""
-    for section in SECTIONS:
-        for model in apps.get_app_config(section).get_models():
-            if not _shown(model):
-                continue
-            uid = f"pagecache-{model._meta.label_lower}"
-            post_save.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-delete")
-            for field in model._meta.local_many_to_many:
-                m2m_changed.connect(
-                    _model_changed_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-m2m"
-                )
+    for model in apps.get_models():
+        if not _sections_of(model):
+            continue
+        uid = f"pagecache-{model._meta.label_lower}"
+        post_save.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _model_changed_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-m2m-{field.name}"
+            )
 
 
 def _eligible(request) -> bool:

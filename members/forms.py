@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Adhesion, Role
+from .models import Adhesion, DirectoryProfile, Role
 
 
 class SignupForm(forms.Form):
@@ -121,3 +121,41 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Mot de passe incorrect."))
         return password
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's filters (GET): only values some member territory has are offered."""
+
+    region = forms.ChoiceField(label=_("Région"), required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    nature = forms.ChoiceField(label=_("Nature"), required=False)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        invalid = _("Ce choix ne correspond à aucun territoire membre ; choisissez dans la liste.")
+        for name, key, empty in (
+            ("region", "regions", _("Toutes les régions")),
+            ("departement", "departments", _("Tous les départements")),
+            ("nature", "kinds", _("Toutes les natures")),
+        ):
+            self.fields[name].choices = [("", empty), *choices[key]]
+            self.fields[name].error_messages["invalid_choice"] = invalid
+
+
+class DirectoryProfileForm(forms.ModelForm):
+    """The référent's choice of what the public directory shows of the territory."""
+
+    class Meta:
+        model = DirectoryProfile
+        fields = ["show_population", "show_communes", "show_epci", "show_website", "show_contact", "contact_email"]
+        labels = {
+            "show_population": _("Publier la population"),
+            "show_communes": _("Publier le nombre de communes"),
+            "show_epci": _("Publier la liste des EPCI membres"),
+            "show_website": _("Publier le site internet"),
+            "show_contact": _("Publier l'adresse de contact"),
+            "contact_email": _("Adresse email de contact publique (facultative)"),
+        }
+        error_messages = {
+            "contact_email": {"invalid": _("Saisissez une adresse email valide, par exemple contact@pays.fr.")}
+        }

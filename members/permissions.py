@@ -19,12 +19,14 @@ class Action(StrEnum):
     VIEW = "view"  # see the territory's space, its people and its documents
     ACT = "act"  # fill forms on the territory's behalf (adhésion, fiche, registrations)
     MANAGE_PEOPLE = "manage_people"  # invite colleagues, change roles, remove people
+    MANAGE_DIRECTORY = "manage_directory"  # choose what the public directory shows of the territory
 
 
 _ROLES_ALLOWED = {
     Action.VIEW: {Role.REFERENT, Role.MEMBRE},
     Action.ACT: {Role.REFERENT, Role.MEMBRE},
     Action.MANAGE_PEOPLE: {Role.REFERENT},
+    Action.MANAGE_DIRECTORY: {Role.REFERENT},
 }
 
 

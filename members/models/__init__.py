@@ -9,6 +9,7 @@ from .adhesions import (
     FlatFee,
     Payment,
 )
+from .directory import DirectoryProfile
 from .fiches import FicheCampaign, FicheRenseignements
 from .people import (
     Department,
@@ -27,6 +28,7 @@ __all__ = [
     "AdhesionTransition",
     "CallNumberSequence",
     "Department",
+    "DirectoryProfile",
     "FeeBracket",
     "FicheCampaign",
     "FicheRenseignements",

@@ -2,6 +2,7 @@
 
 from .adhesions import *  # noqa: F403
 from .adhesions import __all__ as _adhesions_all
+from .directory import directory_profile_of, directory_profile_update
 from .fiches import *  # noqa: F403
 from .fiches import __all__ as _fiches_all
 from .people import (
@@ -27,6 +28,8 @@ __all__ = [
     "LastReferent",
     "MembersError",
     "NotAllowed",
+    "directory_profile_of",
+    "directory_profile_update",
     "invitation_accept",
     "invitation_create",
     "invitation_find",
