@@ -71,7 +71,9 @@ def _latest_epci(territory_ids: list[int]) -> dict[int, tuple[str, ...]]:
     for territory_id, answers in fiches:
         if territory_id not in found:
             rows = (answers or {}).get("epci") or []
-            found[territory_id] = tuple(row["nom"] for row in rows if isinstance(row, dict) and row.get("nom"))
+            found[territory_id] = tuple(
+                row["nom"] for row in rows if isinstance(row, dict) and row.get("nom")
+            )
     return found
 
 
@@ -194,11 +196,16 @@ def directory_map(entries: list[DirectoryEntry]) -> DirectoryMap:
 
 def map_title(entries: list[DirectoryEntry]) -> str:
     count = len({d.code for entry in entries for d in entry.departments})
-    return ngettext(
-        "Carte de France des départements : %(count)s département compte un territoire membre.",
-        "Carte de France des départements : %(count)s départements comptent un territoire membre.",
-        count,
-    ) % {"count": count} if count else _("Carte de France des départements : aucun territoire membre.")
+    return (
+        ngettext(
+            "Carte de France des départements : %(count)s département compte un territoire membre.",
+            "Carte de France des départements : %(count)s départements comptent un territoire membre.",
+            count,
+        )
+        % {"count": count}
+        if count
+        else _("Carte de France des départements : aucun territoire membre.")
+    )
 
 
 def is_member(territory: Territory) -> bool:

@@ -35,7 +35,11 @@ def directory_list(request):
     return render(
         request,
         "members/directory/list.html",
-        {"form": form, "entries": entries, "filtered": form.is_bound and any(request.GET.get(f) for f in FILTERS)},
+        {
+            "form": form,
+            "entries": entries,
+            "filtered": form.is_bound and any(request.GET.get(f) for f in FILTERS),
+        },
     )
 
 
@@ -75,7 +79,9 @@ def directory_settings(request, territory):
         form = DirectoryProfileForm(request.POST, instance=services.directory_profile_of(territory=territory))
         if form.is_valid():
             services.directory_profile_update(territory=territory, by=request.user, data=form.cleaned_data)
-            messages.success(request, _("Vos choix pour l'annuaire sont enregistrés ; l'annuaire les montre déjà."))
+            messages.success(
+                request, _("Vos choix pour l'annuaire sont enregistrés ; l'annuaire les montre déjà.")
+            )
             return redirect("members:directory_settings", slug=territory.slug)
     return render(
         request,

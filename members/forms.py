@@ -147,7 +147,14 @@ class DirectoryProfileForm(forms.ModelForm):
 
     class Meta:
         model = DirectoryProfile
-        fields = ["show_population", "show_communes", "show_epci", "show_website", "show_contact", "contact_email"]
+        fields = [
+            "show_population",
+            "show_communes",
+            "show_epci",
+            "show_website",
+            "show_contact",
+            "contact_email",
+        ]
         labels = {
             "show_population": _("Publier la population"),
             "show_communes": _("Publier le nombre de communes"),
@@ -157,5 +164,7 @@ class DirectoryProfileForm(forms.ModelForm):
             "contact_email": _("Adresse email de contact publique (facultative)"),
         }
         error_messages = {
-            "contact_email": {"invalid": _("Saisissez une adresse email valide, par exemple contact@pays.fr.")}
+            "contact_email": {
+                "invalid": _("Saisissez une adresse email valide, par exemple contact@pays.fr.")
+            }
         }

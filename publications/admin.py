@@ -161,3 +161,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# News, partners and the page about the ANPP register their admin in their own module.
+from .association import admin as _association_admin  # noqa: E402, F401

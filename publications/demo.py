@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from . import services
+from .association import seed as association_seed
 
 SAMPLE_ISSUE = Path(__file__).resolve().parent / "sample" / "exemple-02"
 SEED_ISSUE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "territoires-de-projets-01"
@@ -20,4 +21,5 @@ def load() -> list:
     for folder in folders:
         report = services.issue_import(folder=folder)
         services.issue_publish(issue=report.issue)
+    association_seed.load()  # news, partners and the page about the ANPP, from the first issue
     return []

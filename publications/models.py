@@ -220,3 +220,7 @@ class Announcement(models.Model):
 
     def __str__(self):
         return f"{self.issue} : {self.queued}/{self.total}"
+
+
+# News, partners and the page about the ANPP live in their own module (publications/association/).
+from .association.models import AssociationPage, News, Partner  # noqa: E402, F401

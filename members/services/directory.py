@@ -11,7 +11,9 @@ PUBLIC_CHOICES = ("show_population", "show_communes", "show_epci", "show_website
 
 def directory_profile_of(*, territory: Territory) -> DirectoryProfile:
     """The territory's choices; by default nothing beyond its name, kind and départements is public."""
-    return DirectoryProfile.objects.filter(territory=territory).first() or DirectoryProfile(territory=territory)
+    return DirectoryProfile.objects.filter(territory=territory).first() or DirectoryProfile(
+        territory=territory
+    )
 
 
 @transaction.atomic
