@@ -25,6 +25,9 @@ FULL_TEXT_MARKER = "Paragraphe intégral du dossier sur les mobilités rurales"
 CHAPEAU_MARKER = "Un chapeau public sur les mobilités rurales"
 SECRET_WORD = "zorglub"
 DRAFT_EVENT_TITLE = "Séminaire encore en préparation"
+DRAFT_NEWS_TITLE = "Actualité encore en préparation"
+# The directory prints a population as "37 533 habitants (2018)": A keeps its population private.
+PRIVATE_POPULATION = "habitants"
 FIRST_SECTION = "identite"
 
 
@@ -115,6 +118,11 @@ WITHOUT_A = Outcome(200, lacks="{territory.name}")
 WITH_A_REGISTRATION = Outcome(200, contains="{event.title}")
 WITHOUT_A_REGISTRATION = Outcome(200, lacks="{event.title}")
 PDF_QUEUED = Outcome(202)  # no stored PDF yet: the rendering is queued and a progress page shown
+RSS = Outcome(200, content_type="application/rss+xml")
+ATOM = Outcome(200, content_type="application/atom+xml")
+# A's population is not public (only name, kind and départements are by default): never shown.
+DIRECTORY_WITH_A = Outcome(200, contains="{territory.name}", lacks=PRIVATE_POPULATION)
+MAP = Outcome(200, lacks=PRIVATE_POPULATION)  # A has no département here: listed, not on the map
 
 A = {"slug": "{territory.slug}"}
 A_2018 = {"slug": "{territory.slug}", "year": 2018}
@@ -126,6 +134,7 @@ TO_TERRITORY = to("members:territory", **A)
 TO_ADHESION = to("members:adhesion", **A_2018)
 TO_REGISTRATION = to("events:registration", **REGISTRATION)
 TO_ARCHIVE = to("publications:archive")
+TO_DIRECTORY_SETTINGS = to("members:directory_settings", **A)
 
 # fmt: off
 MATRIX = [
@@ -158,6 +167,16 @@ MATRIX = [
     row(post("members:invitation", key="{invitation_key}", note="accept another person's invitation"),
                                                                            OK,          FORBIDDEN,    FORBIDDEN, FORBIDDEN,    FORBIDDEN),
     row(get("members:invitation", key="cle-inconnue", note="unknown key"), NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    # --- public directory of the member territories (A is a member, B is not) and A's choices ---
+    row(get("members:directory"),                                          DIRECTORY_WITH_A, DIRECTORY_WITH_A, DIRECTORY_WITH_A, DIRECTORY_WITH_A, DIRECTORY_WITH_A),
+    row(get("members:directory_map"),                                      MAP,         MAP,          MAP,       MAP,          MAP),
+    row(get("members:directory_territory", **A),                           DIRECTORY_WITH_A, DIRECTORY_WITH_A, DIRECTORY_WITH_A, DIRECTORY_WITH_A, DIRECTORY_WITH_A),
+    row(get("members:directory_territory", slug="pays-b", note="not a member"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    # Only A's référent (and staff) choose what the directory shows of A; anyone else gets a 404.
+    row(get("members:directory_settings", **A),                            LOGIN,       NOT_FOUND,    NOT_FOUND, OK,           OK),
+    row(post("members:directory_settings", **A, data={"show_website": "on"}),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_DIRECTORY_SETTINGS, TO_DIRECTORY_SETTINGS),
     # --- adhésion ---
     row(get("members:adhesion", **A_2018),                                 LOGIN,       OK,           NOT_FOUND, OK,           OK),
     row(post("members:adhesion", **A_2018, note="a paid adhésion cannot change: back to its page"),
@@ -251,6 +270,19 @@ MATRIX = [
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    FULL_TEXT),
     row(get("publications:issue_pdf", number="{draft_issue.number}", note="draft"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    PDF_QUEUED),
+    # --- news, partners and the page about the ANPP: public ---
+    row(get("publications:news_list"),                                     Outcome(200, contains="{news.title}", lacks=DRAFT_NEWS_TITLE),
+                                                                           Outcome(200, contains="{news.title}", lacks=DRAFT_NEWS_TITLE),
+                                                                           Outcome(200, contains="{news.title}", lacks=DRAFT_NEWS_TITLE),
+                                                                           Outcome(200, contains="{news.title}", lacks=DRAFT_NEWS_TITLE),
+                                                                           Outcome(200, contains="{news.title}", lacks=DRAFT_NEWS_TITLE)),
+    row(get("publications:news_detail", slug="{news.slug}"),              OK,          OK,           OK,        OK,           OK),
+    row(get("publications:news_detail", slug="{draft_news.slug}", note="unpublished: staff preview"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    row(get("publications:news_feed_rss"),                                 RSS,         RSS,          RSS,       RSS,          RSS),
+    row(get("publications:news_feed_atom"),                                ATOM,        ATOM,         ATOM,      ATOM,         ATOM),
+    row(get("publications:partners"),                                      OK,          OK,           OK,        OK,           OK),
+    row(get("publications:association"),                                   OK,          OK,           OK,        OK,           OK),
     # --- newsletter: the token of the email is the credential ---
     row(get("publications:newsletter_subscribe"),                          OK,          OK,           OK,        OK,           OK),
     row(post("publications:newsletter_subscribe", data={"email": "lectrice@exemple.fr"}),

@@ -5,6 +5,7 @@ fails test_every_project_url_has_a_row_in_the_matrix_and_every_row_a_url before 
 remember it.
 """
 
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,11 +17,12 @@ from anpp_portal import views as portal_views
 from events.models import Event
 from members.models import Role
 from publications import services as publication_services
-from publications.models import Issue, IssuePDF
+from publications.models import Issue, IssuePDF, News
 
 from .access_matrix import (
     CHAPEAU_MARKER,
     DRAFT_EVENT_TITLE,
+    DRAFT_NEWS_TITLE,
     FULL_TEXT_MARKER,
     MATRIX,
     ROLES,
@@ -108,6 +110,16 @@ def _world() -> tuple[dict, dict]:
         ),
         "subscriber": SubscriberFactory(confirmed_at=None),
         "rubrique": RubriqueFactory(name="Mobilités", slug="mobilites"),
+        "news": News.objects.create(
+            title="Une actualité publiée", slug="actualite-publiee", date=date(2018, 1, 15), body="Texte."
+        ),
+        "draft_news": News.objects.create(
+            title=DRAFT_NEWS_TITLE,
+            slug="actualite-brouillon",
+            date=date(2018, 1, 16),
+            body="…",
+            is_published=False,
+        ),
     }
     InvitationFactory(territory=territory_a, key=INVITATION_KEY)
     for kind, visibility, status in (
