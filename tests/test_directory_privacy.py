@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from members import francemap, services
+from members import francemap
 from members.models import Department, DirectoryProfile, FicheRenseignements
 
 from .factories import MembershipFactory, TerritoryFactory
