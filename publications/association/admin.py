@@ -1,6 +1,7 @@
 """ANPP staff edit news, partners and the page about the ANPP; saving goes through the services."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -26,6 +27,7 @@ class PartnerAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name", "description"]
     fields = ["name", "description", "link", "logo", "order"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         services.partner_save(partner=obj)
@@ -40,6 +42,7 @@ class AssociationPageAdmin(admin.ModelAdmin):
         (_("Gouvernance"), {"fields": ["governance"]}),
         (_("Contact"), {"fields": ["contact_address", "website"]}),
     ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         # There is one page about the ANPP: once written, it is edited, never added again.
