@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("events.urls")),
     path("", include("publications.urls")),
+    path("", include("publications.association.urls")),
+    path("", include("members.directory_urls")),
 ]
 
 if settings.DEBUG:

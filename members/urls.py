@@ -37,11 +37,6 @@ urlpatterns = [
     ),
     path("invitation/<str:key>/", views.invitation, name="invitation"),
     path("territoire/<slug:slug>/annuaire/", directory_views.directory_settings, name="directory_settings"),
-    # The public directory of the member territories and its map (a territory slugged "carte" would
-    # have no page of its own there).
-    path("annuaire/", directory_views.directory_list, name="directory"),
-    path("annuaire/carte/", directory_views.directory_map, name="directory_map"),
-    path("annuaire/<slug:slug>/", directory_views.directory_territory, name="directory_territory"),
     path("territoire/<slug:slug>/fiche/<int:year>/", views.fiche, name="fiche"),
     path("territoire/<slug:slug>/fiche/<int:year>/soumettre/", views.fiche_submit, name="fiche_submit"),
     path(

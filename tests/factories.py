@@ -74,3 +74,17 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBRE
     key_hash = factory.LazyAttribute(lambda o: Invitation.hash_key(o.key))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+def load_departments(*codes):
+    """The départements ``codes``. Loaded by a data migration, they are gone after a test that
+    flushes the database (transactional_db, the browser tests): load them again then."""
+    import importlib
+
+    from django.apps import apps
+
+    from members.models import Department
+
+    if not Department.objects.exists():
+        importlib.import_module("members.migrations.0002_load_departments").load(apps, None)
+    return Department.objects.filter(code__in=codes)

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from members import francemap
-from members.models import Department, DirectoryProfile, FicheRenseignements
+from members.models import DirectoryProfile, FicheRenseignements
 
-from .factories import MembershipFactory, TerritoryFactory
+from .factories import MembershipFactory, TerritoryFactory, load_departments
 from .members.adhesion_factories import make_member
 from .members.fiche_factories import FicheCampaignFactory
 from .publications.factories import ArticleFactory
@@ -48,7 +48,7 @@ def world():
     private = TerritoryFactory(
         slug="petr-discret", name="PETR Discret (exemple)", population_year=2016, **PRIVATE
     )
-    private.departments.set(Department.objects.filter(code="16"))
+    private.departments.set(load_departments("16"))
     make_member(private)
     FicheRenseignements.objects.create(
         territory=private,
@@ -66,7 +66,7 @@ def world():
     open_ = TerritoryFactory(
         slug="pays-ouvert", name="Pays Ouvert (exemple)", population=60000, website="https://ouvert.test/"
     )
-    open_.departments.set(Department.objects.filter(code="32"))
+    open_.departments.set(load_departments("32"))
     make_member(open_)
     DirectoryProfile.objects.create(territory=open_, show_population=True, show_website=True)
     return {
@@ -80,19 +80,19 @@ def public_urls(world) -> list[str]:
     article = world["private"].articles.get()
     return [
         "/",
-        reverse("members:directory"),
-        reverse("members:directory") + "?region=75",
-        reverse("members:directory") + "?departement=16",
-        reverse("members:directory") + "?nature=petr",
-        reverse("members:directory_map"),
-        reverse("members:directory_map") + "?departement=16",
-        reverse("members:directory_territory", kwargs={"slug": "petr-discret"}),
-        reverse("members:directory_territory", kwargs={"slug": "pays-ouvert"}),
-        reverse("publications:news_list"),
-        reverse("publications:news_feed_rss"),
-        reverse("publications:news_feed_atom"),
-        reverse("publications:partners"),
-        reverse("publications:association"),
+        reverse("directory:list"),
+        reverse("directory:list") + "?region=75",
+        reverse("directory:list") + "?departement=16",
+        reverse("directory:list") + "?nature=petr",
+        reverse("directory:map"),
+        reverse("directory:map") + "?departement=16",
+        reverse("directory:territory", kwargs={"slug": "petr-discret"}),
+        reverse("directory:territory", kwargs={"slug": "pays-ouvert"}),
+        reverse("association:news_list"),
+        reverse("association:news_feed_rss"),
+        reverse("association:news_feed_atom"),
+        reverse("association:partners"),
+        reverse("association:association"),
         reverse("publications:archive"),
         reverse("publications:feed"),
         article.issue.get_absolute_url(),
@@ -124,7 +124,7 @@ def test_a_private_field_appears_in_no_page_feed_or_cached_page_for_an_anonymous
                 leaks(response.content.decode()),
             )
     # The directory pages were indeed stored and served from the cache, and they do show public fields.
-    hit = client.get(reverse("members:directory"))
+    hit = client.get(reverse("directory:list"))
     assert hit["X-Page-Cache"] == "hit"
     body = hit.content.decode()
     assert (
@@ -146,9 +146,9 @@ def test_a_private_field_appears_in_no_page_or_feed_for_a_person_of_another_terr
 def test_when_the_referent_makes_a_field_public_or_private_the_cached_pages_change_at_once(world):
     anonymous = Client()
     urls = [
-        reverse("members:directory"),
-        reverse("members:directory_map") + "?departement=16",
-        reverse("members:directory_territory", kwargs={"slug": "petr-discret"}),
+        reverse("directory:list"),
+        reverse("directory:map") + "?departement=16",
+        reverse("directory:territory", kwargs={"slug": "petr-discret"}),
     ]
     for url in urls:
         anonymous.get(url)
@@ -177,7 +177,7 @@ def test_when_the_referent_makes_a_field_public_or_private_the_cached_pages_chan
 
 def test_changing_the_territory_or_its_adhesion_refreshes_the_cached_directory(world):
     anonymous = Client()
-    url = reverse("members:directory")
+    url = reverse("directory:list")
     anonymous.get(url)
     assert anonymous.get(url)["X-Page-Cache"] == "hit"
 

@@ -15,7 +15,7 @@ from . import selectors
 class NewsRssFeed(Feed):
     feed_type = Rss201rev2Feed
     title = "Actualités de l'ANPP"
-    link = reverse_lazy("publications:news_list")
+    link = reverse_lazy("association:news_list")
     description = "Les actualités de l'Association Nationale des Pôles territoriaux et des Pays"
     language = "fr"
 

@@ -64,7 +64,7 @@ class News(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("publications:news_detail", kwargs={"slug": self.slug})
+        return reverse("association:news_detail", kwargs={"slug": self.slug})
 
 
 class Partner(models.Model):
@@ -115,4 +115,4 @@ class AssociationPage(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("publications:association")
+        return reverse("association:association")

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from members import directory, services
-from members.models import Adhesion, Department, DirectoryProfile, FicheRenseignements, Territory
+from members.models import Adhesion, DirectoryProfile, FicheRenseignements, Territory
 from members.services import NotAllowed
 
-from ..factories import MembershipFactory, TerritoryFactory
+from ..factories import MembershipFactory, TerritoryFactory, load_departments
 from .adhesion_factories import CampaignFactory, make_member
 from .fiche_factories import FicheCampaignFactory
 
@@ -19,7 +19,7 @@ def member(slug, *, departments=("16",), region="75", kind=Territory.Kind.PETR, 
     territory = TerritoryFactory(
         slug=slug, name=fields.pop("name", f"Territoire {slug}"), region=region, kind=kind, **fields
     )
-    territory.departments.set(Department.objects.filter(code__in=departments))
+    territory.departments.set(load_departments(*departments))
     make_member(territory)
     return territory
 
@@ -50,13 +50,13 @@ def test_only_territories_with_a_valid_adhesion_are_listed(client, db):
         status=Adhesion.Status.SOUMISE,
     )
 
-    body = client.get(reverse("members:directory")).content.decode()
+    body = client.get(reverse("directory:list")).content.decode()
 
     assert "PETR du Pays Ruffécois" in body
     assert "Pays sans adhésion valide" not in body
     assert "seulement soumise" not in body
-    assert client.get(reverse("members:directory_territory", kwargs={"slug": "ancien"})).status_code == 404
-    assert client.get(reverse("members:directory_territory", kwargs={"slug": "ruffecois"})).status_code == 200
+    assert client.get(reverse("directory:territory", kwargs={"slug": "ancien"})).status_code == 404
+    assert client.get(reverse("directory:territory", kwargs={"slug": "ruffecois"})).status_code == 200
 
 
 def test_by_default_only_name_kind_region_and_departements_are_public(client, db):
@@ -72,8 +72,8 @@ def test_by_default_only_name_kind_region_and_departements_are_public(client, db
     )
 
     for url in (
-        reverse("members:directory"),
-        reverse("members:directory_territory", kwargs={"slug": "ruffecois"}),
+        reverse("directory:list"),
+        reverse("directory:territory", kwargs={"slug": "ruffecois"}),
     ):
         body = client.get(url).content.decode()
         assert "PETR du Pays Ruffécois" in body
@@ -115,7 +115,7 @@ def test_what_the_referent_makes_public_is_shown(client, db):
         },
     )
 
-    body = client.get(reverse("members:directory_territory", kwargs={"slug": "ruffecois"})).content.decode()
+    body = client.get(reverse("directory:territory", kwargs={"slug": "ruffecois"})).content.decode()
 
     assert "37\xa0533 habitants (2014)" in body
     assert "<dd>88</dd>" in body
@@ -172,13 +172,13 @@ def three_members(db):
     ],
 )
 def test_the_directory_filters_by_region_departement_and_kind(client, three_members, query, shown):
-    body = client.get(f"{reverse('members:directory')}?{query}").content.decode()
+    body = client.get(f"{reverse('directory:list')}?{query}").content.decode()
     listed = {name for name in ("Pays charentais", "Pays gersois", "Codev basque") if f">{name}</a>" in body}
     assert listed == shown
 
 
 def test_an_unknown_filter_value_is_refused_next_to_its_field_and_everything_is_listed(client, three_members):
-    response = client.get(reverse("members:directory"), {"departement": "99"})
+    response = client.get(reverse("directory:list"), {"departement": "99"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "Ce choix ne correspond à aucun territoire membre" in body
@@ -195,9 +195,9 @@ def test_the_filters_offer_only_values_some_member_has(client, three_members):
 
 
 def test_the_map_highlights_the_departements_of_member_territories_and_lists_them(client, three_members):
-    TerritoryFactory(slug="non-membre").departments.set(Department.objects.filter(code="33"))
+    TerritoryFactory(slug="non-membre").departments.set(load_departments("33"))
 
-    body = client.get(reverse("members:directory_map")).content.decode()
+    body = client.get(reverse("directory:map")).content.decode()
 
     assert body.count("<path ") == 96
     for code in ("16", "32", "64"):
@@ -212,7 +212,7 @@ def test_the_map_highlights_the_departements_of_member_territories_and_lists_the
 def test_the_map_follows_the_filters_and_lists_overseas_departements_apart(client, three_members):
     member("guadeloupe", name="Territoire ultramarin exemple", departments=("971",), region="01")
 
-    body = client.get(reverse("members:directory_map"), {"region": "01"}).content.decode()
+    body = client.get(reverse("directory:map"), {"region": "01"}).content.decode()
 
     assert 'france-map__dept--member"' not in body
     assert "Outre-mer (non représenté sur la carte)" in body
@@ -225,14 +225,14 @@ def test_the_directory_and_map_make_the_same_number_of_queries_for_3_or_30_membe
     for territory in three_members:
         publish(territory, show_epci=True, show_population=True)
     with django_assert_max_num_queries(12):
-        client.get(reverse("members:directory"))
+        client.get(reverse("directory:list"))
     for index in range(27):
         territory = member(f"pays-{index}", departments=(f"{index + 10:02d}",))
         publish(territory, show_epci=True, show_population=True)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("members:directory")).content.decode().count("directory-card") == 30
+        assert client.get(reverse("directory:list")).content.decode().count("directory-card") == 30
     with django_assert_max_num_queries(12):
-        client.get(reverse("members:directory_map"))
+        client.get(reverse("directory:map"))
 
 
 # --- the référent's settings page ------------------------------------------------------------------

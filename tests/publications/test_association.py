@@ -95,7 +95,7 @@ def test_the_partners_are_those_the_issue_names_with_only_what_it_says(loaded):
 
 
 def test_the_page_about_the_anpp_holds_its_missions_governance_and_address(loaded, client):
-    body = unescape(client.get(reverse("publications:association")).content.decode())
+    body = unescape(client.get(reverse("association:association")).content.decode())
     for expected in (
         "Missions de fédération",
         "Missions d'accompagnement",
@@ -149,39 +149,39 @@ def test_the_demo_data_loads_them(db):
 def test_the_home_page_leads_to_news_partners_the_anpp_page_and_the_directory(client):
     body = client.get("/").content.decode()
     for name in (
-        "publications:news_list",
-        "publications:partners",
-        "publications:association",
-        "members:directory",
+        "association:news_list",
+        "association:partners",
+        "association:association",
+        "directory:list",
     ):
         assert f'href="{reverse(name)}"' in body, name
 
 
 def test_news_list_and_items_are_public_and_unpublished_ones_are_not(loaded, client):
     News.objects.filter(slug="club-territoires-et-parlementaires").update(is_published=False)
-    body = client.get(reverse("publications:news_list")).content.decode()
+    body = client.get(reverse("association:news_list")).content.decode()
     assert "CPIE et Pays/Pôles territoriaux travaillent de concert" in body
     assert "15 janvier 2018" in body
     assert "Territoires et Parlementaires" not in body
     assert (
         client.get(
-            reverse("publications:news_detail", kwargs={"slug": "club-territoires-et-parlementaires"})
+            reverse("association:news_detail", kwargs={"slug": "club-territoires-et-parlementaires"})
         ).status_code
         == 404
     )
 
 
 def test_the_news_feeds_are_rss_and_atom_with_the_items_own_dates(loaded, client):
-    rss = client.get(reverse("publications:news_feed_rss"))
+    rss = client.get(reverse("association:news_feed_rss"))
     assert rss["Content-Type"].startswith("application/rss+xml")
-    channel = ET.fromstring(rss.content)  # noqa: S314 (our own feed).find("channel")
+    channel = ET.fromstring(rss.content).find("channel")  # noqa: S314 (our own feed)
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == SEED_NEWS_TITLES
     assert {item.findtext("pubDate") for item in items} == {"Mon, 15 Jan 2018 12:00:00 +0100"}
 
-    atom = client.get(reverse("publications:news_feed_atom"))
+    atom = client.get(reverse("association:news_feed_atom"))
     assert atom["Content-Type"].startswith("application/atom+xml")
-    entries = ET.fromstring(atom.content)  # noqa: S314 (our own feed).findall("{http://www.w3.org/2005/Atom}entry")
+    entries = ET.fromstring(atom.content).findall("{http://www.w3.org/2005/Atom}entry")  # noqa: S314
     assert len(entries) == 4
     assert entries[0].findtext("{http://www.w3.org/2005/Atom}published") == "2018-01-15T12:00:00+01:00"
 
@@ -190,17 +190,17 @@ def test_the_news_list_makes_the_same_number_of_queries_for_4_or_40_items(
     loaded, client, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(3):
-        client.get(reverse("publications:news_list"))
+        client.get(reverse("association:news_list"))
     for index in range(36):
         News.objects.create(
             title=f"Actualité d'exemple {index}", slug=f"exemple-{index}", date="2018-02-01", body="Exemple."
         )
     with django_assert_max_num_queries(3):
-        assert client.get(reverse("publications:news_list")).content.decode().count('class="news-item"') == 20
+        assert client.get(reverse("association:news_list")).content.decode().count('class="news-item"') == 20
 
 
 def test_the_partners_page_lists_them_in_order_with_their_links(loaded, client):
-    body = client.get(reverse("publications:partners")).content.decode()
+    body = client.get(reverse("association:partners")).content.decode()
     positions = [body.index(f">{name}<") for name in SEED_PARTNERS]
     assert positions == sorted(positions)
     assert 'href="https://data.enedis.fr/page/accueil/"' in body
@@ -274,7 +274,7 @@ def test_a_news_image_that_is_not_an_image_is_refused(staff_client, tmp_path):
 
 
 def test_saving_news_moves_the_publications_page_cache_on(client, loaded):
-    url = reverse("publications:news_list")
+    url = reverse("association:news_list")
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
     news = News.objects.get(slug="club-territoires-et-parlementaires")
