@@ -16,6 +16,7 @@ from .models import (
     Adhesion,
     AdhesionCampaign,
     Department,
+    DirectoryProfile,
     FicheCampaign,
     FicheRenseignements,
     FlatFee,
@@ -119,6 +120,7 @@ def load() -> list[DemoAccount]:
     )
     _load_adhesions(territories)
     _load_fiches(territories)
+    _load_directory(territories)
     return [STAFF, REFERENT_RUFFECOIS, REFERENT_GASCOGNE]
 
 
@@ -331,3 +333,33 @@ def _load_fiches(territories: dict) -> None:
                 "submitted_at": timezone.make_aware(datetime.datetime(2018, 4, 2)),
             },
         )
+
+
+# Who else shows in the public directory and on its map: these territories' adhésions of last year
+# were validated (they count until this year's campaign closes). Demo statuses, not real ones.
+DIRECTORY_MEMBERS_LAST_YEAR = [
+    "pays-de-langres",
+    "pays-de-broceliande",
+    "pays-lunevillois",
+    "codev-pays-basque",
+]
+# What the demo référents chose to make public (the Pays Ruffécois's figures are those of the seed).
+DIRECTORY_PUBLIC = {
+    "pays-ruffecois": {"show_population": True, "show_communes": True, "show_website": True},
+    "pays-de-langres": {"show_population": True},
+}
+
+
+def _load_directory(territories: dict) -> None:
+    today = timezone.localdate()
+    last_year = _campaign(
+        today.year - 1, datetime.date(today.year - 1, 1, 15), datetime.date(today.year - 1, 6, 30)
+    )
+    for slug in DIRECTORY_MEMBERS_LAST_YEAR:
+        Adhesion.objects.get_or_create(
+            territory=territories[slug],
+            campaign=last_year,
+            defaults={"status": Adhesion.Status.VALIDEE, "population": territories[slug].population},
+        )
+    for slug, choices in DIRECTORY_PUBLIC.items():
+        DirectoryProfile.objects.get_or_create(territory=territories[slug], defaults=choices)
