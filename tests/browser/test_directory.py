@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from members.models import DirectoryProfile, Territory
+from members.models import DirectoryProfile, Role, Territory
 from publications.association import seed
 
-from ..factories import TerritoryFactory, load_departments
+from ..factories import MembershipFactory, TerritoryFactory, load_departments
 from ..members.adhesion_factories import make_member
+from .accessibility import serious_violations
+from .test_adhesion import log_in
 
 MEMBERS = [
     ("pays-charentais", "Pays charentais (exemple)", Territory.Kind.PETR, "75", ["16", "17"]),
@@ -58,7 +60,6 @@ def no_js_page(browser, live_server):
 def test_the_map_highlights_each_member_territorys_departement_without_javascript(no_js_page, members):
     page = no_js_page
     page.goto("/annuaire/carte/")
-    assert page.evaluate("() => 1") == 1 or True  # the page's own scripts are off; Playwright's are not
     highlighted = {code for _slug, _name, _kind, _region, codes in MEMBERS for code in codes}
     green = page.locator('path[data-code="16"]').evaluate("e => getComputedStyle(e).fill")
     grey = page.locator('path[data-code="33"]').evaluate("e => getComputedStyle(e).fill")
@@ -144,3 +145,31 @@ def test_the_public_pages_fit_the_screen(browser, live_server, members, viewport
         if folder:
             page.screenshot(path=str(Path(folder) / f"{name}-{width}x{height}.png"), full_page=True)
     context.close()
+
+
+def test_the_directory_and_association_pages_have_no_serious_accessibility_violation(page, members):
+    seed.load()
+    for path in [
+        "/annuaire/",
+        "/annuaire/carte/",
+        "/annuaire/pays-charentais/",
+        "/actualites/",
+        "/actualites/club-territoires-et-parlementaires/",
+        "/partenaires/",
+        "/anpp/",
+    ]:
+        page.goto(path)
+        assert serious_violations(page) == [], path
+
+
+def test_the_referents_settings_page_has_no_serious_accessibility_violation(page, members):
+    referent = MembershipFactory(
+        territory=Territory.objects.get(slug="pays-charentais"), role=Role.REFERENT
+    ).user
+    log_in(page, referent.email)
+    page.goto("/territoire/pays-charentais/annuaire/")
+    assert serious_violations(page) == []
+    page.get_by_label("Publier la population").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Vos choix pour l'annuaire sont enregistrés" in page.inner_text(".messages")
+    assert serious_violations(page) == []
