@@ -17,6 +17,7 @@ from .models import (
     AdhesionCampaign,
     AdhesionTransition,
     Department,
+    DirectoryProfile,
     FeeBracket,
     FicheCampaign,
     FicheRenseignements,
@@ -452,3 +453,37 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Exporter en XLSX (fiches et EPCI)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         return xlsx_response("fiches-renseignements", sheets=selectors.fiche_export_sheets(queryset))
+
+
+@admin.register(DirectoryProfile)
+class DirectoryProfileAdmin(admin.ModelAdmin):
+    """What each territory shows in the public directory; chosen by its référent, correctable by staff."""
+
+    list_display = [
+        "territory",
+        "show_population",
+        "show_communes",
+        "show_epci",
+        "show_website",
+        "show_contact",
+        "updated_at",
+        "updated_by",
+    ]
+    list_filter = ["show_population", "show_communes", "show_epci", "show_website", "show_contact"]
+    search_fields = ["territory__name"]
+    autocomplete_fields = ["territory"]
+    readonly_fields = ["updated_at", "updated_by"]
+    fields = [
+        "territory",
+        ("show_population", "show_communes", "show_epci", "show_website", "show_contact"),
+        "contact_email",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.directory_profile_update(
+            territory=obj.territory,
+            by=request.user,
+            data={name: getattr(obj, name) for name in (*services.PUBLIC_CHOICES, "contact_email")},
+        )

@@ -2,7 +2,7 @@
 
 from .adhesions import *  # noqa: F403
 from .adhesions import __all__ as _adhesions_all
-from .directory import directory_profile_of, directory_profile_update
+from .directory import PUBLIC_CHOICES, directory_profile_of, directory_profile_update
 from .fiches import *  # noqa: F403
 from .fiches import __all__ as _fiches_all
 from .people import (
@@ -28,6 +28,7 @@ __all__ = [
     "LastReferent",
     "MembersError",
     "NotAllowed",
+    "PUBLIC_CHOICES",
     "directory_profile_of",
     "directory_profile_update",
     "invitation_accept",

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from members import directory, services
@@ -283,3 +284,24 @@ def test_a_member_who_is_not_referent_does_not_see_the_link_nor_the_page(client,
         not in client.get(reverse("members:territory", kwargs={"slug": "ruffecois"})).content.decode()
     )
     assert client.get(settings_url).status_code == 404
+
+
+def test_staff_correct_a_territorys_choices_in_the_admin(client, db):
+    from ..factories import UserFactory
+
+    territory = member("ruffecois", population=37533)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:members_directoryprofile_add"),
+        {"territory": territory.pk, "show_population": "on", "contact_email": ""},
+    )
+
+    assert response.status_code == 302
+    profile = DirectoryProfile.objects.get(territory=territory)
+    assert (profile.show_population, profile.show_website, profile.updated_by) == (True, False, staff)
+    assert (
+        "37\xa0533 habitants"
+        in Client().get(reverse("directory:territory", kwargs={"slug": "ruffecois"})).content.decode()
+    )
