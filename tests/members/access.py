@@ -2,7 +2,7 @@
 
 from django.core.files.base import ContentFile
 
-from members.models import Adhesion, FicheRenseignements, Role
+from members.models import Adhesion, DirectoryProfile, FicheRenseignements, Role
 from members.questionnaire import SECTIONS
 
 from ..factories import InvitationFactory, MembershipFactory
@@ -61,11 +61,13 @@ TERRITORY_URLS = {
     "members:fiche_review": lambda own, other: [{"pk": other["fiche"].pk}],
     "members:adhesion_call_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:adhesion_attestation_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:directory_settings": lambda own, other: [{"slug": other["territory"].slug}],
 }
 
 # URL name -> why its keywords do not name a territory's data.
 OTHER_URLS = {
     "members:invitation": "the key of an invitation email is the credential by design; it works once and expires",
+    "directory:territory": "a member territory's public page, built only from the fields its référent made public",
 }
 
 
@@ -79,3 +81,4 @@ def check_unchanged(other) -> None:
     assert other["fiche"].answers == {"nom": other["territory"].name} and other["fiche"].version == 1
     other["adhesion"].refresh_from_db()
     assert other["adhesion"].status == Adhesion.Status.PAYEE
+    assert not DirectoryProfile.objects.filter(territory=other["territory"]).exists()
