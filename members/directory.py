@@ -11,7 +11,7 @@ only ever receive entries. Without a profile, only the name, kind, region and dÃ
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -40,7 +40,6 @@ class DirectoryEntry:
     website: str = ""
     address_lines: tuple[str, ...] = ()
     contact_email: str = ""
-    shown: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def department_codes(self) -> list[str]:
@@ -80,26 +79,19 @@ def _latest_epci(territory_ids: list[int]) -> dict[int, tuple[str, ...]]:
 def _entry(territory: Territory, epci: dict[int, tuple[str, ...]]) -> DirectoryEntry:
     profile = _profile(territory) or DirectoryProfile(territory=territory)
     public = {}
-    shown = set()
     if profile.show_population and territory.population:
         public |= {"population": territory.population, "population_year": territory.population_year}
-        shown.add("population")
     if profile.show_communes and territory.communes_count:
         public["communes_count"] = territory.communes_count
-        shown.add("communes")
     if profile.show_epci and epci.get(territory.pk):
         public["epci"] = epci[territory.pk]
-        shown.add("epci")
     if profile.show_website and territory.website:
         public["website"] = territory.website
-        shown.add("website")
     if profile.show_contact:
         city_line = " ".join(part for part in (territory.postal_code, territory.city) if part)
         lines = [line.strip() for line in territory.address.splitlines() if line.strip()]
         public["address_lines"] = tuple(lines + ([city_line] if city_line else []))
         public["contact_email"] = profile.contact_email
-        if public["address_lines"] or public["contact_email"]:
-            shown.add("contact")
     return DirectoryEntry(
         slug=territory.slug,
         name=territory.name,
@@ -108,7 +100,6 @@ def _entry(territory: Territory, epci: dict[int, tuple[str, ...]]) -> DirectoryE
         region=territory.region,
         region_label=territory.get_region_display(),
         departments=tuple(territory.departments.all()),
-        shown=frozenset(shown),
         **public,
     )
 
