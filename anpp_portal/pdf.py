@@ -59,10 +59,14 @@ def url_fetcher(url: str, *args, **kwargs):
     return URLFetcherResponse(url, body=file.read_bytes(), headers={"Content-Type": mimetype})
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """Render ``template`` (HTML with a print stylesheet) to PDF bytes, in French."""
+def render_pdf(template: str, context: dict, *, pdf_variant: str | None = None) -> bytes:
+    """Render ``template`` (HTML with a print stylesheet) to PDF bytes, in French.
+
+    ``pdf_variant`` is WeasyPrint's, e.g. ``"pdf/a-3b"`` for the Factur-X documents."""
     from weasyprint import HTML
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template, {"anpp": settings.ANPP_IDENTITY, **context})
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=url_fetcher).write_pdf()
+    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=url_fetcher).write_pdf(
+        pdf_variant=pdf_variant
+    )

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "members",
     "events",
     "publications",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -375,6 +376,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
         "options": {"expires": 80000},
     },
+    "issue-due-event-invoices": {
+        "task": "billing.tasks.issue_due_event_invoices",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "relay-pending-emails": {
         "task": "anpp_portal.tasks.relay_pending_emails",
         "schedule": 60.0,
@@ -448,6 +454,22 @@ ANPP_PAYMENT_DETAILS = {
     "bic": os.environ.get("ANPP_BIC", ""),
     "bank": os.environ.get("ANPP_BANK", ""),
 }
+# Initial values of ANPP's billing identity (billing.models.BillingIdentity), read once when the row is
+# first created; staff then edit it in the admin, which is the only place it lives.
+ANPP_BILLING_INITIAL = {
+    "legal_name": ANPP_IDENTITY["name"],
+    "street": "22 rue Joubert",
+    "postal_code": "75009",
+    "city": "Paris",
+    "email": ANPP_IDENTITY["email"],
+    "siret": ANPP_IDENTITY["siret"],
+    "iban": ANPP_PAYMENT_DETAILS["iban"],
+    "bic": ANPP_PAYMENT_DETAILS["bic"],
+    "bank": ANPP_PAYMENT_DETAILS["bank"],
+    "account_holder": ANPP_PAYMENT_DETAILS["payee"],
+    "signatory_name": os.environ.get("ANPP_SIGNATORY_NAME", ""),
+    "signatory_title": os.environ.get("ANPP_SIGNATORY_TITLE", ""),
+}
 
 LOGGING = {
     "version": 1,
@@ -460,6 +482,7 @@ LOGGING = {
         "django.security": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "factur-x": {"level": "WARNING"},
         # Failed logins, denied accesses, account deletions: always on the console, whatever LOG_LEVEL
         # says. Its lines name no one (see members/security_events.py).
         "anpp.security": {"handlers": ["console"], "level": "INFO", "propagate": False},

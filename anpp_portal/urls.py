@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("publications.urls")),
     path("", include("publications.association.urls")),
     path("", include("members.directory_urls")),
+    path("", include("billing.urls")),
 ]
 
 if settings.DEBUG:

@@ -50,7 +50,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SiteInline, EventDayInline, SessionInline]
-    actions = ["write_to_participants"]
+    actions = ["write_to_participants", "issue_invoices"]
 
     @admin.display(description=_("Gestion"))
     def staff_links(self, obj):
@@ -86,6 +86,12 @@ class EventAdmin(admin.ModelAdmin):
                     )
             return
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Émettre les factures des inscriptions"), permissions=["change"])
+    def issue_invoices(self, request, queryset):
+        from billing.admin import issue_event_invoices
+
+        issue_event_invoices(self, request, queryset)
 
     @admin.action(description=_("Écrire aux participants"))
     def write_to_participants(self, request, queryset):

@@ -77,6 +77,15 @@ class Event(models.Model):
         validators=[validate_reminder_offsets],
     )
     practical_info = models.TextField(_("informations pratiques"), blank=True)
+    invoices_issue_on = models.DateField(
+        _("émettre les factures le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ce jour-là, une facture est émise pour chaque inscription ayant des participants confirmés "
+            "payants et pas encore de facture. Vide : émission à la main ou sur demande."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:

@@ -315,6 +315,16 @@ def _promote_atelier(session: Session) -> None:
         choice.save(update_fields=["status"])
 
 
+def _credit_if_invoiced(participant: Participant, by) -> None:
+    """A participant already invoiced gets a credit note (avoir) referring to the invoice."""
+    from billing.services import BillingError, participant_credit
+
+    try:
+        participant_credit(participant=participant, by=by)
+    except BillingError as exc:
+        raise EventsError(str(exc)) from exc
+
+
 def participant_cancel(*, participant: Participant, by, now=None) -> list[Participant]:
     """Cancel one participant; returns the waiting participants promoted to the freed seat."""
     now = now or timezone.now()
@@ -332,6 +342,7 @@ def participant_cancel(*, participant: Participant, by, now=None) -> list[Partic
         participant._change_reason = REASON_CANCELLED
         participant.save(update_fields=["status", "waiting_position", "cancelled_at"])
         participant.session_choices.all().delete()
+        _credit_if_invoiced(participant, by)
         emails.cancellation(participant)
         promoted = _promote_waiting(event, now=now, by=by)
         for session in sessions:

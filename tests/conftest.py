@@ -64,6 +64,32 @@ def _fresh_cache():
         cache.clear()
 
 
+# ANPP's billing identity in tests: complete, and visibly fictitious. Documents are issued only when
+# it is complete (billing.services.billing_identity_require); tests of a missing part empty it.
+FICTITIOUS_BILLING_IDENTITY = {
+    "legal_name": "Association Nationale des Pôles territoriaux et des Pays (exemple)",
+    "street": "1 rue de l'Exemple",
+    "postal_code": "75009",
+    "city": "Paris",
+    "email": "facturation@anpp.example",
+    "siret": "12345678200010",
+    "vat_mention": "TVA non applicable (exemple fictif)",
+    "vat_exemption_code": "VATEX-EU-O",
+    "iban": "FR7630006000011234567890189",
+    "bic": "EXPLFRPPXXX",
+    "bank": "Banque fictive de l'exemple",
+    "account_holder": "ANPP (exemple)",
+    "signatory_name": "Camille Exemple",
+    "signatory_title": "Président (fictif)",
+    "payment_terms": "À réception, par mandat administratif ou virement.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _billing_identity(settings):
+    settings.ANPP_BILLING_INITIAL = FICTITIOUS_BILLING_IDENTITY
+
+
 @pytest.fixture
 def send_outbox():
     """Deliver every pending outbox email now, as the worker would, and return the sent messages."""

@@ -319,12 +319,13 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
     moment get consecutive numbers; a failure (even rendering the PDF) rolls the number back, so
     numbers are gapless and never reused.
     """
-    from ..pdf import call_pdf
+    from billing.services import appel_issue, billing_identity_require
 
     _require_staff(by)
     with transaction.atomic():
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.VALIDEE)
+        billing_identity_require()  # refused before a number is taken, naming what is missing
         year = adhesion.campaign.year
         CallNumberSequence.objects.get_or_create(year=year)
         sequence = CallNumberSequence.objects.select_for_update().get(year=year)
@@ -334,8 +335,11 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         adhesion.call_issued_at = timezone.now()
         adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
         _transition(adhesion, Status.APPEL_EMIS, by)
+        # The appel is a Factur-X invoice (billing.Invoice); the adhésion keeps a copy of its PDF.
         adhesion.call_pdf.save(
-            f"appel-{adhesion.call_number}.pdf", ContentFile(call_pdf(adhesion)), save=False
+            f"appel-{adhesion.call_number}.pdf",
+            ContentFile(appel_issue(adhesion=adhesion, by=by)),
+            save=False,
         )
         adhesion.save()
     return adhesion
@@ -350,6 +354,8 @@ def payment_record(
     _require_staff(by)
     if amount <= 0 or amount != amount.quantize(CENT):
         raise AdhesionError("Le montant doit être positif, avec au plus deux décimales.")
+    if paid_on > timezone.localdate():
+        raise AdhesionError("La date du paiement ne peut pas être dans le futur.")
     with transaction.atomic():
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.APPEL_EMIS)
@@ -382,9 +388,14 @@ def adhesion_cancel(*, adhesion: Adhesion, by: User, reason: str) -> Adhesion:
     with transaction.atomic():
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.BROUILLON, Status.SOUMISE, Status.VALIDEE, Status.APPEL_EMIS)
+        was_called = adhesion.status == Status.APPEL_EMIS
         _transition(adhesion, Status.ANNULEE, by, reason)
         adhesion.cancel_reason = reason
         adhesion.save()
+        if was_called:
+            from billing.services import appel_credit
+
+            appel_credit(adhesion=adhesion, reason=reason, by=by)  # the avoir referring to the appel
     return adhesion
 
 

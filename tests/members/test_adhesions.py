@@ -136,13 +136,13 @@ def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid
     assert adhesion.call_due_on == timezone.localdate() + datetime.timedelta(days=30)
     call = pdf_text(adhesion.call_pdf)
     for expected in (
-        "Appel de cotisation 2018",
+        "Cotisation 2018",
         "2018-0001",
         "1 877,00 €",
         "PETR du Pays A",
         "20007049800007",
         "SERVICE-FACT",
-        "22 rue Joubert, 75009 Paris",
+        "1 rue de l'Exemple, 75009 Paris",
         "37 533 habitants",
     ):
         assert expected in call.replace("\u00a0", " ").replace("\u202f", " "), expected

@@ -1,0 +1,187 @@
+"""Reads of documents with their balances, in a constant number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from members.models import Payment
+from members.permissions import Action, territories_for
+
+from .models import Invoice, InvoicePayment
+
+AMOUNT = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0"), output_field=AMOUNT)
+AGE_BUCKETS = [
+    (0, 30, "0–30 jours"),
+    (31, 60, "31–60 jours"),
+    (61, 90, "61–90 jours"),
+    (91, None, "plus de 90 jours"),
+]
+
+
+def _sum(queryset, group: str):
+    return Subquery(
+        queryset.values(group).annotate(total=Sum("amount")).values("total")[:1], output_field=AMOUNT
+    )
+
+
+def with_balance(queryset):
+    """Annotate ``paid``, ``credited`` and ``balance`` (what remains due; 0 for a credit note).
+
+    An appel is paid by its adhésion's payments (members.Payment), an event invoice by its own; the
+    credit notes referring to a document reduce what it asks for."""
+    adhesion_paid = _sum(Payment.objects.filter(adhesion=OuterRef("adhesion")), "adhesion")
+    invoice_paid = _sum(InvoicePayment.objects.filter(invoice=OuterRef("pk")), "invoice")
+    credited = Subquery(
+        Invoice.objects.filter(corrects=OuterRef("pk"))
+        .values("corrects")
+        .annotate(total_credited=Sum("total"))
+        .values("total_credited")[:1],
+        output_field=AMOUNT,
+    )
+    return queryset.annotate(
+        paid=Case(
+            When(kind=Invoice.Kind.APPEL, then=Coalesce(adhesion_paid, ZERO)),
+            When(kind=Invoice.Kind.FACTURE, then=Coalesce(invoice_paid, ZERO)),
+            default=ZERO,
+            output_field=AMOUNT,
+        ),
+        credited=Coalesce(credited, ZERO),
+    ).annotate(
+        balance=Case(
+            When(kind=Invoice.Kind.AVOIR, then=ZERO),
+            default=F("total") - F("paid") - F("credited"),
+            output_field=AMOUNT,
+        )
+    )
+
+
+def invoice_balance(invoice: Invoice) -> Decimal:
+    return with_balance(Invoice.objects.filter(pk=invoice.pk)).values_list("balance", flat=True).get()
+
+
+def _visible_q(user) -> Q:
+    from events.selectors import registrations_visible_to
+
+    return Q(territory__in=territories_for(user, Action.VIEW)) | Q(
+        territory__isnull=True, registration__in=registrations_visible_to(user)
+    )
+
+
+def invoice_for(user, pk: int) -> Invoice:
+    """The document ``pk`` if ``user`` may read it (staff, or a person of its territory); else 404."""
+    if not (user and user.is_authenticated and user.is_active):
+        raise Http404
+    queryset = Invoice.objects.all() if user.is_staff else Invoice.objects.filter(_visible_q(user))
+    try:
+        return queryset.select_related("territory").get(pk=pk)
+    except Invoice.DoesNotExist:
+        raise Http404 from None
+
+
+def territory_invoices(territory) -> list[Invoice]:
+    return list(
+        with_balance(Invoice.objects.filter(territory=territory))
+        .select_related("corrects")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def registration_invoices(registration) -> list[Invoice]:
+    return list(
+        with_balance(Invoice.objects.filter(registration=registration))
+        .select_related("corrects")
+        .order_by("issued_at", "pk")
+    )
+
+
+def total_balance(invoices) -> Decimal:
+    return sum((invoice.balance for invoice in invoices), Decimal("0"))
+
+
+@dataclass
+class AgeBucket:
+    label: str
+    invoices: list = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return total_balance(self.invoices)
+
+
+def unpaid_invoices(*, not_deposited: bool = False, today: date | None = None) -> list[Invoice]:
+    """Appels and invoices with something still due, oldest first, each with ``age`` in days since issue."""
+    today = today or timezone.localdate()
+    queryset = with_balance(Invoice.objects.receivables()).filter(balance__gt=0)
+    if not_deposited:
+        queryset = queryset.filter(chorus_deposited_on__isnull=True)
+    invoices = list(queryset.select_related("territory").order_by("issued_at", "pk"))
+    for invoice in invoices:
+        invoice.age = (today - timezone.localdate(invoice.issued_at)).days
+    return invoices
+
+
+def unpaid_by_age(invoices: list[Invoice]) -> list[AgeBucket]:
+    buckets = [AgeBucket(label) for _low, _high, label in AGE_BUCKETS]
+    for invoice in invoices:
+        for bucket, (_low, high, _label) in zip(buckets, AGE_BUCKETS, strict=True):
+            if high is None or invoice.age <= high:
+                bucket.invoices.append(invoice)
+                break
+    return buckets
+
+
+def age_label(age: int) -> str:
+    for _low, high, label in AGE_BUCKETS:
+        if high is None or age <= high:
+            return label
+    return ""
+
+
+UNPAID_EXPORT_HEADERS = [
+    "Numéro",
+    "Type",
+    "Territoire (acheteur)",
+    "SIRET de l'acheteur",
+    "Émis le",
+    "Échéance",
+    "Ancienneté (jours)",
+    "Tranche",
+    "Montant",
+    "Payé",
+    "Avoirs",
+    "Reste dû",
+    "Déposé sur Chorus Pro le",
+    "N° Chorus Pro",
+]
+
+
+def unpaid_export_rows(invoices):
+    for invoice in invoices:
+        yield [
+            invoice.number,
+            invoice.get_kind_display(),
+            invoice.buyer_name,
+            invoice.buyer_siret,
+            timezone.localdate(invoice.issued_at),
+            invoice.due_on,
+            invoice.age,
+            age_label(invoice.age),
+            invoice.total,
+            invoice.paid,
+            invoice.credited,
+            invoice.balance,
+            invoice.chorus_deposited_on,
+            invoice.chorus_number,
+        ]
+
+
+def invoice_payments(invoice: Invoice) -> list:
+    if invoice.kind == Invoice.Kind.APPEL and invoice.adhesion_id:
+        return list(Payment.objects.filter(adhesion_id=invoice.adhesion_id).order_by("paid_on", "pk"))
+    return list(invoice.payments.order_by("paid_on", "pk"))

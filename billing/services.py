@@ -1,0 +1,442 @@
+"""Issuing documents (appels, event invoices, credit notes), recording payments and Chorus Pro deposits.
+
+Every number is taken from a sequence row locked in the transaction that issues the document, after
+the last check that could refuse it and together with the stored PDF: a refusal or a failure rolls
+the number back, so each series is gapless and a number is never used twice.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from anpp_portal import formats
+from members.models import Adhesion, AdhesionTransition, User
+from members.services.people import MembersError
+
+from .models import BillingIdentity, Invoice, InvoicePayment, InvoiceSequence
+
+CENT = Decimal("0.01")
+SERIES = {Invoice.Kind.FACTURE: "F", Invoice.Kind.AVOIR: "AV"}
+
+
+class BillingError(MembersError):
+    pass
+
+
+class BillingIdentityIncomplete(BillingError):
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(
+            "Émission refusée, aucun numéro attribué : complétez l'identité de facturation de l'ANPP "
+            f"(Administration › Facturation) — {', '.join(missing)} manquant."
+        )
+
+
+class NothingToInvoice(BillingError):
+    pass
+
+
+class AlreadyInvoiced(BillingError):
+    pass
+
+
+class PaymentRefused(BillingError):
+    pass
+
+
+def _require_staff(by) -> None:
+    if not (by and by.is_active and by.is_staff):
+        raise BillingError("Réservé à l'équipe de l'ANPP.")
+
+
+# --- ANPP's billing identity ----------------------------------------------------------------------
+
+
+def billing_identity_get() -> BillingIdentity:
+    """The one identity row, created from settings.ANPP_BILLING_INITIAL the first time."""
+    identity = BillingIdentity.objects.filter(pk=1).first()
+    if identity is None:
+        identity, _ = BillingIdentity.objects.get_or_create(
+            pk=1, defaults=dict(settings.ANPP_BILLING_INITIAL)
+        )
+    return identity
+
+
+def billing_identity_require() -> BillingIdentity:
+    """The identity, or BillingIdentityIncomplete naming what is missing. Call before taking a number."""
+    identity = billing_identity_get()
+    missing = identity.missing_fields()
+    if missing:
+        raise BillingIdentityIncomplete(missing)
+    return identity
+
+
+# --- Numbers and storage ------------------------------------------------------------------------
+
+
+def _next_number(kind: str, year: int) -> str:
+    """The next number of ``kind``'s series in ``year``; the sequence row stays locked until commit."""
+    series = SERIES[kind]
+    InvoiceSequence.objects.get_or_create(series=series, year=year)
+    sequence = InvoiceSequence.objects.select_for_update().get(series=series, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{series}{year}-{sequence.last_number:04d}"
+
+
+def _store(invoice: Invoice, identity: BillingIdentity) -> bytes:
+    from .pdf import invoice_pdf
+
+    content = invoice_pdf(invoice, identity)
+    invoice.pdf.save(invoice.filename, ContentFile(content), save=False)
+    invoice.save()
+    return content
+
+
+def _line(label: str, amount: Decimal, **extra) -> dict:
+    return {"label": label, "quantity": 1, "unit_price": str(amount), "amount": str(amount), **extra}
+
+
+def _euros(value) -> str:
+    return formats.format_euros(value)
+
+
+# --- Appels de cotisation -----------------------------------------------------------------------
+
+
+def appel_issue(*, adhesion: Adhesion, by) -> bytes:
+    """The Factur-X document of an appel numbered by members.services.call_issue, in its transaction;
+    returns the PDF, which the adhésion keeps as its ``call_pdf``."""
+    identity = billing_identity_require()
+    year = adhesion.campaign.year
+    detail = adhesion.amount_basis
+    if adhesion.deliberation_date:
+        detail += f" · délibération du {adhesion.deliberation_date:%d/%m/%Y}"
+    invoice = Invoice(
+        kind=Invoice.Kind.APPEL,
+        number=adhesion.call_number,
+        issued_at=adhesion.call_issued_at,
+        due_on=adhesion.call_due_on,
+        territory=adhesion.territory,
+        adhesion=adhesion,
+        subject=f"Cotisation {year} à l'{identity.legal_name}",
+        lines=[_line(f"Cotisation {year} – {adhesion.territory.name}", adhesion.amount, detail=detail)],
+        total=adhesion.amount,
+        created_by=by,
+        **_buyer_from_adhesion(adhesion),
+    )
+    return _store(invoice, identity)
+
+
+def _buyer_from_adhesion(adhesion: Adhesion | None, territory=None) -> dict:
+    territory = territory or adhesion.territory
+    address = adhesion.billing_address if adhesion else ""
+    if not address:
+        lines = [territory.address, f"{territory.postal_code} {territory.city}".strip()]
+        address = "\n".join(filter(None, lines))
+    return {
+        "buyer_name": territory.name,
+        "buyer_siret": adhesion.siret if adhesion else "",
+        "buyer_service_code": adhesion.chorus_service_code if adhesion else "",
+        "buyer_engagement": adhesion.engagement_number if adhesion else "",
+        "buyer_address": address,
+        "buyer_email": adhesion.billing_contact_email if adhesion else "",
+    }
+
+
+def appel_credit(*, adhesion: Adhesion, reason: str, by) -> Invoice | None:
+    """The credit note cancelling an adhésion's appel (called from members.services.adhesion_cancel).
+    Appels issued before Factur-X have no document to correct: None."""
+    appel = adhesion.invoices.filter(kind=Invoice.Kind.APPEL).first()
+    if appel is None:
+        return None
+    remaining = appel.total - _credited(appel)
+    if remaining <= 0:
+        return None
+    return credit_note_issue(
+        invoice=appel,
+        lines=[
+            _line(
+                f"Annulation de l'appel de cotisation {adhesion.campaign.year} n° {appel.number}", remaining
+            )
+        ],
+        reason=reason,
+        by=by,
+    )
+
+
+def adhesion_amount_correct(*, adhesion: Adhesion, amount: Decimal, reason: str, by: User) -> Adhesion:
+    """Correct the amount of a called adhésion: a credit note cancels its appel and a new adhésion,
+    with the same answers and the corrected amount, gets a new appel. Returns the new adhésion."""
+    from members.services import adhesions as adhesion_services
+
+    _require_staff(by)
+    if amount is None or amount <= 0 or amount != amount.quantize(CENT):
+        raise BillingError("Le montant corrigé doit être positif, avec au plus deux décimales.")
+    if not reason.strip():
+        raise BillingError("Indiquez le motif de la correction.")
+    with transaction.atomic():
+        old = Adhesion.objects.select_for_update().select_related("campaign", "territory").get(pk=adhesion.pk)
+        if old.status != Adhesion.Status.APPEL_EMIS:
+            raise BillingError("Seul le montant d'un appel émis et non payé peut être corrigé.")
+        if amount == old.amount:
+            raise BillingError("Le montant corrigé est celui de l'appel.")
+        adhesion_services.adhesion_cancel(adhesion=old, by=by, reason=f"Correction du montant : {reason}")
+        new = Adhesion(
+            territory=old.territory,
+            campaign=old.campaign,
+            status=Adhesion.Status.VALIDEE,
+            population=old.population,
+            amount=amount,
+            amount_basis=f"Montant corrigé ({reason}) : {_euros(amount)}",
+            submitted_at=old.submitted_at,
+            **{field: getattr(old, field) for field in adhesion_services.CARRIED_OVER_FIELDS},
+        )
+        new.save()
+        AdhesionTransition.objects.create(
+            adhesion=new,
+            to_status=Adhesion.Status.VALIDEE,
+            by=by,
+            message=f"Correction de l'appel n° {old.call_number} : {reason}",
+        )
+        return adhesion_services.call_issue(adhesion=new, by=by)
+
+
+# --- Event invoices -----------------------------------------------------------------------------
+
+
+def _registration_buyer(registration) -> dict:
+    if registration.territory_id:
+        adhesion = (
+            registration.territory.adhesions.active()
+            .exclude(status=Adhesion.Status.BROUILLON)
+            .order_by("-campaign__year")
+            .first()
+        )
+        return _buyer_from_adhesion(adhesion, territory=registration.territory)
+    person = registration.created_by
+    return {
+        "buyer_name": person.get_full_name() if person else "",
+        "buyer_email": person.email if person else "",
+    }
+
+
+def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoice:
+    """The invoice of one registration: a line per confirmed participant with a price above zero."""
+    from events.models import Participant
+    from events.services import lock_event
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        # Under the event lock, no participant of the event changes while the invoice is made.
+        event = lock_event(registration.event_id)
+        registration = (
+            type(registration).objects.select_related("territory", "created_by").get(pk=registration.pk)
+        )
+        existing = registration.invoices.filter(kind=Invoice.Kind.FACTURE).first()
+        if existing is not None:
+            raise AlreadyInvoiced(f"Cette inscription a déjà sa facture, n° {existing.number}.")
+        participants = list(
+            registration.participants.filter(status=Participant.Status.CONFIRMED, price__gt=0).order_by(
+                "last_name", "first_name", "pk"
+            )
+        )
+        if not participants:
+            raise NothingToInvoice("Aucun participant confirmé avec un tarif payant : rien à facturer.")
+        identity = billing_identity_require()
+        now = timezone.now()
+        invoice = Invoice(
+            kind=Invoice.Kind.FACTURE,
+            number=_next_number(Invoice.Kind.FACTURE, timezone.localdate(now).year),
+            issued_at=now,
+            due_on=today + timedelta(days=identity.payment_delay_days),
+            territory=registration.territory,
+            registration=registration,
+            subject=f"Participation à « {event.title} »",
+            lines=[
+                _line(
+                    f"Participation de {p.full_name} ({p.get_function_display().lower()})",
+                    p.price,
+                    participant=p.pk,
+                )
+                for p in participants
+            ],
+            total=sum((p.price for p in participants), Decimal("0")),
+            created_by=by,
+            **_registration_buyer(registration),
+        )
+        _store(invoice, identity)
+    return invoice
+
+
+def event_invoices_issue(*, event, by) -> list[Invoice]:
+    """One invoice for each registration of ``event`` that has something to invoice and no invoice yet."""
+    from events.models import Participant
+
+    pending = (
+        event.registrations.filter(
+            participants__status=Participant.Status.CONFIRMED, participants__price__gt=0
+        )
+        .exclude(invoices__kind=Invoice.Kind.FACTURE)
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+    issued = []
+    for registration in pending:
+        try:
+            issued.append(event_invoice_issue(registration=registration, by=by))
+        except (AlreadyInvoiced, NothingToInvoice):
+            continue  # changed since the list was read
+    return issued
+
+
+def event_invoices_issue_due(*, today: date | None = None) -> int:
+    """Issue the invoices of the events whose invoicing date has come (beat, hourly)."""
+    from events.models import Event
+
+    today = today or timezone.localdate()
+    count = 0
+    for event in Event.objects.filter(invoices_issue_on__lte=today).exclude(status=Event.Status.CANCELLED):
+        count += len(event_invoices_issue(event=event, by=None))
+    return count
+
+
+def participant_credit(*, participant, by) -> Invoice | None:
+    """The credit note for a cancelled participant already on an invoice (from events.participant_cancel)."""
+    invoice = Invoice.objects.filter(
+        kind=Invoice.Kind.FACTURE, registration_id=participant.registration_id
+    ).first()
+    if invoice is None:
+        return None
+    line = next((line for line in invoice.lines if line.get("participant") == participant.pk), None)
+    if line is None:
+        return None
+    for note in invoice.credit_notes.all():
+        if any(credited.get("participant") == participant.pk for credited in note.lines):
+            return None
+    return credit_note_issue(
+        invoice=invoice,
+        lines=[
+            _line(
+                f"Annulation de la participation de {participant.full_name}",
+                Decimal(line["amount"]),
+                participant=participant.pk,
+            )
+        ],
+        reason="Participation annulée",
+        by=by,
+    )
+
+
+# --- Credit notes -------------------------------------------------------------------------------
+
+
+def _credited(invoice: Invoice) -> Decimal:
+    return sum((note.total for note in invoice.credit_notes.all()), Decimal("0"))
+
+
+def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -> Invoice:
+    """A credit note (avoir, type 381) correcting ``invoice``, for ``lines``."""
+    if invoice.kind == Invoice.Kind.AVOIR:
+        raise BillingError("Un avoir ne se corrige pas par un autre avoir.")
+    total = sum((Decimal(line["amount"]) for line in lines), Decimal("0"))
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if total <= 0 or _credited(invoice) + total > invoice.total:
+            raise BillingError(f"L'avoir dépasserait le montant de {invoice} ({_euros(invoice.total)}).")
+        identity = billing_identity_require()
+        now = timezone.now()
+        note = Invoice(
+            kind=Invoice.Kind.AVOIR,
+            number=_next_number(Invoice.Kind.AVOIR, timezone.localdate(now).year),
+            issued_at=now,
+            territory=invoice.territory,
+            adhesion=invoice.adhesion,
+            registration=invoice.registration,
+            corrects=invoice,
+            buyer_name=invoice.buyer_name,
+            buyer_siret=invoice.buyer_siret,
+            buyer_service_code=invoice.buyer_service_code,
+            buyer_engagement=invoice.buyer_engagement,
+            buyer_address=invoice.buyer_address,
+            buyer_email=invoice.buyer_email,
+            subject=f"Avoir sur {'l’appel' if invoice.kind == Invoice.Kind.APPEL else 'la facture'} n° {invoice.number}",
+            lines=lines,
+            total=total,
+            reason=reason,
+            created_by=by,
+        )
+        _store(note, identity)
+    return note
+
+
+# --- Payments and Chorus Pro --------------------------------------------------------------------
+
+
+def invoice_payment_record(
+    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by: User, today=None
+):
+    """A payment, full or partial, of an appel or an event invoice. Returns the payment recorded."""
+    from members.services import adhesions as adhesion_services
+
+    from .selectors import invoice_balance
+
+    _require_staff(by)
+    today = today or timezone.localdate()
+    if paid_on > today:
+        raise PaymentRefused("La date du paiement ne peut pas être dans le futur.")
+    if amount is None or amount <= 0 or amount != amount.quantize(CENT):
+        raise PaymentRefused("Le montant doit être positif, avec au plus deux décimales.")
+    if invoice.kind == Invoice.Kind.AVOIR:
+        raise PaymentRefused("Un avoir ne se paie pas : il vient en déduction du document qu'il corrige.")
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        balance = invoice_balance(invoice)
+        if amount > balance:
+            raise PaymentRefused(f"Le montant dépasse le solde restant dû ({_euros(balance)}).")
+        if invoice.kind == Invoice.Kind.APPEL:
+            # The adhésion's own payments: it becomes payée, with its attestation, once covered.
+            return adhesion_services.payment_record(
+                adhesion=invoice.adhesion,
+                paid_on=paid_on,
+                amount=amount,
+                method=method,
+                reference=reference,
+                by=by,
+            )
+        payment = InvoicePayment(
+            invoice=invoice,
+            paid_on=paid_on,
+            amount=amount,
+            method=method,
+            reference=reference,
+            recorded_by=by,
+        )
+        payment.full_clean()
+        payment.save()
+    return payment
+
+
+def chorus_deposit_record(
+    *, invoice: Invoice, deposited_on: date, number: str, by: User, today=None
+) -> Invoice:
+    """Staff record that they deposited the document on Chorus Pro, on that day, under that number."""
+    _require_staff(by)
+    today = today or timezone.localdate()
+    number = (number or "").strip()
+    if not number:
+        raise BillingError("Indiquez le numéro de dépôt donné par Chorus Pro.")
+    if deposited_on > today:
+        raise BillingError("La date du dépôt ne peut pas être dans le futur.")
+    if deposited_on < timezone.localdate(invoice.issued_at):
+        raise BillingError("La date du dépôt ne peut pas précéder l'émission du document.")
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        invoice.chorus_deposited_on = deposited_on
+        invoice.chorus_number = number
+        invoice.save(update_fields=["chorus_deposited_on", "chorus_number"])
+    return invoice
