@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from .models import BillingIdentity, Invoice, InvoicePayment
 
 @admin.register(BillingIdentity)
 class BillingIdentityAdmin(admin.ModelAdmin):
-    """One row: the list goes straight to its form."""
+    """One row, never added or deleted by hand."""
 
     fieldsets = [
         (
@@ -38,13 +37,8 @@ class BillingIdentityAdmin(admin.ModelAdmin):
         (_("Démonstration"), {"fields": ["is_example"]}),
     ]
 
-    def changelist_view(self, request, extra_context=None):
-        identity = services.billing_identity_get()
-        return HttpResponseRedirect(reverse("admin:billing_billingidentity_change", args=[identity.pk]))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        identity = services.billing_identity_get()
-        missing = identity.missing_fields()
+    def render_change_form(self, request, context, *args, **kwargs):
+        missing = services.billing_identity_get().missing_fields()
         if missing and request.method == "GET":
             messages.warning(
                 request,
@@ -53,7 +47,11 @@ class BillingIdentityAdmin(admin.ModelAdmin):
                 )
                 % {"fields": ", ".join(missing)},
             )
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_queryset(self, request):
+        services.billing_identity_get()  # the one row exists as soon as staff open the list
+        return super().get_queryset(request)
 
     def has_add_permission(self, request):
         return False

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,10 +20,12 @@ from .models import Invoice
 
 @never_cache
 @login_required
-@require_http_methods(["GET"])
 def document(request, pk):
-    """The Factur-X PDF of a document, for staff and the people of its territory (others: 404)."""
+    """The Factur-X PDF of a document, for staff and the people of its territory (others: 404,
+    whatever the method: the 404 comes before the method check)."""
     invoice = selectors.invoice_for(request.user, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if not invoice.pdf:
         raise Http404
     response = FileResponse(
@@ -34,10 +36,11 @@ def document(request, pk):
 
 
 @login_required
-@require_POST
 def request_invoice(request, pk):
     """A territory asks for the invoice of its registration now, instead of waiting for ANPP."""
     registration = get_object_or_404(registrations_visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         invoice = services.event_invoice_issue(registration=registration, by=request.user)
     except services.BillingError as exc:

@@ -107,6 +107,7 @@ NOT_FOUND = Outcome(404)
 NOT_ALLOWED = Outcome(405)
 PDF = Outcome(200, content_type="application/pdf")
 JSON = Outcome(200, content_type="application/json")
+CSV = Outcome(200, content_type="text/csv; charset=utf-8")
 ICS = Outcome(200, content_type="text/calendar")
 FULL_TEXT = Outcome(200, contains=FULL_TEXT_MARKER)
 TEASER = Outcome(200, contains=CHAPEAU_MARKER, lacks=FULL_TEXT_MARKER)
@@ -130,6 +131,7 @@ EVENT = {"slug": "{event.slug}"}
 DRAFT_EVENT = {"slug": "{draft_event.slug}"}
 REGISTRATION = {"pk": "{registration.pk}"}
 PARTICIPANT = {"pk": "{registration.pk}", "participant_pk": "{participant.pk}"}
+INVOICE = {"pk": "{invoice.pk}"}
 TO_TERRITORY = to("members:territory", **A)
 TO_ADHESION = to("members:adhesion", **A_2018)
 TO_REGISTRATION = to("events:registration", **REGISTRATION)
@@ -242,6 +244,21 @@ MATRIX = [
     row(get("events:statistics", **EVENT),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:badges", **EVENT),                                     ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
     row(get("events:signin_sheets", **EVENT),                              ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
+    # --- billing: a document is its territory's (staff see all); staff pages for payments and Chorus Pro ---
+    row(get("billing:document", **INVOICE),                                LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
+    row(post("billing:document", **INVOICE, note="read only"),             LOGIN,       NOT_ALLOWED,  NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+    row(get("billing:request_invoice", **REGISTRATION),                    LOGIN,       NOT_ALLOWED,  NOT_FOUND, NOT_ALLOWED,  NOT_FOUND),
+    row(post("billing:request_invoice", **REGISTRATION, note="already invoiced: a message on the registration page"),
+                                                                           LOGIN,       TO_REGISTRATION, NOT_FOUND, TO_REGISTRATION, NOT_FOUND),
+    row(get("billing:unpaid"),                                             ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("billing:unpaid", query="chorus=non-depose&format=csv"),       ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, CSV),
+    row(get("billing:invoice_staff", **INVOICE),                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(post("billing:invoice_payment", **INVOICE, note="empty form: the page again"),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST),
+    row(post("billing:invoice_chorus", **INVOICE, note="empty form: the page again"),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST),
+    row(post("billing:invoice_correct", **INVOICE, note="only an appel's amount is corrected"),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND),
     # --- publications: public pages ---
     row(get("publications:archive"),                                       NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT),
     row(get("publications:search", query="q=mobilites"),                  OK,          OK,           OK,        OK,           OK),

@@ -86,8 +86,15 @@ FICTITIOUS_BILLING_IDENTITY = {
 
 
 @pytest.fixture(autouse=True)
-def _billing_identity(settings):
+def _billing_identity(settings, tmp_path_factory):
     settings.ANPP_BILLING_INITIAL = FICTITIOUS_BILLING_IDENTITY
+    # Private documents (invoices…) of a test go to a temporary folder, never into the project.
+    if settings.STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):
+        location = tmp_path_factory.mktemp("private")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {**settings.STORAGES["private"], "OPTIONS": {"location": location, "base_url": None}},
+        }
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import importlib.util
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PROJECT_APPS = ["members", "events", "publications"]
+PROJECT_APPS = ["members", "events", "publications", "billing"]
 PROJECT_PACKAGES = {"anpp_portal", *PROJECT_APPS}
 
 

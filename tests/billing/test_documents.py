@@ -1,0 +1,126 @@
+"""Each document is a Factur-X file a public accountant's tools accept: its XML passes the Factur-X
+EN 16931 XSD (the factur-x library's own check), and its PDF declares PDF/A-3 and carries
+factur-x.xml as an associated file."""
+
+import io
+import re
+from decimal import Decimal
+
+import facturx
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from billing import services
+from billing.models import Invoice
+from members import services as member_services
+
+from .conftest import BUYER_SIRET, called_adhesion, priced_registration
+
+pytestmark = pytest.mark.django_db
+
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+}
+
+
+def stored(invoice: Invoice) -> bytes:
+    with invoice.pdf.open("rb") as file:
+        return file.read()
+
+
+def embedded_xml(pdf: bytes) -> bytes:
+    filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
+    assert filename == "factur-x.xml"
+    return xml
+
+
+def text(xml: bytes, path: str) -> list[str]:
+    return [node.text for node in etree.fromstring(xml).xpath(path, namespaces=NS)]
+
+
+def assert_facturx_pdf(pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part(>|=\")3", xmp), "the XMP metadata must declare PDF/A-3"
+    assert "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" in xmp
+    assert re.search(r"fx:ConformanceLevel(>|=\")EN 16931", xmp)
+    names = catalog["/Names"]["/EmbeddedFiles"]["/Names"]
+    filespecs = {names[i]: names[i + 1].get_object() for i in range(0, len(names), 2)}
+    spec = filespecs["factur-x.xml"]
+    assert spec["/AFRelationship"] == "/Alternative"
+    associated = [entry.get_object() for entry in catalog["/AF"]]
+    assert any(entry.get("/F") == "factur-x.xml" for entry in associated), "factur-x.xml must be in /AF"
+
+
+def test_an_appel_is_a_valid_facturx_invoice_with_the_buyer_and_payment_details(territory_a, staff):
+    adhesion = called_adhesion(territory_a, staff)
+    appel = adhesion.invoices.get(kind=Invoice.Kind.APPEL)
+    pdf = stored(appel)
+    assert adhesion.call_pdf.read() == pdf  # the adhésion's copy (attached to the appel email)
+    assert_facturx_pdf(pdf)
+    xml = embedded_xml(pdf)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert text(xml, "//rsm:ExchangedDocument/ram:ID") == ["2018-0001"]
+    assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["380"]
+    assert text(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") == ["urn:cen.eu:en16931:2017"]
+    assert text(xml, "//ram:SellerTradeParty/ram:GlobalID[@schemeID='0009']") == ["12345678200010"]
+    assert text(xml, "//ram:BuyerTradeParty/ram:Name") == ["PETR du Pays A"]
+    assert text(xml, "//ram:BuyerTradeParty/ram:GlobalID[@schemeID='0009']") == [BUYER_SIRET]
+    assert text(xml, "//ram:BuyerTradeParty/ram:PostalTradeAddress/ram:PostcodeCode") == ["16700"]
+    assert text(xml, "//ram:BuyerReference") == ["SERVICE-FACT"]  # Chorus Pro service code
+    assert text(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == ["ENG-2018-7"]
+    assert text(xml, "//ram:PayeePartyCreditorFinancialAccount/ram:IBANID") == ["FR7630006000011234567890189"]
+    assert text(xml, "//ram:DuePayableAmount") == ["1877.00"]
+    assert text(xml, "//ram:ApplicableTradeTax/ram:ExemptionReason") == [
+        "TVA non applicable (exemple fictif)"
+    ]
+    assert (
+        text(xml, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/*")[0]
+        == f"{adhesion.call_due_on:%Y%m%d}"
+    )
+
+
+def test_an_event_invoice_is_valid_facturx_with_a_line_per_paying_confirmed_participant(territory_a, staff):
+    registration = priced_registration(territory_a, prices=(Decimal("90"), Decimal("40")))
+    invoice = services.event_invoice_issue(registration=registration, by=staff)
+    assert invoice.total == Decimal("130")
+    pdf = stored(invoice)
+    assert_facturx_pdf(pdf)
+    xml = embedded_xml(pdf)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["380"]
+    assert sorted(text(xml, "//ram:SpecifiedLineTradeSettlement//ram:LineTotalAmount")) == ["40.00", "90.00"]
+    assert text(xml, "//ram:GrandTotalAmount") == ["130.00"]
+
+
+def test_a_credit_note_is_valid_facturx_of_type_381_referring_to_the_appel(territory_a, staff):
+    adhesion = called_adhesion(territory_a, staff)
+    member_services.adhesion_cancel(adhesion=adhesion, by=staff, reason="Adhésion saisie en double.")
+    appel = Invoice.objects.get(kind=Invoice.Kind.APPEL)
+    note = Invoice.objects.get(kind=Invoice.Kind.AVOIR)
+    pdf = stored(note)
+    assert_facturx_pdf(pdf)
+    xml = embedded_xml(pdf)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["381"]
+    assert text(xml, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == [appel.number]
+    assert text(xml, "//ram:GrandTotalAmount") == ["1877.00"]
+
+
+def test_the_printed_document_names_the_buyer_siret_as_the_buyers_and_the_signatory(territory_a, staff):
+    adhesion = called_adhesion(territory_a, staff)
+    page = PdfReader(io.BytesIO(stored(adhesion.invoices.get()))).pages[0].extract_text()
+    page = page.replace("\u00a0", " ").replace("\u202f", " ")
+    for expected in (
+        f"SIRET de l'acheteur : {BUYER_SIRET}",
+        "Code service Chorus Pro : SERVICE-FACT",
+        "N° d'engagement : ENG-2018-7",
+        "IBAN : FR76 3000 6000 0112 3456 7890 189",
+        "Camille Exemple, Président (fictif)",
+        "1 877,00 €",
+    ):
+        assert expected in page, expected
+    assert "sur demande" not in page
