@@ -166,7 +166,7 @@ def test_cancelling_an_invoiced_participant_issues_a_credit_note_for_their_line(
 def test_payments_partial_then_full_and_never_in_the_future(territory_a, staff):
     invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
     today = timezone.localdate()
-    pay = dict(invoice=invoice, method="virement", reference="VIR-1", by=staff)
+    pay = {"invoice": invoice, "method": "virement", "reference": "VIR-1", "by": staff}
     with pytest.raises(services.PaymentRefused, match="futur"):
         services.invoice_payment_record(
             paid_on=today + datetime.timedelta(days=1), amount=Decimal("10"), **pay

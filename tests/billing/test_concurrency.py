@@ -1,0 +1,96 @@
+"""Appels, event invoices and credit notes issued from concurrent transactions on PostgreSQL: every
+series stays gapless and unique, because each number is taken under a row lock."""
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from billing import services
+from billing.models import Invoice, InvoiceSequence
+from members import services as member_services
+
+from ..factories import TerritoryFactory, UserFactory
+from .conftest import priced_registration, validated_adhesion
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+EACH = 5
+
+
+def _run_together(functions) -> list:
+    barrier = threading.Barrier(len(functions))
+    outcomes = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            outcomes.append(function())
+        except Exception as exc:  # collected and asserted on below
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+def _numbers(kind) -> list[str]:
+    return sorted(Invoice.objects.filter(kind=kind).values_list("number", flat=True))
+
+
+def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numbers():
+    staff = UserFactory(is_staff=True)
+    year = timezone.localdate().year
+    adhesions = [validated_adhesion(TerritoryFactory()) for _ in range(EACH)]
+    # Each registration at its own event, so that only the number sequences are shared.
+    registrations = [priced_registration(TerritoryFactory()) for _ in range(EACH)]
+    invoiced = [
+        services.event_invoice_issue(registration=priced_registration(TerritoryFactory()), by=staff)
+        for _ in range(EACH)
+    ]
+    work = [lambda a=a: member_services.call_issue(adhesion=a, by=staff) for a in adhesions]
+    work += [lambda r=r: services.event_invoice_issue(registration=r, by=staff) for r in registrations]
+    work += [
+        lambda i=i: services.credit_note_issue(
+            invoice=i, lines=[services._line("Geste commercial", Decimal("10"))], reason="Test", by=staff
+        )
+        for i in invoiced
+    ]
+    outcomes = _run_together(work)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert _numbers(Invoice.Kind.APPEL) == [f"2018-{n:04d}" for n in range(1, EACH + 1)]
+    assert _numbers(Invoice.Kind.FACTURE) == [f"F{year}-{n:04d}" for n in range(1, 2 * EACH + 1)]
+    assert _numbers(Invoice.Kind.AVOIR) == [f"AV{year}-{n:04d}" for n in range(1, EACH + 1)]
+    assert InvoiceSequence.objects.get(series="F").last_number == 2 * EACH
+
+
+def test_without_the_lock_the_same_burst_does_not_number_uniquely(monkeypatch):
+    """Negative control: the test above would catch numbers taken without locking the sequence."""
+
+    def unlocked(kind, year):
+        series = services.SERIES[kind]
+        sequence, _ = InvoiceSequence.objects.get_or_create(series=series, year=year)
+        number = sequence.last_number + 1
+        time.sleep(0.05)  # the window a loaded server leaves between reading and writing
+        InvoiceSequence.objects.filter(pk=sequence.pk).update(last_number=number)
+        return f"{series}{year}-{number:04d}"
+
+    monkeypatch.setattr(services, "_next_number", unlocked)
+    staff = UserFactory(is_staff=True)
+    InvoiceSequence.objects.create(series="F", year=timezone.localdate().year)
+    registrations = [priced_registration(TerritoryFactory()) for _ in range(EACH)]
+    outcomes = _run_together(
+        [lambda r=r: services.event_invoice_issue(registration=r, by=staff) for r in registrations]
+    )
+    failures = [o for o in outcomes if isinstance(o, Exception)]
+    numbers = _numbers(Invoice.Kind.FACTURE)
+    assert failures or len(set(numbers)) < EACH, (outcomes, numbers)
+    assert all(isinstance(failure, IntegrityError) for failure in failures), failures  # a number taken twice
