@@ -101,11 +101,13 @@ class InvoiceAdmin(admin.ModelAdmin):
     search_fields = ["number", "buyer_name", "buyer_siret", "chorus_number"]
     date_hierarchy = "issued_at"
     inlines = [InvoicePaymentInline]
+    # The PDF is private: served by the "PDF" link (billing:document), never by a storage URL.
+    exclude = ["pdf"]
     readonly_fields = [
         field.name
         for field in Invoice._meta.fields
-        if field.name not in ("chorus_deposited_on", "chorus_number")
-    ]
+        if field.name not in ("id", "pdf", "chorus_deposited_on", "chorus_number")
+    ] + ["staff_link"]
 
     def get_queryset(self, request):
         return selectors.with_balance(super().get_queryset(request))

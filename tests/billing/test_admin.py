@@ -38,6 +38,8 @@ def test_the_documents_list_shows_balances_and_filters_what_is_not_deposited(
 def test_staff_record_a_chorus_deposit_from_the_admin_through_the_service(admin_client, territory_a, staff):
     invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
     url = reverse("admin:billing_invoice_change", args=[invoice.pk])
+    page = admin_client.get(url).content.decode()
+    assert invoice.number in page and "facturation/facture-" not in page  # no storage URL of the PDF
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     admin_client.post(
         url, {"chorus_deposited_on": tomorrow.isoformat(), "chorus_number": "CPP-1", **_inline()}
