@@ -86,7 +86,8 @@ FICTITIOUS_BILLING_IDENTITY = {
 
 
 @pytest.fixture(autouse=True)
-def _billing_identity(settings, tmp_path_factory):
+def _billing_identity(_fresh_cache, settings, tmp_path_factory):
+    # After _fresh_cache (named first): the settings it changes are restored before caches are cleared.
     settings.ANPP_BILLING_INITIAL = FICTITIOUS_BILLING_IDENTITY
     # Private documents (invoices…) of a test go to a temporary folder, never into the project.
     if settings.STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):
