@@ -81,3 +81,58 @@ def cover_upload_to(instance, filename: str) -> str:
     """A server-generated name; the extension comes from the detected format, not from ``filename``."""
     extension = ALLOWED_FORMATS[detect_format(instance.cover.file)]
     return f"{UPLOAD_DIR}/{uuid.uuid4().hex}.{extension}"
+
+
+# A plain cover drawn from an issue's title and label, for an issue whose printed cover is not
+# available (the demo's first issue): the magazine's green, its name, the label, and a line saying
+# that it is a generic cover, so nobody takes it for the printed one.
+GENERIC_SIZE = (840, 1188)  # A4 proportions
+GENERIC_GREEN, GENERIC_GOLD, GENERIC_WHITE = (11, 93, 75), (242, 193, 78), (255, 255, 255)
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and draw.textlength(candidate, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def generic_cover_png(issue) -> bytes:
+    """PNG bytes of a plain, visibly generic cover for ``issue``, in the magazine's fonts (the
+    project's Source Sans 3, read by Pillow's FreeType)."""
+    import io
+    from pathlib import Path
+
+    from PIL import ImageDraw, ImageFont
+
+    fonts = Path(settings.BASE_DIR) / "static" / "publications" / "pdf" / "fonts"
+
+    def font(weight: int, size: int):
+        return ImageFont.truetype(str(fonts / f"source-sans-3-latin-{weight}-normal.woff2"), size)
+
+    width, height = GENERIC_SIZE
+    image = Image.new("RGB", GENERIC_SIZE, GENERIC_GREEN)
+    draw = ImageDraw.Draw(image)
+    margin = 70
+    brand, title, label, small = font(700, 34), font(700, 92), font(400, 46), font(400, 24)
+    draw.text((margin, margin), "ANPP", font=brand, fill=GENERIC_WHITE)
+    y = 330
+    for line in _wrap(draw, issue.title, title, width - 2 * margin):
+        draw.text((margin, y), line, font=title, fill=GENERIC_WHITE)
+        y += 104
+    y += 30
+    draw.rectangle((margin, y, margin + 260, y + 6), fill=GENERIC_GOLD)
+    draw.text((margin, y + 30), issue.label, font=label, fill=GENERIC_WHITE)
+    notice = _wrap(
+        draw, _("Couverture générique : l'image de la couverture imprimée n'est pas disponible."), small, width - 2 * margin
+    )
+    for index, line in enumerate(notice):
+        draw.text((margin, height - margin - 34 * (len(notice) - index)), line, font=small, fill=GENERIC_GOLD)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

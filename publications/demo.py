@@ -1,25 +1,24 @@
-"""Demo data of the publications app: the sample issue shipped with the app and, when the shared
-seed folder is present, the real first issue of the magazine; both published.
+"""Demo data of the publications app: the real first issue of the magazine, shipped in the repository
+(``publications/content/territoires-de-projets-01/``), imported and published, with a plain cover drawn
+from its title (the printed issue's cover image is not in the seed, so the demo's is visibly generic);
+then the news, partners and page about the ANPP taken from that issue.
 
-Idempotent: the import changes nothing the second time and publishing a published issue is a no-op.
-Needs the members demo data first (the sample issue cites the PETR Pays Portes de Gascogne).
+Idempotent: the import changes nothing the second time, publishing a published issue is a no-op and
+a cover is drawn only for an issue that has none.
 """
 
 from pathlib import Path
 
-from django.conf import settings
-
 from . import services
 from .association import seed as association_seed
 
-SAMPLE_ISSUE = Path(__file__).resolve().parent / "sample" / "exemple-02"
-SEED_ISSUE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "territoires-de-projets-01"
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+FIRST_ISSUE = CONTENT_DIR / "territoires-de-projets-01"
 
 
 def load() -> list:
-    folders = [SAMPLE_ISSUE] + ([SEED_ISSUE] if (SEED_ISSUE / "issue.yaml").is_file() else [])
-    for folder in folders:
-        report = services.issue_import(folder=folder)
-        services.issue_publish(issue=report.issue)
+    report = services.issue_import(folder=FIRST_ISSUE, publish=True)
+    if not report.issue.cover:
+        services.issue_cover_generate(issue=report.issue)
     association_seed.load()  # news, partners and the page about the ANPP, from the first issue
     return []

@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import fts
 from .access import can_see_issue, is_member
 from .models import Article, Issue, Rubrique
 from .services import SEARCH_CONFIG
@@ -173,7 +174,8 @@ class CappedPaginator(Paginator):
 
 
 def _fallback_matches(q: str, year: int | None, rubrique: str) -> QuerySet:
-    """SQLite and other databases: every word in the title, chapeau or body, newest first."""
+    """Databases other than PostgreSQL and SQLite: every word in the title, chapeau or body,
+    newest first."""
     articles = Article.objects.filter(issue__status=Issue.Status.PUBLISHED)
     if year:
         articles = articles.filter(issue__date__year=year)
@@ -184,6 +186,59 @@ def _fallback_matches(q: str, year: int | None, rubrique: str) -> QuerySet:
             Q(title__icontains=word) | Q(chapeau__icontains=word) | Q(body__icontains=word)
         )
     return articles.order_by("-issue__date", "order", "pk").values_list("pk", flat=True)
+
+
+_SQLITE_FROM = f"""
+FROM {fts.TABLE} f
+JOIN publications_article a ON a.id = f.rowid
+JOIN publications_issue i ON i.id = a.issue_id
+WHERE {fts.TABLE} MATCH %(all)s AND i.status = %(published)s{{filters}}"""
+# Tiers as on PostgreSQL: the title matches, then the title and chapeau together, then the rest;
+# within a tier, bm25 on the title (weight 10) and chapeau (1), then the newest issue.
+_SQLITE_PAGE_SQL = f"""
+SELECT a.id {_SQLITE_FROM}
+ORDER BY CASE
+    WHEN f.rowid IN (SELECT rowid FROM {fts.TABLE} WHERE {fts.TABLE} MATCH %(title)s) THEN 0
+    WHEN f.rowid IN (SELECT rowid FROM {fts.TABLE} WHERE {fts.TABLE} MATCH %(head)s) THEN 1
+    ELSE 2 END,
+  bm25({fts.TABLE}, 10.0, 1.0, 0.0), i.date DESC, a."order", a.id
+LIMIT %(limit)s OFFSET %(start)s"""
+_SQLITE_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {_SQLITE_FROM} LIMIT %(cap)s)"
+
+
+class _SqliteSearch:
+    """SQLite: the FTS5 index of publications/fts.py (accents removed, French stems), ranked in
+    the same tiers as _PostgresSearch; the count is capped the same way."""
+
+    def __init__(self, cursor, q: str, year: int | None, rubrique: str):
+        self.cursor = cursor
+        parsed = fts.parse_query(q)
+        self.empty = not fts.match_expression(parsed)
+        self.params = {
+            "all": fts.match_expression(parsed),
+            "title": fts.match_expression(parsed, "title"),
+            "head": fts.match_expression(parsed, "title chapeau"),
+            "published": Issue.Status.PUBLISHED,
+            "cap": SEARCH_COUNT_CAP + 1,
+        }
+        filters = ""
+        if year:
+            filters += " AND i.date >= %(year_start)s AND i.date < %(year_end)s"
+            self.params.update(year_start=date(year, 1, 1), year_end=date(year + 1, 1, 1))
+        if rubrique:
+            filters += " AND a.rubrique_id = (SELECT r.id FROM publications_rubrique r WHERE r.slug = %(rubrique)s)"
+            self.params["rubrique"] = rubrique
+        self.page_sql = _SQLITE_PAGE_SQL.format(filters=filters)
+        self.count_sql = _SQLITE_COUNT_SQL.format(filters=filters)
+
+    def page(self, number: int) -> tuple[int, list[int]]:
+        if self.empty:
+            return 0, []
+        start = (number - 1) * SEARCH_PAGE_SIZE
+        self.cursor.execute(self.count_sql, self.params)
+        count = self.cursor.fetchone()[0]
+        self.cursor.execute(self.page_sql, {**self.params, "start": start, "limit": SEARCH_PAGE_SIZE})
+        return count, [row[0] for row in self.cursor.fetchall()]
 
 
 # The query as PostgreSQL parses it (an immutable function of constants: parsed once, at planning).
@@ -332,15 +387,19 @@ def _index_scans():
             )
 
 
-def _postgres_page(q: str, year: int | None, rubrique: str, page: int | str) -> Page:
+def _search_page(q: str, year: int | None, rubrique: str, page: int | str) -> Page:
     """The page like Paginator.get_page gives it: the first one for a page number that is not one,
     the last one for a number past the end."""
     try:
         number = max(1, int(page))
     except (TypeError, ValueError):
         number = 1
-    with _index_scans() as cursor:
-        search = _PostgresSearch(cursor, q, year, rubrique)
+    if connection.vendor == "postgresql":
+        scans, search_class = _index_scans(), _PostgresSearch
+    else:
+        scans, search_class = connection.cursor(), _SqliteSearch
+    with scans as cursor:
+        search = search_class(cursor, q, year, rubrique)
         count, ids = search.page(number)
         last = max(1, ceil(count / SEARCH_PAGE_SIZE))
         if number > last:
@@ -357,14 +416,16 @@ def search_articles(
     """Published articles matching ``q``, best first, one page of them.
 
     PostgreSQL: the stored, GIN-indexed search vectors (french_unaccent: stemmed, accents folded),
-    ranked title > chapeau > body (see _PostgresSearch); highlighted excerpts are computed for the
-    displayed page only. Other databases: a plain icontains fallback, newest first. Excerpts of the
-    full text are shown only to readers allowed to read it (publications.access); others see the
+    ranked title > chapeau > body (see _PostgresSearch). SQLite: the FTS5 index of the same stems,
+    ranked in the same tiers (_SqliteSearch). Highlighted excerpts are computed for the displayed
+    page only. Other databases: a plain icontains fallback, newest first. A members-only article
+    matches for everyone (its table of contents and chapeau are public), but excerpts of its full
+    text are shown only to readers allowed to read it (publications.access); others see the
     chapeau."""
     q = q.strip()
     postgres = connection.vendor == "postgresql"
-    if postgres:
-        result = _postgres_page(q, year, rubrique, page)
+    if postgres or connection.vendor == "sqlite":
+        result = _search_page(q, year, rubrique, page)
     else:
         result = CappedPaginator(_fallback_matches(q, year, rubrique), SEARCH_PAGE_SIZE).get_page(page)
     ids = list(result.object_list)
@@ -387,6 +448,10 @@ def search_articles(
             ),
         )
     by_id = {article.pk: article for article in page_articles}
+    if connection.vendor == "sqlite":
+        stems = fts.parse_query(q).stems
+        for article in by_id.values():
+            article.raw_headline = fts.headline(article.body, stems, START_SEL, STOP_SEL)
     result.object_list = [by_id[pk] for pk in ids if pk in by_id]
     member = is_member(user)
     for article in result.object_list:

@@ -21,6 +21,7 @@ from anpp_portal import pagecache
 from anpp_portal.outbox import email_enqueue
 from members.models import Territory
 
+from . import covers, fts
 from .importer import ImportFormatError, IssueData, parse_issue_folder
 from .models import Announcement, Article, Issue, IssuePDF, Rubrique, Subscriber
 from .rendering import markdown_to_html
@@ -42,10 +43,17 @@ class PublicationError(Exception):
 
 
 def search_vectors_update(*, article_ids: list[int]) -> None:
-    """Recompute the stored search vector (title A > chapeau B > body C) of these articles.
+    """Bring the search index of these articles up to date with their title, chapeau and body.
 
-    PostgreSQL only: SQLite searches with a plain icontains fallback and stores no vector."""
-    if connection.vendor != "postgresql" or not article_ids:
+    PostgreSQL: the stored vectors (title A > chapeau B > body C, and the title-and-chapeau head).
+    SQLite: the rows of the FTS5 table (publications/fts.py), accents removed and French-stemmed.
+    An article deleted since is dropped from the index (on SQLite a trigger also does it)."""
+    if not article_ids:
+        return
+    if connection.vendor == "sqlite":
+        fts.index_articles(article_ids)
+        return
+    if connection.vendor != "postgresql":
         return
     head = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
         "chapeau", weight="B", config=SEARCH_CONFIG
@@ -65,6 +73,12 @@ def article_save(*, article: Article) -> Article:
         article.save()
         search_vectors_update(article_ids=[article.pk])
     return article
+
+
+def article_delete(*, article: Article) -> None:
+    """Delete an article; its search index row goes with it (vectors on PostgreSQL, a trigger on
+    SQLite), and the page cache follows the post_delete of the model."""
+    article.delete()
 
 
 def rubrique_for_name(*, name: str) -> Rubrique:
@@ -88,6 +102,8 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     rubriques_created: list[str] = field(default_factory=list)
+    # None: not asked to publish; True: published by this import; False: it already was.
+    published: bool | None = None
 
     @property
     def changed(self) -> bool:
@@ -114,6 +130,15 @@ class ImportReport:
         out.append(f"Articles inchangés : {len(self.unchanged)}")
         if not self.changed:
             out.append("Rien n'a changé.")
+        if self.published:
+            out.append("Numéro publié.")
+        elif self.issue.is_published:
+            out.append("Le numéro est publié.")
+        else:
+            out.append(
+                f"Le numéro est un brouillon ({self.issue.get_status_display()}) : il n'est pas visible "
+                "du public tant qu'il n'est pas publié (import_issue --publish ou l'admin)."
+            )
         return out
 
 
@@ -126,13 +151,19 @@ def _assign(obj, values: dict) -> bool:
     return changed
 
 
-def issue_import(*, folder: Path | str) -> ImportReport:
-    """Create or update the issue described by ``folder``; idempotent.
+def issue_import(*, folder: Path | str, publish: bool = False) -> ImportReport:
+    """Create or update the issue described by ``folder``; idempotent. The issue stays a draft
+    unless ``publish``: then it is published in the same transaction (and announced to the
+    newsletter's subscribers, once, as by issue_publish).
 
     Everything is read and validated before the first write (ImportFormatError otherwise), then
     written in one transaction: a malformed folder leaves the database as it was."""
     data = parse_issue_folder(folder)
-    return _issue_write(data=data, folder=Path(folder))
+    with transaction.atomic():
+        report = _issue_write(data=data, folder=Path(folder))
+        if publish:
+            report.published = issue_publish(issue=report.issue)
+    return report
 
 
 @transaction.atomic
@@ -244,6 +275,15 @@ def issue_publish(*, issue: Issue, now: datetime | None = None) -> bool:
         # update() sends no post_save: tell the page cache that the public pages changed.
         pagecache.invalidate("publications")
     return True
+
+
+def issue_cover_generate(*, issue: Issue) -> Issue:
+    """Give ``issue`` a plain cover drawn from its title and label (covers.generic_cover_png), for
+    an issue whose printed cover image is not available. Stored like an uploaded cover."""
+    issue.cover = ContentFile(covers.generic_cover_png(issue), name="couverture.png")
+    issue.full_clean()
+    issue.save(update_fields=["cover"])
+    return issue
 
 
 def issue_schedule(*, issue: Issue, publish_at: datetime) -> Issue:

@@ -1,16 +1,16 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "territoires-de-projets-01"
+from publications.demo import FIRST_ISSUE
 
 
 @pytest.fixture
-def seed_folder():
-    if not (SEED / "issue.yaml").is_file():
-        pytest.skip(f"the real first issue is not here: {SEED} does not exist")
-    return SEED
+def seed_folder() -> Path:
+    """The real first issue of the magazine, shipped in the repository: its absence is a failure."""
+    if not (FIRST_ISSUE / "issue.yaml").is_file():
+        pytest.fail(f"the first issue's import folder is missing from the repository: {FIRST_ISSUE}")
+    return FIRST_ISSUE
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from publications import services
-from publications.demo import SAMPLE_ISSUE
 from publications.importer import ImportFormatError, parse_issue_folder
 from publications.models import Article, Issue, Rubrique
 
 from ..factories import TerritoryFactory
+from .fixtures import FICTIONAL_ISSUE
 
 pytestmark = pytest.mark.django_db
 
@@ -118,20 +118,20 @@ def test_each_kind_of_mistake_is_named_with_its_line(seed_folder, tmp_path, file
 
 
 def test_a_file_without_front_matter_is_refused(tmp_path):
-    shutil.copytree(SAMPLE_ISSUE, tmp_path / "n")
+    shutil.copytree(FICTIONAL_ISSUE, tmp_path / "n")
     (tmp_path / "n" / "04-sans-entete.md").write_text("Juste du texte.\n", encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"04-sans-entete\.md:1: le fichier doit commencer"):
         parse_issue_folder(tmp_path / "n")
 
 
 def test_an_updated_folder_updates_and_deletes_articles_and_reports_it(tmp_path):
-    TerritoryFactory(slug="portes-de-gascogne")
+    TerritoryFactory(slug="pays-fictif")
     folder = tmp_path / "n"
-    shutil.copytree(SAMPLE_ISSUE, folder)
+    shutil.copytree(FICTIONAL_ISSUE, folder)
     first = services.issue_import(folder=folder)
     assert first.issue_created and len(first.created) == 3
     article = Article.objects.get(slug="projet-alimentaire")
-    assert [t.slug for t in article.territories.all()] == ["portes-de-gascogne"]
+    assert [t.slug for t in article.territories.all()] == ["pays-fictif"]
     (folder / "03-projet-alimentaire.md").unlink()
     edito = folder / "01-edito.md"
     edito.write_text(edito.read_text(encoding="utf-8").replace("Bonne lecture !", "Bonne lecture à tous !"))
@@ -143,5 +143,5 @@ def test_an_updated_folder_updates_and_deletes_articles_and_reports_it(tmp_path)
 
 def test_an_unknown_territory_is_refused_and_nothing_is_written(tmp_path):
     with pytest.raises(ImportFormatError, match=r"03-projet-alimentaire\.md:\d+: territoire inconnu"):
-        services.issue_import(folder=SAMPLE_ISSUE)
+        services.issue_import(folder=FICTIONAL_ISSUE)
     assert not Issue.objects.exists()
