@@ -2,11 +2,16 @@
 newsletter's subscribers and announcements. Every change goes through publications.services."""
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .forms import IssueImportForm
+from .importer import ImportFormatError
 from .models import Announcement, Article, Issue, IssuePDF, Rubrique, Subscriber
 
 
@@ -48,6 +53,47 @@ class IssueAdmin(admin.ModelAdmin):
     ]
     inlines = [ArticleInline]
     actions = ["publish_now"]
+    change_list_template = "admin/publications/issue/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "importer/",
+                self.admin_site.admin_view(self.import_view),
+                name="publications_issue_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import an issue folder as ``manage.py import_issue [--publish]`` does (same service)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = IssueImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            publish = form.cleaned_data["publish"]
+            try:
+                if form.cleaned_data["archive"]:
+                    report = services.issue_import_archive(archive=form.cleaned_data["archive"], publish=publish)
+                else:
+                    from .demo import CONTENT_DIR
+
+                    report = services.issue_import(
+                        folder=CONTENT_DIR / form.cleaned_data["folder"], publish=publish
+                    )
+            except (ImportFormatError, services.PublicationError) as exc:
+                form.add_error(None, _("Import refusé, rien n'a été écrit. %(reason)s") % {"reason": exc})
+            else:
+                for line in report.lines():
+                    self.message_user(request, line, messages.SUCCESS)
+                return redirect("admin:publications_issue_change", report.issue.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Importer un numéro"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/publications/issue/import.html", context)
 
     @admin.display(description=_("aperçu"))
     def preview_links(self, obj):

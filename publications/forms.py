@@ -25,3 +25,44 @@ class SubscribeForm(forms.Form):
             "invalid": _("Cette adresse électronique n'est pas valide (exemple : prenom.nom@exemple.fr)."),
         },
     )
+
+
+def shipped_issue_folders() -> list[tuple[str, str]]:
+    """(name, label) of the issue folders shipped in publications/content/."""
+    from .demo import CONTENT_DIR
+
+    return [
+        (path.name, path.name)
+        for path in sorted(CONTENT_DIR.iterdir())
+        if path.is_dir() and (path / "issue.yaml").is_file()
+    ]
+
+
+class IssueImportForm(forms.Form):
+    """Staff import an issue folder, as ``manage.py import_issue``: one shipped with the portal, or
+    a .zip of a folder (issue.yaml and the NN-slug.md files)."""
+
+    folder = forms.ChoiceField(label=_("Dossier livré avec le portail"), required=False)
+    archive = forms.FileField(
+        label=_("ou une archive .zip du dossier"),
+        required=False,
+        help_text=_("Le fichier issue.yaml et un fichier NN-titre.md par article, comme dans le README."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publier le numéro après l'import"),
+        required=False,
+        help_text=_(
+            "Sans cette case, le numéro importé reste un brouillon, invisible du public ; "
+            "publié, il est annoncé une fois aux abonnés de la lettre."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["folder"].choices = [("", "—"), *shipped_issue_folders()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("folder")) == bool(cleaned.get("archive")):
+            raise forms.ValidationError(_("Choisissez un dossier livré avec le portail ou une archive .zip, pas les deux."))
+        return cleaned

@@ -198,10 +198,11 @@ def headline(text: str, stems: set[str], start_sel: str, stop_sel: str) -> str:
     hits = [i for i, word in enumerate(words) if stem(word.group()) in stems]
     if not hits:
         return text[: words[min(len(words), HEADLINE_WORDS) - 1].end()]
-    half = HEADLINE_WORDS // (2 * HEADLINE_FRAGMENTS)
+    # Each fragment is about HEADLINE_WORDS long, the word found near its middle.
+    before, after = HEADLINE_WORDS // 2 - 1, HEADLINE_WORDS // 2
     fragments: list[list[int]] = []
     for hit in hits:
-        start, stop = max(0, hit - half), min(len(words) - 1, hit + half)
+        start, stop = max(0, hit - before), min(len(words) - 1, hit + after)
         if fragments and start <= fragments[-1][1] + 1:
             fragments[-1][1] = max(fragments[-1][1], stop)
         elif len(fragments) < HEADLINE_FRAGMENTS:

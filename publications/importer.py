@@ -247,3 +247,39 @@ def parse_issue_folder(folder: Path | str) -> IssueData:
         raise ImportFormatError(folder, None, "aucun article (fichier .md) dans le dossier")
     articles.sort(key=lambda a: a.order)
     return IssueData(articles=articles, **issue)
+
+
+# An issue folder is a few dozen small text files: anything much bigger is not one.
+ARCHIVE_MAX_FILES = 500
+ARCHIVE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def extract_issue_archive(file, destination: Path) -> Path:
+    """Extract the .zip of an issue folder into ``destination`` and return the folder that holds its
+    issue.yaml (at the top or in one sub-folder). Only .md and .yaml files are written, under flat
+    names: a path in the archive never leads outside ``destination``."""
+    import zipfile
+
+    archive_path = Path(getattr(file, "name", "archive.zip"))
+    try:
+        archive = zipfile.ZipFile(file)
+    except zipfile.BadZipFile:
+        raise ImportFormatError(archive_path, None, "ce fichier n'est pas une archive .zip") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > ARCHIVE_MAX_FILES or sum(m.file_size for m in members) > ARCHIVE_MAX_BYTES:
+            raise ImportFormatError(archive_path, None, "archive trop grande pour un numéro")
+        wanted = [m for m in members if Path(m.filename).suffix.lower() in {".md", ".yaml"}]
+        parents = {Path(m.filename).parent for m in wanted if Path(m.filename).name == ISSUE_FILE}
+        if len(parents) != 1:
+            raise ImportFormatError(archive_path, None, f"l'archive doit contenir un et un seul {ISSUE_FILE}")
+        (parent,) = parents
+        destination.mkdir(parents=True, exist_ok=True)
+        for member in wanted:
+            if Path(member.filename).parent != parent:
+                continue
+            name = Path(member.filename).name
+            if not re.fullmatch(r"[\w.-]+", name):
+                raise ImportFormatError(archive_path, None, f"nom de fichier refusé : « {name} »")
+            (destination / name).write_bytes(archive.read(member))
+    return destination

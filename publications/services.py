@@ -166,6 +166,18 @@ def issue_import(*, folder: Path | str, publish: bool = False) -> ImportReport:
     return report
 
 
+def issue_import_archive(*, archive, publish: bool = False) -> ImportReport:
+    """issue_import of the folder inside a .zip (the admin's upload), extracted to a temporary
+    folder that is removed afterwards."""
+    import tempfile
+
+    from .importer import extract_issue_archive
+
+    with tempfile.TemporaryDirectory(prefix="anpp-import-") as tmp:
+        folder = extract_issue_archive(archive, Path(tmp) / "numero")
+        return issue_import(folder=folder, publish=publish)
+
+
 @transaction.atomic
 def _issue_write(*, data: IssueData, folder: Path) -> ImportReport:
     territory_slugs = {slug for a in data.articles for slug in a.territories}

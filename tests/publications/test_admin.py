@@ -92,17 +92,60 @@ def test_the_admin_lists_render(staff_client):
     assert Article.objects.count() == 1
 
 
-def test_demo_data_loads_twice_without_change():
+def test_demo_data_is_the_published_first_issue_with_a_generic_cover_and_loads_twice_without_change():
     from members import demo as members_demo
     from publications import demo
 
     members_demo.load()
     assert demo.load() == []
-    numbers = sorted(Issue.objects.values_list("number", flat=True))
-    count = Article.objects.count()
+    issue = Issue.objects.get()
+    cover, count = issue.cover.name, Article.objects.count()
     demo.load()
-    assert (
-        sorted(Issue.objects.values_list("number", flat=True)) == numbers and Article.objects.count() == count
-    )
-    assert 2 in numbers and Issue.objects.get(number=2).members_only
-    assert all(issue.is_published for issue in Issue.objects.all())
+    assert Issue.objects.get().cover.name == cover and Article.objects.count() == count == 11
+    assert (issue.number, issue.label, issue.is_published) == (1, "Hiver 2018 / n°01", True)
+    assert cover.startswith("publications/covers/") and cover.endswith(".png")
+
+
+def test_staff_import_the_shipped_first_issue_and_publish_it_from_the_admin(staff_client):
+    url = reverse("admin:publications_issue_import")
+    page = staff_client.get(url).content.decode()
+    assert "territoires-de-projets-01" in page and "reste un brouillon" in page
+    response = staff_client.post(url, {"folder": "territoires-de-projets-01", "publish": "on"}, follow=True)
+    issue = Issue.objects.get(number=1)
+    assert issue.is_published and issue.articles.count() == 11
+    assert "Numéro publié." in response.content.decode()
+    assert staff_client.get(reverse("admin:publications_issue_changelist")).content.decode().count(url) == 1
+
+
+def test_an_imported_zip_stays_a_draft_unless_published_and_a_bad_one_is_refused_with_its_reason(
+    staff_client, seed_folder
+):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def zipped(extra=None):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for path in seed_folder.iterdir():
+                archive.write(path, f"territoires-de-projets-01/{path.name}")
+            for name, text in (extra or {}).items():
+                archive.writestr(name, text)
+        return SimpleUploadedFile("numero.zip", buffer.getvalue(), "application/zip")
+
+    url = reverse("admin:publications_issue_import")
+    response = staff_client.post(url, {"archive": zipped({"../../evil.md": "x"})}, follow=True)
+    issue = Issue.objects.get(number=1)
+    assert issue.status == Issue.Status.DRAFT and issue.articles.count() == 11
+    assert "brouillon" in response.content.decode()
+
+    broken = staff_client.post(url, {"archive": SimpleUploadedFile("x.zip", b"not a zip")})
+    assert "pas une archive .zip" in broken.content.decode()
+    both = staff_client.post(url, {"archive": zipped(), "folder": "territoires-de-projets-01"})
+    assert "pas les deux" in both.content.decode()
+
+
+def test_staff_without_the_permission_to_add_issues_cannot_import(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:publications_issue_import")).status_code == 403

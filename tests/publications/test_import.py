@@ -145,3 +145,15 @@ def test_an_unknown_territory_is_refused_and_nothing_is_written(tmp_path):
     with pytest.raises(ImportFormatError, match=r"03-projet-alimentaire\.md:\d+: territoire inconnu"):
         services.issue_import(folder=FICTIONAL_ISSUE)
     assert not Issue.objects.exists()
+
+
+def test_an_import_is_a_draft_unless_published_and_says_so(seed_folder, capsys):
+    call_command("import_issue", str(seed_folder))
+    assert Issue.objects.get(number=1).status == Issue.Status.DRAFT
+    assert "Le numéro est un brouillon" in capsys.readouterr().out
+    call_command("import_issue", str(seed_folder), "--publish")
+    assert Issue.objects.get(number=1).is_published
+    out = capsys.readouterr().out
+    assert "Rien n'a changé." in out and "Numéro publié." in out
+    call_command("import_issue", str(seed_folder), "--publish")
+    assert "Le numéro est publié." in capsys.readouterr().out
