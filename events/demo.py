@@ -1,9 +1,10 @@
-"""Demo data of the events app: the 2018 editions of EGPP, CNPP and RTPP, and an upcoming RTPP open
-for registration (the 2018 ones are past, so the registration flow can be tried on this one).
+"""Demo data of the events app: the RTPP and CNPP of 2017 and the EGPP of 2018, as the first issue of
+the magazine reports them (true dates and places, past editions), and an upcoming, visibly fictional
+example event open for registration.
 
 Idempotent: events are looked up by slug and left alone once they exist. Demo participants are
 written directly (not through the services) so that loading the demo never queues an email.
-Capacities of the past editions are scaled down so that one of them shows a waiting list.
+The RTPP's capacity is scaled down so that staff see a waiting list.
 """
 
 import datetime
@@ -114,163 +115,95 @@ def _registrations(event: Event, *, territories: list[Territory], people_per_ter
 
 @transaction.atomic
 def load() -> list:
+    """The three gatherings the first issue of the magazine reports (publications/content/), with
+    their true dates and places and nothing the issue does not say (no venue, no programme), as
+    past editions; and one upcoming event, visibly fictional, to try registering."""
     territories = list(
         Territory.objects.filter(slug__in=["pays-ruffecois", "portes-de-gascogne"]).order_by("slug")
     )
-    paris_sites = [
-        {"name": "Palais du Luxembourg (Sénat)", "address": "15 rue de Vaugirard", "city": "75006 Paris"}
-    ]
 
+    # "Les Rencontres Techniques des Pôles territoriaux et des Pays les 25-26 septembre, ayant réuni
+    # 200 participants à Fleurance et Toulouse, sur la question des coopérations interterritoriales
+    # et des contrats de réciprocité" (Territoires de Projets n°01, édito).
+    rtpp, created = _event(
+        "rtpp-2017-fleurance-toulouse",
+        kind=Event.Kind.RTPP,
+        title="Rencontres Techniques des Pôles territoriaux et des Pays 2017",
+        edition=2017,
+        description=(
+            "Deux journées à Fleurance et Toulouse, sur la question des coopérations interterritoriales "
+            "et des contrats de réciprocité : 200 participants."
+        ),
+        status=Event.Status.CLOSED,
+        # Scaled down for the demo (200 participants in reality) so that staff see a waiting list.
+        capacity=8,
+        registration_opens_at=_aware(datetime.date(2017, 6, 1)),
+        registration_closes_at=_aware(datetime.date(2017, 9, 20)),
+        cancellation_deadline=_aware(datetime.date(2017, 9, 20)),
+    )
+    if created:
+        for city in ("Fleurance", "Toulouse"):
+            Site.objects.create(event=rtpp, name=city, address="", city=city)
+        for day in (datetime.date(2017, 9, 25), datetime.date(2017, 9, 26)):
+            EventDay.objects.create(event=rtpp, date=day)
+        _registrations(rtpp, territories=territories, people_per_territory=6)
+
+    # "La Conférence Nationale des Pôles territoriaux et des Pays du 23 octobre, au Sénat, où 200 élus
+    # et techniciens ont pu discuter avec les grandes institutions et entreprises partenaires des
+    # Territoires de projets" (same édito).
+    cnpp, created = _event(
+        "cnpp-2017-senat",
+        kind=Event.Kind.CNPP,
+        title="Conférence Nationale des Pôles territoriaux et des Pays 2017",
+        edition=2017,
+        description=(
+            "Une journée au Sénat, où 200 élus et techniciens ont pu discuter avec les grandes institutions "
+            "et entreprises partenaires des Territoires de projets."
+        ),
+        status=Event.Status.CLOSED,
+        members_only=True,
+        registration_opens_at=_aware(datetime.date(2017, 9, 1)),
+        registration_closes_at=_aware(datetime.date(2017, 10, 16)),
+        cancellation_deadline=_aware(datetime.date(2017, 10, 16)),
+    )
+    if created:
+        senat = Site.objects.create(
+            event=cnpp, name="Sénat, Palais du Luxembourg", address="15 rue de Vaugirard", city="75006 Paris"
+        )
+        EventDay.objects.create(event=cnpp, date=datetime.date(2017, 10, 23), site=senat)
+        _registrations(cnpp, territories=territories, people_per_territory=4)
+
+    # "La tenue des prochains EGPP, les 8 et 9 Octobre 2018, à Nancy" (same édito).
     egpp, created = _event(
         "egpp-2018-nancy",
         kind=Event.Kind.EGPP,
         title="États Généraux des Pôles territoriaux et des Pays 2018",
         edition=2018,
-        description="Deux journées de débats et d'ateliers pour les élus et techniciens des territoires de projets.",
+        description="Les États Généraux des Pôles territoriaux et des Pays, les 8 et 9 octobre 2018 à Nancy.",
         status=Event.Status.CLOSED,
-        capacity=300,
         registration_opens_at=_aware(datetime.date(2018, 6, 1)),
         registration_closes_at=_aware(datetime.date(2018, 10, 1)),
         cancellation_deadline=_aware(datetime.date(2018, 10, 1)),
-        price_member=Decimal("90"),
-        price_non_member=Decimal("150"),
     )
     if created:
-        _programme(
-            egpp,
-            [{"name": "Centre Prouvé", "address": "1 place de la République", "city": "54000 Nancy"}],
-            [
-                (datetime.date(2018, 10, 8), 0, T(9, 30), T(18, 0)),
-                (datetime.date(2018, 10, 9), 0, T(9, 0), T(16, 30)),
-            ],
-            [
-                (
-                    0,
-                    0,
-                    T(9, 30),
-                    T(11, 0),
-                    "Plénière d'ouverture : les territoires de projets, 10 ans après",
-                    "",
-                    False,
-                    None,
-                ),
-                (0, 0, T(14, 0), T(16, 0), "Atelier : contrats de réciprocité ville-campagne", "", True, 80),
-                (0, 0, T(14, 0), T(16, 0), "Atelier : transition énergétique et PCAET", "", True, 80),
-                (1, 0, T(9, 30), T(11, 30), "Atelier : LEADER 2021-2027", "", True, 80),
-                (1, 0, T(14, 0), T(16, 0), "Plénière de clôture", "", False, None),
-            ],
-        )
+        nancy = Site.objects.create(event=egpp, name="Nancy", address="", city="Nancy")
+        for day in (datetime.date(2018, 10, 8), datetime.date(2018, 10, 9)):
+            EventDay.objects.create(event=egpp, date=day, site=nancy)
         _registrations(egpp, territories=territories, people_per_territory=5)
 
-    cnpp, created = _event(
-        "cnpp-2018-senat",
-        kind=Event.Kind.CNPP,
-        title="Conférence Nationale des Pôles territoriaux et des Pays 2018",
-        edition=2018,
-        description="Une journée au Sénat avec environ 200 élus et techniciens.",
-        status=Event.Status.CLOSED,
-        capacity=200,
-        members_only=True,
-        # The exact 2018 date is illustrative in the demo.
-        registration_opens_at=_aware(datetime.date(2018, 9, 1)),
-        registration_closes_at=_aware(datetime.date(2018, 11, 30)),
-        cancellation_deadline=_aware(datetime.date(2018, 11, 30)),
-    )
-    if created:
-        _programme(
-            cnpp,
-            paris_sites,
-            [(datetime.date(2018, 12, 6), 0, T(9, 0), T(17, 0))],
-            [
-                (
-                    0,
-                    0,
-                    T(9, 30),
-                    T(12, 30),
-                    "Les territoires de projets et la cohésion des territoires",
-                    "",
-                    False,
-                    None,
-                ),
-                (0, 0, T(14, 0), T(16, 30), "Table ronde avec les sénateurs", "", False, None),
-            ],
-        )
-        _registrations(cnpp, territories=territories, people_per_territory=4)
-
-    rtpp_sites = [
-        {
-            "name": "Lycée agricole de Beaulieu-Lavacant",
-            "address": "Route de Condom",
-            "city": "32500 Fleurance",
-        },
-        {
-            "name": "Hôtel de Région Occitanie",
-            "address": "22 boulevard du Maréchal Juin",
-            "city": "31400 Toulouse",
-        },
-    ]
-    rtpp_sessions = [
-        (
-            0,
-            0,
-            T(9, 30),
-            T(12, 0),
-            "Ouverture et visite du territoire",
-            "PETR Pays Portes de Gascogne",
-            False,
-            None,
-        ),
-        (
-            0,
-            0,
-            T(14, 0),
-            T(16, 30),
-            "Atelier : alimentation et projets alimentaires territoriaux",
-            "",
-            True,
-            6,
-        ),
-        (0, 0, T(14, 0), T(16, 30), "Atelier : ingénierie territoriale partagée", "", True, 30),
-        (1, 1, T(9, 30), T(12, 0), "Atelier : fonds européens et LEADER", "Région Occitanie", True, 30),
-        (1, 1, T(9, 30), T(12, 0), "Atelier : mobilités rurales", "", True, 30),
-        (1, 1, T(14, 0), T(15, 30), "Restitution et clôture", "", False, None),
-    ]
-    rtpp, created = _event(
-        "rtpp-2018-fleurance-toulouse",
-        kind=Event.Kind.RTPP,
-        title="Rencontres Techniques des Pôles territoriaux et des Pays 2018",
-        edition=2018,
-        description="Deux journées sur deux sites, Fleurance puis Toulouse, pour les techniciens des territoires.",
-        status=Event.Status.CLOSED,
-        # Scaled down for the demo (200 seats in reality) so that it shows a waiting list.
-        capacity=8,
-        registration_opens_at=_aware(datetime.date(2018, 6, 1)),
-        registration_closes_at=_aware(datetime.date(2018, 9, 20)),
-        cancellation_deadline=_aware(datetime.date(2018, 9, 20)),
-        price_member=Decimal("40"),
-        price_non_member=Decimal("80"),
-    )
-    if created:
-        _programme(
-            rtpp,
-            rtpp_sites,
-            [
-                (datetime.date(2018, 9, 25), 0, T(9, 0), T(17, 30)),
-                (datetime.date(2018, 9, 26), 1, T(9, 0), T(16, 0)),
-            ],
-            rtpp_sessions,
-        )
-        _registrations(rtpp, territories=territories, people_per_territory=6)
-
-    # An upcoming edition, open today, so that registering can be tried in the demo.
+    # An upcoming event, open today, so that registering can be tried in the demo. Everything about
+    # it is invented, and it says so.
     today = timezone.localdate()
     start = today + datetime.timedelta(days=60)
     upcoming, created = _event(
-        f"rtpp-{start.year}",
+        f"exemple-rtpp-{start.year}",
         kind=Event.Kind.RTPP,
-        title=f"Rencontres Techniques des Pôles territoriaux et des Pays {start.year}",
+        title=f"Exemple fictif : Rencontres Techniques {start.year}",
         edition=start.year,
-        description="Deux journées de rencontres techniques : visites, ateliers et échanges entre territoires.",
+        description=(
+            "Événement fictif, créé pour la démonstration du portail : sa date, ses lieux et son programme "
+            "sont inventés. Inscrivez-vous pour essayer le parcours d'inscription."
+        ),
         status=Event.Status.PUBLISHED,
         capacity=200,
         registration_opens_at=timezone.now() - datetime.timedelta(days=1),
@@ -278,13 +211,23 @@ def load() -> list:
         cancellation_deadline=_aware(start - datetime.timedelta(days=7), 23),
         price_member=Decimal("40"),
         price_non_member=Decimal("80"),
-        practical_info="Navette entre Fleurance et Toulouse le soir du premier jour.",
+        practical_info="Informations pratiques fictives : une navette relie les deux lieux d'exemple le soir du premier jour.",
     )
     if created:
         _programme(
             upcoming,
-            rtpp_sites,
+            [
+                {"name": "Salle d'exemple A", "address": "1 place de l'Exemple", "city": "Ville-Exemple"},
+                {"name": "Salle d'exemple B", "address": "2 rue Fictive", "city": "Autre-Ville-Exemple"},
+            ],
             [(start, 0, T(9, 0), T(17, 30)), (start + datetime.timedelta(days=1), 1, T(9, 0), T(16, 0))],
-            rtpp_sessions,
+            [
+                (0, 0, T(9, 30), T(12, 0), "Ouverture (séance d'exemple)", "", False, None),
+                (0, 0, T(14, 0), T(16, 30), "Atelier d'exemple : alimentation", "", True, 6),
+                (0, 0, T(14, 0), T(16, 30), "Atelier d'exemple : ingénierie partagée", "", True, 30),
+                (1, 1, T(9, 30), T(12, 0), "Atelier d'exemple : fonds européens", "", True, 30),
+                (1, 1, T(9, 30), T(12, 0), "Atelier d'exemple : mobilités", "", True, 30),
+                (1, 1, T(14, 0), T(15, 30), "Clôture (séance d'exemple)", "", False, None),
+            ],
         )
     return []

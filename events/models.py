@@ -125,6 +125,20 @@ class Event(models.Model):
         days = sorted(self.days.all(), key=lambda d: d.date)
         return days[-1].ends_at_datetime() if days else None
 
+    @property
+    def kind_code(self) -> str:
+        """ "EGPP", "CNPP", "RTPP" (empty for another kind): what people call the gathering."""
+        return "" if self.kind == self.Kind.AUTRE else self.kind.upper()
+
+    @property
+    def is_free(self) -> bool:
+        return not (self.price_member or self.price_non_member or self.price_partner)
+
+    def has_ended(self, now=None) -> bool:
+        """True once its last day is over (an event without days has not ended)."""
+        ends = self.ends_at()
+        return ends is not None and ends <= (now or timezone.now())
+
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return (

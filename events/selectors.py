@@ -33,6 +33,7 @@ def public_events(*, now=None) -> tuple[list[Event], list[Event]]:
         days = list(event.days.all())
         last = days[-1].date if days else datetime.date.min
         (upcoming if last >= today else past).append(event)
+        event.seats_left = None if event.capacity is None else max(event.capacity - event.confirmed_count, 0)
     upcoming.sort(key=lambda e: e.days.all()[0].date if e.days.all() else datetime.date.max)
     past.sort(key=lambda e: e.days.all()[0].date if e.days.all() else datetime.date.min, reverse=True)
     return upcoming, past

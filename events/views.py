@@ -47,6 +47,7 @@ def event_detail(request, slug):
             "programme": selectors.programme(event),
             "seats_left": _seats_left(event),
             "registration_open": event.registration_is_open(),
+            "has_ended": event.has_ended(),
         },
     )
 

@@ -105,7 +105,7 @@ def load() -> list[DemoAccount]:
         territory.departments.set(Department.objects.filter(code__in=departments))
         territories[territory.slug] = territory
 
-    _account(STAFF, first_name="Michael", last_name="Restier", is_staff=True)
+    _account(STAFF, first_name="Équipe", last_name="ANPP (démo)", is_staff=True)
     ruffec = _account(REFERENT_RUFFECOIS, first_name="Claire", last_name="Martin")
     gascogne = _account(REFERENT_GASCOGNE, first_name="Julien", last_name="Dupuy")
     TerritoryMembership.objects.get_or_create(

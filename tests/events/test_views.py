@@ -256,3 +256,30 @@ def test_my_registrations_and_the_form_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.post(reverse("events:register", kwargs={"slug": event.slug}), data)
     assert f"Participant {size + 1}" in response.content.decode()
+
+
+def test_the_list_names_each_kind_puts_past_editions_apart_without_seats_and_says_free(client):
+    import datetime as dt
+
+    today = dt.date.today()
+    past = EventFactory(
+        kind=Event.Kind.CNPP, title="Conférence passée", capacity=200, status=Event.Status.CLOSED
+    )
+    for offset, day in enumerate(past.days.order_by("date")):
+        day.date = today - dt.timedelta(days=400 - offset)
+        day.save()
+    upcoming = EventFactory(kind=Event.Kind.EGPP, title="États généraux à venir", capacity=200)
+    upcoming.price_member = upcoming.price_non_member = upcoming.price_partner = 0
+    upcoming.save()
+    text = client.get(reverse("events:list")).content.decode()
+    upcoming_part, past_part = text.split("Éditions passées")
+    assert "États généraux à venir" in upcoming_part and ">EGPP</abbr>" in upcoming_part
+    assert "Gratuit" in upcoming_part and "0 €" not in upcoming_part
+    assert "200 places restantes" in upcoming_part
+    assert "Conférence passée" in past_part and ">CNPP</abbr>" in past_part
+    assert "place" not in past_part.split("</main>")[0] and "€" not in past_part.split("</main>")[0]
+
+    detail = client.get(past.get_absolute_url()).content.decode()
+    assert "Cette édition a eu lieu" in detail and "places restantes" not in detail and "€" not in detail
+    free = client.get(upcoming.get_absolute_url()).content.decode()
+    assert "Gratuit." in free and "0 € ·" not in free

@@ -40,7 +40,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Article numéro {n}")
     chapeau = "Un chapeau qui résume l’article."
     body = "Le texte complet de l’article, réservé aux lecteurs autorisés."
-    authors = factory.LazyFunction(lambda: [{"name": "Audrey Mouy", "role": "chargée de mission"}])
+    authors = factory.LazyFunction(lambda: [{"name": "Autrice Fictive", "role": "rédaction (exemple)"}])
     quotes = factory.LazyFunction(list)
 
     @classmethod
