@@ -74,7 +74,9 @@ class IssueAdmin(admin.ModelAdmin):
             publish = form.cleaned_data["publish"]
             try:
                 if form.cleaned_data["archive"]:
-                    report = services.issue_import_archive(archive=form.cleaned_data["archive"], publish=publish)
+                    report = services.issue_import_archive(
+                        archive=form.cleaned_data["archive"], publish=publish
+                    )
                 else:
                     from .demo import CONTENT_DIR
 

@@ -129,7 +129,10 @@ def generic_cover_png(issue) -> bytes:
     draw.rectangle((margin, y, margin + 260, y + 6), fill=GENERIC_GOLD)
     draw.text((margin, y + 30), issue.label, font=label, fill=GENERIC_WHITE)
     notice = _wrap(
-        draw, _("Couverture générique : l'image de la couverture imprimée n'est pas disponible."), small, width - 2 * margin
+        draw,
+        _("Couverture générique : l'image de la couverture imprimée n'est pas disponible."),
+        small,
+        width - 2 * margin,
     )
     for index, line in enumerate(notice):
         draw.text((margin, height - margin - 34 * (len(notice) - index)), line, font=small, fill=GENERIC_GOLD)

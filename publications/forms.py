@@ -64,5 +64,7 @@ class IssueImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if bool(cleaned.get("folder")) == bool(cleaned.get("archive")):
-            raise forms.ValidationError(_("Choisissez un dossier livré avec le portail ou une archive .zip, pas les deux."))
+            raise forms.ValidationError(
+                _("Choisissez un dossier livré avec le portail ou une archive .zip, pas les deux.")
+            )
         return cleaned

@@ -27,19 +27,21 @@ from django.db import connection
 TABLE = "publications_article_fts"
 
 CREATE_SQL = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE}
+    """CREATE VIRTUAL TABLE IF NOT EXISTS publications_article_fts
         USING fts5(title, chapeau, body, tokenize = 'unicode61 remove_diacritics 2')""",
     # A deleted article leaves the index with it, whatever deleted it (cascades included).
-    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON publications_article
-        BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END""",
+    """CREATE TRIGGER IF NOT EXISTS publications_article_fts_delete AFTER DELETE ON publications_article
+        BEGIN DELETE FROM publications_article_fts WHERE rowid = old.id; END""",
 ]
-DROP_SQL = [f"DROP TRIGGER IF EXISTS {TABLE}_delete", f"DROP TABLE IF EXISTS {TABLE}"]
+DROP_SQL = [
+    "DROP TRIGGER IF EXISTS publications_article_fts_delete",
+    "DROP TABLE IF EXISTS publications_article_fts",
+]
 
 # PostgreSQL's french.stop (the Snowball project's French stop word list). PostgreSQL compares it
 # with the word once its accents are removed, so the accented entries never match there: neither
 # do they here.
-STOP_WORDS = frozenset(
-    """au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même mes moi
+_STOP_WORDS_TEXT = """au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même mes moi
     mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
     vos votre vous c d j l à m n s t y été étée étées étés étant étante étants étantes suis es est
     sommes êtes sont serai seras sera serons serez seront serais serait serions seriez seraient étais
@@ -47,8 +49,8 @@ STOP_WORDS = frozenset(
     fût fussions fussiez fussent ayant ayante ayantes ayants eu eue eues eus ai as avons avez ont
     aurai auras aura aurons aurez auront aurais aurait aurions auriez auraient avais avait avions
     aviez avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient eusse eusses eût eussions
-    eussiez eussent""".split()
-)
+    eussiez eussent"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 # A word: letters and digits (no underscore), as PostgreSQL's parser splits text into words.
 WORD_RE = re.compile(r"[^\W_]+")
@@ -84,10 +86,15 @@ def index_articles(article_ids: list[int]) -> None:
 
     rows = Article.objects.filter(pk__in=article_ids).values_list("pk", "title", "chapeau", "body")
     with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in article_ids])  # noqa: S608
         cursor.executemany(
-            f"INSERT INTO {TABLE} (rowid, title, chapeau, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            [(pk, index_text(title), index_text(chapeau), index_text(body)) for pk, title, chapeau, body in rows],
+            "DELETE FROM publications_article_fts WHERE rowid = %s", [(pk,) for pk in article_ids]
+        )
+        cursor.executemany(
+            "INSERT INTO publications_article_fts (rowid, title, chapeau, body) VALUES (%s, %s, %s, %s)",
+            [
+                (pk, index_text(title), index_text(chapeau), index_text(body))
+                for pk, title, chapeau, body in rows
+            ],
         )
 
 
@@ -96,7 +103,7 @@ def index_all() -> None:
     from .models import Article
 
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        cursor.execute("DELETE FROM publications_article_fts")
     ids = list(Article.objects.values_list("pk", flat=True))
     for start in range(0, len(ids), 1000):
         index_articles(ids[start : start + 1000])

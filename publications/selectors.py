@@ -188,22 +188,29 @@ def _fallback_matches(q: str, year: int | None, rubrique: str) -> QuerySet:
     return articles.order_by("-issue__date", "order", "pk").values_list("pk", flat=True)
 
 
-_SQLITE_FROM = f"""
-FROM {fts.TABLE} f
-JOIN publications_article a ON a.id = f.rowid
-JOIN publications_issue i ON i.id = a.issue_id
-WHERE {fts.TABLE} MATCH %(all)s AND i.status = %(published)s{{filters}}"""
+# Only fixed SQL fragments go in these templates ({filters}); every value is a parameter.
 # Tiers as on PostgreSQL: the title matches, then the title and chapeau together, then the rest;
 # within a tier, bm25 on the title (weight 10) and chapeau (1), then the newest issue.
-_SQLITE_PAGE_SQL = f"""
-SELECT a.id {_SQLITE_FROM}
+_SQLITE_PAGE_SQL = """
+SELECT a.id
+FROM publications_article_fts f
+JOIN publications_article a ON a.id = f.rowid
+JOIN publications_issue i ON i.id = a.issue_id
+WHERE publications_article_fts MATCH %(all)s AND i.status = %(published)s{filters}
 ORDER BY CASE
-    WHEN f.rowid IN (SELECT rowid FROM {fts.TABLE} WHERE {fts.TABLE} MATCH %(title)s) THEN 0
-    WHEN f.rowid IN (SELECT rowid FROM {fts.TABLE} WHERE {fts.TABLE} MATCH %(head)s) THEN 1
+    WHEN f.rowid IN (SELECT rowid FROM publications_article_fts WHERE publications_article_fts MATCH %(title)s) THEN 0
+    WHEN f.rowid IN (SELECT rowid FROM publications_article_fts WHERE publications_article_fts MATCH %(head)s) THEN 1
     ELSE 2 END,
-  bm25({fts.TABLE}, 10.0, 1.0, 0.0), i.date DESC, a."order", a.id
+  bm25(publications_article_fts, 10.0, 1.0, 0.0), i.date DESC, a."order", a.id
 LIMIT %(limit)s OFFSET %(start)s"""
-_SQLITE_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {_SQLITE_FROM} LIMIT %(cap)s)"
+_SQLITE_COUNT_SQL = """
+SELECT count(*) FROM (
+  SELECT 1
+  FROM publications_article_fts f
+  JOIN publications_article a ON a.id = f.rowid
+  JOIN publications_issue i ON i.id = a.issue_id
+  WHERE publications_article_fts MATCH %(all)s AND i.status = %(published)s{filters}
+  LIMIT %(cap)s)"""
 
 
 class _SqliteSearch:
@@ -226,7 +233,9 @@ class _SqliteSearch:
             filters += " AND i.date >= %(year_start)s AND i.date < %(year_end)s"
             self.params.update(year_start=date(year, 1, 1), year_end=date(year + 1, 1, 1))
         if rubrique:
-            filters += " AND a.rubrique_id = (SELECT r.id FROM publications_rubrique r WHERE r.slug = %(rubrique)s)"
+            filters += (
+                " AND a.rubrique_id = (SELECT r.id FROM publications_rubrique r WHERE r.slug = %(rubrique)s)"
+            )
             self.params["rubrique"] = rubrique
         self.page_sql = _SQLITE_PAGE_SQL.format(filters=filters)
         self.count_sql = _SQLITE_COUNT_SQL.format(filters=filters)

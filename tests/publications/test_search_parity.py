@@ -25,7 +25,11 @@ SEARCH_CASES = {
         "interview-jerome-clement",
     ],
     '"Alliance des territoires"': ["actu-anpp", "interview-jean-deysson"],
-    "cybersecurite or mutuelle": ["mutuelle-pays-ruffecois", "securite-numerique", "interview-jerome-clement"],
+    "cybersecurite or mutuelle": [
+        "mutuelle-pays-ruffecois",
+        "securite-numerique",
+        "interview-jerome-clement",
+    ],
     "contrat -ruralite": ["interview-jean-deysson", "mutuelle-pays-ruffecois"],
 }
 # Queries whose matches rank equally within a tier in one database and not the other (ts_rank and
