@@ -19,6 +19,7 @@ from django.utils import translation
 from anpp_portal.pdf import static_path
 
 from .models import Issue
+from .rendering import body_with_quotes
 
 # Relative URLs of the PDF's HTML resolve against this origin; the fetcher serves only it.
 PDF_ORIGIN = "https://pdf.anpp.invalid"
@@ -29,6 +30,8 @@ TEMPLATE = "publications/pdf/issue.html"
 def issue_html(issue: Issue) -> str:
     """The issue as one HTML document for print (reads the issue's articles: 1 query)."""
     articles = list(issue.articles.select_related("rubrique").order_by("order"))
+    for article in articles:
+        article.body_with_quotes = body_with_quotes(article.body_html, article.quotes)
     with translation.override("fr"):
         return render_to_string(
             TEMPLATE, {"issue": issue, "articles": articles, "anpp": settings.ANPP_IDENTITY}

@@ -1,7 +1,11 @@
 """Markdown of articles to safe HTML: Markdown renders, nh3 keeps only harmless markup."""
 
+import re
+
 import markdown
 import nh3
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "sup", "sub", "blockquote", "code", "pre",
@@ -30,3 +34,26 @@ def markdown_to_html(text: str) -> str:
         link_rel="noopener",
         strip_comments=True,
     )
+
+
+# After a paragraph, where a new top-level block starts: a pull quote may go there.
+_AFTER_PARAGRAPH = re.compile(r"(?<=</p>)\n(?=<(?:p|h[2-6]|ul|ol|blockquote|table|figure)[ >])")
+
+
+def body_with_quotes(body_html: str, quotes: list[str]) -> str:
+    """The rendered body with its pull quotes set inside it, spread evenly between its paragraphs
+    (never before the first), instead of stacked above it. Quotes are escaped; the body is the
+    already sanitised HTML of markdown_to_html."""
+    blocks = _AFTER_PARAGRAPH.split(body_html)
+    after: dict[int, list[str]] = {}
+    for index, quote in enumerate(quotes):
+        # Quote i of q goes after block round((i + 1) * n / (q + 1)) of n: evenly spread, in order.
+        position = min(len(blocks), max(1, round((index + 1) * len(blocks) / (len(quotes) + 1))))
+        after.setdefault(position, []).append(
+            format_html('<blockquote class="pull-quote"><p>« {} »</p></blockquote>', quote)
+        )
+    out = []
+    for number, block in enumerate(blocks, start=1):
+        out.append(block)
+        out.extend(after.get(number, []))
+    return mark_safe("\n".join(out))  # noqa: S308 - sanitised body, escaped quotes

@@ -138,7 +138,7 @@ def feed_articles(limit: int = 50) -> QuerySet[Article]:
     return (
         Article.objects.filter(issue__status=Issue.Status.PUBLISHED)
         .select_related("issue", "rubrique")
-        .order_by("-issue__published_at", "-issue__number", "order")[:limit]
+        .order_by("-issue__date", "-issue__number", "order")[:limit]
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("publications/", views.archive, name="archive"),
     path("publications/recherche/", views.search, name="search"),
     path("publications/flux/", feeds.LatestArticlesFeed(), name="feed"),
+    path("publications/flux/rss/", feeds.LatestArticlesRssFeed(), name="feed_rss"),
     path("publications/lettre/", views.newsletter_subscribe, name="newsletter_subscribe"),
     path("publications/lettre/confirmer/<str:token>/", views.newsletter_confirm, name="newsletter_confirm"),
     path(

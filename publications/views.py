@@ -15,14 +15,17 @@ from . import selectors, services
 from .access import can_read_full
 from .forms import SearchForm, SubscribeForm
 from .models import IssuePDF
+from .rendering import body_with_quotes
 
 
 @public_page("publications")
 def archive(request):
+    years = selectors.archive_by_year()
+    latest = next((issue for issues in years.values() for issue in issues), None)
     return render(
         request,
         "publications/archive.html",
-        {"years": selectors.archive_by_year(), "subscribe_form": SubscribeForm()},
+        {"years": years, "latest": latest, "subscribe_form": SubscribeForm()},
     )
 
 
@@ -49,6 +52,7 @@ def article_detail(request, number, slug):
         "publications/article.html",
         {
             "article": article,
+            "body": body_with_quotes(article.body_html, article.quotes),
             "issue": article.issue,
             "can_read": can_read_full(request.user, article.issue),
             "neighbours": neighbours,

@@ -113,6 +113,7 @@ FULL_TEXT = Outcome(200, contains=FULL_TEXT_MARKER)
 TEASER = Outcome(200, contains=CHAPEAU_MARKER, lacks=FULL_TEXT_MARKER)
 NO_FULL_TEXT = Outcome(200, lacks=FULL_TEXT_MARKER)
 FEED = Outcome(200, content_type="application/atom+xml", lacks=FULL_TEXT_MARKER)  # chapeaux only
+RSS = Outcome(200, content_type="application/rss+xml", lacks=FULL_TEXT_MARKER)
 NO_DRAFT_EVENT = Outcome(200, lacks=DRAFT_EVENT_TITLE)
 WITH_A = Outcome(200, contains="{territory.name}")
 WITHOUT_A = Outcome(200, lacks="{territory.name}")
@@ -266,6 +267,7 @@ MATRIX = [
     row(get("publications:search", query=f"q={SECRET_WORD}", note="a word of the members-only text"),
                                                                            TEASER,      FULL_TEXT,    TEASER,    FULL_TEXT,    FULL_TEXT),
     row(get("publications:feed"),                                          FEED,        FEED,         FEED,      FEED,         FEED),
+    row(get("publications:feed_rss"),                                      RSS,         RSS,          RSS,       RSS,          RSS),
     row(get("publications:rubrique", slug="{rubrique.slug}"),             OK,          OK,           OK,        OK,           OK),
     row(get("publications:issue", number="{public_issue.number}", note="public"),
                                                                            OK,          OK,           OK,        OK,           OK),

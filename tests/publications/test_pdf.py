@@ -171,3 +171,65 @@ def test_a_failed_rendering_is_shown_and_retried_only_when_asked(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.get(url + "?reessayer=1")
     assert len(callbacks) == 1 and IssuePDF.objects.get().status == IssuePDF.Status.PENDING
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("\u2010", "").replace("-", "").upper()
+
+
+def test_no_page_of_the_first_issue_holds_only_a_heading(seed_folder):
+    """A heading (rubrique, title, chapeau, authors, a heading of the text) always shares its page
+    with some of the text it introduces."""
+    issue = services.issue_import(folder=seed_folder).issue
+    articles = list(issue.articles.select_related("rubrique"))
+    headings = {issue.label, issue.title, "ANPP"}
+    for article in articles:
+        headings |= {article.rubrique.name, article.title, article.chapeau}
+        headings |= {f"{a['name']}, {a['role']}" if a["role"] else a["name"] for a in article.authors}
+        headings |= set(re.findall(r"<h[2-6][^>]*>(.*?)</h[2-6]>", article.body_html))
+    squeezed = sorted({_squeezed(re.sub(r"<[^>]+>", "", h)) for h in headings if h}, key=len, reverse=True)
+    reader = pypdf.PdfReader(io.BytesIO(pdf.render_pdf(pdf.issue_html(issue))))
+    lone = []
+    for number, page in enumerate(reader.pages[2:], start=3):  # after the cover and the contents
+        text = _squeezed(page.extract_text())
+        text = text.replace(_squeezed(f"{issue.label} / {issue.title} {number}"), "")
+        rest = text
+        for heading in squeezed:
+            rest = rest.replace(heading, "")
+        rest = rest.replace("·", "")
+        if text and not rest:
+            lone.append(number)
+    assert len(reader.pages) > 12
+    assert lone == [], f"pages holding only a heading: {lone}"
+
+
+def test_pull_quotes_sit_between_the_paragraphs_of_the_text_not_above_it(seed_folder):
+    issue = services.issue_import(folder=seed_folder).issue
+    interview = issue.articles.get(slug="interview-jerome-clement")
+    assert len(interview.quotes) == 3
+    html = pdf.issue_html(issue)
+    body = html.split('id="article-interview-jerome-clement"')[1].split("</article>")[0]
+    text = body.split('class="article__body">')[1]
+    assert text.lstrip().startswith("<")
+    assert not text.lstrip().startswith('<blockquote class="pull-quote"')
+    positions = [text.index(f"« {quote} »") for quote in interview.quotes]
+    assert positions == sorted(positions) and "</p>" in text[: positions[0]]
+    assert "<p>" in text[positions[-1] :]  # text follows the last quote too
+
+
+def test_an_issue_cover_is_on_the_pdf_cover_the_archive_and_og_image(client, settings):
+    issue = IssueFactory(number=21, season="Printemps 2031")
+    ArticleFactory(issue=issue, title="Un article")
+    services.issue_cover_generate(issue=issue)
+    assert issue.cover.name.startswith("publications/covers/") and issue.cover.name.endswith(".png")
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf.render_pdf(pdf.issue_html(issue))))
+    assert len(reader.pages[0].images) == 1  # the cover page draws the image
+
+    archive = client.get(reverse("publications:archive")).content.decode()
+    assert f'src="{issue.cover.url}"' in archive
+    assert f'<meta property="og:image" content="http://testserver{issue.cover.url}">' in archive
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="http://testserver{issue.cover.url}">' in page
+    article = client.get(issue.articles.get().get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="http://testserver{issue.cover.url}">' in article

@@ -173,3 +173,24 @@ def test_the_archive_shows_the_start_of_each_table_of_contents_and_links_to_the_
     assert f"Article numéro {ARCHIVE_TOC_LENGTH:02d}" in content
     assert f"Article numéro {ARCHIVE_TOC_LENGTH + 1:02d}" not in content
     assert f"Voir les {ARCHIVE_TOC_LENGTH + 5} articles du numéro" in content
+
+
+def test_rss_and_atom_entries_carry_the_issues_date_not_the_days_it_was_imported_or_published(
+    client, seed_folder
+):
+    from publications import services
+
+    services.issue_import(folder=seed_folder, publish=True)
+    atom = client.get(reverse("publications:feed")).content.decode()
+    rss = client.get(reverse("publications:feed_rss"))
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    rss = rss.content.decode()
+    assert '<rss version="2.0"' in rss and "<item>" in rss
+    assert "Nouvelle année, nouveaux projets ! (Hiver 2018 / n°01)" in atom and "(Hiver 2018 / n°01)" in rss
+    # 11 entries, and the feed itself is as recent as its newest entry.
+    assert atom.count("<published>2018-01-15T") == 11 and atom.count("<updated>2018-01-15T") == 12
+    assert rss.count("<pubDate>Mon, 15 Jan 2018") == 11
+    this_year = str(__import__("datetime").date.today().year)
+    assert f"<published>{this_year}" not in atom and f"Jan {this_year}" not in rss
+    page = client.get(reverse("publications:archive")).content.decode()
+    assert 'type="application/rss+xml"' in page and 'type="application/atom+xml"' in page
