@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 from stdnum import luhn
@@ -33,7 +33,8 @@ from members.models import (
     User,
 )
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed"
+# The first issue of the magazine, shipped in the project: its words make the generated articles.
+FIRST_ISSUE = Path(settings.BASE_DIR) / "publications" / "content" / "territoires-de-projets-01"
 FALLBACK_TEXT = (
     "Les territoires de projets portent les contrats de ruralité, les programmes LEADER et la réciprocité "
     "entre villes et campagnes. Le conseil de développement associe la société civile aux projets du Pays."
@@ -47,7 +48,7 @@ def _siren(n: int) -> str:
 
 
 def _words() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEED.glob("territoires-de-projets-01/*.md"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIRST_ISSUE.glob("*.md"))]
     words = re.findall(r"[A-Za-zÀ-ÿ’'-]{3,}", " ".join(texts) or FALLBACK_TEXT)
     return words or FALLBACK_TEXT.split()
 
@@ -335,8 +336,9 @@ class Command(BaseCommand):
                         )
                     )
                 Article.objects.bulk_create(articles, batch_size=1000)
-            if connection.vendor == "postgresql":
-                search_vectors_update(article_ids=list(Article.objects.values_list("pk", flat=True)))
+            ids = list(Article.objects.values_list("pk", flat=True))
+            for start in range(0, len(ids), 5000):
+                search_vectors_update(article_ids=ids[start : start + 5000])
         now = timezone.now()
         Subscriber.objects.bulk_create(
             [
