@@ -283,3 +283,12 @@ def test_the_list_names_each_kind_puts_past_editions_apart_without_seats_and_say
     assert "Cette édition a eu lieu" in detail and "places restantes" not in detail and "€" not in detail
     free = client.get(upcoming.get_absolute_url()).content.decode()
     assert "Gratuit." in free and "0 € ·" not in free
+
+
+def test_a_category_that_pays_nothing_says_so_instead_of_zero_euros(client):
+    event = EventFactory(title="Rencontre payante")  # 40 € and 80 €, partners free
+    text = client.get(reverse("events:list")).content.decode()
+    assert "territoire adhérent 40 € · non adhérent 80 € · partenaire gratuit" in text
+    assert "0 €" not in client.get(event.get_absolute_url()).content.decode().replace("40 €", "").replace(
+        "80 €", ""
+    )
