@@ -15,10 +15,14 @@ PROJECT_PACKAGES = {"anpp_portal", *PROJECT_APPS}
 
 def project_patterns(resolver=None, namespace=None):
     """(name, converter names) of every URL pattern whose view belongs to the project, wherever and
-    however it is included. Third-party views (admin, allauth, i18n, media) are not the project's."""
+    however it is included. Third-party views (admin, allauth, i18n, media) are not the project's; nor
+    are the project's own pages inside the Django admin (an app's ModelAdmin.get_urls), which the
+    admin site guards itself (staff only, then the model's permissions: tests/publications/test_admin.py)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
             child = ":".join(filter(None, [namespace, entry.namespace]))
             yield from project_patterns(entry, child or None)
         elif isinstance(entry, URLPattern):

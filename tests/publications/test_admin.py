@@ -146,6 +146,12 @@ def test_an_imported_zip_stays_a_draft_unless_published_and_a_bad_one_is_refused
     assert "pas les deux" in both.content.decode()
 
 
-def test_staff_without_the_permission_to_add_issues_cannot_import(client):
+def test_only_staff_with_the_permission_to_add_issues_may_import(client):
+    url = reverse("admin:publications_issue_import")
+    assert client.get(url).status_code == 302  # to the admin's login page
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 302
     client.force_login(UserFactory(is_staff=True))
-    assert client.get(reverse("admin:publications_issue_import")).status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"folder": "territoires-de-projets-01", "publish": "on"}).status_code == 403
+    assert not Issue.objects.exists()
