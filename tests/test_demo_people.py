@@ -18,6 +18,7 @@ from django.conf import settings
 from anpp_portal.management.commands.load_demo_data import APPS_WITH_DEMO_DATA
 from events.models import Event, Participant, Session, Site
 from members.models import Territory, User
+from publications.association.models import News
 from publications.demo import CONTENT_DIR, FIRST_ISSUE
 from publications.importer import parse_issue_folder
 from publications.models import Article, Issue
@@ -111,6 +112,12 @@ def test_every_quote_and_author_of_the_loaded_demo_that_names_a_real_person_is_t
     assert checked_quotes > 0
     for issue in Issue.objects.all():
         assert (issue.director, issue.editor) == (seed.director, seed.editor)
+    # The news items are the issue's « Actu ANPP » page, word for word.
+    printed_news = " ".join(seed_articles["actu-anpp"].body.split())
+    news = list(News.objects.values_list("title", "body"))
+    assert news
+    for title, body in news:
+        assert title in printed_news and " ".join(body.split()) in printed_news, title
 
     # Nothing else of the demo (accounts, territories, events, their programme) names them.
     other_texts = [
