@@ -27,6 +27,11 @@ class OutboundEmail(models.Model):
     headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
     # [{"filename": ..., "mimetype": ..., "content_base64": ...}], e.g. an event's .ics file.
     attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
+    # An email rendered by the worker just before sending (so that the request that caused it does
+    # not wait for templates and attachments): the dotted path of a function returning
+    # (RenderedEmail, [Attachment]) from these keyword arguments. Empty: the row holds the email.
+    render_with = models.CharField(_("rendu par"), max_length=200, blank=True)
+    render_args = models.JSONField(_("arguments du rendu"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
     # A worker that claims the email holds it until then; past it, another may take it over.

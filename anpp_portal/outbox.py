@@ -23,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .emails import RenderedEmail, render_email
 from .models import OutboundEmail
@@ -65,18 +66,31 @@ def email_enqueue(
     headers: dict | None = None,
     attachments: list[Attachment] | None = None,
     sensitive: bool = False,
+    render_with: str = "",
+    render_args: dict | None = None,
+    fresh: bool = False,
 ) -> OutboundEmail:
     """Record an email to send, once per ``key``; returns the existing row if the key is known.
 
     ``sensitive``: the body holds a credential (a reset or invitation link) and is erased once sent.
+    ``render_with``: the dotted path of a function the worker calls with ``render_args`` (ids, never
+    instances) to render the email just before sending it, returning ``(RenderedEmail, attachments)``.
+    ``fresh``: the key names an object created in the caller's transaction, so it cannot be known
+    yet: one INSERT instead of a lookup and a savepoint (a request holding a lock saves round trips).
     """
-    if rendered is None:
-        if template is None:
-            raise ValueError("email_enqueue needs a template or a rendered email")
-        rendered = render_email(template, context or {})
-    email, created = OutboundEmail.objects.get_or_create(
-        key=key, defaults=_fields(to, rendered, headers=headers, attachments=attachments, sensitive=sensitive)
-    )
+    if render_with:
+        fields = _fields(to, RenderedEmail("", "", ""), headers=headers, sensitive=sensitive)
+        fields.update(render_with=render_with, render_args=render_args or {})
+    else:
+        if rendered is None:
+            if template is None:
+                raise ValueError("email_enqueue needs a template, a rendered email or render_with")
+            rendered = render_email(template, context or {})
+        fields = _fields(to, rendered, headers=headers, attachments=attachments, sensitive=sensitive)
+    if fresh:
+        email, created = OutboundEmail.objects.create(key=key, **fields), True
+    else:
+        email, created = OutboundEmail.objects.get_or_create(key=key, defaults=fields)
     if created:
         transaction.on_commit(lambda: _queue_delivery(email.pk), robust=True)
     return email
@@ -207,12 +221,31 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _render_deferred(email: OutboundEmail) -> None:
+    """Render an email recorded with ``render_with`` and keep the result on its row."""
+    rendered, attachments = import_string(email.render_with)(**email.render_args)
+    email.subject = rendered.subject[:300]
+    email.body_text = rendered.text
+    email.body_html = rendered.html
+    email.attachments = [attachment.as_json() for attachment in attachments or []]
+    email.render_with = ""
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject,
+        body_text=email.body_text,
+        body_html=email.body_html,
+        attachments=email.attachments,
+        render_with="",
+    )
+
+
 def email_deliver(*, email_id: int, now=None) -> bool:
     """Send one due email. Returns True if this call sent it. ``now`` is for tests of the clock."""
     email = _claim(email_id, now or timezone.now())
     if email is None:
         return False  # already sent or failed, not yet due, or another worker holds it
     try:
+        if email.render_with:
+            _render_deferred(email)
         get_connection(fail_silently=False).send_messages([_message(email)])
     except Exception as exc:
         # Whatever the cause (SMTP down, a malformed header), the email is retried then marked
@@ -221,7 +254,7 @@ def email_deliver(*, email_id: int, now=None) -> bool:
         return False
     fields = {"status": OutboundEmail.Status.SENT, "sent_at": timezone.now(), "claimed_until": None}
     if email.sensitive:
-        fields.update(body_text=REDACTED, body_html="")
+        fields.update(body_text=REDACTED, body_html="", attachments=[])
     OutboundEmail.objects.filter(pk=email.pk).update(
         attempts=email.attempts + 1, next_attempt_at=None, **fields
     )

@@ -433,6 +433,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
 ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
+# Event registrations one account may make per hour (ANPP staff are not limited): no account can
+# flood addresses with confirmations.
+ANPP_EVENTS_REGISTRATIONS_PER_HOUR = env_int("ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
 # Public pages of anonymous visitors are kept this long in the shared cache (0 turns it off);
 # saving content invalidates them at once, so this only bounds what time alone changes.
 ANPP_PAGE_CACHE_SECONDS = env_int("ANPP_PAGE_CACHE_SECONDS", 60)

@@ -429,5 +429,34 @@ def write_results(generation, ceiling, static_size, rows, figures, counts, total
     print("\n".join(lines))
 
 
+def burst_only():
+    """`python bench/run.py burst`: only the registration burst, on a small data set (about a minute),
+    printed with the load average of the machine; bench/results.md is left alone."""
+    (BENCH_DIR / "tmp").mkdir(exist_ok=True)
+    prepare_database(data_args=SMALL_DATA_ARGS)
+    shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+    manage("collectstatic", "--noinput", "-v0")
+    load_before = os.getloadavg()
+    gunicorn = start_gunicorn()
+    try:
+        burst = registration_burst(None)
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    load_after = os.getloadavg()
+    for name, value in burst["entries"]:
+        print(f"{name}: {value}")
+    print(
+        f"Load average (1, 5, 15 min) before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; "
+        f"after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} ({os.cpu_count()} cores)"
+    )
+    if burst["failures"]:
+        print("Correctness failures:", *burst["failures"], sep="\n- ")
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["burst"]:
+        burst_only()
+    else:
+        main()

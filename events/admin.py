@@ -12,7 +12,7 @@ from anpp_portal.exports import csv_response, xlsx_response
 
 from . import exports, services
 from .forms import MessageForm
-from .models import Event, EventDay, Participant, Registration, Session, SessionChoice, Site
+from .models import Attendance, Event, EventDay, Participant, Registration, Session, SessionChoice, Site
 
 
 class SiteInline(admin.StackedInline):
@@ -23,6 +23,7 @@ class SiteInline(admin.StackedInline):
 class EventDayInline(admin.TabularInline):
     model = EventDay
     extra = 0
+    fields = ["date", "starts_at", "ends_at", "site", "capacity"]
 
 
 class SessionInline(admin.TabularInline):
@@ -93,6 +94,22 @@ class EventAdmin(admin.ModelAdmin):
 
         issue_event_invoices(self, request, queryset)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        # Capacities of days and ateliers edited inline: the free seats go to the first ones waiting,
+        # who are told by email (services.event_seats_refresh), as for the event's capacity.
+        promoted, choices = services.event_seats_refresh(event=form.instance, by=request.user)
+        if promoted or choices:
+            self.message_user(
+                request,
+                _(
+                    "%(n)s participant(s) et %(m)s place(s) d'atelier attribuée(s) depuis les listes d'attente."
+                )
+                % {"n": len(promoted), "m": len(choices)},
+            )
+
     @admin.action(description=_("Écrire aux participants"))
     def write_to_participants(self, request, queryset):
         if queryset.count() != 1:
@@ -127,6 +144,17 @@ class EventAdmin(admin.ModelAdmin):
         )
 
 
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["day", "checked_in_at", "checked_in_by"]
+    readonly_fields = ["day", "checked_in_at", "checked_in_by"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # check-in goes through the check-in page (services.participant_check_in)
+
+
 class SessionChoiceInline(admin.TabularInline):
     model = SessionChoice
     extra = 0
@@ -144,9 +172,8 @@ class ParticipantInline(admin.TabularInline):
         "status",
         "waiting_position",
         "price",
-        "checked_in_at",
     ]
-    readonly_fields = ["status", "waiting_position", "checked_in_at"]
+    readonly_fields = ["status", "waiting_position"]
 
 
 @admin.register(Registration)
@@ -186,7 +213,6 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         "event",
         "status",
         "waiting_position",
-        "checked_in_at",
     ]
     list_filter = [
         "event",
@@ -202,11 +228,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         "waiting_position",
         "promoted_at",
         "cancelled_at",
-        "checked_in_at",
         "event",
         "registration",
     ]
-    inlines = [SessionChoiceInline]
+    inlines = [SessionChoiceInline, AttendanceInline]
     # The "History" page: who changed the participation, when, and its status at each step.
     history_list_display = ["status", "waiting_position"]
     actions = ["export_csv", "export_xlsx", "cancel_participants", "anonymise"]
@@ -228,6 +253,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
         return queryset.select_related("event", "registration__territory").prefetch_related(
             "days",
             "meal_days",
+            Prefetch("attendances", queryset=Attendance.objects.select_related("day")),
             Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session")),
         )
 

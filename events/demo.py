@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from members.models import Territory, User
 
+from . import qr
 from .models import Event, EventDay, Function, Participant, Registration, Session, SessionChoice, Site
 
 T = datetime.time
@@ -100,6 +101,7 @@ def _registrations(event: Event, *, territories: list[Territory], people_per_ter
                 status=Participant.Status.CONFIRMED if has_seat else Participant.Status.WAITING,
                 waiting_position=None if has_seat else waiting_position,
                 price=event.price_partner if function == Function.PARTENAIRE else event.price_member,
+                qr_secret=qr.new_secret(),  # their QR code, on the badges
             )
             participant.days.set(days)
             for day in days:

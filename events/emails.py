@@ -1,16 +1,35 @@
-"""One function per email of the events app; each goes through the outbox with a unique key."""
+"""One function per email of the events app; each goes through the outbox with a unique key.
 
+The services record an email (its key, its address, what it is about) in the transaction that causes
+it; the worker renders it just before sending (``render_participant_email`` and the others below,
+called by anpp_portal/outbox.py with ids), so a registration does not wait for templates, the
+``.ics`` or the QR code image, and the email shows the participation as it is when it leaves.
+Emails holding a personal QR code or a link to decline are ``sensitive``: erased once sent.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from anpp_portal.emails import render_email
 from anpp_portal.outbox import Attachment, email_enqueue
 
-from .ics import event_ics, ics_filename
-from .models import Participant
+from . import qr
+from .ics import ics_filename, participant_ics
+from .models import Participant, Registration, SessionChoice
+
+PARTICIPANT_RENDERER = "events.emails.render_participant_email"
 
 
-def _context(participant: Participant) -> dict:
+def registered_by_someone_else(participant: Participant) -> bool:
+    by = participant.registration.created_by
+    return by is None or (by.email or "").lower() != participant.email.lower()
+
+
+def _participant_context(participant: Participant) -> dict:
     event = participant.event
     registration = participant.registration
     active = [p for p in registration.participants.all() if p.status == Participant.Status.CONFIRMED]
-    return {
+    context = {
         "participant": participant,
         "event": event,
         "days": list(event.days.select_related("site").order_by("date")),
@@ -20,34 +39,57 @@ def _context(participant: Participant) -> dict:
         "registration": registration,
         "registration_total": sum((p.price for p in active), start=participant.price * 0),
         "registration_size": len(active),
+        "has_qr": participant.status == Participant.Status.CONFIRMED and bool(participant.qr_secret),
     }
+    if participant.qr_secret and registered_by_someone_else(participant):
+        context["registered_by"] = registration.created_by
+        context["decline_url"] = settings.SITE_URL + reverse(
+            "events:decline", kwargs={"token": qr.decline_token(participant)}
+        )
+    return context
 
 
-def _send(participant: Participant, key: str, name: str, *, ics: bool = False, extra: dict | None = None):
-    attachments = None
-    if ics:
-        attachments = [
-            Attachment(ics_filename(participant.event), event_ics(participant.event), "text/calendar")
-        ]
+def render_participant_email(*, participant_id: int, name: str, extra: dict | None = None):
+    """Called by the worker: the email ``name`` of one participant, with its attachments."""
+    participant = Participant.objects.select_related("event", "registration__created_by").get(
+        pk=participant_id
+    )
+    context = {**_participant_context(participant), **(extra or {})}
+    attachments = []
+    if name in ("confirmation", "promotion", "reminder") and context["has_qr"]:
+        attachments.append(
+            Attachment(ics_filename(participant.event), participant_ics(participant), "text/calendar")
+        )
+        attachments.append(Attachment("code-qr.png", qr.qr_png(qr.code_for(participant)), "image/png"))
+    return render_email(f"events/email/{name}", context), attachments
+
+
+def _send(
+    participant: Participant, key: str, name: str, *, extra: dict | None = None, sensitive=False, fresh=False
+):
     return email_enqueue(
         key=key,
         to=participant.email,
-        template=f"events/email/{name}",
-        context={**_context(participant), **(extra or {})},
-        attachments=attachments,
+        render_with=PARTICIPANT_RENDERER,
+        render_args={"participant_id": participant.pk, "name": name, "extra": extra or {}},
+        sensitive=sensitive,
+        fresh=fresh,
     )
 
 
-def confirmation(participant: Participant):
-    return _send(participant, f"event-confirmation:{participant.pk}", "confirmation", ics=True)
+# The participant was created in this transaction: its confirmation's key cannot exist yet.
+def confirmation(participant: Participant, *, fresh: bool = False):
+    return _send(
+        participant, f"event-confirmation:{participant.pk}", "confirmation", sensitive=True, fresh=fresh
+    )
 
 
-def waiting(participant: Participant):
-    return _send(participant, f"event-waiting:{participant.pk}", "waiting")
+def waiting(participant: Participant, *, fresh: bool = False):
+    return _send(participant, f"event-waiting:{participant.pk}", "waiting", sensitive=True, fresh=fresh)
 
 
 def promotion(participant: Participant):
-    return _send(participant, f"event-promotion:{participant.pk}", "promotion", ics=True)
+    return _send(participant, f"event-promotion:{participant.pk}", "promotion", sensitive=True)
 
 
 def cancellation(participant: Participant):
@@ -59,8 +101,8 @@ def reminder(participant: Participant, *, offset: int):
         participant,
         f"event-reminder:{participant.pk}:{offset}",
         "reminder",
-        ics=True,
         extra={"offset": offset},
+        sensitive=True,
     )
 
 
@@ -71,3 +113,69 @@ def staff_message(participant: Participant, *, subject: str, body: str, key: str
         "staff_message",
         extra={"message_subject": subject, "message_body": body},
     )
+
+
+# --- Ateliers ---------------------------------------------------------------------------------
+
+
+def atelier_promotion(choice: SessionChoice):
+    return email_enqueue(
+        key=f"event-atelier-promotion:{choice.pk}",
+        to=choice.participant.email,
+        render_with="events.emails.render_atelier_promotion",
+        render_args={"choice_id": choice.pk},
+    )
+
+
+def render_atelier_promotion(*, choice_id: int):
+    choice = SessionChoice.objects.select_related("session__day", "session__site", "participant").get(
+        pk=choice_id
+    )
+    context = {**_participant_context(choice.participant), "session": choice.session}
+    return render_email("events/email/atelier_promotion", context), []
+
+
+# --- The person who registered ------------------------------------------------------------------
+
+
+def registration_recap(registration: Registration):
+    return email_enqueue(
+        key=f"event-recap:{registration.pk}",
+        to=registration.created_by.email,
+        render_with="events.emails.render_registration_recap",
+        render_args={"registration_id": registration.pk},
+    )
+
+
+def render_registration_recap(*, registration_id: int):
+    from .selectors import registration_for_recap
+
+    registration = registration_for_recap(registration_id)
+    participants = list(registration.participants.all())
+    confirmed = [p for p in participants if p.status == Participant.Status.CONFIRMED]
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "participants": participants,
+        "total": sum((p.price for p in confirmed), start=0),
+        "manage_url": settings.SITE_URL + registration.get_absolute_url(),
+    }
+    return render_email("events/email/recap", context), []
+
+
+def already_registered(registration: Registration, address: str):
+    """To the owner of an address named again for the same event: told, not confirmed twice."""
+    return email_enqueue(
+        key=f"event-already:{registration.pk}:{address}",
+        to=address,
+        render_with="events.emails.render_already_registered",
+        render_args={"registration_id": registration.pk},
+    )
+
+
+def render_already_registered(*, registration_id: int):
+    registration = Registration.objects.select_related("event", "territory", "created_by").get(
+        pk=registration_id
+    )
+    context = {"registration": registration, "event": registration.event}
+    return render_email("events/email/already_registered", context), []

@@ -3,6 +3,8 @@ by anpp_portal/exports.py, which neutralises spreadsheet formulas."""
 
 from django.utils import timezone
 
+from anpp_portal.formats import format_time
+
 HEADERS = [
     "Événement",
     "Nom",
@@ -19,7 +21,7 @@ HEADERS = [
     "Accessibilité",
     "Montant dû",
     "Inscrit le",
-    "Présent",
+    "Présences (jour et heure de pointage)",
 ]
 
 
@@ -44,5 +46,8 @@ def rows(participants):
             p.accessibility_needs,
             f"{p.price:.2f}",
             timezone.localtime(p.created_at).strftime("%d/%m/%Y %H:%M"),
-            timezone.localtime(p.checked_in_at).strftime("%d/%m/%Y %H:%M") if p.checked_in_at else "",
+            ", ".join(
+                f"{a.day.date:%d/%m/%Y} {format_time(a.checked_in_at)}"
+                for a in sorted(p.attendances.all(), key=lambda a: a.day.date)
+            ),
         ]

@@ -5,6 +5,8 @@ from django.forms import formset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.formats import format_time
+
 from .models import Event, EventDay, Function, Session
 from .services import ParticipantData, max_delegation_size
 
@@ -29,7 +31,17 @@ def day_label(day) -> str:
 
 
 def atelier_label(session) -> str:
-    return f"{session.starts_at:%H:%M} – {session.title} ({session.site.name})"
+    return f"{format_time(session.starts_at)} – {format_time(session.ends_at)} · {session.title} ({session.site.name})"
+
+
+def first_clash(sessions):
+    """The first two sessions of ``sessions`` that overlap in time, or None."""
+    ordered = sorted(sessions, key=lambda s: (s.day_id, s.starts_at))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if a.day_id == b.day_id and a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+                return a, b
+    return None
 
 
 class ChoicesMixin:
@@ -75,12 +87,31 @@ class ChoicesMixin:
         days = cleaned.get("days") or []
         day_ids = {d.pk for d in days}
         for name in self.atelier_fields:
-            for session in cleaned.get(name) or []:
+            chosen = cleaned.get(name) or []
+            for session in chosen:
                 if days and session.day_id not in day_ids:
                     self.add_error(
                         name,
                         _("L'atelier « %(title)s » a lieu un jour non choisi.") % {"title": session.title},
                     )
+            clash = first_clash(chosen)
+            if clash:
+                first, second = clash
+                self.add_error(
+                    name,
+                    _(
+                        "« %(first)s » (%(first_start)s – %(first_end)s) et « %(second)s » "
+                        "(%(second_start)s – %(second_end)s) ont lieu en même temps : choisissez l'un des deux."
+                    )
+                    % {
+                        "first": first.title,
+                        "first_start": format_time(first.starts_at),
+                        "first_end": format_time(first.ends_at),
+                        "second": second.title,
+                        "second_start": format_time(second.starts_at),
+                        "second_end": format_time(second.ends_at),
+                    },
+                )
         meals = cleaned.get("meal_days") or []
         if days and any(d.pk not in day_ids for d in meals):
             self.add_error("meal_days", _("Les repas ne peuvent être pris que les jours de présence."))
@@ -94,7 +125,12 @@ class ParticipantForm(ChoicesMixin, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Adresse email"))
-    function = forms.ChoiceField(label=_("Fonction"), choices=Function.choices)
+    # No function chosen in advance: "Élu·e" first in the list used to be everyone's by default.
+    function = forms.ChoiceField(
+        label=_("Fonction"),
+        choices=[("", _("Choisissez…")), *Function.choices],
+        error_messages={"required": _("Choisissez la fonction de ce participant.")},
+    )
 
     def __init__(self, *args, event, days, ateliers, **kwargs):
         super().__init__(*args, **kwargs)

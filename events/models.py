@@ -181,6 +181,14 @@ class EventDay(models.Model):
         related_name="days",
         verbose_name=_("lieu principal"),
     )
+    capacity = models.PositiveIntegerField(
+        _("places ce jour"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vide : la capacité de l'événement s'applique. Sinon, la salle de ce jour (sa liste d'attente est propre)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("journée")
@@ -319,7 +327,9 @@ class Participant(models.Model):
     created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
     promoted_at = models.DateTimeField(_("passé de l'attente à confirmé le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
-    checked_in_at = models.DateTimeField(_("présent, pointé le"), null=True, blank=True)
+    # The secret of the personal QR code (and of the link to decline): random, cleared on cancellation
+    # so that the code and the link stop working. The code itself is signed (events/qr.py).
+    qr_secret = models.CharField(_("secret du code QR"), max_length=32, blank=True, editable=False)
 
     # Audit trail: every status change (registration, cancellation, promotion from the waiting list)
     # with who made it. Its rows hold the person's name too: participant_anonymise redacts them.
@@ -347,6 +357,9 @@ class Participant(models.Model):
                 "waiting_position",
                 condition=models.Q(status="waiting"),
                 name="participant_waiting_position_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["qr_secret"], condition=~models.Q(qr_secret=""), name="participant_qr_secret_unique"
             ),
         ]
         indexes = [models.Index(fields=["event", "status"], name="participant_event_status")]
@@ -385,3 +398,35 @@ class SessionChoice(models.Model):
 
     def __str__(self):
         return f"{self.participant} → {self.session}"
+
+
+class Attendance(models.Model):
+    """A participant checked in at the door on one day of the event."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("participant")
+    )
+    day = models.ForeignKey(
+        EventDay, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("journée")
+    )
+    checked_in_at = models.DateTimeField(_("pointé le"), default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pointé par"),
+    )
+
+    # Audit trail: a check-in and its undoing (deleting the row), with who did it.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        ordering = ["day__date", "checked_in_at"]
+        constraints = [models.UniqueConstraint("participant", "day", name="attendance_once_per_day")]
+
+    def __str__(self):
+        return f"{self.participant} – {self.day}"

@@ -21,7 +21,7 @@ def personal_data(user) -> dict:
                 "fonction": p.get_function_display(),
                 "regime_alimentaire": p.dietary_needs,
                 "besoins_accessibilite": p.accessibility_needs,
-                "present": bool(p.checked_in_at),
+                "presences": [a.day.date.isoformat() for a in p.attendances.select_related("day")],
             }
             for p in Participant.objects.filter(email__iexact=user.email).select_related("event")
         ],

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from members.permissions import Action, territories_for
 
-from .models import Event, EventDay, Function, Participant, Registration, Session, SessionChoice
+from .models import Attendance, Event, EventDay, Function, Participant, Registration, Session, SessionChoice
 
 PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.FULL, Event.Status.CLOSED, Event.Status.CANCELLED]
 
@@ -61,6 +61,25 @@ def event_for_page(*, slug: str, user=None) -> Event:
     )
 
 
+def event_for_registration(*, slug: str, user=None) -> Event:
+    """The event, its days and ateliers for the registration form: no counts (the service counts
+    seats under the event's lock), so a burst of registrations reads as little as possible."""
+    queryset = (
+        Event.objects.all()
+        if user is not None and user.is_staff
+        else Event.objects.filter(status__in=PUBLIC_STATUSES)
+    )
+    return queryset.prefetch_related(
+        Prefetch("days", queryset=EventDay.objects.order_by("date")),
+        Prefetch(
+            "sessions",
+            queryset=Session.objects.filter(is_atelier=True)
+            .select_related("site")
+            .order_by("day__date", "starts_at", "pk"),
+        ),
+    ).get(slug=slug)
+
+
 def _session_counts(queryset):
     return queryset.annotate(
         seated_count=Count(
@@ -76,6 +95,22 @@ def _session_counts(queryset):
             & ~Q(choices__participant__status=Participant.Status.CANCELLED),
         ),
     )
+
+
+def day_seats(event: Event) -> list[dict]:
+    """Seats left on each day that has a capacity of its own (one query, none if no day has one)."""
+    days = [d for d in event.days.all() if d.capacity is not None]
+    if not days:
+        return []
+    taken = dict(
+        Participant.days.through.objects.filter(
+            eventday_id__in=[d.pk for d in days], participant__status=Participant.Status.CONFIRMED
+        )
+        .values_list("eventday_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [{"day": d, "left": max(d.capacity - taken.get(d.pk, 0), 0)} for d in days]
 
 
 def programme(event: Event) -> list[dict]:
@@ -133,27 +168,55 @@ def registration_of_user(user, pk: int) -> Registration:
     )
 
 
+def registration_for_recap(pk: int) -> Registration:
+    return (
+        Registration.objects.select_related("event", "territory", "created_by")
+        .prefetch_related(_participants_prefetch())
+        .get(pk=pk)
+    )
+
+
 def participants_for_staff(event: Event):
     return (
         Participant.objects.filter(event=event)
         .exclude(status=Participant.Status.CANCELLED)
         .select_related("registration__territory")
         .prefetch_related(
-            "days", Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session"))
+            "days",
+            "attendances",
+            Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session")),
         )
         .order_by("last_name", "first_name", "pk")
     )
 
 
-def checkin_search(event: Event, query: str, limit: int = 30):
+def checkin_search(event: Event, day: EventDay, query: str, limit: int = 30) -> list[Participant]:
+    """Participants of ``event`` matching ``query`` (every word in the first or last name), each with
+    ``on_day`` (registered for ``day``) and ``attendance`` (their check-in that day, or None)."""
     queryset = (
-        Participant.objects.filter(event=event, status=Participant.Status.CONFIRMED)
+        Participant.objects.filter(event=event)
+        .exclude(status=Participant.Status.WAITING)
         .select_related("registration__territory")
-        .order_by("last_name", "first_name", "pk")
+        .prefetch_related(
+            Prefetch("days", queryset=EventDay.objects.filter(pk=day.pk), to_attr="day_match"),
+            Prefetch("attendances", queryset=Attendance.objects.filter(day=day), to_attr="day_attendance"),
+        )
+        .order_by("status", "last_name", "first_name", "pk")
     )
     for word in query.split()[:4]:
         queryset = queryset.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
-    return list(queryset[:limit])
+    results = list(queryset[:limit])
+    for participant in results:
+        participant.on_day = bool(participant.day_match)
+        participant.attendance = participant.day_attendance[0] if participant.day_attendance else None
+    return results
+
+
+def checkin_day_counts(day: EventDay) -> dict:
+    return {
+        "expected": day.participants.filter(status=Participant.Status.CONFIRMED).count(),
+        "present": Attendance.objects.filter(day=day).count(),
+    }
 
 
 def event_statistics(event: Event) -> dict:
@@ -164,9 +227,21 @@ def event_statistics(event: Event) -> dict:
         "confirmed": by_status.get(Participant.Status.CONFIRMED, 0),
         "waiting": by_status.get(Participant.Status.WAITING, 0),
         "cancelled": by_status.get(Participant.Status.CANCELLED, 0),
-        "present": participants.filter(
-            status=Participant.Status.CONFIRMED, checked_in_at__isnull=False
-        ).count(),
+        "present": participants.filter(status=Participant.Status.CONFIRMED, attendances__isnull=False)
+        .distinct()
+        .count(),
+        "days": list(
+            EventDay.objects.filter(event=event)
+            .annotate(
+                expected=Count(
+                    "participants",
+                    filter=Q(participants__status=Participant.Status.CONFIRMED),
+                    distinct=True,
+                ),
+                present=Count("attendances", distinct=True),
+            )
+            .order_by("date")
+        ),
         "by_function": [
             {"label": Function(row["function"]).label, "n": row["n"]}
             for row in active.values("function").annotate(n=Count("pk")).order_by("-n", "function")

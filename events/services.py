@@ -7,21 +7,24 @@ after the other, and counts read under the lock are true until the transaction e
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from anpp_portal.formats import format_time
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
 
-from . import emails
-from .models import Event, EventDay, Function, Participant, Registration, Session, SessionChoice
+from . import emails, qr
+from .models import Attendance, Event, EventDay, Function, Participant, Registration, Session, SessionChoice
 
 
 class EventsError(Exception):
@@ -45,6 +48,10 @@ class InvalidChoice(EventsError):
 
 
 class DelegationSize(EventsError):
+    pass
+
+
+class RateLimited(EventsError):
     pass
 
 
@@ -72,11 +79,22 @@ class RegistrationOutcome:
     waiting: list[Participant]
     # Human-readable notes, e.g. "atelier X is full: Camille is on its waiting list".
     notes: list[str]
+    # Addresses named for a territory that already held a place: their owner was told instead.
+    # Never shown to the person who registered (that would tell who is registered).
+    already_registered: list[str] = field(default_factory=list)
 
 
-def lock_event(event_id: int) -> Event:
-    """Lock the event's row until the end of the transaction; seats are counted under this lock."""
-    return Event.objects.select_for_update().get(pk=event_id)
+def lock_event(event_id: int, *, with_day_capacities: bool = False) -> Event:
+    """Lock the event's row until the end of the transaction; seats are counted under this lock.
+
+    ``with_day_capacities``: also tell (``has_day_capacities``) whether a day has a capacity of its
+    own, in the same statement, so that an event without one costs no query for its days."""
+    queryset = Event.objects.select_for_update()
+    if with_day_capacities:
+        queryset = queryset.annotate(
+            has_day_capacities=Exists(EventDay.objects.filter(event=OuterRef("pk"), capacity__isnull=False))
+        )
+    return queryset.get(pk=event_id)
 
 
 def is_member_territory(territory) -> bool:
@@ -98,7 +116,11 @@ def _check_can_register(*, event: Event, by, territory, now) -> None:
     if now < event.registration_opens_at:
         raise RegistrationClosed(
             _("Les inscriptions ouvriront le %(date)s.")
-            % {"date": date_format(timezone.localtime(event.registration_opens_at), "j F Y à H\\hi")}
+            % {
+                "date": date_format(timezone.localtime(event.registration_opens_at), "j F Y")
+                + " à "
+                + format_time(event.registration_opens_at)
+            }
         )
     if now >= event.registration_closes_at:
         raise RegistrationClosed(_("Les inscriptions à cet événement sont closes."))
@@ -127,6 +149,7 @@ def _check_choices(*, event: Event, data: ParticipantData) -> None:
         raise InvalidChoice(
             _("Les repas ne peuvent être pris que les jours de présence de %(name)s.") % {"name": name}
         )
+    _check_no_clash(data.sessions, name)
     for session in data.sessions:
         if session.event_id != event.pk or not session.is_atelier:
             raise InvalidChoice(
@@ -139,17 +162,120 @@ def _check_choices(*, event: Event, data: ParticipantData) -> None:
             )
 
 
+def _check_no_clash(sessions, name: str) -> None:
+    """A person cannot hold two sessions that overlap in time."""
+    for a, b in itertools.combinations(sorted(sessions, key=lambda s: (s.day_id, s.starts_at)), 2):
+        if a.day_id == b.day_id and a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+            raise InvalidChoice(
+                _(
+                    "« %(first)s » (%(first_start)s – %(first_end)s) et « %(second)s » (%(second_start)s – "
+                    "%(second_end)s) ont lieu en même temps : %(name)s ne peut suivre que l'un des deux."
+                )
+                % {
+                    "first": a.title,
+                    "first_start": format_time(a.starts_at),
+                    "first_end": format_time(a.ends_at),
+                    "second": b.title,
+                    "second_start": format_time(b.starts_at),
+                    "second_end": format_time(b.ends_at),
+                    "name": name,
+                }
+            )
+
+
+def _check_rate(by) -> None:
+    """Registrations per account and hour, so that no account can flood addresses with confirmations."""
+    if by.is_staff:
+        return
+    limit = getattr(settings, "ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
+    key = f"events:registrations:{by.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > limit:
+        raise RateLimited(
+            _("Vous avez fait %(limit)s inscriptions dans l'heure : réessayez plus tard ou écrivez à l'ANPP.")
+            % {"limit": limit}
+        )
+
+
+def _check_addresses(*, by, territory, participants: list[ParticipantData]) -> None:
+    """Registering other people is for persons acting for a territory (or ANPP staff); a personal
+    registration is for one's own address."""
+    if territory is not None or by.is_staff:
+        return
+    own = by.email.strip().lower()
+    if len(participants) != 1 or participants[0].email != own:
+        raise NotAllowed(
+            _(
+                "À titre personnel, vous ne pouvez inscrire que vous-même, avec votre adresse %(email)s. "
+                "Pour inscrire d'autres personnes, inscrivez-les au titre de votre territoire."
+            )
+            % {"email": own}
+        )
+
+
+class Seats:
+    """Seats of an event counted once under its lock: the event's and, where a day has its own
+    capacity, that day's. A participant holds a seat on every day they chose."""
+
+    def __init__(self, event: Event, *, with_waiting_position: bool = False):
+        self.event = event
+        if with_waiting_position:
+            # One statement for both (registration_create runs it under the event's lock).
+            figures = event.participants.aggregate(
+                confirmed=Count("pk", filter=Q(status=Participant.Status.CONFIRMED)),
+                highest=Max("waiting_position"),
+            )
+            self.confirmed = figures["confirmed"]
+            # Positions only grow, so a cancelled then re-registered person goes to the end.
+            self.highest_position = figures["highest"] or 0
+        else:
+            self.confirmed = _confirmed_count(event)
+        self.day_capacity = {}
+        if getattr(event, "has_day_capacities", True):
+            self.day_capacity = {d.pk: d.capacity for d in event.days.all() if d.capacity is not None}
+        self.per_day = {}
+        if self.day_capacity:
+            rows = (
+                Participant.days.through.objects.filter(
+                    participant__event=event,
+                    participant__status=Participant.Status.CONFIRMED,
+                    eventday_id__in=self.day_capacity,
+                )
+                .values_list("eventday_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            self.per_day = dict(rows)
+
+    def full_days(self, day_ids) -> list[int]:
+        return [
+            d for d in day_ids if d in self.day_capacity and self.per_day.get(d, 0) >= self.day_capacity[d]
+        ]
+
+    def event_full(self) -> bool:
+        return self.event.capacity is not None and self.confirmed >= self.event.capacity
+
+    def has_seat(self, day_ids) -> bool:
+        return not self.event_full() and not self.full_days(day_ids)
+
+    def next_waiting_position(self) -> int:
+        self.highest_position += 1
+        return self.highest_position
+
+    def take(self, day_ids, count: int = 1) -> None:
+        self.confirmed += count
+        for d in day_ids:
+            if d in self.day_capacity:
+                self.per_day[d] = self.per_day.get(d, 0) + count
+
+
 def _confirmed_count(event: Event) -> int:
     return event.participants.filter(status=Participant.Status.CONFIRMED).count()
-
-
-def _next_waiting_position(event: Event) -> int:
-    current = event.participants.filter(status=Participant.Status.WAITING).aggregate(
-        m=Max("waiting_position")
-    )["m"]
-    # Positions only grow, so a cancelled then re-registered person goes to the end of the queue.
-    highest_ever = event.participants.aggregate(m=Max("waiting_position"))["m"]
-    return max(current or 0, highest_ever or 0) + 1
 
 
 def _atelier_has_room(session: Session) -> bool:
@@ -194,33 +320,56 @@ def registration_create(
     emails_seen = set()
     for data in participants:
         data.email = data.email.strip().lower()
+    _check_addresses(by=by, territory=territory, participants=participants)
+    for data in participants:
         if data.email in emails_seen:
             raise AlreadyRegistered(
                 _("L'adresse %(email)s figure deux fois dans la délégation.") % {"email": data.email}
             )
         emails_seen.add(data.email)
         _check_choices(event=event, data=data)
+    _check_rate(by)
+    personal = territory is None and not by.is_staff
     try:
         with transaction.atomic():
-            event = lock_event(event.pk)
-            _check_can_register(event=event, by=by, territory=territory, now=now)
-            taken = set(
-                event.participants.exclude(status=Participant.Status.CANCELLED)
-                .filter(email__in=emails_seen)
-                .values_list("email", flat=True)
+            # Everything that does not depend on the seats is done before taking the event's lock,
+            # so that registrations to one event wait for each other as briefly as possible (the
+            # burst of `make bench`). An address registered meanwhile by a concurrent request is
+            # still refused by the database (participant_one_active_per_event_email).
+            # A personal registration names the person's own address: the database's constraint tells
+            # if it is already registered (one statement fewer for the common case).
+            taken = (
+                set()
+                if personal
+                else set(
+                    event.participants.exclude(status=Participant.Status.CANCELLED)
+                    .filter(email__in=emails_seen)
+                    .values_list("email", flat=True)
+                )
             )
-            if taken:
+            already = []
+            if taken and territory is not None:
+                # Whether an address is registered is not the registrant's to know: the answer is
+                # the same as for a new address, and the address's owner is told instead.
+                already = sorted(taken)
+                participants = [data for data in participants if data.email not in taken]
+            elif taken:
+                # One's own address (personal registration) or staff: nothing to hide.
                 raise AlreadyRegistered(
                     _("Déjà inscrit à cet événement : %(emails)s.") % {"emails": ", ".join(sorted(taken))}
                 )
+            member = is_member_territory(territory)
             registration = Registration(event=event, created_by=by, territory=territory, created_at=now)
             registration._history_user = by  # the audit trail names who acted, from a request or not
             registration.save()
-            confirmed_count = _confirmed_count(event)
-            member = is_member_territory(territory)
-            outcome = RegistrationOutcome(registration, [], [], [])
+            event = lock_event(event.pk, with_day_capacities=True)
+            _check_can_register(event=event, by=by, territory=territory, now=now)
+            registration.event = event
+            seats = Seats(event, with_waiting_position=True)
+            outcome = RegistrationOutcome(registration, [], [], [], already_registered=already)
             for data in participants:
-                has_seat = event.capacity is None or confirmed_count < event.capacity
+                day_ids = [d.pk for d in data.days]
+                has_seat = seats.has_seat(day_ids)
                 participant = Participant(
                     registration=registration,
                     event=event,
@@ -231,28 +380,41 @@ def registration_create(
                     dietary_needs=data.dietary_needs.strip(),
                     accessibility_needs=data.accessibility_needs.strip(),
                     status=Participant.Status.CONFIRMED if has_seat else Participant.Status.WAITING,
-                    waiting_position=None if has_seat else _next_waiting_position(event),
+                    waiting_position=None if has_seat else seats.next_waiting_position(),
                     price=price_for(event=event, member=member, function=data.function),
                     created_at=now,
+                    qr_secret=qr.new_secret(),
                 )
                 participant.full_clean(exclude=["registration", "event"], validate_constraints=False)
                 participant._history_user = by
                 participant.save()
-                participant.days.set(data.days)
-                participant.meal_days.set(data.meal_days)
+                Participant.days.through.objects.bulk_create(
+                    [Participant.days.through(participant=participant, eventday=day) for day in data.days]
+                )
+                if data.meal_days:
+                    participant.meal_days.set(data.meal_days)
                 _add_session_choices(participant, data.sessions, outcome.notes)
                 if has_seat:
-                    confirmed_count += 1
+                    seats.take(day_ids)
                     outcome.confirmed.append(participant)
                 else:
                     outcome.waiting.append(participant)
-            # After the whole delegation exists, so that each email shows the registration's total.
+            # Recorded now, rendered by the worker (events/emails.py): the request does not wait
+            # for templates, the .ics or the QR code image.
             for participant in outcome.confirmed:
-                emails.confirmation(participant)
+                emails.confirmation(participant, fresh=True)
             for participant in outcome.waiting:
-                emails.waiting(participant)
+                emails.waiting(participant, fresh=True)
+            for address in already:
+                emails.already_registered(registration, address)
+            if territory is not None or any(p.email != (by.email or "").lower() for p in participants):
+                emails.registration_recap(registration)
     except IntegrityError as exc:
-        # The lock makes this unreachable for one event; kept so a bypass still fails cleanly.
+        if personal:
+            raise AlreadyRegistered(
+                _("Déjà inscrit à cet événement : %(emails)s.") % {"emails": participants[0].email}
+            ) from exc
+        # An address registered by a concurrent request between the check above and the insert.
         raise AlreadyRegistered(_("Une des personnes est déjà inscrite à cet événement.")) from exc
     return outcome
 
@@ -262,6 +424,7 @@ REASON_CANCELLED = "Annulation"
 REASON_PROMOTED = "Promotion depuis la liste d'attente"
 REASON_CHECKED_IN = "Présence pointée"
 REASON_CHECK_IN_UNDONE = "Pointage annulé"
+REASON_DECLINED = "Désistement par le lien de l'email"
 
 
 def _check_may_change(*, participant: Participant, by, now) -> None:
@@ -279,11 +442,19 @@ def _promote_waiting(event: Event, *, now, by) -> list[Participant]:
     promoted = []
     if event.status == Event.Status.CANCELLED:
         return promoted
-    free = None if event.capacity is None else event.capacity - _confirmed_count(event)
-    queue = event.participants.filter(status=Participant.Status.WAITING).order_by("waiting_position")
-    if free is not None:
-        queue = queue[: max(free, 0)]
-    for participant in list(queue):
+    seats = Seats(event)
+    queue = (
+        event.participants.filter(status=Participant.Status.WAITING)
+        .order_by("waiting_position")
+        .prefetch_related("days")
+    )
+    for participant in queue:
+        if seats.event_full():
+            break
+        day_ids = [d.pk for d in participant.days.all()]
+        if seats.full_days(day_ids):
+            continue  # waits for a seat on one of its days; the next in line may need another day
+        seats.take(day_ids)
         participant.status = Participant.Status.CONFIRMED
         participant.waiting_position = None
         participant.promoted_at = now
@@ -299,8 +470,9 @@ def _promote_waiting(event: Event, *, now, by) -> list[Participant]:
     return promoted
 
 
-def _promote_atelier(session: Session) -> None:
-    """Give a freed atelier seat to the first confirmed participant waiting for it."""
+def _promote_atelier(session: Session) -> list[SessionChoice]:
+    """Give free atelier seats to the first confirmed participants waiting for it, and tell them."""
+    promoted = []
     while _atelier_has_room(session):
         choice = (
             session.choices.filter(
@@ -310,9 +482,12 @@ def _promote_atelier(session: Session) -> None:
             .first()
         )
         if choice is None:
-            return
+            break
         choice.status = SessionChoice.Status.CONFIRMED
         choice.save(update_fields=["status"])
+        emails.atelier_promotion(choice)
+        promoted.append(choice)
+    return promoted
 
 
 def _credit_if_invoiced(participant: Participant, by) -> None:
@@ -329,6 +504,20 @@ def participant_cancel(*, participant: Participant, by, now=None) -> list[Partic
     """Cancel one participant; returns the waiting participants promoted to the freed seat."""
     now = now or timezone.now()
     _check_may_change(participant=participant, by=by, now=now)
+    return _cancel(participant=participant, by=by, now=now, reason=REASON_CANCELLED)
+
+
+def participant_decline(*, participant: Participant, now=None) -> list[Participant]:
+    """The person registered by someone else declines, through the link of their email: the seat is
+    freed and the next person promoted. Possible until the event starts, whatever the deadline."""
+    now = now or timezone.now()
+    starts_at = participant.event.starts_at()
+    if starts_at is not None and now >= starts_at:
+        raise RegistrationClosed(_("L'événement a commencé : écrivez à l'ANPP pour vous désister."))
+    return _cancel(participant=participant, by=None, now=now, reason=REASON_DECLINED)
+
+
+def _cancel(*, participant: Participant, by, now, reason: str) -> list[Participant]:
     with transaction.atomic():
         event = lock_event(participant.event_id)
         participant = Participant.objects.get(pk=participant.pk)
@@ -338,9 +527,10 @@ def participant_cancel(*, participant: Participant, by, now=None) -> list[Partic
         participant.status = Participant.Status.CANCELLED
         participant.waiting_position = None
         participant.cancelled_at = now
+        participant.qr_secret = ""  # the QR code and the decline link stop working
         participant._history_user = by
-        participant._change_reason = REASON_CANCELLED
-        participant.save(update_fields=["status", "waiting_position", "cancelled_at"])
+        participant._change_reason = reason
+        participant.save(update_fields=["status", "waiting_position", "cancelled_at", "qr_secret"])
         participant.session_choices.all().delete()
         _credit_if_invoiced(participant, by)
         emails.cancellation(participant)
@@ -382,6 +572,16 @@ def participant_update(
         participant = Participant.objects.select_related("event").get(pk=participant.pk)
         if participant.status == Participant.Status.CANCELLED:
             raise EventsError(_("Cette participation est annulée."))
+        old_days = {d.pk for d in participant.days.all()}
+        added = [d.pk for d in data.days if d.pk not in old_days]
+        if participant.status == Participant.Status.CONFIRMED and added:
+            full = Seats(participant.event).full_days(added)
+            if full:
+                day = next(d for d in data.days if d.pk == full[0])
+                raise InvalidChoice(
+                    _("La journée du %(day)s est complète : %(name)s ne peut pas l'ajouter.")
+                    % {"day": date_format(day.date, "l j F"), "name": participant.full_name}
+                )
         participant.dietary_needs = dietary_needs.strip()
         participant.accessibility_needs = accessibility_needs.strip()
         participant._history_user = by
@@ -397,6 +597,8 @@ def participant_update(
         _add_session_choices(participant, [s for sid, s in wanted.items() if sid not in current], notes)
         for session in dropped:
             _promote_atelier(session)
+        if set(old_days) - {d.pk for d in data.days} or participant.status == Participant.Status.WAITING:
+            _promote_waiting(participant.event, now=now, by=by)
     return notes
 
 
@@ -417,16 +619,121 @@ def event_capacity_change(*, event: Event, capacity: int | None, by, now=None) -
         return _promote_waiting(event, now=now, by=by)
 
 
-def participant_check_in(*, participant: Participant, by, present: bool = True, now=None) -> Participant:
-    """Staff mark a participant present at the door (or undo it)."""
+def day_capacity_change(*, day: EventDay, capacity: int | None, by, now=None) -> list[Participant]:
+    """Staff change a day's number of seats (its room); raising it promotes that day's waiting list."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(day.event_id)
+        day = EventDay.objects.get(pk=day.pk)
+        taken = day.participants.filter(status=Participant.Status.CONFIRMED).count()
+        if capacity is not None and capacity < taken:
+            raise EventsError(
+                _(
+                    "%(count)s participants sont déjà confirmés ce jour : la capacité ne peut pas descendre en dessous."
+                )
+                % {"count": taken}
+            )
+        day.capacity = capacity
+        day.save(update_fields=["capacity"])
+        return _promote_waiting(event, now=now, by=by)
+
+
+def session_capacity_change(*, session: Session, capacity: int | None, by) -> list[SessionChoice]:
+    """Staff change an atelier's number of seats; raising it seats and tells the first ones waiting."""
+    with transaction.atomic():
+        lock_event(session.event_id)
+        session = Session.objects.get(pk=session.pk)
+        taken = session.choices.filter(
+            status=SessionChoice.Status.CONFIRMED, participant__status=Participant.Status.CONFIRMED
+        ).count()
+        if capacity is not None and capacity < taken:
+            raise EventsError(
+                _(
+                    "%(count)s participants ont déjà une place dans cet atelier : la capacité ne peut pas descendre en dessous."
+                )
+                % {"count": taken}
+            )
+        session.capacity = capacity
+        session.save(update_fields=["capacity"])
+        return _promote_atelier(session)
+
+
+def event_seats_refresh(*, event: Event, by, now=None) -> tuple[list[Participant], list[SessionChoice]]:
+    """Give every free seat (event, days, ateliers) to the first ones waiting, with their emails; for
+    the admin, after staff edited capacities of days or ateliers in the event's page."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(event.pk)
+        promoted = _promote_waiting(event, now=now, by=by)
+        choices = []
+        for session in event.sessions.filter(is_atelier=True):
+            choices += _promote_atelier(session)
+    return promoted, choices
+
+
+# --- Check-in at the door, per day ------------------------------------------------------------------
+
+
+def participant_check_in(
+    *, participant: Participant, day: EventDay, by, present: bool = True, now=None
+) -> Attendance | None:
+    """Staff mark a participant present on ``day`` (or undo it)."""
     now = now or timezone.now()
     if participant.status != Participant.Status.CONFIRMED:
         raise EventsError(_("Seuls les participants confirmés peuvent être pointés."))
-    participant.checked_in_at = now if present else None
-    participant._history_user = by  # the audit trail names who checked the person in (or undid it)
-    participant._change_reason = REASON_CHECKED_IN if present else REASON_CHECK_IN_UNDONE
-    participant.save(update_fields=["checked_in_at"])
-    return participant
+    if day.event_id != participant.event_id or not participant.days.filter(pk=day.pk).exists():
+        raise EventsError(_("%(name)s n'est pas inscrit·e ce jour.") % {"name": participant.full_name})
+    attendance = Attendance.objects.filter(participant=participant, day=day).first()
+    if not present:
+        if attendance is not None:
+            attendance._history_user = by  # the audit trail names who undid the check-in
+            attendance._change_reason = REASON_CHECK_IN_UNDONE
+            attendance.delete()
+        return None
+    if attendance is None:
+        attendance = Attendance(participant=participant, day=day, checked_in_at=now, checked_in_by=by)
+        attendance._history_user = by
+        attendance._change_reason = REASON_CHECKED_IN
+        attendance.save()
+    return attendance
+
+
+@dataclass
+class ScanResult:
+    """What the check-in page shows after a scan: ``state`` is one of present, already, not_today,
+    cancelled, waiting, unknown."""
+
+    state: str
+    participant: Participant | None = None
+    checked_in_at: datetime.datetime | None = None
+
+
+def checkin_scan(*, event: Event, day: EventDay, code: str, by, now=None) -> ScanResult:
+    """A QR code read at the door on ``day``: check the person in if the code is theirs and valid."""
+    now = now or timezone.now()
+    content = qr.read_code(code)
+    if content is None or day.event_id != event.pk:
+        return ScanResult("unknown")
+    participant = (
+        Participant.objects.filter(pk=content.participant_id, event=event)
+        .select_related("registration__territory")
+        .first()
+    )
+    if participant is None:
+        return ScanResult("unknown")  # a code of another event
+    if participant.status == Participant.Status.CANCELLED:
+        return ScanResult("cancelled", participant)
+    if not qr.secrets_match(participant, content):
+        return ScanResult("unknown")
+    if participant.status == Participant.Status.WAITING:
+        return ScanResult("waiting", participant)
+    if not participant.days.filter(pk=day.pk).exists():
+        return ScanResult("not_today", participant)
+    attendance = Attendance.objects.filter(participant=participant, day=day).first()
+    if attendance is not None:
+        return ScanResult("already", participant, attendance.checked_in_at)
+    attendance = participant_check_in(participant=participant, day=day, by=by, now=now)
+    return ScanResult("present", participant, attendance.checked_in_at)
 
 
 def reminders_send(*, now=None) -> int:
@@ -493,6 +800,7 @@ def participant_anonymise(*, participant: Participant) -> None:
         "email": f"participant-{participant.pk}@anonyme.invalid",
         "dietary_needs": "",
         "accessibility_needs": "",
+        "qr_secret": "",  # the QR code and the decline link stop working
     }
     Participant.objects.filter(pk=participant.pk).update(**redacted)
     # The audit trail keeps who changed the seat and when, but no longer whose seat it was.

@@ -1,20 +1,26 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from anpp_portal.formats import format_time
 from anpp_portal.pagecache import public_page
 from members.permissions import Action, territories_for
 from members.security_events import log_access_denied
 
-from . import pdf, selectors, services
+from . import pdf, qr, selectors, services
 from .forms import ParticipantChangeForm, RegistrationForm, participant_formset
 from .ics import event_ics, ics_filename
-from .models import Event, Participant, Registration
+from .models import Event, EventDay, Participant, Registration
 
 
 @public_page("events")
@@ -46,6 +52,7 @@ def event_detail(request, slug):
             "event": event,
             "programme": selectors.programme(event),
             "seats_left": _seats_left(event),
+            "day_seats": selectors.day_seats(event),
             "registration_open": event.registration_is_open(),
             "has_ended": event.has_ended(),
         },
@@ -63,9 +70,12 @@ def event_calendar(request, slug):
 @never_cache
 @login_required
 def register(request, slug):
-    event = _event_or_404(request, slug)
+    try:
+        event = selectors.event_for_registration(slug=slug, user=request.user)
+    except Event.DoesNotExist:
+        raise Http404 from None
     days = list(event.days.all())
-    ateliers = [s for s in event.sessions.all() if s.is_atelier]
+    ateliers = list(event.sessions.all())
     territories = territories_for(request.user, Action.ACT)
     form = RegistrationForm(request.POST or None, territories=territories)
     data = None
@@ -83,6 +93,7 @@ def register(request, slug):
             data[key] = str(min(max(total, 1), services.max_delegation_size()))
             formset = participant_formset(event=event, days=days, ateliers=ateliers, data=data)
             return _render_register(request, event, form, formset, adding=True)
+    # The person themselves first; their function is theirs to choose (no default "Élu·e").
     initial = [
         {
             "first_name": request.user.first_name,
@@ -107,6 +118,20 @@ def register(request, slug):
         except services.EventsError as exc:
             form.add_error(None, str(exc))
         else:
+            if form.cleaned_data["territory"] is not None:
+                # The same answer whoever was named, registered before or not: an address already
+                # registered is not skipped visibly (its owner is told by email instead).
+                named = len(formset.forms)
+                messages.success(
+                    request,
+                    _(
+                        "Inscription enregistrée pour %(n)s personne(s). Chacune reçoit par email sa "
+                        "confirmation (ou sa place en liste d'attente) et un lien pour se désister ; "
+                        "un récapitulatif vous est envoyé."
+                    )
+                    % {"n": named},
+                )
+                return redirect(outcome.registration)
             if outcome.confirmed:
                 messages.success(
                     request,
@@ -267,24 +292,119 @@ def staff_participants(request, slug):
     )
 
 
+def _clean_query(value: str) -> str:
+    """A search typed at the door: no NUL or control characters, at most 100 characters."""
+    return "".join(c for c in value if c.isprintable()).strip()[:100]
+
+
 @never_cache
 @staff_member_required
 def checkin(request, slug):
+    """The days of the event, each with its check-in page; today's opens at once."""
     event = _staff_event(slug)
-    query = request.GET.get("q", "").strip()[:100]
-    results = selectors.checkin_search(event, query) if query else []
-    return render(request, "events/staff/checkin.html", {"event": event, "query": query, "results": results})
+    days = list(event.days.all())
+    today = timezone.localdate()
+    for day in days:
+        if day.date == today:
+            return redirect("events:checkin_day", slug=event.slug, day_pk=day.pk)
+    return render(request, "events/staff/checkin_days.html", {"event": event, "days": days})
+
+
+def _staff_day(event: Event, day_pk: int) -> EventDay:
+    for day in event.days.all():
+        if day.pk == day_pk:
+            return day
+    raise Http404
+
+
+# The camera is allowed on the check-in page only (everywhere else the policy says camera=()).
+CHECKIN_PERMISSIONS = "camera=(self), microphone=(), geolocation=(), payment=()"
+
+
+@never_cache
+@staff_member_required
+def checkin_day(request, slug, day_pk):
+    event = _staff_event(slug)
+    day = _staff_day(event, day_pk)
+    query = _clean_query(request.GET.get("q", ""))
+    results = selectors.checkin_search(event, day, query) if query else []
+    response = render(
+        request,
+        "events/staff/checkin.html",
+        {
+            "event": event,
+            "day": day,
+            "days": list(event.days.all()),
+            "query": query,
+            "results": results,
+            "counts": selectors.checkin_day_counts(day),
+        },
+    )
+    response["Permissions-Policy"] = CHECKIN_PERMISSIONS
+    return response
+
+
+SCAN_ANSWERS = {
+    "present": gettext_lazy("Présent·e"),
+    "already": gettext_lazy("Déjà pointé·e"),
+    "not_today": gettext_lazy("Pas inscrit·e ce jour"),
+    "cancelled": gettext_lazy("Inscription annulée"),
+    "waiting": gettext_lazy("En liste d'attente"),
+    "unknown": gettext_lazy("Code inconnu"),
+}
+
+
+def _scan_answer(result: services.ScanResult, day: EventDay) -> dict:
+    participant = result.participant
+    detail = ""
+    if result.state == "already":
+        detail = _("Déjà pointé·e à %(time)s.") % {"time": format_time(result.checked_in_at)}
+    elif result.state == "not_today":
+        days = ", ".join(date_format(d.date, "l j F") for d in participant.days.order_by("date"))
+        detail = _("Inscrit·e : %(days)s.") % {"days": days}
+    elif result.state == "cancelled":
+        detail = _("Ce code n'est plus valable : la participation est annulée.")
+    elif result.state == "waiting":
+        detail = _("Pas de place confirmée : orientez la personne vers l'accueil.")
+    elif result.state == "unknown":
+        detail = _("Ce code n'est pas celui d'un participant de cet événement.")
+    elif result.state == "present":
+        detail = _("Pointé·e à %(time)s.") % {"time": format_time(result.checked_in_at)}
+    territory = participant.registration.territory if participant else None
+    return {
+        "state": result.state,
+        "title": str(SCAN_ANSWERS[result.state]),
+        "name": participant.full_name if participant else "",
+        "territory": territory.name if territory else "",
+        "detail": str(detail),
+    }
+
+
+@never_cache
+@staff_member_required
+@require_POST
+def checkin_scan(request, slug, day_pk):
+    """A QR code read by the check-in page's camera: the answer, as JSON, to show at a glance."""
+    event = _staff_event(slug)
+    day = _staff_day(event, day_pk)
+    code = _clean_query(request.POST.get("code", "")[:300])
+    result = services.checkin_scan(event=event, day=day, code=code, by=request.user)
+    counts = selectors.checkin_day_counts(day)
+    answer = _scan_answer(result, day)
+    answer["count"] = _("%(present)s présents sur %(expected)s inscrits") % counts
+    return JsonResponse(answer)
 
 
 @staff_member_required
-def checkin_mark(request, slug, participant_pk):
+def checkin_mark(request, slug, day_pk, participant_pk):
     event = _staff_event(slug)
+    day = _staff_day(event, day_pk)
     participant = get_object_or_404(Participant, event=event, pk=participant_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     present = request.POST.get("present", "1") == "1"
     try:
-        services.participant_check_in(participant=participant, by=request.user, present=present)
+        services.participant_check_in(participant=participant, day=day, by=request.user, present=present)
     except services.EventsError as exc:
         messages.error(request, str(exc))
     else:
@@ -292,9 +412,37 @@ def checkin_mark(request, slug, participant_pk):
             messages.success(request, _("%(name)s est pointé·e présent·e.") % {"name": participant.full_name})
         else:
             messages.info(request, _("Pointage de %(name)s annulé.") % {"name": participant.full_name})
-    query = request.POST.get("q", "")
-    url = redirect("events:checkin", slug=event.slug).url
-    return redirect(f"{url}?q={query}" if query else url)
+    query = _clean_query(request.POST.get("q", ""))
+    url = redirect("events:checkin_day", slug=event.slug, day_pk=day.pk).url
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+
+
+# --- Declining a registration made by someone else ------------------------------------------------
+
+
+@never_cache
+def decline(request, token):
+    """The link of the email sent to a person registered by someone else: the token is the
+    credential (signed, revoked with the participation), so no login is needed."""
+    content = qr.read_decline_token(token)
+    participant = (
+        Participant.objects.select_related("event", "registration__territory", "registration__created_by")
+        .filter(pk=content.participant_id)
+        .first()
+        if content
+        else None
+    )
+    if participant is None or not qr.secrets_match(participant, content):
+        return render(request, "events/decline.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        try:
+            services.participant_decline(participant=participant)
+        except services.EventsError as exc:
+            return render(
+                request, "events/decline.html", {"participant": participant, "error": str(exc)}, status=400
+            )
+        return render(request, "events/decline.html", {"participant": participant, "done": True})
+    return render(request, "events/decline.html", {"participant": participant, "event": participant.event})
 
 
 @staff_member_required

@@ -130,6 +130,7 @@ A = {"slug": "{territory.slug}"}
 A_2018 = {"slug": "{territory.slug}", "year": 2018}
 EVENT = {"slug": "{event.slug}"}
 DRAFT_EVENT = {"slug": "{draft_event.slug}"}
+DAY = {"slug": "{event.slug}", "day_pk": "{day.pk}"}
 REGISTRATION = {"pk": "{registration.pk}"}
 PARTICIPANT = {"pk": "{registration.pk}", "participant_pk": "{participant.pk}"}
 INVOICE = {"pk": "{invoice.pk}"}
@@ -223,6 +224,10 @@ MATRIX = [
     row(post("events:register", **EVENT, note="empty form: the form again"),
                                                                            LOGIN,       OK,           OK,        OK,           OK),
     row(get("events:register", **DRAFT_EVENT, note="draft"),               LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    # The decline link of an email: its signed token is the credential, whoever follows it.
+    row(get("events:decline", token="{decline_token}"),                   OK,          OK,           OK,        OK,           OK),
+    row(post("events:decline", token="1.jeton:inconnu", note="unknown token"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     row(get("events:my_registrations"),
         LOGIN, WITH_A_REGISTRATION, WITHOUT_A_REGISTRATION, WITH_A_REGISTRATION, WITHOUT_A_REGISTRATION),
     # A registration belongs to its territory's people; staff manage it from the event's staff pages
@@ -238,10 +243,18 @@ MATRIX = [
     # --- events, ANPP staff ---
     row(get("events:staff_participants", **EVENT),                         ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:checkin", **EVENT),                                    ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
-    row(get("events:checkin_mark", **EVENT, participant_pk="{participant.pk}"),
+    row(get("events:checkin_day", **DAY),                                  ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("events:checkin_day", **DAY, query="q=%00", note="NUL in the search"),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("events:checkin_day", slug="{event.slug}", day_pk="{draft_event_day.pk}", note="another event's day"),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND),
+    row(get("events:checkin_scan", **DAY),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED),
+    row(post("events:checkin_scan", **DAY, data={"code": "{participant_code}"}),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, JSON),
+    row(get("events:checkin_mark", **DAY, participant_pk="{participant.pk}"),
                                                                            ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED),
-    row(post("events:checkin_mark", **EVENT, participant_pk="{participant.pk}", data={"present": "1"}),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, to("events:checkin", **EVENT)),
+    row(post("events:checkin_mark", **DAY, participant_pk="{participant.pk}", data={"present": "1"}),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, to("events:checkin_day", **DAY)),
     row(get("events:statistics", **EVENT),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:badges", **EVENT),                                     ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
     row(get("events:signin_sheets", **EVENT),                              ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, path, reverse
 
 from anpp_portal import views as portal_views
+from events import qr as event_qr
 from events.models import Event
 from members.models import Role
 from publications import services as publication_services
@@ -122,6 +123,14 @@ def _world() -> tuple[dict, dict]:
         ),
     }
     InvitationFactory(territory=territory_a, key=INVITATION_KEY)
+    # The participant's QR code and decline link need its secret (the services give one).
+    participant = objects["participant"]
+    participant.qr_secret = event_qr.new_secret()
+    participant.save(update_fields=["qr_secret"])
+    participant.days.set(objects["event"].days.all())
+    objects["participant_code"] = event_qr.code_for(participant)
+    objects["decline_token"] = event_qr.decline_token(participant)
+    objects["draft_event_day"] = objects["draft_event"].days.first()
     for kind, visibility, status in (
         ("public", Issue.Visibility.PUBLIC, Issue.Status.PUBLISHED),
         ("members", Issue.Visibility.MEMBERS, Issue.Status.PUBLISHED),

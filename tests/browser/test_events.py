@@ -1,10 +1,13 @@
 """The events journey, in a real browser: a référent registers a delegation of three to the RTPP,
 choosing ateliers per day, then cancels one participant; the first waiting person gets the seat."""
 
+import datetime
 import re
 
 from django.core import mail
+from django.utils import timezone
 
+from anpp_portal import outbox
 from events import services
 from events.models import Participant
 from members.models import Role
@@ -64,21 +67,22 @@ def test_a_referent_registers_a_delegation_and_a_cancellation_promotes_the_waiti
             ).check()
     page.get_by_role("button", name="Valider l'inscription").click()
     page.wait_for_url(re.compile(r"/evenements/mes-inscriptions/\d+/$"))
-    assert "3 participant(s) confirmé(s)" in page.inner_text("main")
+    assert "Inscription enregistrée pour 3 personne(s)" in page.inner_text("main")
+    assert Participant.objects.filter(status="confirmed").count() == 3
 
-    # The confirmation email carries the .ics and the ateliers chosen per day.
+    # The confirmation email (rendered by the worker) carries the .ics, the QR code and the ateliers
+    # chosen per day, with French times.
+    outbox.emails_relay(now=timezone.now() + datetime.timedelta(minutes=5))
     confirmation = [m for m in mail.outbox if m.to == ["paul.fabre@gascogne.fr"]][-1]
     assert confirmation.subject.startswith("[ANPP] Inscription confirmée")
-    assert (
-        "Atelier : Alimentation locale" in confirmation.body
-        and "Atelier : Mobilités rurales" in confirmation.body
-    )
+    assert "- Alimentation locale (" in confirmation.body and "- Mobilités rurales (" in confirmation.body
+    assert "14 h – 16 h" in confirmation.body and "/evenements/desistement/" in confirmation.body
     (filename, content, mimetype) = confirmation.attachments[0]
     assert filename == "rtpp-2026.ics" and mimetype == "text/calendar"
     assert "BEGIN:VEVENT" in (content.decode() if isinstance(content, bytes) else content)
 
     # Meanwhile someone of another territory registers: the event is full, they wait.
-    other = MembershipFactory(role=Role.REFERENT).user
+    other = MembershipFactory(role=Role.REFERENT, user__email="waiting@autre-pays.fr").user
     services.registration_create(
         event=event, by=other, participants=[person(1, event, email="waiting@autre-pays.fr")]
     )
@@ -90,6 +94,7 @@ def test_a_referent_registers_a_delegation_and_a_cancellation_promotes_the_waiti
 
     promoted = Participant.objects.get(email="waiting@autre-pays.fr")
     assert promoted.status == "confirmed"
+    outbox.emails_relay(now=timezone.now() + datetime.timedelta(minutes=5))
     promotion = [m for m in mail.outbox if m.to == ["waiting@autre-pays.fr"]][-1]
     assert promotion.subject.startswith("[ANPP] Une place s'est libérée")
     assert any(m.to == ["lea.roux@gascogne.fr"] and "annulée" in m.subject for m in mail.outbox)

@@ -11,7 +11,7 @@ def territory_objects(territory) -> dict:
     registration = RegistrationFactory(event=event, territory=territory)
     first = ParticipantFactory(registration=registration)
     ParticipantFactory(registration=registration)
-    return {"event": event, "registration": registration, "participant": first}
+    return {"event": event, "registration": registration, "participant": first, "day": event.days.first()}
 
 
 def _participant_variants(own, other):
@@ -37,7 +37,11 @@ OTHER_URLS = {
     "and the service checks the territory again (members.permissions)",
     "events:staff_participants": _STAFF_ONLY,
     "events:checkin": _STAFF_ONLY,
+    "events:checkin_day": _STAFF_ONLY,
+    "events:checkin_scan": _STAFF_ONLY,
     "events:checkin_mark": _STAFF_ONLY,
+    "events:decline": "the link of the email of a person registered by someone else: its signed token "
+    "is the credential, for that one participant; an unknown or revoked token is a 404",
     "events:statistics": _STAFF_ONLY,
     "events:badges": _STAFF_ONLY,
     "events:signin_sheets": _STAFF_ONLY,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from events import services
-from events.models import Participant, Registration
+from events.models import Attendance, Participant, Registration
 
 from .factories import EventFactory
 from .helpers import person
@@ -104,14 +104,14 @@ def test_a_check_in_at_the_door_is_in_the_audit_trail_with_who_did_it(staff, ref
         event=event, by=referent_a, territory=territory_a, participants=[person(0, event)]
     )
     participant = outcome.confirmed[0]
-    services.participant_check_in(participant=participant, by=staff)
-    services.participant_check_in(participant=participant, by=staff, present=False)
+    day = event.days.order_by("date").first()
+    services.participant_check_in(participant=participant, day=day, by=staff)
+    services.participant_check_in(participant=participant, day=day, by=staff, present=False)
 
-    history = _history(participant)
-    assert [h.history_change_reason for h in history[1:]] == [
-        services.REASON_CHECKED_IN,
-        services.REASON_CHECK_IN_UNDONE,
+    history = list(Attendance.history.filter(participant_id=participant.pk).order_by("history_date"))
+    assert [(h.history_type, h.history_change_reason) for h in history] == [
+        ("+", services.REASON_CHECKED_IN),
+        ("-", services.REASON_CHECK_IN_UNDONE),
     ]
-    assert all(h.history_user == staff for h in history[1:])
-    assert history[1].checked_in_at is not None and history[2].checked_in_at is None
-    assert Participant.objects.get(pk=participant.pk).checked_in_at is None
+    assert all(h.history_user == staff and h.day_id == day.pk for h in history)
+    assert not Attendance.objects.filter(participant=participant).exists()

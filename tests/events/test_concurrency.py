@@ -44,19 +44,19 @@ def _burst(event, user) -> list[Exception]:
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between counting the seats and taking one, as a loaded server would."""
-    count = services._confirmed_count
+    count = services.Seats.__init__
 
-    def slow(event):
-        result = count(event)
+    def slow(self, *args, **kwargs):
+        count(self, *args, **kwargs)
         time.sleep(0.05)
-        return result
 
-    monkeypatch.setattr(services, "_confirmed_count", slow)
+    monkeypatch.setattr(services.Seats, "__init__", slow)
 
 
 def test_sixty_simultaneous_attempts_on_ten_seats_confirm_exactly_ten(slow_count):
     event = EventFactory(capacity=SEATS)
-    errors = _burst(event, UserFactory())
+    # Staff may register other addresses without a territory, and are not rate-limited.
+    errors = _burst(event, UserFactory(is_staff=True))
     assert errors == []
     assert Participant.objects.filter(event=event, status="confirmed").count() == SEATS
     waiting = list(Participant.objects.filter(event=event, status="waiting").order_by("waiting_position"))
@@ -66,15 +66,15 @@ def test_sixty_simultaneous_attempts_on_ten_seats_confirm_exactly_ten(slow_count
 
 def test_without_the_lock_the_same_burst_overbooks_the_event(slow_count, monkeypatch):
     """Negative control: the test above would catch a missing lock."""
-    monkeypatch.setattr(services, "lock_event", lambda event_id: Event.objects.get(pk=event_id))
+    monkeypatch.setattr(services, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id))
     event = EventFactory(capacity=SEATS)
-    _burst(event, UserFactory())
+    _burst(event, UserFactory(is_staff=True))
     assert Participant.objects.filter(event=event, status="confirmed").count() > SEATS
 
 
 def test_simultaneous_cancellations_promote_each_waiting_person_once(monkeypatch):
     event = EventFactory(capacity=5)
-    user = UserFactory()
+    user = UserFactory(is_staff=True)
     outcome = services.registration_create(
         event=event, by=user, participants=[person(n, event) for n in range(10)]
     )

@@ -59,31 +59,53 @@ def test_the_pdf_fetcher_reads_only_static_and_media_files():
             url_fetcher(url)
 
 
-def test_the_check_in_page_finds_a_name_and_marks_presence(client, staff):
+def test_the_check_in_page_finds_a_name_and_marks_presence_for_the_day(client, staff):
     event = EventFactory()
+    day1, day2 = event.days.order_by("date")
     participant = ParticipantFactory(registration=RegistrationFactory(event=event), last_name="Lagarde")
-    ParticipantFactory(registration=RegistrationFactory(event=event), last_name="Martin")
+    participant.days.set([day1])
+    ParticipantFactory(registration=RegistrationFactory(event=event), last_name="Martin").days.set([day1])
     client.force_login(staff)
-    url = reverse("events:checkin", kwargs={"slug": event.slug})
+    url = reverse("events:checkin_day", kwargs={"slug": event.slug, "day_pk": day1.pk})
     body = client.get(url, {"q": "laga"}).content.decode()
     assert "LAGARDE" in body and "MARTIN" not in body
     client.post(
-        reverse("events:checkin_mark", kwargs={"slug": event.slug, "participant_pk": participant.pk}),
+        reverse(
+            "events:checkin_mark",
+            kwargs={"slug": event.slug, "day_pk": day1.pk, "participant_pk": participant.pk},
+        ),
         {"q": "laga"},
     )
-    participant.refresh_from_db()
-    assert participant.checked_in_at is not None
-    assert "Présent·e depuis" in client.get(url, {"q": "laga"}).content.decode()
+    assert list(participant.attendances.values_list("day", flat=True)) == [day1.pk]
+    assert "Déjà pointé·e à" in client.get(url, {"q": "laga"}).content.decode()
+    # The second day's page: not registered that day, no button to check in.
+    other_day = reverse("events:checkin_day", kwargs={"slug": event.slug, "day_pk": day2.pk})
+    assert "Pas inscrit·e ce jour" in client.get(other_day, {"q": "laga"}).content.decode()
     stats = client.get(reverse("events:statistics", kwargs={"slug": event.slug})).content.decode()
-    assert "Présents</dt><dd>1</dd>" in stats
+    assert "Présents (au moins un jour)</dt><dd>1</dd>" in stats
+
+
+def test_the_check_in_page_answers_odd_input_without_an_error(client, staff):
+    event = EventFactory()
+    day = event.days.first()
+    client.force_login(staff)
+    url = reverse("events:checkin_day", kwargs={"slug": event.slug, "day_pk": day.pk})
+    for query in ["\x00", "a\x00b", "x" * 5000, "%00"]:
+        assert client.get(url, {"q": query}).status_code == 200
+    scan = reverse("events:checkin_scan", kwargs={"slug": event.slug, "day_pk": day.pk})
+    for code in ["\x00", "1.abc:def", "x" * 5000, ""]:
+        response = client.post(scan, {"code": code})
+        assert response.status_code == 200 and response.json()["state"] == "unknown"
 
 
 def test_the_check_in_search_runs_a_fixed_number_of_queries(
     client, staff, big_event, django_assert_max_num_queries
 ):
     client.force_login(staff)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("events:checkin", kwargs={"slug": big_event.slug}), {"q": "Nom1"})
+    url = reverse("events:checkin_day", kwargs={"slug": big_event.slug, "day_pk": big_event.days.first().pk})
+    # Session, user, 2FA, event, days, sites, participants, their day and attendance, two counts.
+    with django_assert_max_num_queries(11):
+        response = client.get(url, {"q": "Nom1"})
     assert response.status_code == 200
 
 

@@ -128,12 +128,18 @@ def test_a_referent_registers_a_delegation_with_ateliers_per_day(
         _formset_data(event, people, territory_a, {day1.pk: [a1], day2.pk: [a2]}),
         follow=True,
     )
-    assert "2 participant(s) confirmé(s)" in response.content.decode()
-    assert "1 participant(s) sur la liste d" in response.content.decode()
+    # For a territory, the answer names how many people were named, not who got a seat (that would
+    # tell whether an address was already registered); each person and the registrant get an email.
+    assert "Inscription enregistrée pour 3 personne(s)" in response.content.decode()
     assert Participant.objects.get(email="lea@pays.test").status == "waiting"
-    confirmation = next(m for m in send_outbox() if m.to == ["anne@pays.test"])
-    assert confirmation.attachments[0][0] == f"{event.slug}.ics"
-    assert "Montant total dû pour l'inscription (2 participant(s) confirmé(s)) : 80,00 €" in confirmation.body
+    sent = send_outbox()
+    confirmation = next(m for m in sent if m.to == ["anne@pays.test"])
+    assert [a[0] for a in confirmation.attachments] == [f"{event.slug}.ics", "code-qr.png"]
+    assert "Montant total dû pour l'inscription (2 participant(s) confirmé(s)) : 80 €" in confirmation.body
+    recap = next(m for m in sent if m.to == [referent_a.email])
+    assert recap.subject.startswith("[ANPP] Récapitulatif de votre inscription")
+    assert "Léa Roux" in recap.body and "Liste d'attente (rang 1)" in recap.body
+    assert "Montant total dû pour les participants confirmés : 80 €" in recap.body
 
 
 def test_bad_input_keeps_what_was_typed_and_says_why_in_french(client, referent_a, territory_a):
@@ -166,15 +172,17 @@ def test_a_delegation_of_zero_or_five_hundred_is_refused_without_a_500(
     assert not Participant.objects.exists()
 
 
-def test_a_duplicate_email_and_a_closed_event_are_explained(client, referent_a, territory_a):
+def test_registering_oneself_twice_and_a_closed_event_are_explained(client, territory_a):
+    person_a = MembershipFactory(territory=territory_a, user__email="anne@pays.test").user
     event = EventFactory()
-    client.force_login(referent_a)
+    client.force_login(person_a)
     url = reverse("events:register", kwargs={"slug": event.slug})
     client.post(url, _formset_data(event, [("Anne", "R", "anne@pays.test")]))
     body = client.post(url, _formset_data(event, [("Anne", "R", "ANNE@pays.test")])).content.decode()
+    # One's own address: nothing to hide.
     assert "Déjà inscrit à cet événement : anne@pays.test" in body
     Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
-    body = client.post(url, _formset_data(event, [("Bob", "R", "bob@pays.test")])).content.decode()
+    body = client.post(url, _formset_data(event, [("Anne", "R", "anne@pays.test")])).content.decode()
     assert "ne sont pas ouvertes" in body
 
 
