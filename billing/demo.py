@@ -46,14 +46,15 @@ def load() -> list:
 
 @transaction.atomic
 def finish() -> None:
-    """An invoice of the Pays Ruffécois' delegation to the RTPP 2018, paid in part, and a credit
-    note for one of its participants, cancelled afterwards."""
+    """An invoice of the Pays Ruffécois' delegation to the demo's fictional upcoming event, paid in
+    part, and a credit note for one of its participants, cancelled afterwards. (The seed's past
+    gatherings say nothing of prices, so they are free in the demo and have nothing to invoice.)"""
     from events.models import Participant, Registration
     from members.models import User
 
     registration = (
         Registration.objects.filter(
-            event__slug="rtpp-2018-fleurance-toulouse", territory__slug="pays-ruffecois"
+            event__slug__startswith="exemple-", territory__slug="pays-ruffecois"
         )
         .order_by("pk")
         .first()

@@ -232,4 +232,6 @@ def load() -> list:
                 (1, 1, T(14, 0), T(15, 30), "Clôture (séance d'exemple)", "", False, None),
             ],
         )
+        # A few delegations, so that staff can try invoicing them (billing/demo.py).
+        _registrations(upcoming, territories=territories, people_per_territory=3)
     return []
