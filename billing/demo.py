@@ -53,9 +53,7 @@ def finish() -> None:
     from members.models import User
 
     registration = (
-        Registration.objects.filter(
-            event__slug__startswith="exemple-", territory__slug="pays-ruffecois"
-        )
+        Registration.objects.filter(event__slug__startswith="exemple-", territory__slug="pays-ruffecois")
         .order_by("pk")
         .first()
     )
