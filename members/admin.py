@@ -392,6 +392,10 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = fields
 
+    def changelist_view(self, request, extra_context=None):
+        self._questionnaires = {}
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
         return False
 
@@ -408,8 +412,10 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("sections complètes"))
     def completion(self, obj):
-        done = sum(questionnaire.section_complete(section, obj.answers) for section in questionnaire.SECTIONS)
-        return f"{done}/{len(questionnaire.SECTIONS)}"
+        # One questionnaire per campaign on the page, not one per row.
+        form = self._questionnaires.setdefault(obj.campaign_id, questionnaire.for_campaign(obj.campaign))
+        done = sum(form.section_complete(section, obj.answers) for section in form.sections)
+        return f"{done}/{len(form.sections)}"
 
     @admin.display(description=_("relecture"))
     def review_link(self, obj):

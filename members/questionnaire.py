@@ -1,37 +1,32 @@
-"""The fiche de renseignements: its sections, questions, choices and help texts, defined in code.
+"""The fiche de renseignements of a campaign: its sections and questions, read from the database
+(``QuestionnaireSection``, ``Question``, edited by staff in the admin) and turned into Django forms.
 
-Answers are stored as JSON on ``FicheRenseignements.answers`` (one key per question, plus the list of
-member EPCI under ``epci``), so that sections, completion, exports and the differences to last year
-are computed from these definitions, not written once per question. Every field is optional while
-the fiche is a draft; ``required`` lists what submission demands.
+Answers are stored as JSON on ``FicheRenseignements.answers``, one entry per question key (a list of
+dicts for a "repeated rows" question such as the member EPCI), so sections, completion, exports, the
+changes since last year and the panorama are computed from the campaign's questions, not written once
+per question. Every field is optional while the fiche is a draft; a question marked required is
+demanded at submission.
+
+``for_campaign(campaign)`` is the entry point; it loads the whole questionnaire in two queries.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.formats import FrenchDecimalField, FrenchIntegerField, format_euros, format_number
+
 from .validators import validate_siren
 
-YES_NO = [("", "—"), ("oui", _("Oui")), ("non", _("Non"))]
-LEGAL_FORMS = [
-    ("", "—"),
-    ("petr", _("PETR")),
-    ("syndicat_mixte", _("Syndicat mixte")),
-    ("association", _("Association")),
-    ("gip", _("GIP")),
-    ("epci", _("EPCI")),
-    ("autre", _("Autre")),
-]
-SCOT_STAGES = [
-    ("", "—"),
-    ("elaboration", _("En élaboration")),
-    ("approuve", _("Approuvé")),
-    ("revision", _("En révision")),
-]
+YES = "oui"
+NO = "non"
+YES_NO = [("", "—"), (YES, _("Oui")), (NO, _("Non"))]
+# The keys of the programmes of the first questionnaire (used by demo and benchmark data).
 PROGRAMMES = [
     ("contrat_ruralite", _("Contrat de ruralité / CRTE")),
     ("leader", _("LEADER")),
@@ -50,244 +45,14 @@ phone_validator = RegexValidator(
 )
 
 
-def _count(label, help_text="", max_value=100_000):
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=max_value,
-        help_text=help_text,
-        error_messages={"min_value": NOT_NEGATIVE, "invalid": _("Saisissez un nombre entier.")},
-    )
-
-
-def _euros(label, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
-        help_text=help_text,
-        # A text input read in the person's locale: "125000,50" as French people type it.
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "min_value": _("Ce montant ne peut pas être négatif."),
-            "max_decimal_places": _("Deux décimales au plus."),
-            "invalid": _("Saisissez un montant en euros, par exemple 125000 ou 125000,50."),
-        },
-    )
-
-
-def _choice(label, choices, help_text=""):
-    return forms.ChoiceField(label=label, required=False, choices=choices, help_text=help_text)
-
-
-def _text(label, help_text="", long=False):
-    widget = forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput()
-    return forms.CharField(
-        label=label, required=False, max_length=4000 if long else 200, help_text=help_text, widget=widget
-    )
-
-
-class IdentiteForm(forms.Form):
-    nom = _text(_("Nom de la structure"))
-    forme_juridique = _choice(_("Forme juridique"), LEGAL_FORMS)
-    siren = forms.CharField(
-        label=_("SIREN"),
-        required=False,
-        max_length=11,
-        validators=[validate_siren],
-        help_text=_("9 chiffres."),
-    )
-    annee_creation = forms.IntegerField(
-        label=_("Année de création"),
-        required=False,
-        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
-        error_messages={"invalid": _("Saisissez une année, par exemple 2015.")},
-    )
-    adresse = _text(_("Adresse"), long=True)
-    site_internet = forms.URLField(
-        label=_("Site internet"),
-        required=False,
-        assume_scheme="https",
-        error_messages={"invalid": _("Saisissez une adresse web complète, par exemple https://www.pays.fr.")},
-    )
-    email_contact = forms.EmailField(
-        label=_("Email de contact"),
-        required=False,
-        error_messages={"invalid": _("Saisissez une adresse email valide.")},
-    )
-    telephone = forms.CharField(
-        label=_("Téléphone"), required=False, max_length=20, validators=[phone_validator]
-    )
-
-    def clean_siren(self):
-        return "".join(self.cleaned_data["siren"].split())
-
-
-class PerimetreForm(forms.Form):
-    nombre_communes = _count(_("Nombre de communes"), max_value=5000)
-    population = _count(_("Population"), _("Population totale du territoire."), max_value=15_000_000)
-    annee_population = forms.IntegerField(
-        label=_("Année de la population"),
-        required=False,
-        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
-    )
-
-
-class EpciForm(forms.Form):
-    nom = forms.CharField(label=_("Nom de l'EPCI"), max_length=200, required=False)
-    siren = forms.CharField(label=_("SIREN"), required=False, max_length=11, validators=[validate_siren])
-    nombre_communes = _count(_("Communes"), max_value=5000)
-    population = _count(_("Population"), max_value=15_000_000)
-
-    def clean_siren(self):
-        return "".join(self.cleaned_data["siren"].split())
-
-    def clean(self):
-        data = super().clean()
-        if any(
-            data.get(name) not in (None, "") for name in ("siren", "nombre_communes", "population")
-        ) and not data.get("nom"):
-            self.add_error("nom", _("Indiquez le nom de l'EPCI."))
-        return data
-
-
-class BaseEpciFormSet(forms.BaseFormSet):
-    def rows(self) -> list[dict]:
-        return [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and form.cleaned_data.get("nom") and not form.cleaned_data.get("DELETE")
-        ]
-
-
-EpciFormSet = forms.formset_factory(EpciForm, formset=BaseEpciFormSet, extra=1, can_delete=True, max_num=200)
-
-
-class GouvernanceForm(forms.Form):
-    president_nom = _text(_("Président(e)"))
-    president_mandat = _text(_("Mandat du président"), _("Par exemple 2020-2026."))
-    vice_presidents = _text(_("Vice-président(e)s"), _("Un nom par ligne, avec sa délégation."), long=True)
-    codev_existe = _choice(_("Un conseil de développement existe-t-il ?"), YES_NO)
-    codev_membres = _count(_("Nombre de membres du conseil de développement"))
-    codev_partage_epci = _choice(_("Conseil de développement partagé avec un EPCI ?"), YES_NO)
-    bureau_taille = _count(_("Nombre de membres du bureau"))
-    assemblee_taille = _count(_("Nombre de membres de l'assemblée (comité syndical, conseil)"))
-
-
-class EquipeForm(forms.Form):
-    directeur_nom = _text(_("Directeur / directrice"))
-    directeur_email = forms.EmailField(
-        label=_("Email du directeur"),
-        required=False,
-        error_messages={"invalid": _("Saisissez une adresse email valide.")},
-    )
-    directeur_telephone = forms.CharField(
-        label=_("Téléphone du directeur"), required=False, max_length=20, validators=[phone_validator]
-    )
-    etp = forms.DecimalField(
-        label=_("Équipe (équivalents temps plein)"),
-        required=False,
-        min_value=Decimal("0"),
-        max_digits=5,
-        decimal_places=1,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"min_value": NOT_NEGATIVE, "invalid": _("Saisissez un nombre, par exemple 4,5.")},
-    )
-    postes_thematiques = _text(
-        _("Postes thématiques"), _("Un poste par ligne (ex. : chargée de mission LEADER)."), long=True
-    )
-
-
-class BudgetForm(forms.Form):
-    budget_fonctionnement = _euros(_("Budget de fonctionnement de l'année (€)"))
-    budget_investissement = _euros(_("Budget d'investissement de l'année (€)"))
-
-
-def _programme_fields():
-    fields = {}
-    for key, label in PROGRAMMES:
-        fields[f"{key}_porte"] = _choice(
-            _("%(programme)s : porté par le territoire ?") % {"programme": label}, YES_NO
-        )
-        fields[f"{key}_periode"] = _text(
-            _("%(programme)s : période") % {"programme": label}, _("Par exemple 2017-2020.")
-        )
-        fields[f"{key}_montant"] = _euros(_("%(programme)s : montant (€)") % {"programme": label})
-        fields[f"{key}_contact"] = _text(_("%(programme)s : contact") % {"programme": label})
-    fields["leader_gal"] = _choice(_("LEADER : le territoire est-il porteur du GAL ?"), YES_NO)
-    fields["scot_stade"] = _choice(_("SCoT : stade"), SCOT_STAGES)
-    fields["reciprocite_metropole"] = _text(_("Contrat de réciprocité : avec quelle métropole ?"))
-    return fields
-
-
-ContractualisationForm = type("ContractualisationForm", (forms.Form,), _programme_fields())
-
-
-class ProjetsForm(forms.Form):
-    projets_phares = _text(
-        _("Projets phares"), _("Deux ou trois projets qui illustrent l'action du territoire."), long=True
-    )
-    commentaires = _text(_("Commentaires libres"), long=True)
-
-
-@dataclass(frozen=True)
-class Section:
-    slug: str
-    title: str
-    form_class: type
-    required: tuple[str, ...]
-
-
-SECTIONS = [
-    Section("identite", _("Identité"), IdentiteForm, ("nom", "forme_juridique", "siren", "email_contact")),
-    Section(
-        "perimetre", _("Périmètre"), PerimetreForm, ("nombre_communes", "population", "annee_population")
-    ),
-    Section(
-        "gouvernance",
-        _("Gouvernance"),
-        GouvernanceForm,
-        ("president_nom", "codev_existe", "assemblee_taille"),
-    ),
-    Section("equipe", _("Équipe"), EquipeForm, ("directeur_nom", "etp")),
-    Section("budget", _("Budget"), BudgetForm, ("budget_fonctionnement",)),
-    Section(
-        "contractualisation",
-        _("Contractualisation et programmes"),
-        ContractualisationForm,
-        tuple(f"{key}_porte" for key, _label in PROGRAMMES if key != "autre_contrat"),
-    ),
-    Section("projets", _("Projets phares et commentaires"), ProjetsForm, ("projets_phares",)),
-]
-SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
-
-
-def section_of_field(name: str) -> Section:
-    for section in SECTIONS:
-        if name in section.form_class.base_fields:
-            return section
-    raise KeyError(name)
-
-
-def field_label(name: str) -> str:
-    return str(section_of_field(name).form_class.base_fields[name].label)
-
-
-def all_field_names() -> list[str]:
-    return [name for section in SECTIONS for name in section.form_class.base_fields]
-
-
 def to_json(value):
     """Form values to JSON: decimals as strings (no float rounding), dates as ISO strings."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
     return value
 
 
@@ -295,24 +60,275 @@ def is_filled(value) -> bool:
     return value not in (None, "", [])
 
 
-def missing_fields(answers: dict) -> list[tuple[Section, str]]:
-    return [
-        (section, name)
-        for section in SECTIONS
-        for name in section.required
-        if not is_filled(answers.get(name))
-    ]
-
-
-def section_complete(section: Section, answers: dict) -> bool:
-    return all(is_filled(answers.get(name)) for name in section.required)
-
-
 def perimetre_error(population, epci_rows: list[dict]) -> str | None:
     """A territory cannot have fewer inhabitants than its member EPCI together."""
-    total = sum(row.get("population") or 0 for row in epci_rows)
+    total = sum(int(row.get("population") or 0) for row in epci_rows)
     if population is not None and epci_rows and total > population:
         return _(
             "La population (%(population)s) est inférieure à la somme de celle des EPCI membres (%(total)s)."
-        ) % {"population": population, "total": total}
+        ) % {"population": format_number(population), "total": format_number(total)}
     return None
+
+
+# --- From a question to a form field ---------------------------------------------------------------
+
+
+def _no_spaces(value: str) -> str:
+    return "".join((value or "").split())
+
+
+class SirenField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=11, validators=[validate_siren], **kwargs)
+
+    def to_python(self, value):
+        return _no_spaces(super().to_python(value))
+
+
+def form_field(question) -> forms.Field:
+    """The form field that asks ``question`` (a ``Question`` row)."""
+    Kind = type(question).Kind
+    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    bounds = []
+    if question.min_value is not None:
+        bounds.append(MinValueValidator(question.min_value))
+    if question.max_value is not None:
+        bounds.append(MaxValueValidator(question.max_value))
+    kind = question.kind
+    if kind == Kind.LONG_TEXT:
+        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if kind == Kind.INTEGER:
+        return FrenchIntegerField(
+            validators=bounds,
+            error_messages={"min_value": NOT_NEGATIVE} if question.min_value == 0 else {},
+            **common,
+        )
+    if kind in (Kind.DECIMAL, Kind.AMOUNT):
+        return FrenchDecimalField(
+            max_digits=14,
+            decimal_places=2,
+            validators=bounds or [MinValueValidator(0)],
+            error_messages={
+                "min_value": _("Ce montant ne peut pas être négatif.")
+                if kind == Kind.AMOUNT
+                else NOT_NEGATIVE,
+                "max_decimal_places": _("Deux décimales au plus."),
+            },
+            **common,
+        )
+    if kind == Kind.DATE:
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            error_messages={"invalid": _("Saisissez une date, par exemple 15/03/2018.")},
+            **common,
+        )
+    if kind == Kind.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *map(tuple, question.choices)], **common)
+    if kind == Kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=list(map(tuple, question.choices)), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == Kind.YES_NO:
+        return forms.ChoiceField(choices=YES_NO, **common)
+    if kind == Kind.EMAIL:
+        return forms.EmailField(
+            error_messages={"invalid": _("Saisissez une adresse email valide.")}, **common
+        )
+    if kind == Kind.URL:
+        return forms.URLField(
+            assume_scheme="https",
+            error_messages={
+                "invalid": _("Saisissez une adresse web complète, par exemple https://www.pays.fr.")
+            },
+            **common,
+        )
+    if kind == Kind.PHONE:
+        return forms.CharField(max_length=20, validators=[phone_validator], **common)
+    if kind == Kind.SIREN:
+        return SirenField(**common)
+    return forms.CharField(max_length=200, **common)
+
+
+class BaseRowsFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        first = self.columns[0].key if self.columns else None
+        return [
+            {key: to_json(value) for key, value in form.cleaned_data.items() if key != "DELETE"}
+            for form in self.forms
+            if form.cleaned_data and form.cleaned_data.get(first) and not form.cleaned_data.get("DELETE")
+        ]
+
+
+def _rows_formset(question, columns) -> type[BaseRowsFormSet]:
+    first = columns[0].key if columns else None
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        others = [c.key for c in columns[1:]]
+        if any(is_filled(data.get(name)) for name in others) and not is_filled(data.get(first)):
+            self.add_error(first, _("Indiquez « %(label)s » pour cette ligne.") % {"label": columns[0].label})
+        return data
+
+    row_form = type(
+        f"{question.key}_row",
+        (forms.Form,),
+        {**{column.key: form_field(column) for column in columns}, "clean": clean},
+    )
+    formset = forms.formset_factory(row_form, formset=BaseRowsFormSet, extra=1, can_delete=True, max_num=200)
+    formset.columns = columns
+    formset.question = question
+    return formset
+
+
+# --- A questionnaire -------------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    intro: str
+    questions: list  # top-level Question rows, in order
+    columns: dict = field(default_factory=dict)  # rows question key -> its column Questions
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(q.key for q in self.questions if q.required)
+
+    @property
+    def field_questions(self) -> list:
+        return [q for q in self.questions if q.kind != "rows"]
+
+    @property
+    def rows_questions(self) -> list:
+        return [q for q in self.questions if q.kind == "rows"]
+
+    @cached_property
+    def form_class(self) -> type[forms.Form]:
+        return type(f"{self.slug}_form", (forms.Form,), {q.key: form_field(q) for q in self.field_questions})
+
+    @cached_property
+    def formset_classes(self) -> list[type[BaseRowsFormSet]]:
+        return [_rows_formset(q, self.columns.get(q.key, [])) for q in self.rows_questions]
+
+    def formsets(self, data, answers: dict) -> list[BaseRowsFormSet]:
+        return [
+            formset_class(
+                data, prefix=formset_class.question.key, initial=answers.get(formset_class.question.key) or []
+            )
+            for formset_class in self.formset_classes
+        ]
+
+
+class Questionnaire:
+    def __init__(self, campaign, sections: list[Section]):
+        self.campaign = campaign
+        self.sections = sections
+        self.by_slug = {section.slug: section for section in sections}
+        self.questions = {q.key: q for section in sections for q in section.questions}
+        self.section_of = {q.key: section for section in sections for q in section.questions}
+
+    def section(self, slug: str) -> Section | None:
+        return self.by_slug.get(slug)
+
+    def keys(self) -> list[str]:
+        return list(self.questions)
+
+    def field_label(self, key: str) -> str:
+        return self.questions[key].label
+
+    def all_field_names(self) -> list[str]:
+        """The keys of every question that is not a table of rows, in order (the export's columns)."""
+        return [q.key for section in self.sections for q in section.field_questions]
+
+    def missing_fields(self, answers: dict) -> list[tuple[Section, str]]:
+        return [
+            (section, key)
+            for section in self.sections
+            for key in section.required
+            if not is_filled(answers.get(key))
+        ]
+
+    def section_complete(self, section: Section, answers: dict) -> bool:
+        return all(is_filled(answers.get(key)) for key in section.required)
+
+    def display(self, key: str, value):
+        """An answer as people read it: the label of a choice, French numbers, "oui"/"non"."""
+        question = self.questions.get(key)
+        if question is None or value in (None, ""):
+            return value
+        choices = dict(map(tuple, question.choices)) | (
+            {YES: _("Oui"), NO: _("Non")} if question.kind == "yes_no" else {}
+        )
+        if isinstance(value, list) and question.kind == "multiple":
+            return ", ".join(str(choices.get(item, item)) for item in value)
+        if question.kind == "amount":
+            try:
+                return format_euros(Decimal(str(value)))
+            except ArithmeticError:
+                return value
+        if question.kind == "integer" and isinstance(value, int) and not key.startswith("annee"):
+            return format_number(value)
+        return choices.get(value, value)
+
+    def choice_counts(self, answers_list: list[dict]) -> list[dict]:
+        """For each choice, multiple-choice and yes/no question: how many fiches gave each choice."""
+        figures = []
+        for section in self.sections:
+            for question in section.field_questions:
+                if question.kind not in ("choice", "multiple", "yes_no"):
+                    continue
+                options = (
+                    [(YES, _("Oui")), (NO, _("Non"))]
+                    if question.kind == "yes_no"
+                    else list(map(tuple, question.choices))
+                )
+                counts = []
+                for value, label in options:
+                    if question.kind == "multiple":
+                        n = sum(1 for a in answers_list if value in (a.get(question.key) or []))
+                    else:
+                        n = sum(1 for a in answers_list if a.get(question.key) == value)
+                    counts.append({"value": value, "label": str(label), "count": n})
+                figures.append({"question": question, "section": section, "counts": counts})
+        return figures
+
+
+def build(campaign, questions) -> Questionnaire:
+    """A questionnaire from the campaign's questions (each with its ``section`` loaded), in order."""
+    sections: dict[int, Section] = {}
+    for question in questions:
+        section = question.section
+        if section.pk not in sections:
+            sections[section.pk] = Section(section.slug, section.title, section.intro, [])
+    ordered = sorted({q.section.pk: q.section for q in questions}.values(), key=lambda s: (s.order, s.pk))
+    by_pk = {s.pk: sections[s.pk] for s in ordered}
+    top = {q.pk: q for q in questions if q.parent_id is None}
+    for question in sorted(questions, key=lambda q: (q.order, q.pk)):
+        if question.parent_id is None:
+            by_pk[question.section_id].questions.append(question)
+        elif question.parent_id in top:
+            by_pk[question.section_id].columns.setdefault(top[question.parent_id].key, []).append(question)
+    return Questionnaire(campaign, list(by_pk.values()))
+
+
+def for_campaign(campaign) -> Questionnaire:
+    """The campaign's questionnaire; a campaign that has none yet gets a copy of the previous one.
+    Kept on the campaign instance, so a request builds it once."""
+    cached = getattr(campaign, "_questionnaire", None)
+    if cached is not None:
+        return cached
+    from .models import Question
+
+    def load():
+        return list(Question.objects.filter(section__campaign=campaign).select_related("section"))
+
+    questions = load()
+    if not questions:
+        from .services.questionnaire import questionnaire_ensure
+
+        questionnaire_ensure(campaign=campaign)
+        questions = load()
+    campaign._questionnaire = build(campaign, questions)
+    return campaign._questionnaire

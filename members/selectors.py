@@ -126,37 +126,61 @@ def adhesion_export_rows(queryset):
         ]
 
 
+def _rows_text(form, key: str, rows) -> str:
+    """A table of rows (the member EPCI) as lines of text: one row per line."""
+    if not rows:
+        return ""
+    section = form.section_of[key]
+    columns = section.columns.get(key, [])
+    return "\n".join(
+        " · ".join(
+            f"{column.label} : {form_value(column, row.get(column.key))}"
+            for column in columns
+            if row.get(column.key) not in (None, "")
+        )
+        for row in rows
+    )
+
+
+def form_value(question, value):
+    from anpp_portal.formats import format_number
+
+    if question.kind == "integer" and isinstance(value, int):
+        return format_number(value)
+    return value
+
+
 def fiche_comparison(fiche) -> dict:
     """Each section's answers next to last year's, with what changed marked."""
     from . import questionnaire
 
+    form = questionnaire.for_campaign(fiche.campaign)
     sections = []
     changed_count = 0
-    for section in questionnaire.SECTIONS:
+    for section in form.sections:
         rows = []
-        for name, field in section.form_class.base_fields.items():
-            value, before = fiche.answers.get(name), fiche.baseline.get(name)
+        for question in section.questions:
+            value, before = fiche.answers.get(question.key), fiche.baseline.get(question.key)
             changed = bool(fiche.baseline) and (value or None) != (before or None)
             changed_count += changed
-            choices = dict(getattr(field, "choices", []) or [])
+            if question.kind == "rows":
+                shown, shown_before = (
+                    _rows_text(form, question.key, value),
+                    _rows_text(form, question.key, before),
+                )
+            else:
+                shown, shown_before = form.display(question.key, value), form.display(question.key, before)
             rows.append(
                 {
-                    "label": field.label,
-                    "value": choices.get(value, value),
-                    "before": choices.get(before, before),
+                    "key": question.key,
+                    "label": question.label,
+                    "value": shown,
+                    "before": shown_before,
                     "changed": changed,
                 }
             )
         sections.append({"section": section, "rows": rows})
-    epci_changed = bool(fiche.baseline) and fiche.answers.get("epci", []) != fiche.baseline.get("epci", [])
-    return {
-        "sections": sections,
-        "changed_count": changed_count + epci_changed,
-        "epci": fiche.answers.get("epci", []),
-        "epci_before": fiche.baseline.get("epci", []),
-        "epci_changed": epci_changed,
-        "has_baseline": bool(fiche.baseline),
-    }
+    return {"sections": sections, "changed_count": changed_count, "has_baseline": bool(fiche.baseline)}
 
 
 def fiche_campaign_current(today=None):
@@ -167,39 +191,49 @@ def fiche_campaign_current(today=None):
 
 
 def fiche_export_sheets(queryset):
-    """Two sheets: one row per territory with every answer, and one row per member EPCI."""
+    """One sheet with one row per fiche and a column per question key (labels of the latest year
+    asking it), then one sheet per table of rows (the member EPCI), one row per line."""
     from . import questionnaire
 
-    names = questionnaire.all_field_names()
     fiches = list(
         queryset.select_related("territory", "campaign").order_by("campaign__year", "territory__name")
     )
-    headers = [
-        "Année",
-        "Territoire",
-        "Région",
-        "Statut",
-        *[questionnaire.field_label(name) for name in names],
-    ]
+    campaigns = sorted({f.campaign.pk: f.campaign for f in fiches}.values(), key=lambda c: -c.year)
+    forms = {c.pk: questionnaire.for_campaign(c) for c in campaigns}
+    labels: dict[str, str] = {}
+    tables: dict[str, tuple[str, list]] = {}
+    for campaign in campaigns:  # latest first: its wording wins
+        form = forms[campaign.pk]
+        for section in form.sections:
+            for question in section.field_questions:
+                labels.setdefault(question.key, question.label)
+            for question in section.rows_questions:
+                tables.setdefault(question.key, (question.label, section.columns.get(question.key, [])))
+    names = list(labels)
+    headers = ["Année", "Territoire", "Région", "Statut", *labels.values()]
     rows = [
         [f.campaign.year, f.territory.name, f.territory.get_region_display(), f.get_status_display()]
-        + [f.answers.get(name) for name in names]
+        + [_export_value(f.answers.get(name)) for name in names]
         for f in fiches
     ]
-    epci_headers = ["Année", "Territoire", "EPCI", "SIREN", "Communes", "Population"]
-    epci_rows = [
-        [
-            f.campaign.year,
-            f.territory.name,
-            e.get("nom"),
-            e.get("siren"),
-            e.get("nombre_communes"),
-            e.get("population"),
-        ]
-        for f in fiches
-        for e in f.answers.get("epci", [])
-    ]
-    return [("Fiches", headers, rows), ("EPCI", epci_headers, epci_rows)]
+    sheets = [("Fiches", headers, rows)]
+    for key, (label, columns) in tables.items():
+        sheets.append(
+            (
+                "EPCI" if key == "epci" else label[:31],
+                ["Année", "Territoire", *[c.label for c in columns]],
+                [
+                    [f.campaign.year, f.territory.name, *[row.get(c.key) for c in columns]]
+                    for f in fiches
+                    for row in f.answers.get(key) or []
+                ],
+            )
+        )
+    return sheets
+
+
+def _export_value(value):
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
 def territories_with_valid_adhesion(on=None):

@@ -262,13 +262,14 @@ def _fiche_for(request, territory, year):
 
 
 def _sections_progress(fiche, current=None):
+    form = questionnaire.for_campaign(fiche.campaign)
     return [
         {
             "section": section,
-            "complete": questionnaire.section_complete(section, fiche.answers),
+            "complete": form.section_complete(section, fiche.answers),
             "current": current is not None and section.slug == current.slug,
         }
-        for section in questionnaire.SECTIONS
+        for section in form.sections
     ]
 
 
@@ -277,16 +278,17 @@ def _sections_progress(fiche, current=None):
 @require_http_methods(["GET"])
 def fiche(request, territory, year):
     try:
-        _campaign, fiche = _fiche_for(request, territory, year)
+        campaign, fiche = _fiche_for(request, territory, year)
     except services.FicheError as exc:
         return render(
             request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
         )
     if fiche.status == FicheRenseignements.Status.SOUMISE:
         return redirect("members:fiche_submit", slug=territory.slug, year=year)
+    sections = questionnaire.for_campaign(campaign).sections
     first_incomplete = next(
-        (s for s in questionnaire.SECTIONS if not questionnaire.section_complete(s, fiche.answers)),
-        questionnaire.SECTIONS[0],
+        (s for s in sections if not questionnaire.for_campaign(campaign).section_complete(s, fiche.answers)),
+        sections[0],
     )
     return redirect("members:fiche_section", slug=territory.slug, year=year, section=first_incomplete.slug)
 
@@ -295,35 +297,29 @@ def fiche(request, territory, year):
 @territory_view(Action.ACT)
 @require_http_methods(["GET", "POST"])
 def fiche_section(request, territory, year, section):
-    section = questionnaire.SECTIONS_BY_SLUG.get(section)
-    if section is None:
-        raise Http404
     try:
         campaign, fiche = _fiche_for(request, territory, year)
     except services.FicheError as exc:
         return render(
             request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
         )
+    form_of_year = questionnaire.for_campaign(campaign)
+    section = form_of_year.section(section)
+    if section is None:
+        raise Http404
     editable = fiche.status == FicheRenseignements.Status.BROUILLON
     initial = {name: fiche.answers.get(name) for name in section.form_class.base_fields}
-    with_epci = section.slug == "perimetre"
     data = request.POST if request.method == "POST" else None
     form = section.form_class(data, initial=initial)
-    epci = (
-        questionnaire.EpciFormSet(data, prefix="epci", initial=fiche.answers.get("epci", []))
-        if with_epci
-        else None
-    )
+    formsets = section.formsets(data, fiche.answers)
     version = fiche.version
     if request.method == "POST":
         version = int(request.POST.get("version") or 0)
-        if form.is_valid() and (epci is None or epci.is_valid()):
+        if form.is_valid() and all(formset.is_valid() for formset in formsets):
             answers = dict(form.cleaned_data)
-            if epci is not None:
-                answers["epci"] = [
-                    {key: questionnaire.to_json(value) for key, value in row.items() if key != "DELETE"}
-                    for row in epci.rows()
-                ]
+            for formset in formsets:
+                answers[formset.question.key] = formset.rows()
+            if "population" in answers and "epci" in answers:
                 error = questionnaire.perimetre_error(answers.get("population"), answers["epci"])
                 if error:
                     form.add_error("population", error)
@@ -342,13 +338,13 @@ def fiche_section(request, territory, year, section):
                         request, _("Section « %(section)s » enregistrée.") % {"section": section.title}
                     )
                     if "next" in request.POST:
-                        following = questionnaire.SECTIONS.index(section) + 1
-                        if following < len(questionnaire.SECTIONS):
+                        following = form_of_year.sections.index(section) + 1
+                        if following < len(form_of_year.sections):
                             return redirect(
                                 "members:fiche_section",
                                 slug=territory.slug,
                                 year=year,
-                                section=questionnaire.SECTIONS[following].slug,
+                                section=form_of_year.sections[following].slug,
                             )
                         return redirect("members:fiche_submit", slug=territory.slug, year=year)
                     return redirect(
@@ -367,7 +363,7 @@ def fiche_section(request, territory, year, section):
             "fiche": fiche,
             "section": section,
             "form": form,
-            "epci": epci,
+            "formsets": formsets,
             "version": version,
             "editable": editable,
             "required": section.required,
@@ -399,9 +395,10 @@ def fiche_submit(request, territory, year):
                 request, _("Fiche de renseignements %(year)s soumise à l'ANPP. Merci !") % {"year": year}
             )
             return redirect("members:fiche_submit", slug=territory.slug, year=year)
+    form_of_year = questionnaire.for_campaign(campaign)
     missing = [
-        {"section": section, "name": name, "label": questionnaire.field_label(name)}
-        for section, name in questionnaire.missing_fields(fiche.answers)
+        {"section": section, "name": name, "label": form_of_year.field_label(name)}
+        for section, name in form_of_year.missing_fields(fiche.answers)
     ]
     return render(
         request,

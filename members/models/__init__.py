@@ -21,6 +21,7 @@ from .people import (
     User,
     UserManager,
 )
+from .questionnaire import Question, QuestionnaireSection
 
 __all__ = [
     "Adhesion",
@@ -36,6 +37,8 @@ __all__ = [
     "Invitation",
     "InvitationQuerySet",
     "Payment",
+    "Question",
+    "QuestionnaireSection",
     "Role",
     "Territory",
     "TerritoryMembership",

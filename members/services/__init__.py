@@ -20,6 +20,8 @@ from .people import (
     membership_remove,
     membership_set_role,
 )
+from .questionnaire import *  # noqa: F403
+from .questionnaire import __all__ as _questionnaire_all
 
 __all__ = [
     "AlreadyMember",
@@ -40,4 +42,5 @@ __all__ = [
     "membership_set_role",
     *_adhesions_all,
     *_fiches_all,
+    *_questionnaire_all,
 ]

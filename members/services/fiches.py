@@ -54,9 +54,11 @@ class FicheIncomplete(FicheError):
         super().__init__(f"{len(missing)} réponse(s) obligatoire(s) manquante(s).")
 
 
-def _initial_answers(territory: Territory, previous: FicheRenseignements | None) -> dict:
+def _initial_answers(territory: Territory, previous: FicheRenseignements | None, keys: list[str]) -> dict:
+    """Last year's answers to the questions asked again this year (same key, whatever the wording),
+    or, the first time, what the portal knows of the territory."""
     if previous:
-        return dict(previous.answers)
+        return {key: value for key, value in previous.answers.items() if key in keys}
     address = "\n".join(
         filter(None, [territory.address, f"{territory.postal_code} {territory.city}".strip()])
     )
@@ -76,7 +78,7 @@ def _initial_answers(territory: Territory, previous: FicheRenseignements | None)
                 Territory.Kind.PAYS_ASSOCIATIF: "association",
             }.get(territory.kind, ""),
         }.items()
-        if questionnaire.is_filled(value)
+        if questionnaire.is_filled(value) and key in keys
     }
 
 
@@ -106,7 +108,7 @@ def fiche_open(
         territory=territory,
         campaign=campaign,
         defaults={
-            "answers": _initial_answers(territory, previous),
+            "answers": _initial_answers(territory, previous, questionnaire.for_campaign(campaign).keys()),
             "baseline": dict(previous.answers) if previous else {},
             "updated_by": by,
         },
@@ -152,7 +154,7 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
         current = FicheRenseignements.objects.select_for_update().get(pk=fiche.pk)
         if current.status != Status.BROUILLON:
             raise FicheLocked("Cette fiche a déjà été soumise.")
-        missing = questionnaire.missing_fields(current.answers)
+        missing = questionnaire.for_campaign(current.campaign).missing_fields(current.answers)
         if missing:
             raise FicheIncomplete(missing)
         current.status = Status.SOUMISE
