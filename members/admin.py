@@ -11,7 +11,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from anpp_portal.exports import csv_response, xlsx_response
 
-from . import questionnaire, selectors, services
+from . import (
+    admin_questionnaire,  # noqa: F401 (registers the questionnaire's admin)
+    questionnaire,
+    selectors,
+    services,
+)
 from .models import (
     Adhesion,
     AdhesionCampaign,
@@ -19,7 +24,6 @@ from .models import (
     Department,
     DirectoryProfile,
     FeeBracket,
-    FicheCampaign,
     FicheRenseignements,
     FlatFee,
     Invitation,
@@ -366,11 +370,6 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Expliquez au territoire pourquoi la fiche est rouverte.")},
     )
-
-
-@admin.register(FicheCampaign)
-class FicheCampaignAdmin(admin.ModelAdmin):
-    list_display = ["year", "opens_on", "closes_on"]
 
 
 @admin.register(FicheRenseignements)

@@ -1,0 +1,272 @@
+"""The admin of the fiche's questionnaire: campaigns hold sections, sections hold questions, a
+"repeated rows" question holds its columns. A questionnaire with answers is read-only; the next
+campaign starts from a copy of it. Imported by members/admin.py."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from anpp_portal.admin_fields import IntegerListField as DayListField
+
+from . import questionnaire, services
+from .models import FicheCampaign, Question, QuestionnaireSection
+
+
+class ChoicesField(forms.CharField):
+    """The choices of a question, one per line: "libellé", or "clé | libellé" to keep a key stable
+    while the label changes. Stored as a list of [key, label] pairs."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 40})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("Un choix par ligne. Écrivez « clé | libellé » pour garder la clé d'une année sur l'autre."),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{key} | {label}" for key, label in value)
+        return value
+
+    def to_python(self, value):
+        pairs = []
+        for line in (value or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            key, sep, label = line.partition("|")
+            key, label = (key.strip(), label.strip()) if sep else (slugify(line).replace("-", "_"), line)
+            if not key or not label:
+                raise forms.ValidationError(_("Ligne incomplète : « %(line)s ».") % {"line": line})
+            if key in {k for k, _l in pairs}:
+                raise forms.ValidationError(_("La clé « %(key)s » apparaît deux fois.") % {"key": key})
+            pairs.append([key, label])
+        return pairs
+
+    def has_changed(self, initial, data):
+        return (initial or []) != self.to_python(data)
+
+
+class QuestionForm(forms.ModelForm):
+    choices = ChoicesField(label=_("choix proposés"))
+
+    class Meta:
+        model = Question
+        fields = [
+            "order",
+            "key",
+            "label",
+            "kind",
+            "required",
+            "help_text",
+            "choices",
+            "min_value",
+            "max_value",
+        ]
+        widgets = {"help_text": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+
+
+class FrozenMixin:
+    """Nothing changes in a questionnaire once territories have answered it."""
+
+    def _frozen(self, obj) -> bool:
+        campaign = getattr(obj, "campaign", None) or getattr(getattr(obj, "section", None), "campaign", None)
+        if isinstance(obj, FicheCampaign):
+            campaign = obj
+        return campaign is not None and services.questionnaire_is_frozen(campaign)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and self._frozen(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and self._frozen(obj))
+
+
+class FrozenInlineMixin(FrozenMixin):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and self._frozen(obj))
+
+
+class ColumnInline(FrozenInlineMixin, admin.TabularInline):
+    model = Question
+    fk_name = "parent"
+    form = QuestionForm
+    extra = 0
+    verbose_name = _("colonne")
+    verbose_name_plural = _("colonnes du tableau")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        section = obj.section if obj else None
+
+        class WithSection(formset):
+            def save_new(self, form, commit=True):
+                form.instance.section = section
+                return super().save_new(form, commit)
+
+        return WithSection
+
+
+class QuestionInline(FrozenInlineMixin, admin.TabularInline):
+    model = Question
+    form = QuestionForm
+    extra = 1
+    fields = [*QuestionForm.Meta.fields, "columns_link"]
+    readonly_fields = ["columns_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(parent__isnull=True)
+
+    @admin.display(description=_("colonnes"))
+    def columns_link(self, obj):
+        if obj.pk and obj.kind == Question.Kind.ROWS:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:members_question_change", args=[obj.pk]),
+                _("Modifier les colonnes"),
+            )
+        return ""
+
+
+@admin.register(QuestionnaireSection)
+class QuestionnaireSectionAdmin(FrozenMixin, admin.ModelAdmin):
+    list_display = ["title", "campaign_year", "order", "slug"]
+    list_filter = ["campaign__year"]
+    search_fields = ["title", "slug", "questions__label", "questions__key"]
+    list_select_related = ["campaign"]
+    fields = ["campaign", "title", "slug", "intro", "order"]
+    inlines = [QuestionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            # Sections are added to a questionnaire nobody has answered yet.
+            kwargs["queryset"] = FicheCampaign.objects.filter(fiches__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("année"), ordering="campaign__year")
+    def campaign_year(self, obj):
+        return obj.campaign.year
+
+
+@admin.register(Question)
+class QuestionAdmin(FrozenMixin, admin.ModelAdmin):
+    """A question on its own page: where the columns of a table of rows are edited."""
+
+    form = QuestionForm
+    list_display = ["label", "key", "kind", "required", "section", "campaign_year"]
+    list_filter = ["section__campaign__year", "kind", "required"]
+    search_fields = ["label", "key", "help_text"]
+    list_select_related = ["section__campaign"]
+    fields = ["section", *QuestionForm.Meta.fields]
+    inlines = [ColumnInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(parent__isnull=True)
+
+    def has_module_permission(self, request):
+        return False  # edited from its section; listed there
+
+    @admin.display(description=_("année"), ordering="section__campaign__year")
+    def campaign_year(self, obj):
+        return obj.section.campaign.year
+
+
+class SectionInline(FrozenInlineMixin, admin.TabularInline):
+    model = QuestionnaireSection
+    extra = 0
+    fields = ["order", "title", "slug", "questions_link"]
+    readonly_fields = ["questions_link"]
+    show_change_link = True
+
+    @admin.display(description=_("questions"))
+    def questions_link(self, obj):
+        if not obj.pk:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:members_questionnairesection_change", args=[obj.pk]),
+            _("Modifier les questions"),
+        )
+
+
+class FicheCampaignForm(forms.ModelForm):
+    reminder_days_not_started = DayListField(label=_("relances si non commencée (jours après l'ouverture)"))
+    reminder_days_not_submitted = DayListField(
+        label=_("relances si commencée mais non soumise (jours après l'ouverture)")
+    )
+
+    class Meta:
+        model = FicheCampaign
+        fields = [
+            "year",
+            "opens_on",
+            "closes_on",
+            "reminder_days_not_started",
+            "reminder_days_not_submitted",
+            "intro_text",
+        ]
+
+
+@admin.register(FicheCampaign)
+class FicheCampaignAdmin(admin.ModelAdmin):
+    form = FicheCampaignForm
+    list_display = ["year", "opens_on", "closes_on", "preview_link"]
+    search_fields = ["year"]
+    inlines = [SectionInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/apercu/",
+                self.admin_site.admin_view(self.preview_view),
+                name="members_fichecampaign_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("questionnaire"))
+    def preview_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:members_fichecampaign_preview", args=[obj.pk]), _("Aperçu")
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.questionnaire_ensure(campaign=obj)
+            messages.info(
+                request,
+                _(
+                    "Le questionnaire %(year)s reprend celui de l'année précédente : modifiez-le avant l'ouverture."
+                )
+                % {"year": obj.year},
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and services.questionnaire_is_frozen(obj):
+            context["subtitle"] = _(
+                "Des territoires ont commencé à répondre : le questionnaire est figé. Créez la campagne "
+                "suivante pour en préparer une copie modifiable."
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def preview_view(self, request, pk):
+        campaign = get_object_or_404(FicheCampaign, pk=pk)
+        if not self.has_view_permission(request, campaign):
+            raise admin.sites.PermissionDenied
+        form = questionnaire.for_campaign(campaign)
+        sections = [
+            {"section": section, "form": section.form_class(), "formsets": section.formsets(None, {})}
+            for section in form.sections
+        ]
+        return TemplateResponse(
+            request, "members/fiche_preview.html", {"campaign": campaign, "sections": sections}
+        )
