@@ -2,10 +2,39 @@ from django.conf import settings
 
 from members.selectors import user_needs_mfa_reminder
 
+# Pages of ANPP staff that live in an app's URLs: the header highlights "Espace équipe" on them.
+STAFF_PAGES = {
+    "members:dashboard",
+    "members:panorama",
+    "members:fiche_review",
+    "members:staff_remind",
+    "members:questionnaire_preview",
+    "events:staff_participants",
+    "events:checkin",
+    "events:statistics",
+}
+
+
+def nav_section(request) -> str:
+    """Which item of the header's navigation the current page belongs to."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.app_name == "backoffice" or match.view_name in STAFF_PAGES:
+        return "staff"
+    if match.view_name == "members:my_data":
+        return "my_data"
+    if match.app_name == "members":
+        return "territory"
+    if (match.url_name or "").startswith(("account_", "mfa_")):
+        return "account"
+    return ""
+
 
 def portal(request):
     user = getattr(request, "user", None)
     return {
         "anpp": settings.ANPP_IDENTITY,
+        "nav_section": nav_section(request),
         "show_mfa_banner": bool(user and user.is_authenticated and user_needs_mfa_reminder(user)),
     }

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "events",
     "publications",
     "billing",
+    "backoffice",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("publications.association.urls")),
     path("", include("members.directory_urls")),
     path("", include("billing.urls")),
+    path("", include("backoffice.urls")),
 ]
 
 if settings.DEBUG:

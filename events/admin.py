@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch
@@ -176,13 +178,26 @@ class ParticipantInline(admin.TabularInline):
     readonly_fields = ["status", "waiting_position"]
 
 
+class RecentFilter(admin.SimpleListFilter):
+    title = _("inscrites depuis")
+    parameter_name = "depuis"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("24 heures")), ("7", _("7 jours")), ("30", _("30 jours"))]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        return queryset.filter(created_at__gte=timezone.now() - datetime.timedelta(days=int(self.value())))
+
+
 @admin.register(Registration)
 class RegistrationAdmin(SimpleHistoryAdmin):
     # The registration's page on the site is its territory's people's page (another person gets 404,
     # staff included): staff work on registrations here, so no "Voir sur le site" link to a 404.
     view_on_site = False
     list_display = ["event", "territory", "created_by", "created_at"]
-    list_filter = ["event"]
+    list_filter = ["event", RecentFilter]
     search_fields = ["territory__name", "created_by__email", "participants__email", "participants__last_name"]
     list_select_related = ["event", "territory", "created_by"]
     raw_id_fields = ["created_by", "territory"]

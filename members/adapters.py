@@ -35,11 +35,20 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def get_login_redirect_url(self, request):
-        """A person who followed an invitation link before logging in comes back to it."""
+        """A person who followed an invitation link before logging in comes back to it; anyone else
+        lands on their own home."""
         key = request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         if key:
             return reverse("members:invitation", kwargs={"key": key})
-        return super().get_login_redirect_url(request)
+        return home_after_login(request.user) or super().get_login_redirect_url(request)
+
+
+def home_after_login(user) -> str | None:
+    """Where a person lands after logging in, when no page asked for them (``?next=``): ANPP staff on
+    the staff home; everyone else on the default (``LOGIN_REDIRECT_URL``, the territory space)."""
+    if user.is_staff:
+        return reverse("backoffice:home")
+    return None
 
     def pre_authenticate(self, request, **credentials):
         try:

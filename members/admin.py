@@ -24,6 +24,7 @@ from .models import (
     Department,
     DirectoryProfile,
     FeeBracket,
+    FicheCampaign,
     FicheRenseignements,
     FlatFee,
     Invitation,
@@ -76,10 +77,29 @@ class DepartmentAdmin(admin.ModelAdmin):
         return False
 
 
+class FicheMissingFilter(admin.SimpleListFilter):
+    """Territories (with a référent) whose fiche of a year is not submitted: whom to remind."""
+
+    title = _("fiche de renseignements non soumise")
+    parameter_name = "fiche_manquante"
+
+    def lookups(self, request, model_admin):
+        return [(str(year), str(year)) for year in FicheCampaign.objects.values_list("year", flat=True)]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        campaign = FicheCampaign.objects.filter(year=int(self.value())).first()
+        if campaign is None:
+            return queryset.none()
+        return queryset.filter(pk__in=selectors.territories_missing_fiche(campaign).values("pk"))
+
+
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "population", "communes_count", "siren"]
-    list_filter = ["kind", "region", "departments"]
+    list_filter = ["kind", "region", FicheMissingFilter, "departments"]
+    actions = ["remind_fiche"]
     search_fields = ["name", "slug", "siren", "city", "postal_code"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["departments"]
@@ -92,6 +112,27 @@ class TerritoryAdmin(admin.ModelAdmin):
         ),
         (_("Chiffres clés"), {"fields": ["population", "population_year", "communes_count"]}),
     ]
+
+    @admin.action(
+        description=_("Relancer pour la fiche de renseignements de l'année"), permissions=["change"]
+    )
+    def remind_fiche(self, request, queryset):
+        year = request.GET.get("fiche_manquante") or request.POST.get("fiche_manquante")
+        campaign = (
+            FicheCampaign.objects.filter(year=int(year)).first()
+            if (year or "").isdigit()
+            else selectors.fiche_campaign_current()
+        )
+        if campaign is None:
+            messages.error(request, _("Aucune campagne de fiches de renseignements."))
+            return
+        sent = 0
+        for territory in queryset:
+            try:
+                sent += services.fiche_remind_now(territory=territory, campaign=campaign, by=request.user)
+            except services.MembersError as exc:
+                messages.warning(request, f"{territory} : {exc}")
+        messages.success(request, _("%(count)d relance(s) en file d'envoi.") % {"count": sent})
 
 
 @admin.register(TerritoryMembership)
@@ -199,10 +240,23 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class UnpaidSinceFilter(admin.SimpleListFilter):
+    title = _("appel impayé depuis")
+    parameter_name = "impaye_depuis"
+
+    def lookups(self, request, model_admin):
+        return [("30", _("plus de 30 jours")), ("60", _("plus de 60 jours")), ("90", _("plus de 90 jours"))]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        return queryset.filter(pk__in=selectors.adhesions_unpaid_after(int(self.value())).values("pk"))
+
+
 @admin.register(Adhesion)
 class AdhesionAdmin(SimpleHistoryAdmin):
     list_display = ["territory", "year", "status", "amount", "paid_display", "call_number", "call_issued_at"]
-    list_filter = ["campaign__year", "status", "territory__region", "territory__kind"]
+    list_filter = ["campaign__year", "status", UnpaidSinceFilter, "territory__region", "territory__kind"]
     search_fields = ["territory__name", "call_number", "billing_contact_email", "siret"]
     list_select_related = ["territory", "campaign"]
     inlines = [PaymentInline, TransitionInline]
@@ -377,7 +431,7 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
     list_display = ["territory", "year", "status", "completion", "region", "submitted_at", "review_link"]
     list_filter = ["campaign__year", "status", "territory__region"]
     search_fields = ["territory__name"]
-    list_select_related = ["territory", "campaign"]
+    list_select_related = ["territory"]
     actions = ["reopen", "export_csv", "export_epci_csv", "export_xlsx"]
     fields = [
         "territory",
@@ -391,9 +445,9 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = fields
 
-    def changelist_view(self, request, extra_context=None):
-        self._questionnaires = {}
-        return super().changelist_view(request, extra_context)
+    def get_queryset(self, request):
+        # A prefetched campaign is one instance shared by its rows: its questionnaire is built once.
+        return super().get_queryset(request).prefetch_related("campaign")
 
     def has_add_permission(self, request):
         return False
@@ -411,8 +465,7 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("sections complètes"))
     def completion(self, obj):
-        # One questionnaire per campaign on the page, not one per row.
-        form = self._questionnaires.setdefault(obj.campaign_id, questionnaire.for_campaign(obj.campaign))
+        form = questionnaire.for_campaign(obj.campaign)
         done = sum(form.section_complete(section, obj.answers) for section in form.sections)
         return f"{done}/{len(form.sections)}"
 

@@ -4,16 +4,14 @@ campaign starts from a copy of it. Imported by members/admin.py."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.admin_fields import IntegerListField as DayListField
 
-from . import questionnaire, services
+from . import services
 from .models import FicheCampaign, Question, QuestionnaireSection
 
 
@@ -222,20 +220,10 @@ class FicheCampaignAdmin(admin.ModelAdmin):
     search_fields = ["year"]
     inlines = [SectionInline]
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/apercu/",
-                self.admin_site.admin_view(self.preview_view),
-                name="members_fichecampaign_preview",
-            ),
-            *super().get_urls(),
-        ]
-
     @admin.display(description=_("questionnaire"))
     def preview_link(self, obj):
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:members_fichecampaign_preview", args=[obj.pk]), _("Aperçu")
+            '<a href="{}">{}</a>', reverse("members:questionnaire_preview", args=[obj.year]), _("Aperçu")
         )
 
     def save_model(self, request, obj, form, change):
@@ -257,16 +245,3 @@ class FicheCampaignAdmin(admin.ModelAdmin):
                 "suivante pour en préparer une copie modifiable."
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def preview_view(self, request, pk):
-        campaign = get_object_or_404(FicheCampaign, pk=pk)
-        if not self.has_view_permission(request, campaign):
-            raise admin.sites.PermissionDenied
-        form = questionnaire.for_campaign(campaign)
-        sections = [
-            {"section": section, "form": section.form_class(), "formsets": section.formsets(None, {})}
-            for section in form.sections
-        ]
-        return TemplateResponse(
-            request, "members/fiche_preview.html", {"campaign": campaign, "sections": sections}
-        )

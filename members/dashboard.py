@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 
 from .models import Adhesion, AdhesionCampaign, Payment, Territory
@@ -18,10 +20,12 @@ class Bar:
     label: str
     value: float
     text: str
+    url: str = ""  # the filtered list behind the bar
     x: float = 0
     y: float = 0
     width: float = 0
     height: float = 0
+    show_label: bool = True
 
 
 @dataclass
@@ -36,14 +40,29 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+# Room an axis label needs ("S52" at 12 px, with a gap), in the chart's own units.
+AXIS_LABEL_WIDTH = 40
+
+
+def label_step(count: int, width: float, label_width: float = AXIS_LABEL_WIDTH) -> int:
+    """Show one axis label every ``step`` bars, so that labels never overlap, whatever the number of
+    bars: 10 weeks show every label, 52 weeks one in four (on a 640-unit wide chart)."""
+    fitting = max(int(width // label_width), 1)
+    return max(1, -(-count // fitting))
+
+
 def vertical(chart: Chart) -> Chart:
     top = max((bar.value for bar in chart.bars), default=0) or 1
     slot = chart.width / max(len(chart.bars), 1)
+    step = label_step(len(chart.bars), chart.width)
+    last = len(chart.bars) - 1
     for index, bar in enumerate(chart.bars):
         bar.width = slot * 0.7
         bar.height = (chart.height - 40) * bar.value / top
         bar.x = index * slot + slot * 0.15
         bar.y = chart.height - 20 - bar.height
+        # Every step-th label, and the last one unless it would touch the previous shown label.
+        bar.show_label = index % step == 0 or (index == last and (last % step) * slot >= AXIS_LABEL_WIDTH)
     return chart
 
 
@@ -55,6 +74,11 @@ def horizontal(chart: Chart) -> Chart:
         bar.y = index * 26 + 5
         bar.height = 18
     return chart
+
+
+def adhesions_url(**params) -> str:
+    """The admin list of adhésions, filtered: where staff act on what a figure counts."""
+    return f"{reverse('admin:members_adhesion_changelist')}?{urlencode(params)}"
 
 
 def dashboard(year: int) -> dict:
@@ -85,6 +109,7 @@ def dashboard(year: int) -> dict:
     region_rows = sorted(
         (
             {
+                "code": row["region"],
                 "name": region_names.get(row["region"], row["region"]),
                 "total": row["total"],
                 "members": row["members"],
@@ -94,10 +119,12 @@ def dashboard(year: int) -> dict:
         ),
         key=lambda row: (-row["rate"], row["name"]),
     )
+    for row in region_rows:
+        row["url"] = adhesions_url(campaign__year=year, territory__region=row["code"])
     by_region = horizontal(
         Chart(
             "Taux d'adhésion par région",
-            [Bar(row["name"], row["rate"], f"{row['rate']} %") for row in region_rows],
+            [Bar(row["name"], row["rate"], f"{row['rate']} %", url=row["url"]) for row in region_rows],
         )
     )
 
@@ -117,7 +144,14 @@ def dashboard(year: int) -> dict:
             while index < len(submitted) and submitted[index].date() < end:
                 cumulative += 1
                 index += 1
-            weeks.bars.append(Bar(f"S{week + 1}", cumulative, str(cumulative)))
+            weeks.bars.append(
+                Bar(
+                    f"S{week + 1}",
+                    cumulative,
+                    str(cumulative),
+                    url=adhesions_url(campaign__year=year, submitted_at__lt=end.isoformat()),
+                )
+            )
         vertical(weeks)
 
     return {
@@ -126,7 +160,15 @@ def dashboard(year: int) -> dict:
         "territories": territories,
         "members": members,
         "rate": percent(members, territories),
-        "by_status": [(label, by_status.get(value, 0)) for value, label in Adhesion.Status.choices],
+        "by_status": [
+            (label, by_status.get(value, 0), adhesions_url(campaign__year=year, status__exact=value))
+            for value, label in Adhesion.Status.choices
+        ],
+        "links": {
+            "members": adhesions_url(campaign__year=year, status__in=",".join(MEMBER_STATUSES)),
+            "called": adhesions_url(campaign__year=year, call_number__isnull="False"),
+            "paid": adhesions_url(campaign__year=year, status__exact=Adhesion.Status.PAYEE),
+        },
         "called": called,
         "paid": paid,
         "regions": region_rows,
@@ -137,3 +179,43 @@ def dashboard(year: int) -> dict:
 
 def available_years(today: date) -> list[int]:
     return list(AdhesionCampaign.objects.order_by("-year").values_list("year", flat=True)) or [today.year]
+
+
+UNPAID_AFTER_DAYS = 30
+
+
+def late(year: int, today: date) -> dict:
+    """The retardataires: calls of ``year`` unpaid after 30 days, and the territories whose fiche of
+    the current campaign is not submitted. Three queries, whatever their number."""
+    from .selectors import adhesions_unpaid_after, fiche_campaign_current, territories_missing_fiche
+
+    unpaid = list(
+        adhesions_unpaid_after(UNPAID_AFTER_DAYS, today)
+        .filter(campaign__year=year)
+        .select_related("territory")
+        .annotate(paid_total=Coalesce(Sum("payments__amount"), Decimal("0")))
+        .order_by("call_issued_at")
+    )
+    for adhesion in unpaid:
+        adhesion.days_late = (today - adhesion.call_issued_at.date()).days
+        adhesion.remaining = (adhesion.amount or Decimal("0")) - adhesion.paid_total
+    campaign = fiche_campaign_current(today)
+    missing = []
+    if campaign is not None:
+        from .models import FicheRenseignements
+
+        territories = list(territories_missing_fiche(campaign).order_by("name").only("pk", "name", "slug"))
+        drafts = dict(
+            FicheRenseignements.objects.filter(
+                campaign=campaign, territory__in=[t.pk for t in territories]
+            ).values_list("territory_id", "updated_at")
+        )
+        for territory in territories:
+            territory.fiche_updated_at = drafts.get(territory.pk)
+            missing.append(territory)
+    return {
+        "unpaid": unpaid,
+        "unpaid_after": UNPAID_AFTER_DAYS,
+        "fiche_campaign": campaign,
+        "missing_fiches": missing,
+    }

@@ -258,3 +258,32 @@ def user_is_member(user, on=None) -> bool:
     from .permissions import territories_for
 
     return territories_for(user).filter(pk__in=territories_with_valid_adhesion(on).values("pk")).exists()
+
+
+def adhesions_unpaid_after(days: int, today=None):
+    """Adhésions whose call for payment was issued more than ``days`` days ago and is still unpaid."""
+    import datetime
+
+    from .models import Adhesion
+
+    today = today or timezone.localdate()
+    limit = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time())
+    )
+    return Adhesion.objects.filter(status=Adhesion.Status.APPEL_EMIS, call_issued_at__lt=limit)
+
+
+def territories_missing_fiche(campaign):
+    """Territories with a référent (those the reminders go to) whose fiche of ``campaign`` is not
+    submitted: not started, or a draft."""
+    from .models import FicheRenseignements, Role
+
+    return (
+        Territory.objects.filter(memberships__role=Role.REFERENT)
+        .exclude(
+            pk__in=FicheRenseignements.objects.filter(
+                campaign=campaign, status=FicheRenseignements.Status.SOUMISE
+            ).values("territory_id")
+        )
+        .distinct()
+    )

@@ -46,5 +46,11 @@ urlpatterns = [
     path("compte/supprimer/", views.delete_account, name="delete_account"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("tableau-de-bord/panorama/", views.panorama, name="panorama"),
+    path("tableau-de-bord/relancer/", views.staff_remind, name="staff_remind"),
+    path(
+        "tableau-de-bord/questionnaire/<int:year>/apercu/",
+        views.questionnaire_preview,
+        name="questionnaire_preview",
+    ),
     path("tableau-de-bord/fiches/<int:pk>/", views.fiche_review, name="fiche_review"),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from . import privacy as members_privacy
 from . import questionnaire, selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import AdhesionForm, DeleteAccountForm, InvitationForm, RoleForm
-from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements
+from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements, Territory
 from .permissions import Action, can, territory_view
 
 
@@ -247,7 +248,54 @@ def dashboard(request):
         year = int(request.GET.get("annee", years[0]))
     except ValueError:
         year = years[0]
-    return render(request, "members/dashboard.html", {**dashboard_figures.dashboard(year), "years": years})
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            **dashboard_figures.dashboard(year),
+            **dashboard_figures.late(year, timezone.localdate()),
+            "years": years,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def staff_remind(request):
+    """One click on the dashboard's list of retardataires: a reminder now, through the same outbox
+    path as the scheduled ones (at most one a day per territory and person)."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    back = reverse("members:dashboard") + "#retardataires"
+    try:
+        if request.POST.get("adhesion"):
+            adhesion = get_object_or_404(
+                Adhesion.objects.select_related("territory", "campaign"), pk=request.POST["adhesion"]
+            )
+            sent = services.adhesion_remind_now(adhesion=adhesion, by=request.user)
+            who = adhesion.territory.name
+        else:
+            territory = get_object_or_404(Territory, pk=request.POST.get("territory") or 0)
+            campaign = get_object_or_404(FicheCampaign, year=request.POST.get("annee") or 0)
+            sent = services.fiche_remind_now(territory=territory, campaign=campaign, by=request.user)
+            who = territory.name
+    except (ValueError, ValidationError):
+        raise Http404 from None
+    except services.MembersError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if sent:
+        messages.success(
+            request, _("Relance envoyée à %(who)s (%(n)s destinataire(s)).") % {"who": who, "n": sent}
+        )
+    else:
+        messages.info(
+            request,
+            _("Aucune nouvelle relance pour %(who)s : déjà relancé aujourd'hui, ou aucun référent.")
+            % {"who": who},
+        )
+    return redirect(back)
 
 
 # --- Fiche de renseignements ----------------------------------------------------------------------
@@ -442,6 +490,26 @@ def panorama(request):
     except ValueError:
         year = years[0]
     return render(request, "members/panorama.html", {**panorama_figures.panorama(year), "years": years})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def questionnaire_preview(request, year):
+    """The questionnaire of a campaign as territories will see it, for staff preparing it."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    campaign = get_object_or_404(FicheCampaign, year=year)
+    form = questionnaire.for_campaign(campaign)
+    sections = [
+        {"section": section, "form": section.form_class(), "formsets": section.formsets(None, {})}
+        for section in form.sections
+    ]
+    return render(
+        request,
+        "members/fiche_preview.html",
+        {"campaign": campaign, "sections": sections, "frozen": services.questionnaire_is_frozen(campaign)},
+    )
 
 
 # --- Personal data (RGPD) -----------------------------------------------------------------------

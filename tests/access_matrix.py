@@ -211,6 +211,13 @@ MATRIX = [
     # --- ANPP staff: dashboard, panorama, fiche review ---
     row(get("members:dashboard"),                                          LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     row(get("members:panorama"),                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
+    row(get("members:staff_remind"),                                       LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(post("members:staff_remind", data={"adhesion": "{adhesion.pk}"}, note="paid: nothing to remind, back to the list"),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    to("members:dashboard")),
+    row(post("members:staff_remind", data={"territory": "{territory.pk}", "annee": "2018"}, note="remind of the fiche"),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    to("members:dashboard")),
+    row(get("members:questionnaire_preview", year=2018),                   LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
+    row(get("backoffice:home"),                                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     # A fiche's number must not tell a territory person that it exists: 404, not 403.
     row(get("members:fiche_review", pk="{fiche.pk}"),                     LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
     # --- events ---

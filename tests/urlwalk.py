@@ -9,7 +9,7 @@ import importlib.util
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PROJECT_APPS = ["members", "events", "publications", "billing"]
+PROJECT_APPS = ["members", "events", "publications", "billing", "backoffice"]
 PROJECT_PACKAGES = {"anpp_portal", *PROJECT_APPS}
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "FicheLocked",
     "FicheStale",
     "fiche_open",
+    "fiche_remind_now",
     "fiche_reminders_send",
     "fiche_reopen",
     "fiche_save_section",
@@ -213,4 +214,31 @@ def fiche_reminders_send(*, today: date | None = None) -> int:
                     template=f"members/email/fiche_reminder_{kind.replace('-', '_')}",
                     context={"campaign": campaign, "territory": territory},
                 )
+    return reminders.record()
+
+
+def fiche_remind_now(
+    *, territory: Territory, campaign: FicheCampaign, by: User, today: date | None = None
+) -> int:
+    """Staff remind a territory of its fiche now (at most once a day per territory and person), through
+    the same outbox path as the scheduled reminders; returns how many emails were recorded."""
+    if not (by.is_active and by.is_staff):
+        raise NotAllowed("Réservé à l'équipe de l'ANPP.")
+    today = today or timezone.localdate()
+    status = (
+        FicheRenseignements.objects.filter(territory=territory, campaign=campaign)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == Status.SOUMISE:
+        raise FicheLocked(f"La fiche {campaign.year} de {territory} est déjà soumise.")
+    kind = "not-started" if status is None else "not-submitted"
+    reminders = ReminderBatch()
+    for user in referents_by_territory([territory.pk]).get(territory.pk, []):
+        reminders.add(
+            key=f"fiche-reminder:{campaign.year}:{territory.pk}:{kind}:manual-{today:%Y%m%d}:{user.pk}",
+            user=user,
+            template=f"members/email/fiche_reminder_{kind.replace('-', '_')}",
+            context={"campaign": campaign, "territory": territory},
+        )
     return reminders.record()

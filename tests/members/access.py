@@ -3,7 +3,7 @@
 from django.core.files.base import ContentFile
 
 from members.models import Adhesion, DirectoryProfile, FicheRenseignements, Role
-from members.questionnaire import SECTIONS
+from members.questionnaire_default import DEFAULT_QUESTIONNAIRE
 
 from ..factories import InvitationFactory, MembershipFactory
 from .adhesion_factories import CampaignFactory
@@ -55,7 +55,8 @@ TERRITORY_URLS = {
     "members:fiche": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:fiche_submit": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:fiche_section": lambda own, other: [
-        {"slug": other["territory"].slug, "year": 2018, "section": section.slug} for section in SECTIONS
+        {"slug": other["territory"].slug, "year": 2018, "section": section["slug"]}
+        for section in DEFAULT_QUESTIONNAIRE
     ],
     # A staff page: anyone else, territory people included, gets a 404.
     "members:fiche_review": lambda own, other: [{"pk": other["fiche"].pk}],
@@ -66,6 +67,7 @@ TERRITORY_URLS = {
 
 # URL name -> why its keywords do not name a territory's data.
 OTHER_URLS = {
+    "members:questionnaire_preview": "a staff page; its year names a campaign's questionnaire, no territory's data",
     "members:invitation": "the key of an invitation email is the credential by design; it works once and expires",
     "directory:territory": "a member territory's public page, built only from the fields its référent made public",
 }

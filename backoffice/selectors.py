@@ -1,0 +1,199 @@
+"""What the staff home shows: what needs action now, each with its count and the filtered list where
+staff act, and the key figures of the year. A fixed number of queries, whatever the data."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from anpp_portal.models import OutboundEmail
+from events.models import Event, Participant, Registration
+from members import selectors as members_selectors
+from members.models import Adhesion, AdhesionCampaign, FicheRenseignements, Payment, Territory
+
+UNPAID_AFTER_DAYS = 30
+FICHE_DEADLINE_NEAR_DAYS = 30
+RECENT_REGISTRATION_DAYS = 7
+
+
+@dataclass
+class ActionItem:
+    kind: str  # a stable name, for tests and styling
+    title: str
+    count: int
+    url: str
+    action: str  # what staff do there
+    urgent: bool = False
+
+
+def _admin_list(name: str, **params) -> str:
+    url = reverse(f"admin:{name}_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def action_items(today: date) -> list[ActionItem]:
+    items = []
+    submitted = Adhesion.objects.filter(status=Adhesion.Status.SOUMISE).count()
+    items.append(
+        ActionItem(
+            "adhesions-to-validate",
+            ngettext("adhésion soumise à valider", "adhésions soumises à valider", submitted),
+            submitted,
+            _admin_list("members_adhesion", status__exact=Adhesion.Status.SOUMISE),
+            _("Vérifier puis « Valider et émettre les appels de cotisation »."),
+        )
+    )
+    unpaid = members_selectors.adhesions_unpaid_after(UNPAID_AFTER_DAYS, today).count()
+    items.append(
+        ActionItem(
+            "calls-unpaid",
+            ngettext(
+                "appel impayé depuis plus de %(days)s jours",
+                "appels impayés depuis plus de %(days)s jours",
+                unpaid,
+            )
+            % {"days": UNPAID_AFTER_DAYS},
+            unpaid,
+            _admin_list("members_adhesion", impaye_depuis=UNPAID_AFTER_DAYS),
+            _("Relancer (« Envoyer une relance maintenant ») ou enregistrer le paiement reçu."),
+            urgent=unpaid > 0,
+        )
+    )
+    campaign = members_selectors.fiche_campaign_current(today)
+    if campaign and campaign.is_open(today) and (campaign.closes_on - today).days <= FICHE_DEADLINE_NEAR_DAYS:
+        missing = members_selectors.territories_missing_fiche(campaign).count()
+        items.append(
+            ActionItem(
+                "fiches-missing",
+                ngettext(
+                    "fiche %(year)s non soumise, clôture le %(closes)s",
+                    "fiches %(year)s non soumises, clôture le %(closes)s",
+                    missing,
+                )
+                % {"year": campaign.year, "closes": campaign.closes_on.strftime("%d/%m/%Y")},
+                missing,
+                _admin_list("members_territory", fiche_manquante=campaign.year),
+                _("Relancer les territoires (« Relancer pour la fiche de renseignements »)."),
+                urgent=missing > 0,
+            )
+        )
+    since = timezone.now() - timedelta(days=RECENT_REGISTRATION_DAYS)
+    recent = (
+        Registration.objects.filter(created_at__gte=since)
+        .values("event_id", "event__title")
+        .annotate(n=Count("pk"))
+        .order_by("event__title")
+    )
+    for row in recent:
+        items.append(
+            ActionItem(
+                "registrations-week",
+                ngettext(
+                    "inscription cette semaine – %(event)s",
+                    "inscriptions cette semaine – %(event)s",
+                    row["n"],
+                )
+                % {"event": row["event__title"]},
+                row["n"],
+                _admin_list(
+                    "events_registration", event__id__exact=row["event_id"], depuis=RECENT_REGISTRATION_DAYS
+                ),
+                _("Vérifier les inscriptions, les délégations et les besoins particuliers."),
+            )
+        )
+    waiting = (
+        Participant.objects.filter(status=Participant.Status.WAITING)
+        .values("event_id", "event__title")
+        .annotate(n=Count("pk"))
+        .order_by("event__title")
+    )
+    for row in waiting:
+        items.append(
+            ActionItem(
+                "waiting-list",
+                ngettext(
+                    "personne en liste d'attente – %(event)s",
+                    "personnes en liste d'attente – %(event)s",
+                    row["n"],
+                )
+                % {"event": row["event__title"]},
+                row["n"],
+                _admin_list(
+                    "events_participant",
+                    event__id__exact=row["event_id"],
+                    status__exact=Participant.Status.WAITING,
+                ),
+                _("Ouvrir des places (capacité de l'événement) ou prévenir les personnes en attente."),
+            )
+        )
+    failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()
+    items.append(
+        ActionItem(
+            "emails-failed",
+            ngettext("email en échec", "emails en échec", failed),
+            failed,
+            _admin_list("anpp_portal_outboundemail", status__exact=OutboundEmail.Status.FAILED),
+            _("Corriger l'adresse si besoin, puis « Renvoyer les emails en échec »."),
+            urgent=failed > 0,
+        )
+    )
+    return items
+
+
+def key_figures(today: date) -> dict:
+    year = today.year
+    campaign = AdhesionCampaign.objects.filter(year__lte=year).order_by("-year").only("year").first()
+    year = campaign.year if campaign else year
+    territories = Territory.objects.count()
+    members = (
+        Adhesion.objects.filter(campaign__year=year, status__in=Adhesion.MEMBER_STATUSES)
+        .values("territory_id")
+        .distinct()
+        .count()
+    )
+    money = (
+        Adhesion.objects.filter(campaign__year=year, call_number__isnull=False)
+        .exclude(status=Adhesion.Status.ANNULEE)
+        .aggregate(called=Coalesce(Sum("amount"), Decimal("0")))
+    )
+    paid = Payment.objects.filter(adhesion__campaign__year=year).aggregate(
+        total=Coalesce(Sum("amount"), Decimal("0"))
+    )["total"]
+    fiche_campaign = members_selectors.fiche_campaign_current(today)
+    fiches = (
+        FicheRenseignements.objects.filter(campaign=fiche_campaign).aggregate(
+            submitted=Count("pk", filter=Q(status=FicheRenseignements.Status.SOUMISE)), total=Count("pk")
+        )
+        if fiche_campaign
+        else {"submitted": 0, "total": 0}
+    )
+    upcoming = (
+        Event.objects.filter(days__date__gte=today)
+        .exclude(status__in=[Event.Status.DRAFT, Event.Status.CANCELLED])
+        .annotate(
+            confirmed=Count(
+                "participants", filter=Q(participants__status=Participant.Status.CONFIRMED), distinct=True
+            ),
+        )
+        .distinct()
+        .order_by("pk")[:5]
+    )
+    return {
+        "year": year,
+        "territories": territories,
+        "members": members,
+        "rate": round(100 * members / territories) if territories else 0,
+        "called": money["called"],
+        "paid": paid,
+        "fiche_year": fiche_campaign.year if fiche_campaign else None,
+        "fiches_submitted": fiches["submitted"],
+        "fiches_started": fiches["total"],
+        "events": [{"event": e, "confirmed": e.confirmed} for e in upcoming],
+    }
