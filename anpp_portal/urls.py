@@ -8,9 +8,6 @@ from . import views
 
 # The admin login goes through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Administration du portail ANPP"
-admin.site.site_title = "Portail ANPP"
-admin.site.index_title = "Gestion de l'association"
 
 urlpatterns = [
     path("", views.home, name="home"),

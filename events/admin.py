@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
 
 from . import exports, services
@@ -27,33 +29,142 @@ class EventDayInline(admin.TabularInline):
     extra = 0
     fields = ["date", "starts_at", "ends_at", "site", "capacity"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A day's main site is one of this event's own sites (none yet on a new event).
+        if db_field.name == "site":
+            kwargs["queryset"] = Site.objects.filter(event_id=_event_id(request)).order_by("name", "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _event_id(request):
+    object_id = request.resolver_match.kwargs.get("object_id")
+    return int(object_id) if object_id and str(object_id).isdigit() else None
+
+
+def _posted(data, prefix: str, field: str) -> list[str]:
+    """The values typed in one column of another inline of the same page (rows not deleted)."""
+    values = []
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    except ValueError:
+        return values
+    for index in range(min(total, 1000)):
+        if data.get(f"{prefix}-{index}-DELETE"):
+            continue
+        value = (data.get(f"{prefix}-{index}-{field}") or "").strip()
+        if value:
+            values.append(value)
+    return values
+
+
+class SessionForm(forms.ModelForm):
+    """A session names its day by date and its site by name, so that it can be added in the same
+    save as the days and sites it uses; both are checked against the event's days and sites, saved
+    or typed on the same page."""
+
+    day_date = forms.DateField(
+        label=_("journée"),
+        help_text=_("Date de l'une des journées de l'événement, par exemple 15/03/2019."),
+        widget=forms.DateInput(attrs={"size": 10}),
+    )
+    site_name = forms.CharField(
+        label=_("lieu"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom de l'un des lieux de l'événement ; vide s'il n'y en a qu'un."),
+        widget=forms.TextInput(attrs={"size": 18}),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["starts_at", "ends_at", "title", "speakers", "is_atelier", "capacity"]
+        widgets = {"speakers": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["day_date"].initial = self.instance.day.date
+            self.fields["site_name"].initial = self.instance.site.name
+
+
+class SessionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        event = self.instance
+        day_field = forms.DateField()
+        dates = set(event.days.values_list("date", flat=True)) if event.pk else set()
+        for typed in _posted(self.data, "days", "date"):
+            with contextlib.suppress(forms.ValidationError):  # the days inline reports it
+                dates.add(day_field.clean(typed))
+        sites = {name.lower() for name in event.sites.values_list("name", flat=True)} if event.pk else set()
+        sites |= {name.lower() for name in _posted(self.data, "sites", "name")}
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            day = form.cleaned_data.get("day_date")
+            if day and day not in dates:
+                form.add_error("day_date", _("Ajoutez d'abord cette date aux journées de l'événement."))
+            site = (form.cleaned_data.get("site_name") or "").lower()
+            if site and site not in sites:
+                form.add_error("site_name", _("Ce lieu n'est pas l'un des lieux de l'événement."))
+            if not site and len(sites) != 1:
+                form.add_error("site_name", _("Indiquez le lieu : l'événement en a plusieurs (ou aucun)."))
+
 
 class SessionInline(admin.TabularInline):
     model = Session
+    form = SessionForm
+    formset = SessionFormSet
     extra = 0
-    fields = ["day", "site", "starts_at", "ends_at", "title", "speakers", "is_atelier", "capacity"]
-    formfield_overrides = {
-        Session._meta.get_field("speakers").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
-    }
+    fields = ["day_date", "site_name", "starts_at", "ends_at", "title", "speakers", "is_atelier", "capacity"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Only the days and sites of the event being edited.
-        event_id = request.resolver_match.kwargs.get("object_id")
-        if db_field.name == "day":
-            kwargs["queryset"] = EventDay.objects.filter(event_id=event_id)
-        if db_field.name == "site":
-            kwargs["queryset"] = Site.objects.filter(event_id=event_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+class EventForm(forms.ModelForm):
+    reminder_offsets = IntegerListField(
+        label=_("rappels (jours avant le début)"),
+        max_value=60,
+        help_text=_(
+            "Jours avant le début, séparés par des virgules, par exemple « 7, 1 ». Vide : aucun rappel."
+        ),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["reminder_offsets"]
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventForm
     list_display = ["title", "kind", "edition", "status", "capacity", "staff_links"]
     list_filter = ["kind", "status", "edition"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    # In this order: sites and days are saved before the sessions that name them.
     inlines = [SiteInline, EventDayInline, SessionInline]
     actions = ["write_to_participants", "issue_invoices"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        event = form.instance
+        sessions = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        changed = {id(s) for s in sessions}
+        sites = list(event.sites.all())
+        for session_form in formset.forms:
+            data = getattr(session_form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            session = session_form.instance
+            day = event.days.get(date=data["day_date"])
+            name = (data.get("site_name") or "").lower()
+            site = next((s for s in sites if s.name.lower() == name), sites[0] if len(sites) == 1 else None)
+            if id(session) in changed or session.day_id != day.pk or session.site_id != site.pk:
+                session.event, session.day, session.site = event, day, site
+                session.save()
+        return None
 
     @admin.display(description=_("Gestion"))
     def staff_links(self, obj):

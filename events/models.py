@@ -9,8 +9,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from anpp_portal.history import HistoricalRecords
 from members.models import Territory
 
 
@@ -222,7 +222,8 @@ class Session(models.Model):
     ends_at = models.TimeField(_("fin"))
     title = models.CharField(_("titre"), max_length=250)
     speakers = models.TextField(_("intervenants"), blank=True)
-    is_atelier = models.BooleanField(_("atelier au choix"), default=True)
+    # A slot of the programme is a plenary unless staff say participants choose it.
+    is_atelier = models.BooleanField(_("atelier au choix"), default=False)
     capacity = models.PositiveIntegerField(
         _("places de l'atelier"), null=True, blank=True, help_text=_("Vide : sans limite propre.")
     )

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
 
 from . import (
@@ -185,9 +186,23 @@ class FlatFeeInline(admin.TabularInline):
     extra = 0
 
 
+class AdhesionCampaignForm(forms.ModelForm):
+    reminder_days_without_submission = IntegerListField(
+        label=_("relances sans soumission (jours après l'ouverture)")
+    )
+    reminder_days_unpaid = IntegerListField(label=_("relances d'impayé (jours après l'appel)"))
+
+    class Meta:
+        model = AdhesionCampaign
+        fields = ["reminder_days_without_submission", "reminder_days_unpaid"]
+
+
 @admin.register(AdhesionCampaign)
 class AdhesionCampaignAdmin(admin.ModelAdmin):
+    form = AdhesionCampaignForm
     list_display = ["year", "opens_on", "closes_on", "fee_mode", "population_basis"]
+    list_filter = ["fee_mode", "population_basis"]
+    search_fields = ["year", "intro_text"]
     inlines = [FeeBracketInline, FlatFeeInline]
     fieldsets = [
         (None, {"fields": ["year", "opens_on", "closes_on", "intro_text"]}),
@@ -309,6 +324,10 @@ class AdhesionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel instead: numbers and history are kept
+
+    @admin.display(description=_("année"), ordering="campaign__year")
+    def year(self, obj):
+        return obj.campaign.year
 
     @admin.display(description=_("payé (€)"), ordering="paid")
     def paid_display(self, obj):

@@ -217,7 +217,8 @@ class FicheCampaignForm(forms.ModelForm):
 class FicheCampaignAdmin(admin.ModelAdmin):
     form = FicheCampaignForm
     list_display = ["year", "opens_on", "closes_on", "preview_link"]
-    search_fields = ["year"]
+    list_filter = [("opens_on", admin.DateFieldListFilter)]
+    search_fields = ["year", "intro_text"]
     inlines = [SectionInline]
 
     @admin.display(description=_("questionnaire"))

@@ -1,6 +1,7 @@
 """ANPP staff edit issues with their articles, preview them, schedule or publish them, and follow the
 newsletter's subscribers and announcements. Every change goes through publications.services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -9,14 +10,53 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.admin_fields import LinesField, NameRoleListField
+
 from . import services
 from .forms import IssueImportForm
 from .importer import ImportFormatError
 from .models import Announcement, Article, Issue, IssuePDF, Rubrique, Subscriber
 
 
+class ArticleForm(forms.ModelForm):
+    """Authors, pull quotes and links as lines of text: no JSON typed by hand."""
+
+    authors = NameRoleListField(label=_("auteurs"))
+    quotes = LinesField(
+        label=_("citations mises en exergue"), help_text=_("Une citation par ligne, sans guillemets.")
+    )
+    links = LinesField(label=_("liens"), help_text=_("Un lien par ligne (https://…, http://… ou mailto:…)."))
+
+    class Meta:
+        model = Article
+        fields = [
+            "issue",
+            "rubrique",
+            "order",
+            "title",
+            "slug",
+            "chapeau",
+            "body",
+            "authors",
+            "quotes",
+            "links",
+            "territories",
+        ]
+
+    def clean_links(self):
+        links = self.cleaned_data["links"]
+        wrong = [link for link in links if not link.startswith(("https://", "http://", "mailto:"))]
+        if wrong:
+            raise forms.ValidationError(
+                _("Ces liens doivent commencer par https://, http:// ou mailto: : %(links)s")
+                % {"links": ", ".join(wrong)}
+            )
+        return links
+
+
 @admin.register(Rubrique)
 class RubriqueAdmin(admin.ModelAdmin):
+    list_filter = [("articles__issue", admin.RelatedOnlyFieldListFilter)]
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -25,6 +65,7 @@ class RubriqueAdmin(admin.ModelAdmin):
 
 class ArticleInline(admin.StackedInline):
     model = Article
+    form = ArticleForm
     extra = 0
     fields = [("order", "rubrique"), "title", "slug", "chapeau", "body", "authors", "quotes", "links"]
     prepopulated_fields = {"slug": ["title"]}
@@ -140,6 +181,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["title", "issue", "rubrique", "order"]
     list_filter = ["issue", "rubrique"]
     list_select_related = ["issue", "rubrique"]
@@ -199,6 +241,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
     """Progress of each issue's announcement to the subscribers."""
 
     list_display = ["issue", "progress", "started_at", "finished_at"]
+    list_filter = [("finished_at", admin.EmptyFieldListFilter)]
+    search_fields = ["issue__title", "issue__season"]
     list_select_related = ["issue"]
     readonly_fields = ["issue", "total", "queued", "progress", "started_at", "finished_at"]
 

@@ -114,10 +114,10 @@ class Article(models.Model):
     )
     # Maintained by services.article_save / services.search_vectors_update (PostgreSQL only); its GIN
     # index is created by migration 0002 on PostgreSQL only (SQLite has neither GIN nor tsvector).
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("index de recherche"), null=True, editable=False)
     # Title (A) and chapeau (B) only: results are ranked on this small vector, so ranking thousands
     # of matches stays fast; a match in the body alone ranks below any title or chapeau match.
-    search_head = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(_("index de recherche (titre et chapeau)"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("article")
@@ -211,7 +211,7 @@ class Announcement(models.Model):
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     total = models.PositiveIntegerField(_("destinataires"), default=0)
     queued = models.PositiveIntegerField(_("courriels mis en file"), default=0)
-    last_subscriber_id = models.PositiveBigIntegerField(default=0, editable=False)
+    last_subscriber_id = models.PositiveBigIntegerField(_("dernier abonné servi"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("annonce d'un numéro")

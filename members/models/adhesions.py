@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from anpp_portal.history import HistoricalRecords
 
 from ..validators import validate_siret
 from .people import Territory
@@ -101,7 +102,9 @@ class AdhesionCampaign(models.Model):
 class FeeBracket(models.Model):
     """A population bracket with a fixed cotisation; bounds are inclusive, the last has no maximum."""
 
-    campaign = models.ForeignKey(AdhesionCampaign, on_delete=models.CASCADE, related_name="brackets")
+    campaign = models.ForeignKey(
+        AdhesionCampaign, on_delete=models.CASCADE, related_name="brackets", verbose_name=_("campagne")
+    )
     min_population = models.PositiveIntegerField(_("population minimale"))
     max_population = models.PositiveIntegerField(_("population maximale"), null=True, blank=True)
     amount = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
@@ -128,7 +131,9 @@ class FeeBracket(models.Model):
 class FlatFee(models.Model):
     """A flat cotisation for kinds of members without a population (conseil de développement…)."""
 
-    campaign = models.ForeignKey(AdhesionCampaign, on_delete=models.CASCADE, related_name="flat_fees")
+    campaign = models.ForeignKey(
+        AdhesionCampaign, on_delete=models.CASCADE, related_name="flat_fees", verbose_name=_("campagne")
+    )
     kind = models.CharField(_("nature"), max_length=30, choices=Territory.Kind.choices)
     amount = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
 
@@ -230,7 +235,9 @@ class Adhesion(models.Model):
 class AdhesionTransition(models.Model):
     """Who moved an adhésion from one status to another, when, and why."""
 
-    adhesion = models.ForeignKey(Adhesion, on_delete=models.CASCADE, related_name="transitions")
+    adhesion = models.ForeignKey(
+        Adhesion, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("adhésion")
+    )
     from_status = models.CharField(_("de"), max_length=12, choices=Adhesion.Status.choices, blank=True)
     to_status = models.CharField(_("vers"), max_length=12, choices=Adhesion.Status.choices)
     by = models.ForeignKey(
@@ -259,15 +266,22 @@ class Payment(models.Model):
         VIREMENT = "virement", _("Virement")
         CHEQUE = "cheque", _("Chèque")
 
-    adhesion = models.ForeignKey(Adhesion, on_delete=models.PROTECT, related_name="payments")
+    adhesion = models.ForeignKey(
+        Adhesion, on_delete=models.PROTECT, related_name="payments", verbose_name=_("adhésion")
+    )
     paid_on = models.DateField(_("date du paiement"))
     amount = models.DecimalField(_("montant (€)"), **MONEY)
     method = models.CharField(_("mode de paiement"), max_length=10, choices=Method.choices)
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enregistré par"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("paiement")
@@ -288,8 +302,8 @@ class Payment(models.Model):
 class CallNumberSequence(models.Model):
     """The last call number issued in a year; locked while a call is issued, so numbers are gapless."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("année"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("dernier numéro attribué"), default=0)
 
     class Meta:
         verbose_name = _("séquence des appels de cotisation")

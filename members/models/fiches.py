@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from anpp_portal.history import HistoricalRecords
 
 from .people import Territory
 
@@ -59,7 +60,7 @@ class FicheRenseignements(models.Model):
     # Last year's submitted answers, as the fiche was pre-filled from them: what changed is marked for staff.
     baseline = models.JSONField(_("réponses de l'année précédente"), default=dict, blank=True)
     # Optimistic locking: every save must name the version it started from.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,7 +72,7 @@ class FicheRenseignements(models.Model):
     )
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     staff_message = models.TextField(_("message de l'ANPP"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

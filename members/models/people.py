@@ -196,7 +196,7 @@ class Invitation(models.Model):
     email = models.EmailField(_("adresse email"))
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBRE)
     # Only a hash of the link's key is stored: the database alone cannot be used to accept it.
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("empreinte de la clé"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

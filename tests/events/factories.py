@@ -54,6 +54,7 @@ def add_atelier(event, *, day=None, capacity=None, title="Atelier mobilités") -
         ends_at=datetime.time(16, 0),
         title=title,
         speakers="Marie Dupont (ADEME)",
+        is_atelier=True,
         capacity=capacity,
     )
 

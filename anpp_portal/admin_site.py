@@ -1,0 +1,93 @@
+"""The admin as ANPP staff work in it: models grouped by what staff do, in that order, and the
+technical models (schedules, authenticators, départements, outbound emails, PDF cache, groups) in a
+group of their own that only superusers see on the index and in the sidebar.
+
+Models are named by their label, so this module imports no app; a model it does not name stays in
+its app's group, after the named groups.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+GROUPS = [
+    (
+        "territoires",
+        _("Territoires et personnes"),
+        ["members.territory", "members.territorymembership", "members.invitation", "members.user"],
+    ),
+    ("adhesions", _("Adhésions et cotisations"), ["members.adhesioncampaign", "members.adhesion"]),
+    (
+        "fiches",
+        _("Fiches de renseignements"),
+        ["members.fichecampaign", "members.questionnairesection", "members.ficherenseignements"],
+    ),
+    ("evenements", _("Événements"), ["events.event", "events.registration", "events.participant"]),
+    (
+        "publications",
+        _("Publications"),
+        [
+            "publications.issue",
+            "publications.article",
+            "publications.rubrique",
+            "publications.subscriber",
+            "publications.announcement",
+        ],
+    ),
+]
+TECHNICAL_APPS = {"django_celery_beat", "mfa", "account", "auth", "simple_history"}
+TECHNICAL_MODELS = {"members.department", "anpp_portal.outboundemail", "publications.issuepdf"}
+TECHNICAL_GROUP = ("technique", _("Technique (réservé aux superutilisateurs)"))
+
+
+def is_technical(app_label: str, model_label: str) -> bool:
+    return app_label in TECHNICAL_APPS or model_label in TECHNICAL_MODELS
+
+
+class AnppAdminSite(admin.AdminSite):
+    site_header = _("Administration du portail ANPP")
+    site_title = _("Portail ANPP")
+    index_title = _("Gestion de l'association")
+
+    def get_app_list(self, request, app_label=None):
+        apps = self._build_app_dict(request, app_label)
+        if app_label is not None:
+            apps = {app_label: apps} if apps else {}
+        placed: dict[str, dict] = {}
+        for app in apps.values():
+            for model in app["models"]:
+                label = f"{app['app_label']}.{model['object_name'].lower()}"
+                placed[label] = {**model, "_app": app}
+        groups = []
+        for slug, name, labels in GROUPS:
+            models = [placed.pop(label) for label in labels if label in placed]
+            if models:
+                groups.append(self._group(slug, name, models))
+        technical = [m for label, m in placed.items() if is_technical(m["_app"]["app_label"], label)]
+        rest: dict[str, list] = {}
+        for label, model in placed.items():
+            if not is_technical(model["_app"]["app_label"], label):
+                rest.setdefault(model["_app"]["app_label"], []).append(model)
+        for models in rest.values():
+            app = models[0]["_app"]
+            groups.append(self._group(app["app_label"], app["name"], models, app_url=app["app_url"]))
+        if technical and request.user.is_superuser:
+            groups.append(self._group(*TECHNICAL_GROUP, sorted(technical, key=lambda m: str(m["name"]))))
+        return groups
+
+    @staticmethod
+    def _group(slug, name, models, app_url=""):
+        first = models[0]["_app"]
+        return {
+            "name": name,
+            "app_label": slug,  # the CSS class of the group: app-<slug>
+            "app_url": app_url or first["app_url"],
+            "has_module_perms": True,
+            "models": [{k: v for k, v in m.items() if k != "_app"} for m in models],
+        }
+
+
+class AnppAdminConfig(AdminConfig):
+    """Django's admin with the portal's own site (in INSTALLED_APPS instead of django.contrib.admin)."""
+
+    default_site = "anpp_portal.admin_site.AnppAdminSite"
