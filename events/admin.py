@@ -130,7 +130,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = ["reminder_offsets"]
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field of an event
 
 
 @admin.register(Event)

@@ -1,13 +1,14 @@
 """Figures of the staff dashboard, each from one aggregate query, whatever the number of territories."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 
 from .models import Adhesion, AdhesionCampaign, Payment, Territory
@@ -149,7 +150,10 @@ def dashboard(year: int) -> dict:
                     f"S{week + 1}",
                     cumulative,
                     str(cumulative),
-                    url=adhesions_url(campaign__year=year, submitted_at__lt=end.isoformat()),
+                    url=adhesions_url(
+                        campaign__year=year,
+                        submitted_at__lt=timezone.make_aware(datetime.combine(end, time())).isoformat(),
+                    ),
                 )
             )
         vertical(weeks)

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -56,7 +57,7 @@ def test_the_dashboard_figures_match_a_hand_computed_data_set(client, staff):
     assert context["called"] == Decimal("2000") and context["paid"] == Decimal("1000")
     regions = {row["name"]: (row["members"], row["total"], row["rate"]) for row in context["regions"]}
     assert regions == {"Nouvelle-Aquitaine": (2, 3, 67), "Occitanie": (0, 1, 0)}
-    assert dict(context["by_status"])["Appel émis"] == 1
+    assert {label: count for label, count, _url in context["by_status"]}["Appel émis"] == 1
     content = response.content.decode()
     assert "50 %" in content and "<svg" in content
 
@@ -65,9 +66,12 @@ def test_the_dashboard_figures_match_a_hand_computed_data_set(client, staff):
 def test_the_dashboard_makes_a_constant_number_of_queries(client, staff, django_assert_max_num_queries, size):
     campaign = CampaignFactory(year=2018)
     make_adhesions(campaign, size)
+    # Every call late: the list of retardataires holds them all, in the same queries.
+    Adhesion.objects.update(call_issued_at=timezone.now() - datetime.timedelta(days=60))
     client.force_login(staff)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("members:dashboard"), {"annee": 2018})
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("members:dashboard"), {"annee": 2018})
+    assert len(response.context["unpaid"]) == size
 
 
 @pytest.mark.parametrize("size", [10, 60])
@@ -190,3 +194,85 @@ def test_staff_send_a_reminder_now_once_a_day(client, staff, territory_a, refere
     assert [m.to for m in send_outbox()] == [[referent_a.email]]
     page = client.get(reverse("admin:members_adhesion_change", args=[adhesion.pk])).content.decode()
     assert referent_a.email in page  # the reminder history on the adhésion
+
+
+# --- readable figures, links, retardataires -------------------------------------------------------
+
+
+@pytest.mark.parametrize("weeks", [1, 10, 16, 26, 46, 52, 104])
+def test_the_weekly_axis_shows_labels_that_never_overlap_whatever_the_campaign_length(weeks):
+    from members.dashboard import AXIS_LABEL_WIDTH, Bar, Chart, vertical
+
+    chart = vertical(Chart("cumul", [Bar(f"S{n + 1}", n, str(n)) for n in range(weeks)]))
+    shown = [bar.x for bar in chart.bars if bar.show_label]
+    assert shown[0] == chart.bars[0].x  # the first week is always named
+    assert all(b - a >= AXIS_LABEL_WIDTH for a, b in itertools.pairwise(shown))
+    assert len(shown) >= min(weeks, 10)  # thinned, not emptied
+
+
+def test_every_figure_of_the_dashboard_links_to_the_admin_list_it_counts(client, staff):
+    campaign = CampaignFactory(year=2018)
+    make_adhesions(campaign, 2, region="75")
+    client.force_login(staff)
+    response = client.get(reverse("members:dashboard"), {"annee": 2018})
+    context = response.context
+    admin_list = reverse("admin:members_adhesion_changelist")
+    week_url = context["weeks"].bars[0].url
+    region_url = context["regions"][0]["url"]
+    for url in [week_url, region_url, context["links"]["members"], context["by_status"][0][2]]:
+        assert url.startswith(admin_list + "?")
+        listed = client.get(url)
+        assert listed.status_code == 200 and "?e=1" not in listed.get("Location", ""), url
+    listed = client.get(context["links"]["members"])
+    assert listed.context["cl"].result_count == 2
+    assert client.get(region_url).context["cl"].result_count == 2
+    assert f'href="{week_url.replace("&", "&amp;")}"' in response.content.decode()
+
+
+def test_late_payers_are_listed_and_reminded_in_one_click_exactly_once(client, staff):
+    from anpp_portal.models import OutboundEmail
+    from members.models import Role
+
+    from ..factories import MembershipFactory
+
+    campaign = CampaignFactory(year=2018)
+    late, recent = make_adhesions(campaign, 2)
+    Adhesion.objects.filter(pk=late.pk).update(call_issued_at=timezone.now() - datetime.timedelta(days=45))
+    Adhesion.objects.filter(pk=recent.pk).update(call_issued_at=timezone.now() - datetime.timedelta(days=5))
+    referent = MembershipFactory(territory=late.territory, role=Role.REFERENT).user
+    client.force_login(staff)
+    page = client.get(reverse("members:dashboard"), {"annee": 2018})
+    assert [a.pk for a in page.context["unpaid"]] == [late.pk]
+    assert 'id="retardataires"' in page.content.decode()
+    for _click in range(2):
+        response = client.post(reverse("members:staff_remind"), {"adhesion": late.pk})
+        assert response.status_code == 302 and response["Location"].endswith("#retardataires")
+    reminders = OutboundEmail.objects.filter(key__startswith=f"adhesion-reminder:{late.pk}:unpaid:manual-")
+    assert list(reminders.values_list("to", flat=True)) == [referent.email]
+
+
+def test_the_dashboard_lists_missing_fiches_and_reminds_their_referents(client, staff):
+    from anpp_portal.models import OutboundEmail
+    from members.models import FicheRenseignements, Role
+
+    from ..factories import MembershipFactory
+    from .fiche_factories import FicheCampaignFactory
+
+    today = timezone.localdate()
+    fiche_campaign = FicheCampaignFactory(
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today + datetime.timedelta(days=10),
+    )
+    missing = MembershipFactory(role=Role.REFERENT)
+    done = MembershipFactory(role=Role.REFERENT)
+    FicheRenseignements.objects.create(
+        territory=done.territory, campaign=fiche_campaign, status=FicheRenseignements.Status.SOUMISE
+    )
+    client.force_login(staff)
+    page = client.get(reverse("members:dashboard"))
+    assert [t.pk for t in page.context["missing_fiches"]] == [missing.territory.pk]
+    client.post(reverse("members:staff_remind"), {"territory": missing.territory.pk, "annee": today.year})
+    client.post(reverse("members:staff_remind"), {"territory": done.territory.pk, "annee": today.year})
+    keys = list(OutboundEmail.objects.filter(key__startswith="fiche-reminder:").values_list("to", flat=True))
+    assert keys == [missing.user.email]

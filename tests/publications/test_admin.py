@@ -42,9 +42,9 @@ def _issue_form(issue, article, **changes):
         "articles-0-slug": article.slug,
         "articles-0-chapeau": article.chapeau,
         "articles-0-body": article.body,
-        "articles-0-authors": "[]",
-        "articles-0-quotes": "[]",
-        "articles-0-links": "[]",
+        "articles-0-authors": "",
+        "articles-0-quotes": "",
+        "articles-0-links": "",
     }
     data.update(changes)
     return data
