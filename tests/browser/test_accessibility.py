@@ -69,6 +69,11 @@ def test_staff_dashboards_have_no_serious_violation(page, transactional_db):
     CampaignFactory(year=2018)
     FicheCampaignFactory(year=2018)
     log_in(page, staff.email)
-    for path in ("/tableau-de-bord/", "/tableau-de-bord/panorama/"):
+    for path in (
+        "/equipe/",
+        "/tableau-de-bord/",
+        "/tableau-de-bord/panorama/",
+        "/tableau-de-bord/questionnaire/2018/apercu/",
+    ):
         page.goto(path)
         assert serious_violations(page) == [], path

@@ -25,7 +25,7 @@ def log_in(page, email):
     page.get_by_label(re.compile(r"^Courriel")).fill(email)
     page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Connexion").click()
-    page.wait_for_url(re.compile(r"/territoire/"))
+    page.wait_for_url(re.compile(r"/(territoire|equipe)/"))
 
 
 def download_text(page, link_name) -> str:
