@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,12 +9,10 @@ from . import selectors
 
 
 @never_cache
+@login_required
 @require_http_methods(["GET"])
 def home(request):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
+    """The staff home: what needs action now and the key figures of the year."""
     if not request.user.is_staff:
         raise PermissionDenied
     today = timezone.localdate()

@@ -42,14 +42,6 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("members:invitation", kwargs={"key": key})
         return home_after_login(request.user) or super().get_login_redirect_url(request)
 
-
-def home_after_login(user) -> str | None:
-    """Where a person lands after logging in, when no page asked for them (``?next=``): ANPP staff on
-    the staff home; everyone else on the default (``LOGIN_REDIRECT_URL``, the territory space)."""
-    if user.is_staff:
-        return reverse("backoffice:home")
-    return None
-
     def pre_authenticate(self, request, **credentials):
         try:
             super().pre_authenticate(request, **credentials)
@@ -58,3 +50,11 @@ def home_after_login(user) -> str | None:
                 security_log.warning("Login refused: failed-login rate limit reached (path %s)", request.path)
                 raise TooManyLoginAttempts from exc
             raise
+
+
+def home_after_login(user) -> str | None:
+    """Where a person lands after logging in, when no page asked for them (``?next=``): ANPP staff on
+    the staff home; everyone else on the default (``LOGIN_REDIRECT_URL``, the territory space)."""
+    if user.is_staff:
+        return reverse("backoffice:home")
+    return None
