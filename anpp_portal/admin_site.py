@@ -14,7 +14,13 @@ GROUPS = [
     (
         "territoires",
         _("Territoires et personnes"),
-        ["members.territory", "members.territorymembership", "members.invitation", "members.user"],
+        [
+            "members.territory",
+            "members.territorymembership",
+            "members.invitation",
+            "members.directoryprofile",
+            "members.user",
+        ],
     ),
     ("adhesions", _("Adhésions et cotisations"), ["members.adhesioncampaign", "members.adhesion"]),
     (

@@ -2,7 +2,7 @@
 
 It seeds the questionnaire of a campaign when no earlier campaign has one (a fresh installation);
 afterwards each campaign starts from a copy of the previous one, edited by staff in the admin. The
-data migration 0007 holds its own frozen copy of this list.
+data migration 0009 holds its own frozen copy of this list.
 """
 
 DEFAULT_QUESTIONNAIRE = [

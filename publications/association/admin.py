@@ -24,6 +24,7 @@ class NewsAdmin(admin.ModelAdmin):
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "order", "link"]
+    list_filter = [("logo", admin.EmptyFieldListFilter)]
     list_editable = ["order"]
     search_fields = ["name", "description"]
     fields = ["name", "description", "link", "logo", "order"]

@@ -92,16 +92,16 @@ class Partner(models.Model):
 class AssociationPage(models.Model):
     """The page about the ANPP (/anpp/): there is one."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    id = models.PositiveSmallIntegerField(_("identifiant"), primary_key=True, default=1, editable=False)
     title = models.CharField(_("titre"), max_length=200, default="L'ANPP")
     intro = models.TextField(_("présentation (Markdown)"), blank=True)
     missions = models.TextField(_("missions (Markdown)"), blank=True)
     governance = models.TextField(_("gouvernance (Markdown)"), blank=True)
     contact_address = models.TextField(_("adresse"), blank=True)
     website = models.URLField(_("site internet"), blank=True, validators=[http_url])
-    intro_html = models.TextField(blank=True, editable=False)
-    missions_html = models.TextField(blank=True, editable=False)
-    governance_html = models.TextField(blank=True, editable=False)
+    intro_html = models.TextField(_("introduction rendue"), blank=True, editable=False)
+    missions_html = models.TextField(_("missions rendues"), blank=True, editable=False)
+    governance_html = models.TextField(_("gouvernance rendue"), blank=True, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:

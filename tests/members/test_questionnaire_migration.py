@@ -11,8 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from members import questionnaire
 
-BEFORE = [("members", "0007_questionnaire_models")]
-AFTER = [("members", "0008_questionnaire_as_data")]
+BEFORE = [("members", "0008_questionnaire_models")]
+AFTER = [("members", "0009_questionnaire_as_data")]
 
 
 def _answers(year: int, n: int) -> dict:

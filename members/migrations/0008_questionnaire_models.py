@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_audit_trail'),
+        ('members', '0007_directory_profile'),
     ]
 
     operations = [

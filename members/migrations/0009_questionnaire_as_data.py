@@ -400,6 +400,6 @@ def questionnaire_from_data(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0007_questionnaire_models")]
+    dependencies = [("members", "0008_questionnaire_models")]
 
     operations = [migrations.RunPython(questionnaire_to_data, questionnaire_from_data)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_questionnaire_as_data'),
+        ('members', '0009_questionnaire_as_data'),
     ]
 
     operations = [
