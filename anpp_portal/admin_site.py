@@ -38,6 +38,9 @@ GROUPS = [
             "publications.rubrique",
             "publications.subscriber",
             "publications.announcement",
+            "publications.news",
+            "publications.partner",
+            "publications.associationpage",
         ],
     ),
 ]

@@ -1,6 +1,8 @@
 """The admin as ANPP staff use it: every label French and marked for translation, technical models
 kept for superusers, lists searchable and filterable."""
 
+import re
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -111,6 +113,8 @@ def test_a_staff_member_who_is_not_superuser_sees_no_technical_model_on_the_admi
     with override("fr"):
         content = client.get(reverse("admin:index")).content.decode()
     assert "Adhésions et cotisations" in content and "Fiches de renseignements" in content
+    # Each group once: no app left over in a second group of the same name.
+    assert content.count("<caption>") == len(set(re.findall(r"<caption>(.*?)</caption>", content, re.S)))
     for name in TECHNICAL_ADMIN_URLS:
         assert reverse(name) not in content, name
     for word in ("Tâches périodiques", "Authenticator", "Départements", "Emails sortants", "Technique"):
