@@ -28,6 +28,7 @@ GROUPS = [
         _("Fiches de renseignements"),
         ["members.fichecampaign", "members.questionnairesection", "members.ficherenseignements"],
     ),
+    ("facturation", _("Facturation"), ["billing.invoice", "billing.billingidentity"]),
     ("evenements", _("Événements"), ["events.event", "events.registration", "events.participant"]),
     (
         "publications",

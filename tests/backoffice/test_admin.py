@@ -76,7 +76,7 @@ def test_every_column_header_of_every_admin_list_is_french_and_marked_for_transl
 
 
 # Admins of a single object, where a list has nothing to search or filter.
-SINGLE_PAGES = {"publications.associationpage"}
+SINGLE_PAGES = {"publications.associationpage", "billing.billingidentity"}
 
 
 def test_every_admin_list_staff_use_can_be_searched_and_filtered():

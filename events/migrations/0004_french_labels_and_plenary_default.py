@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_historicalparticipant_historicalregistration'),
+        ('events', '0003_event_invoices_issue_on'),
     ]
 
     operations = [

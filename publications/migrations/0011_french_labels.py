@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0009_news_partners_association_page'),
+        ('publications', '0010_sqlite_search_index'),
     ]
 
     operations = [
