@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_event_invoices_issue_on'),
+        ('events', '0005_attendance_audit_trail'),
     ]
 
     operations = [
