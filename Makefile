@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test venv system-check migrate demo messages lint bench clean
+.PHONY: run test venv system-check migrate demo messages lint bench clean mutants
 
 run: venv system-check
 	@mkdir -p var/celery var/media
@@ -44,9 +44,45 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3 .pytest_cache
+	rm -rf $(VENV) staticfiles var db.sqlite3 .pytest_cache mutants
 
 # The benchmark: a database of its own, gunicorn under wrk, results in bench/results.md (see bench/run.py).
 bench: venv system-check
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/run.py
+
+# Mutation testing (tests/MUTANTS.md): mutmut breaks one rule at a time in the functions that hold
+# the invariants and runs the tests that cover it; a mutant no test kills is a rule no test guards.
+# Never part of CI or `make test`. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL: a database
+# and a Redis db of its own, the tests flush them). Slow: MUTANTS_BUDGET seconds at most (results so
+# far are kept in mutants/ and a second run resumes), MUTANTS= to run other functions, e.g.
+#   make mutants MUTANTS='members.selectors.x_territories_with_valid_adhesion__mutmut_*'
+# The mutmut names of the functions below: module.x_function__mutmut_N.
+MUTANTS_BUDGET ?= 5400
+MUTANTS ?= \
+	'members.selectors.x_territories_with_valid_adhesion__mutmut_*' \
+	'members.selectors.x_user_is_member__mutmut_*' \
+	'members.services.reminders.x_*' \
+	'members.services.adhesions.x__call_number_take__mutmut_*' \
+	'members.services.adhesions.x__locked__mutmut_*' \
+	'members.services.adhesions.x_call_issue__mutmut_*' \
+	'publications.access.x_*' \
+	'events.services.x_is_member_territory__mutmut_*' \
+	'members.permissions.x_*' \
+	'anpp_portal.pagecache.x__eligible__mutmut_*' \
+	'anpp_portal.pagecache.x__storable__mutmut_*' \
+	'anpp_portal.pagecache.x__start_generations__mutmut_*' \
+	'anpp_portal.outbox.x__claimable__mutmut_*' \
+	'anpp_portal.outbox.x__claim__mutmut_*' \
+	'anpp_portal.outbox.x_emails_due__mutmut_*' \
+	'events.services.x_lock_event__mutmut_*' \
+	'events.services.x__confirmed_count__mutmut_*' \
+	'events.services.x__promote_waiting__mutmut_*' \
+	'events.selectors.x_events_with_reminders_due__mutmut_*'
+
+mutants: venv system-check
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make mutants needs DATABASE_URL=postgres://... (a database of its own)"; exit 1;; esac
+	@test -n "$$REDIS_URL" || { echo "make mutants needs REDIS_URL=redis://... (a Redis db of its own)"; exit 1; }
+	ANPP_REQUIRE_SERVICES=1 timeout $(MUTANTS_BUDGET) $(BIN)/mutmut run --max-children 1 $(MUTANTS) \
+		|| echo "mutmut stopped (status $$?): time budget spent or a run failed; the results so far follow"
+	$(BIN)/mutmut results

@@ -172,6 +172,11 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > SEARCH_COUNT_CAP
 
+    @property
+    def cap(self) -> int:
+        """The number the page says the results are more than, when ``capped``."""
+        return SEARCH_COUNT_CAP
+
 
 def _fallback_matches(q: str, year: int | None, rubrique: str) -> QuerySet:
     """Databases other than PostgreSQL and SQLite: every word in the title, chapeau or body,

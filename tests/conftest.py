@@ -1,9 +1,12 @@
 """Shared fixtures. Tests that need PostgreSQL or Redis are marked; they skip with a reason when the
-service is absent, and fail instead when ANPP_REQUIRE_SERVICES=1 (as in .ci/run)."""
+service is absent, and fail instead when ANPP_REQUIRE_SERVICES=1 (as in .ci/run). Fixtures that need
+data from outside the test (a folder, a file) call :func:`require_data`, which does the same; in that
+strict mode any other skip fails too, so CI runs every test or says why it could not."""
 
 import os
 import socket
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -31,17 +34,63 @@ def _redis_reachable() -> bool:
         return False
 
 
+STRICT_NOTE = "ANPP_REQUIRE_SERVICES=1: what a test needs must be there; a skip is a failure"
+# The command that runs the tests a plain `make test` skips for want of PostgreSQL or Redis.
+SERVICES_COMMAND = (
+    "DATABASE_URL=postgres://postgres@127.0.0.1:5432/anpp REDIS_URL=redis://127.0.0.1:6379/9 "
+    "ANPP_REQUIRE_SERVICES=1 make test"
+)
+_skipped_for_services: set[str] = set()
+
+
 def _missing_service(reason: str) -> None:
     if STRICT:
-        pytest.fail(f"{reason} (ANPP_REQUIRE_SERVICES=1: a missing service is a failure, not a skip)")
+        pytest.fail(f"{reason} ({STRICT_NOTE})")
     pytest.skip(reason)
 
 
+def require_data(path: Path, what: str) -> Path:
+    """``path`` if it exists; otherwise skip the test (fail it when ANPP_REQUIRE_SERVICES=1), saying
+    which data is missing. Every fixture that reads data from outside the test calls this."""
+    if not path.exists():
+        _missing_service(f"{what} is missing: {path} does not exist")
+    return path
+
+
 def pytest_runtest_setup(item):
-    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+    needs_postgres = item.get_closest_marker("postgres") and connection.vendor != "postgresql"
+    needs_redis = item.get_closest_marker("redis") and not _redis_reachable()
+    if needs_postgres or needs_redis:
+        _skipped_for_services.add(item.nodeid)
+    if needs_postgres:
         _missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
-    if item.get_closest_marker("redis") and not _redis_reachable():
+    if needs_redis:
         _missing_service("needs Redis: set REDIS_URL=redis://... to a running server")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In strict mode a skip from anywhere (a fixture, a plugin, a mark) is reported as a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in strict mode: {reason} ({STRICT_NOTE})"
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """One line at the end of a run without the services (after the short summary, before the totals):
+    how many tests did not run, and the command that runs them."""
+    yield
+    if _skipped_for_services:
+        terminalreporter.write_line(
+            f"{len(_skipped_for_services)} tests need PostgreSQL or Redis and did not run; run them with: "
+            f"{SERVICES_COMMAND}",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -51,6 +100,17 @@ def _celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """An eager task runs under Celery's process-wide "inside a task" flag, which it sets and restores
+    around the run; eager tasks queued from several threads at once (the concurrency tests) can
+    restore it in the wrong order and leave it set, and every later ``.delay().get()`` in the process
+    would then fail. Each test starts outside any task."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

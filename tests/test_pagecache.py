@@ -228,13 +228,26 @@ def test_a_flood_of_made_up_query_strings_is_rendered_but_not_stored(client):
     assert "X-Page-Cache" not in _get(client, "/publications/recherche/?q=contrat&x=1")
 
 
-def test_a_flood_of_pages_cannot_evict_the_login_rate_limits(client, settings):
-    """The page cache is its own alias: filling it leaves the default cache (rate limits) alone."""
+def test_a_flood_of_pages_cannot_evict_the_login_rate_limits(client):
+    """The page cache is a store of its own, not another name for the default cache (rate limits):
+    a key written in one is not seen in the other, and filling it past its size evicts pages only."""
+    pages = caches["pages"]
     cache.set("rate-limit-probe", 1)
-    for n in range(50):
-        _get(client, f"/publications/recherche/?q=mot{n}")
+    pages.set("rate-limit-probe", "a page")
+    assert cache.get("rate-limit-probe") == 1 and pages.get("rate-limit-probe") == "a page"
+    for n in range(20):
+        assert _get(client, f"/publications/recherche/?q=mot{n}")["X-Page-Cache"] == "miss"
+    # Past the local-memory store's size (Redis, which evicts by memory, ignores the number).
+    pages.set_many({f"pagecache:page:flood-{n}": b"x" for n in range(pages._max_entries + 1)})
     assert cache.get("rate-limit-probe") == 1
-    assert caches["pages"] is not cache
+
+
+@pytest.mark.urls("tests.pagecache_urls")
+def test_a_public_page_that_sets_a_cookie_is_never_stored(client):
+    first = _get(client, "/test/page-with-cookie/")
+    assert first.cookies["visitor"].value == "a1b2" and "X-Page-Cache" not in first
+    second = _get(Client(), "/test/page-with-cookie/")
+    assert second.cookies["visitor"].value == "a1b2" and "X-Page-Cache" not in second
 
 
 def test_the_cache_can_be_turned_off(client, settings):

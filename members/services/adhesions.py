@@ -171,7 +171,13 @@ def _transition(adhesion: Adhesion, to_status: str, by: User | None, message: st
 
 
 def _locked(adhesion: Adhesion) -> Adhesion:
-    return Adhesion.objects.select_for_update().select_related("campaign", "territory").get(pk=adhesion.pk)
+    # The adhésion's row only (of=self): locking the joined campaign row too would make every
+    # territory's save wait for every other's.
+    return (
+        Adhesion.objects.select_for_update(of=("self",))
+        .select_related("campaign", "territory")
+        .get(pk=adhesion.pk)
+    )
 
 
 def _require_staff(user: User) -> None:
@@ -315,9 +321,9 @@ def adhesion_validate(*, adhesion: Adhesion, by: User) -> Adhesion:
 def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
     """Number the call for payment and store its PDF, in one transaction.
 
-    The year's sequence row is locked while the number is taken, so two staff issuing at the same
-    moment get consecutive numbers; a failure (even rendering the PDF) rolls the number back, so
-    numbers are gapless and never reused.
+    The year's sequence row is locked while the number is taken (:func:`_call_number_take`), so two
+    staff issuing at the same moment get consecutive numbers; a failure (even rendering the PDF)
+    rolls the number back, so numbers are gapless and never reused.
     """
     from billing.services import appel_issue, billing_identity_require
 
@@ -327,11 +333,7 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         _require_status(adhesion, Status.VALIDEE)
         billing_identity_require()  # refused before a number is taken, naming what is missing
         year = adhesion.campaign.year
-        CallNumberSequence.objects.get_or_create(year=year)
-        sequence = CallNumberSequence.objects.select_for_update().get(year=year)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        adhesion.call_number = f"{year}-{sequence.last_number:04d}"
+        adhesion.call_number = f"{year}-{_call_number_take(year):04d}"
         adhesion.call_issued_at = timezone.now()
         adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
         _transition(adhesion, Status.APPEL_EMIS, by)
@@ -343,6 +345,21 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         )
         adhesion.save()
     return adhesion
+
+
+def _call_number_take(year: int) -> int:
+    """The next call number of ``year``, inside the caller's transaction.
+
+    The one lock that serialises numbering, on purpose: the year's sequence row, held until the
+    transaction ends. The adhésion's lock (:func:`_locked`) covers that adhésion's row alone, so two
+    calls issued at once for two territories meet only here (tests/members/test_concurrency.py shows
+    that numbers collide without it).
+    """
+    CallNumberSequence.objects.get_or_create(year=year)
+    sequence = CallNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
 
 
 def payment_record(

@@ -1,5 +1,7 @@
 """The audit trail of registrations: who changed a participation, when and what; redacted on anonymisation."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -50,6 +52,7 @@ def test_staff_see_who_cancelled_from_the_admin_in_the_history_page(client, staf
         {"action": "cancel_participants", "_selected_action": [participant.pk]},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:events_participant_changelist")
     last = _history(participant)[-1]
     assert last.status == Participant.Status.CANCELLED and last.history_user == staff
 
@@ -70,7 +73,9 @@ def test_the_history_pages_are_for_staff_only(client, referent_a, territory_a):
     )
     client.force_login(referent_a)
     url = reverse("admin:events_participant_history", args=[outcome.confirmed[0].pk])
-    assert client.get(url).status_code == 302  # to the admin login
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={quote(url)}"
 
 
 def test_anonymising_a_participant_redacts_their_history(referent_a, territory_a, staff):

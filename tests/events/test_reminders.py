@@ -57,7 +57,7 @@ def test_j7_and_j1_are_each_sent_once_across_repeated_beat_runs(event):
         start - DAY,
         start - DAY / 2,
     ]:
-        for _ in range(3):  # beat runs again, or two beat processes run at once
+        for _ in range(3):  # beat runs again (a retry, a restart); two at once: the test below
             services.reminders_send(now=moment)
             deliver(moment)
     assert reminders_to("personne0@pays.test") == [
@@ -140,3 +140,28 @@ def test_the_beat_task_queues_the_due_reminders(event):
     assert send_event_reminders.delay().get() == 1
     assert send_event_reminders.delay().get() == 0
     assert OutboundEmail.objects.filter(key__endswith=":7").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_beat_processes_running_at_once_send_each_reminder_once(tmp_path):
+    from collections import Counter
+
+    from ..mail_recorder import delivered
+    from ..processes import run_at_once
+
+    event = EventFactory(
+        capacity=10,
+        reminder_offsets=[7, 1],
+        registration_closes_at=in_days(29),
+        cancellation_deadline=in_days(29),
+    )
+    start = event.starts_at()
+    for n in range(6):
+        register(event, n, now=start - 20 * DAY)
+    moment = start - 7 * DAY + datetime.timedelta(hours=1)
+    run_at_once("events.services.reminders_send", count=2, tmp_path=tmp_path, now=moment)
+    sent = [m for m in delivered(tmp_path / "mail") if m["subject"].startswith("[ANPP] Rappel")]
+    assert Counter(m["to"][0] for m in sent) == {f"personne{n}@pays.test": 1 for n in range(6)}
+    reminders = OutboundEmail.objects.filter(key__startswith="event-reminder:")
+    assert reminders.count() == 6 and set(reminders.values_list("status", flat=True)) == {"sent"}

@@ -157,13 +157,30 @@ def test_a_full_atelier_keeps_the_participant_on_the_day_and_queues_for_the_atel
 
 
 def test_changes_and_cancellations_close_at_the_deadline(referent_a, territory_a, staff):
-    event = EventFactory()
-    participant = register(event, referent_a, 0, 1, territory=territory_a).confirmed[0]
+    event = EventFactory(capacity=1)
+    outcome = register(event, referent_a, 0, 2, territory=territory_a)
+    participant, waiting = outcome.confirmed[0], outcome.waiting[0]
     Event.objects.filter(pk=event.pk).update(cancellation_deadline=in_days(-1))
     participant.refresh_from_db()
-    with pytest.raises(services.RegistrationClosed, match="closes"):
+    first_day = event.days.order_by("date").first()
+    with pytest.raises(services.RegistrationClosed, match="sont closes"):
+        services.participant_update(
+            participant=participant, by=referent_a, days=[first_day], sessions=[], dietary_needs="végétarien"
+        )
+    with pytest.raises(services.RegistrationClosed, match="sont closes"):
         services.participant_cancel(participant=participant, by=referent_a)
-    services.participant_cancel(participant=participant, by=staff)
+    participant.refresh_from_db()
+    assert (participant.status, participant.dietary_needs, participant.days.count()) == ("confirmed", "", 2)
+    # ANPP staff still change and cancel after the deadline (a territory calls them).
+    services.participant_update(
+        participant=participant, by=staff, days=[first_day], sessions=[], dietary_needs="végétarien"
+    )
+    participant.refresh_from_db()
+    assert participant.dietary_needs == "végétarien" and list(participant.days.all()) == [first_day]
+    assert services.participant_cancel(participant=participant, by=staff) == [waiting]
+    participant.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (participant.status, waiting.status) == ("cancelled", "confirmed")
 
 
 def test_reminders_are_due_from_their_time_until_the_event_starts(referent_a, territory_a):

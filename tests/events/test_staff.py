@@ -1,14 +1,17 @@
 import csv
 import io
+import re
+from collections import Counter
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from anpp_portal.pdf import url_fetcher
-from events import pdf, services
+from events import services
 from events.models import Event, Participant, Site
 
 from .factories import EventFactory, ParticipantFactory, RegistrationFactory, add_atelier
@@ -33,18 +36,27 @@ def big_event(staff, territory_a):
     return event
 
 
+def _served_pdf(client, name, event):
+    response = client.get(reverse(f"events:{name}", kwargs={"slug": event.slug}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
 def test_badges_and_signin_sheets_are_produced_for_two_hundred_participants(client, staff, big_event):
+    # One more person than seats: on the waiting list, so on neither document.
+    services.registration_create(event=big_event, by=staff, participants=[person(999, big_event)])
     client.force_login(staff)
-    badges = client.get(reverse("events:badges", kwargs={"slug": big_event.slug}))
-    assert badges["Content-Type"] == "application/pdf"
-    assert badges.content.startswith(b"%PDF")
-    # 200 badges of 95×55 mm, 10 per A4 page.
-    assert len(pdf.badges_document(big_event).pages) == 20
-    sheets = client.get(reverse("events:signin_sheets", kwargs={"slug": big_event.slug}))
-    assert sheets.content.startswith(b"%PDF")
-    # One sheet per day (each day has its main site), every confirmed person on several pages.
-    document = pdf.signin_sheets_document(big_event)
-    assert len(document.pages) >= 2 * 5
+    badges, text = _served_pdf(client, "badges", big_event)
+    # 200 badges of 95×55 mm, 10 per A4 page, each with the person's name.
+    assert len(badges.pages) == 20
+    assert sorted(re.findall(r"Prénom(\d+) NOM(\d+)\b", text)) == sorted((str(n), str(n)) for n in range(200))
+    assert "NOM999" not in text
+    # One sheet per day (each day has its main site), every confirmed person on each, once.
+    sheets, text = _served_pdf(client, "signin_sheets", big_event)
+    assert len(sheets.pages) >= 2 * 5
+    assert Counter(re.findall(r"\bNOM(\d+)\b", text)) == {str(n): 2 for n in range(200)}
+    assert "NOM999" not in text
 
 
 def test_the_pdf_fetcher_reads_only_static_and_media_files():
@@ -98,15 +110,22 @@ def test_the_check_in_page_answers_odd_input_without_an_error(client, staff):
         assert response.status_code == 200 and response.json()["state"] == "unknown"
 
 
+@pytest.mark.parametrize("size", [5, 60])
 def test_the_check_in_search_runs_a_fixed_number_of_queries(
-    client, staff, big_event, django_assert_max_num_queries
+    client, staff, django_assert_max_num_queries, size
 ):
+    event = EventFactory(capacity=size)
+    for start in range(0, size, 20):
+        people = [person(n, event) for n in range(start, min(start + 20, size))]
+        services.registration_create(event=event, by=staff, participants=people)
     client.force_login(staff)
-    url = reverse("events:checkin_day", kwargs={"slug": big_event.slug, "day_pk": big_event.days.first().pk})
+    url = reverse("events:checkin_day", kwargs={"slug": event.slug, "day_pk": event.days.first().pk})
     # Session, user, 2FA, event, days, sites, participants, their day and attendance, two counts.
     with django_assert_max_num_queries(11):
         response = client.get(url, {"q": "Nom1"})
     assert response.status_code == 200
+    found = set(re.findall(r"\bNOM(\d+)\b", response.content.decode()))
+    assert found == {str(n) for n in range(size) if str(n).startswith("1")}
 
 
 def test_staff_pages_are_not_for_members(client, referent_a):

@@ -207,11 +207,24 @@ def test_a_colleague_of_the_territory_sees_changes_and_cancels_the_delegation(
     colleague = MembershipFactory(territory=territory_a).user
     client.force_login(colleague)
     assert "Nom0" in client.get(reverse("events:my_registrations")).content.decode()
-    url = reverse(
-        "events:participant_cancel",
-        kwargs={"pk": outcome.registration.pk, "participant_pk": outcome.confirmed[0].pk},
+    registration_url = reverse("events:registration", kwargs={"pk": outcome.registration.pk})
+    participant = outcome.confirmed[0]
+    keys = {"pk": outcome.registration.pk, "participant_pk": participant.pk}
+    # The colleague changes what the référent typed…
+    change_url = reverse("events:participant_change", kwargs=keys)
+    assert client.get(change_url).status_code == 200
+    response = client.post(
+        change_url, {"days": [str(d.pk) for d in event.days.all()], "dietary_needs": "Sans gluten"}
     )
-    client.post(url)
+    assert response.status_code == 302 and response["Location"] == registration_url
+    participant.refresh_from_db()
+    assert participant.dietary_needs == "Sans gluten"
+    # …then cancels the participation: the seat goes to the first on the waiting list.
+    response = client.post(reverse("events:participant_cancel", kwargs=keys), follow=True)
+    assert response.redirect_chain == [(registration_url, 302)]
+    assert "Participation de Prénom0 Nom0 annulée." in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.status == "cancelled"
     assert Participant.objects.get(last_name="Nom1").status == "confirmed"
 
 

@@ -28,7 +28,7 @@ def test_a_territory_without_submission_is_reminded_once_across_two_runs(
     day = OPENS + datetime.timedelta(days=15)
     assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=14)) == 0
     assert services.adhesion_reminders_send(today=day) == 1
-    assert services.adhesion_reminders_send(today=day) == 0  # a second beat, or a retry
+    assert services.adhesion_reminders_send(today=day) == 0  # beat again, or a retry; two at once: below
     sent = send_outbox()
     assert [m.to for m in sent] == [[referent_a.email]]
     assert "Adhésion 2018" in sent[0].subject and "/territoire/pays-a/adhesion/2018/" in sent[0].body
@@ -67,10 +67,23 @@ def test_submitted_territories_and_plain_members_are_not_reminded(
     assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=20)) == 0
 
 
+def test_only_the_active_referents_of_a_territory_that_has_not_submitted_are_reminded(
+    campaign, territory_a, referent_a, send_outbox
+):
+    MembershipFactory(territory=territory_a, role="membre", user__email="membre@pays-a.test")
+    MembershipFactory(
+        territory=territory_a, role="referent", user__email="parti@pays-a.test", user__is_active=False
+    )
+    second = MembershipFactory(territory=territory_a, role="referent", user__email="second@pays-a.test").user
+    assert services.adhesion_reminders_send(today=OPENS + datetime.timedelta(days=15)) == 2
+    assert sorted(m.to[0] for m in send_outbox()) == sorted([referent_a.email, second.email])
+
+
 def test_an_unpaid_call_is_reminded_at_30_then_60_days(
     campaign, territory_a, referent_a, staff, send_outbox, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
+    MembershipFactory(territory=territory_a, role="membre")  # a plain member is not reminded
     adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=OPENS)
     filled(adhesion, referent_a)
     services.adhesion_submit(adhesion=adhesion, by=referent_a, today=OPENS)
@@ -84,3 +97,23 @@ def test_an_unpaid_call_is_reminded_at_30_then_60_days(
     assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=60)) == 1
     sent = send_outbox()
     assert len(sent) == 2 and all(adhesion.call_number in m.subject for m in sent)
+    assert {m.to[0] for m in sent} == {referent_a.email}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_beat_processes_running_at_once_send_each_reminder_once(tmp_path):
+    from collections import Counter
+
+    from ..mail_recorder import delivered
+    from ..processes import run_at_once
+
+    CampaignFactory(year=2018, opens_on=OPENS, reminder_days_without_submission=[15, 30])
+    referents = [MembershipFactory(role="referent").user for _ in range(8)]
+    day = OPENS + datetime.timedelta(days=15)
+    counts = run_at_once("members.services.adhesion_reminders_send", count=2, tmp_path=tmp_path, today=day)
+    assert sum(counts) >= 8  # each process counts what it recorded, a race may count a row twice
+    sent = delivered(tmp_path / "mail")
+    assert Counter(m["to"][0] for m in sent) == {user.email: 1 for user in referents}
+    assert OutboundEmail.objects.count() == 8
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}

@@ -191,6 +191,38 @@ def test_call_numbers_follow_each_other_within_a_year_and_restart_the_next(campa
     assert numbers == ["2018-0001", "2018-0002", "2018-0003", "2019-0001"]
 
 
+def test_a_call_whose_pdf_fails_to_render_rolls_its_number_back(draft, referent_a, staff, monkeypatch):
+    import weasyprint
+
+    from members.models import CallNumberSequence
+
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    Adhesion.objects.filter(pk=draft.pk).update(status=Status.VALIDEE)
+
+    def crash(*args, **kwargs):
+        raise OSError("Pango could not load a font")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(weasyprint.HTML, "write_pdf", crash)
+        with pytest.raises(OSError, match="Pango"):
+            services.call_issue(adhesion=draft, by=staff)
+    draft.refresh_from_db()
+    assert (draft.status, draft.call_number, draft.call_issued_at, draft.call_pdf.name) == (
+        Status.VALIDEE,
+        None,
+        None,
+        "",
+    )
+    assert not draft.transitions.filter(to_status=Status.APPEL_EMIS).exists()
+    assert CallNumberSequence.objects.filter(year=2018).values_list("last_number", flat=True).first() in (
+        None,
+        0,
+    )
+    # Once the renderer works again, the call takes the number the failure gave back.
+    assert services.call_issue(adhesion=draft, by=staff).call_number == "2018-0001"
+
+
 def test_amounts_with_more_than_two_decimals_or_negative_are_refused(draft, referent_a, staff):
     filled(draft, referent_a)
     services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)

@@ -58,19 +58,19 @@ def test_two_referents_demoting_each_other_at_once_leave_one_referent(transactio
     assert TerritoryMembership.objects.filter(territory=first.territory, role=Role.REFERENT).count() == 1
 
 
-@pytest.mark.postgres
-def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(
-    transactional_db, settings, tmp_path
-):
+@pytest.fixture
+def validated_adhesions(transactional_db, settings, tmp_path, monkeypatch):
+    """Twelve territories' validated adhésions of 2018, and a sequence row slow to save (as on a
+    loaded server), which widens the window between reading the last number and writing the next."""
     import datetime
+    import time
 
-    from members.models import Adhesion
+    from members.models import Adhesion, CallNumberSequence
 
     from .adhesion_factories import CampaignFactory
 
     settings.MEDIA_ROOT = tmp_path
     campaign = CampaignFactory(year=2018)
-    staff = UserFactory(is_staff=True)
     adhesions = []
     for _ in range(12):
         membership = MembershipFactory(role=Role.REFERENT)
@@ -82,10 +82,43 @@ def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(
         )
         Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE, signatory_name="X")
         adhesions.append(adhesion)
-    outcomes = _run_together([lambda a=a: services.call_issue(adhesion=a, by=staff) for a in adhesions])
+    save = CallNumberSequence.save
+
+    def slow_save(self, *args, **kwargs):
+        time.sleep(0.05)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(CallNumberSequence, "save", slow_save)
+    return adhesions
+
+
+def _issue_all_at_once(adhesions):
+    staff = UserFactory(is_staff=True)
+    return _run_together([lambda a=a: services.call_issue(adhesion=a, by=staff) for a in adhesions])
+
+
+@pytest.mark.postgres
+def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(validated_adhesions):
+    from members.models import Adhesion
+
+    outcomes = _issue_all_at_once(validated_adhesions)
     assert all(isinstance(o, Adhesion) for o in outcomes), outcomes
     numbers = sorted(Adhesion.objects.values_list("call_number", flat=True))
     assert numbers == [f"2018-{n:04d}" for n in range(1, 13)]
+
+
+@pytest.mark.postgres
+def test_without_the_sequence_lock_the_same_calls_collide(validated_adhesions, monkeypatch):
+    """Negative control: the sequence row's lock is the only one that serialises numbering (the
+    adhésion's lock covers its own row), so without it the test above fails."""
+    from django.db import IntegrityError
+
+    from members.models import Adhesion, CallNumberSequence
+
+    monkeypatch.setattr(CallNumberSequence.objects, "select_for_update", CallNumberSequence.objects.all)
+    outcomes = _issue_all_at_once(validated_adhesions)
+    assert any(isinstance(o, IntegrityError) for o in outcomes), outcomes
+    assert Adhesion.objects.exclude(call_number=None).count() < len(validated_adhesions)
 
 
 @pytest.mark.postgres

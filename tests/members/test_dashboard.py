@@ -71,7 +71,8 @@ def test_the_dashboard_makes_a_constant_number_of_queries(client, staff, django_
     client.force_login(staff)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("members:dashboard"), {"annee": 2018})
-    assert len(response.context["unpaid"]) == size
+    assert response.status_code == 200 and len(response.context["unpaid"]) == size
+    assert response.context["members"] == size and response.context["called"] == Decimal("1000") * size
 
 
 @pytest.mark.parametrize("size", [10, 60])

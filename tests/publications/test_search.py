@@ -101,7 +101,11 @@ def test_the_count_stops_past_the_cap_and_says_so(client, monkeypatch):
         assert page.paginator.count == 4 and page.paginator.capped
         assert len(page.object_list) == 5  # the page is not cut at the cap
     text = client.get(reverse("publications:search"), {"q": "haie"}).content.decode()
-    assert "Plus de 1 000 articles trouvés" in text
+    assert "Plus de 3 articles trouvés" in text
+    # The label follows the cap.
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    text = client.get(reverse("publications:search"), {"q": "bocage"}).content.decode()
+    assert "Plus de 2 articles trouvés" in text
 
 
 def test_the_filters_offer_the_years_and_rubriques_of_published_articles_only():
