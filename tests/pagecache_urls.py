@@ -1,6 +1,6 @@
-"""The project's URLs plus a public page that sets a cookie (as a page with a form sets the CSRF
-cookie): the page cache must never store such a page, or it would hand one visitor's cookie, or
-none, to everyone."""
+"""The project's URLs plus public pages the page cache must never store: one that sets a cookie (as a
+page with a form sets the CSRF cookie), which would hand one visitor's cookie, or none, to everyone,
+and one that says it is private or not to be stored."""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -16,4 +16,15 @@ def page_setting_a_cookie(request):
     return response
 
 
-urlpatterns = [path("test/page-with-cookie/", page_setting_a_cookie), *project_urlpatterns]
+@public_page("events")
+def page_with_cache_control(request, directive):
+    response = HttpResponse("<p>Votre espace</p>")
+    response["Cache-Control"] = directive
+    return response
+
+
+urlpatterns = [
+    path("test/page-with-cookie/", page_setting_a_cookie),
+    path("test/cache-control/<str:directive>/", page_with_cache_control),
+    *project_urlpatterns,
+]

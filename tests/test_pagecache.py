@@ -250,6 +250,14 @@ def test_a_public_page_that_sets_a_cookie_is_never_stored(client):
     assert second.cookies["visitor"].value == "a1b2" and "X-Page-Cache" not in second
 
 
+@pytest.mark.urls("tests.pagecache_urls")
+@pytest.mark.parametrize("directive", ["private", "no-store", "max-age=0, private"])
+def test_a_public_page_marked_private_or_no_store_is_never_stored(client, directive):
+    url = f"/test/cache-control/{directive}/"
+    assert "X-Page-Cache" not in _get(client, url)
+    assert "X-Page-Cache" not in _get(Client(), url)
+
+
 def test_the_cache_can_be_turned_off(client, settings):
     settings.ANPP_PAGE_CACHE_SECONDS = 0
     _get(client, "/")

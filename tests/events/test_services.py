@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from events import services
 from events.models import Event, Participant, SessionChoice
@@ -190,3 +191,34 @@ def test_reminders_are_due_from_their_time_until_the_event_starts(referent_a, te
     assert services.reminders_send(now=start - datetime.timedelta(days=8)) == 0
     assert services.reminders_send(now=start - datetime.timedelta(days=6)) == 1
     assert services.reminders_send(now=start + datetime.timedelta(minutes=1)) == 0
+
+
+def test_setting_the_capacity_to_the_confirmed_count_promotes_no_one(referent_a, territory_a, staff):
+    event = EventFactory(capacity=1)
+    waiting = register(event, referent_a, 0, 2, territory=territory_a).waiting[0]
+    assert services.event_capacity_change(event=event, capacity=1, by=staff) == []
+    waiting.refresh_from_db()
+    assert waiting.status == "waiting" and waiting.waiting_position == 1
+
+
+def test_removing_the_capacity_limit_promotes_everyone_waiting(referent_a, territory_a, staff):
+    event = EventFactory(capacity=1)
+    waiting = register(event, referent_a, 0, 3, territory=territory_a).waiting
+    assert services.event_capacity_change(event=event, capacity=None, by=staff) == waiting
+    assert set(Participant.objects.filter(event=event).values_list("status", flat=True)) == {"confirmed"}
+
+
+@pytest.mark.parametrize(("atelier_seats", "atelier_status"), [(5, "confirmed"), (1, "waiting")])
+def test_a_promoted_participant_gets_the_atelier_they_waited_for_if_it_has_room(
+    referent_a, territory_a, staff, atelier_seats, atelier_status
+):
+    event = EventFactory(capacity=1)
+    atelier = add_atelier(event, capacity=atelier_seats)
+    register(event, referent_a, 0, 1, territory=territory_a, sessions=[atelier])
+    waiting = register(event, referent_a, 1, 1, territory=territory_a, sessions=[atelier]).waiting[0]
+    assert waiting.session_choices.get().status == "waiting"
+    moment = timezone.now()
+    assert services.event_capacity_change(event=event, capacity=2, by=staff, now=moment) == [waiting]
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.waiting_position, waiting.promoted_at) == ("confirmed", None, moment)
+    assert waiting.session_choices.get().status == atelier_status
