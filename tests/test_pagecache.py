@@ -258,6 +258,23 @@ def test_a_public_page_marked_private_or_no_store_is_never_stored(client, direct
     assert "X-Page-Cache" not in _get(Client(), url)
 
 
+def test_a_page_rendered_for_a_logged_in_person_is_never_stored(rf, staff):
+    """Defence in depth: were a request without cookies authenticated (by a token, say), its page
+    would still not be stored. The same page for an anonymous visitor is."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    def view_for(user):
+        def view(request):
+            request.user = user  # as the authentication middleware, further in, does
+            return HttpResponse(f"Bonjour {user}")
+
+        return pagecache.AnonymousPageCacheMiddleware(view)
+
+    assert "X-Page-Cache" not in view_for(staff)(rf.get("/"))
+    assert view_for(AnonymousUser())(rf.get("/"))["X-Page-Cache"] == "miss"
+
+
 def test_the_cache_can_be_turned_off(client, settings):
     settings.ANPP_PAGE_CACHE_SECONDS = 0
     _get(client, "/")

@@ -107,6 +107,15 @@ def test_a_missed_reminder_is_sent_late_before_the_start_but_never_after(event):
     assert len(reminders_to("personne0@pays.test")) == 1
 
 
+def test_a_reminder_missed_until_the_morning_of_the_event_is_still_sent_before_it_starts(event):
+    start = event.starts_at()
+    register(event, 0, now=start - 20 * DAY)
+    moment = start - datetime.timedelta(minutes=30)  # the same day, half an hour before it starts
+    assert timezone.localdate(moment) == start.date()
+    assert services.reminders_send(now=moment) == 1
+    assert OutboundEmail.objects.get(key__startswith="event-reminder:").key.endswith(":1")
+
+
 def test_when_two_reminders_are_due_at_once_only_the_latest_is_sent(event):
     start = event.starts_at()
     register(event, 0, now=start - 20 * DAY)
