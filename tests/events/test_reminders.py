@@ -107,7 +107,13 @@ def test_a_missed_reminder_is_sent_late_before_the_start_but_never_after(event):
     assert len(reminders_to("personne0@pays.test")) == 1
 
 
-def test_a_reminder_missed_until_the_morning_of_the_event_is_still_sent_before_it_starts(event):
+def test_a_reminder_missed_until_the_morning_of_the_event_is_still_sent_before_it_starts(db):
+    event = EventFactory(
+        with_days=1,
+        reminder_offsets=[1],
+        registration_closes_at=in_days(29),
+        cancellation_deadline=in_days(29),
+    )
     start = event.starts_at()
     register(event, 0, now=start - 20 * DAY)
     moment = start - datetime.timedelta(minutes=30)  # the same day, half an hour before it starts
