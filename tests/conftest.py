@@ -86,8 +86,8 @@ def pytest_terminal_summary(terminalreporter):
     yield
     if _skipped_for_services:
         terminalreporter.write_line(
-            f"{len(_skipped_for_services)} tests need PostgreSQL or Redis and did not run; run them with: "
-            f"{SERVICES_COMMAND}",
+            f"{len(_skipped_for_services)} test{'s' if len(_skipped_for_services) > 1 else ''} needing "
+            f"PostgreSQL or Redis did not run; run them with: {SERVICES_COMMAND}",
             yellow=True,
             bold=True,
         )

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.utils import timezone
 
 from anpp_portal import outbox
@@ -120,6 +121,27 @@ def test_a_reminder_missed_until_the_morning_of_the_event_is_still_sent_before_i
     assert timezone.localdate(moment) == start.date()
     assert services.reminders_send(now=moment) == 1
     assert OutboundEmail.objects.get(key__startswith="event-reminder:").key.endswith(":1")
+
+
+def test_a_reminder_is_due_from_its_exact_time_and_nothing_is_due_from_the_exact_start(event):
+    start = event.starts_at()
+    register(event, 0, now=start - 20 * DAY)
+    assert services.reminders_send(now=start - 7 * DAY - datetime.timedelta(seconds=1)) == 0
+    assert services.reminders_send(now=start - 7 * DAY) == 1
+    assert services.reminders_send(now=start) == 0  # J-1 was never recorded: too late now
+
+
+def test_an_event_under_way_does_not_stop_the_reminders_of_the_next_one(db):
+    under_way = EventFactory(with_days=1, reminder_offsets=[1], registration_closes_at=in_days(29))
+    tomorrow = EventFactory(with_days=1, reminder_offsets=[1], registration_closes_at=in_days(29))
+    tomorrow.days.update(date=F("date") + datetime.timedelta(days=1))
+    assert under_way.pk < tomorrow.pk  # the started one comes first
+    for event in (under_way, tomorrow):
+        register(event, event.pk, now=timezone.now())
+    now = under_way.starts_at() + datetime.timedelta(hours=1)
+    assert services.reminders_send(now=now) == 1
+    [reminder] = OutboundEmail.objects.filter(key__startswith="event-reminder:")
+    assert reminder.to == f"personne{tomorrow.pk}@pays.test"
 
 
 def test_when_two_reminders_are_due_at_once_only_the_latest_is_sent(event):
