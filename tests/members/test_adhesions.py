@@ -221,6 +221,7 @@ def test_a_call_whose_pdf_fails_to_render_rolls_its_number_back(draft, referent_
     )
     # Once the renderer works again, the call takes the number the failure gave back.
     assert services.call_issue(adhesion=draft, by=staff).call_number == "2018-0001"
+    assert draft.transitions.get(to_status=Status.APPEL_EMIS).by == staff
 
 
 def test_amounts_with_more_than_two_decimals_or_negative_are_refused(draft, referent_a, staff):
