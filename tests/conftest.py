@@ -1,12 +1,11 @@
 """Shared fixtures. Tests that need PostgreSQL or Redis are marked; they skip with a reason when the
-service is absent, and fail instead when ANPP_REQUIRE_SERVICES=1 (as in .ci/run). Fixtures that need
-data from outside the test (a folder, a file) call :func:`require_data`, which does the same; in that
-strict mode any other skip fails too, so CI runs every test or says why it could not."""
+service is absent, and fail instead when ANPP_REQUIRE_SERVICES=1 (as in .ci/run). In that strict mode
+any other skip (a fixture missing its data, a missing tool) fails too, so CI runs every test or says
+why it could not."""
 
 import os
 import socket
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -47,14 +46,6 @@ def _missing_service(reason: str) -> None:
     if STRICT:
         pytest.fail(f"{reason} ({STRICT_NOTE})")
     pytest.skip(reason)
-
-
-def require_data(path: Path, what: str) -> Path:
-    """``path`` if it exists; otherwise skip the test (fail it when ANPP_REQUIRE_SERVICES=1), saying
-    which data is missing. Every fixture that reads data from outside the test calls this."""
-    if not path.exists():
-        _missing_service(f"{what} is missing: {path} does not exist")
-    return path
 
 
 def pytest_runtest_setup(item):
