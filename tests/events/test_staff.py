@@ -50,7 +50,9 @@ def test_badges_and_signin_sheets_are_produced_for_two_hundred_participants(clie
     badges, text = _served_pdf(client, "badges", big_event)
     # 200 badges of 95×55 mm, 10 per A4 page, each with the person's name.
     assert len(badges.pages) == 20
-    assert sorted(re.findall(r"Prénom(\d+)\s+NOM(\d+)\b", text)) == sorted((str(n), str(n)) for n in range(200))
+    assert sorted(re.findall(r"Prénom(\d+)\s+NOM(\d+)\b", text)) == sorted(
+        (str(n), str(n)) for n in range(200)
+    )
     assert "NOM999" not in text
     # One sheet per day (each day has its main site), every confirmed person on each, once.
     sheets, text = _served_pdf(client, "signin_sheets", big_event)
