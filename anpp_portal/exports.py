@@ -1,8 +1,10 @@
 """CSV and XLSX downloads for staff, with spreadsheet formula injection neutralised."""
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -16,6 +18,22 @@ def neutralise(value):
     return value
 
 
+def csv_cell(value):
+    """A value as a French spreadsheet reads it from a ``;``-separated file: ``1234,5`` for numbers
+    with decimals (no thousands separator, so that it stays a number), dates as ``29/11/2026``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", ",")
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return neutralise(value)
+
+
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -23,7 +41,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     writer = csv.writer(response, delimiter=";")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([neutralise("" if value is None else value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return response
 
 

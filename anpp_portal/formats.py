@@ -53,6 +53,16 @@ def format_euros(value) -> str:
     return f"{format_number(amount, decimals=2)} €"
 
 
+def format_unit_price(value) -> str:
+    """A rate with as many decimals as it has, at least two: ``Decimal("0.0500")`` → ``"0,05 €"``,
+    ``Decimal("0.0525")`` → ``"0,0525 €"`` (a rate per inhabitant is not rounded to the cent)."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value).normalize()
+    decimals = max(2, -amount.as_tuple().exponent)
+    return f"{format_number(amount, decimals=decimals)} €"
+
+
 def format_price(value) -> str:
     """An amount to pay: ``"Gratuit"`` for zero, else :func:`format_euros`."""
     if value is not None and Decimal(value) == 0:
@@ -115,6 +125,9 @@ class FrenchDecimalField(forms.DecimalField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def prepare_value(self, value):
+        # Decimals stored as JSON text ("450000.00") are shown in French format too.
+        if isinstance(value, str) and _NUMBER.match(value.strip()):
+            value = Decimal(value.strip())
         if isinstance(value, Decimal | int | float):
             return format_number(value, decimals=self.decimal_places)
         return value

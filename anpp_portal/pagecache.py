@@ -54,7 +54,16 @@ SECTIONS = ("events", "publications", "members", "directory")
 # The models whose changes a section's pages show: every model of the events and publications
 # apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}
-MEMBERS_SHOWN = {"members.territory", "members.territorymembership", "members.invitation", "members.user"}
+MEMBERS_SHOWN = {
+    "members.territory",
+    "members.territorymembership",
+    "members.invitation",
+    "members.user",
+    # The fee schedule of the public "Adhérer à l'ANPP" page.
+    "members.adhesioncampaign",
+    "members.feebracket",
+    "members.flatfee",
+}
 # A model of one section shown by another section's pages too (the territories an article cites), and
 # what the public directory of the member territories shows (members/directory.py): who is a member
 # (adhésions and their campaigns), the territory's public fields, its EPCI (from its fiche) and what

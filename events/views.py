@@ -260,12 +260,22 @@ def participant_change(request, pk, participant_pk):
     )
 
 
+@never_cache
 @login_required
 def participant_cancel(request, pk, participant_pk):
     registration = _registration_or_404(request, pk)
     participant = _participant_of(request, registration, participant_pk)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        # Cancelling frees the seat for the next person waiting: it is confirmed on its own page.
+        if participant.status == Participant.Status.CANCELLED:
+            return redirect(registration)
+        return render(
+            request,
+            "events/participant_cancel.html",
+            {"registration": registration, "participant": participant, "event": registration.event},
+        )
     try:
         services.participant_cancel(participant=participant, by=request.user)
     except services.EventsError as exc:

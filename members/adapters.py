@@ -1,5 +1,6 @@
 import logging
 import uuid
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
@@ -35,12 +36,34 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def get_login_redirect_url(self, request):
-        """A person who followed an invitation link before logging in comes back to it; anyone else
-        lands on their own home."""
+        """A person who followed an invitation link before logging in comes back to it; one with an
+        invitation waiting for a verified address of theirs (opened in another browser, or never
+        opened) is offered it; anyone else lands on their own home."""
         key = request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         if key:
             return reverse("members:invitation", kwargs={"key": key})
+        from . import selectors
+
+        if selectors.pending_invitations_for_user(request.user).exists():
+            return reverse("members:pending_invitations")
         return home_after_login(request.user) or super().get_login_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address):
+        """After confirming an address that an invitation was sent to, log in and land on it, even in
+        a browser that never saw the invitation link."""
+        from . import selectors
+
+        request = getattr(self, "request", None)
+        key = request.session.get(PENDING_INVITATION_SESSION_KEY) if request is not None else None
+        if request is not None and request.user.is_authenticated:
+            return super().get_email_verification_redirect_url(email_address)  # our login redirect
+        if key:
+            target = reverse("members:invitation", kwargs={"key": key})
+        elif email_address.user_id and selectors.pending_invitations_for_user(email_address.user).exists():
+            target = reverse("members:pending_invitations")
+        else:
+            return super().get_email_verification_redirect_url(email_address)
+        return f"{reverse('account_login')}?{urlencode({'next': target})}"
 
     def pre_authenticate(self, request, **credentials):
         try:
@@ -57,4 +80,7 @@ def home_after_login(user) -> str | None:
     the staff home; everyone else on the default (``LOGIN_REDIRECT_URL``, the territory space)."""
     if user.is_staff:
         return reverse("backoffice:home")
-    return None
+    from . import selectors
+
+    # A person of exactly one territory lands on its year page; of several, on their list.
+    return selectors.territory_landing_url(user)

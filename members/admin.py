@@ -29,6 +29,7 @@ from .models import (
     FicheRenseignements,
     FlatFee,
     Invitation,
+    JoinRequest,
     Payment,
     Territory,
     TerritoryMembership,
@@ -563,4 +564,91 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
             territory=obj.territory,
             by=request.user,
             data={name: getattr(obj, name) for name in (*services.PUBLIC_CHOICES, "contact_email")},
+        )
+
+
+class RefuseForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message au demandeur"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Expliquez au demandeur pourquoi sa demande est refusée.")},
+    )
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Requests of territories not yet in the portal: accept (territory created, requester invited as
+    référent) or refuse with a message; both answers are emailed."""
+
+    list_display = [
+        "territory_name",
+        "kind",
+        "siren",
+        "population",
+        "requester",
+        "email",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["territory_name", "siren", "email", "last_name"]
+    actions = ["approve", "refuse"]
+    readonly_fields = ["status", "decision_message", "decided_by", "decided_at", "territory", "created_at"]
+    filter_horizontal = ["departments"]
+
+    def has_add_permission(self, request):
+        return False  # requests come from the public page
+
+    @admin.display(description=_("demandeur"), ordering="last_name")
+    def requester(self, obj):
+        return f"{obj.requester_name} ({obj.function})"
+
+    @admin.action(
+        description=_("Accepter : créer le territoire et inviter le demandeur comme référent"),
+        permissions=["change"],
+    )
+    def approve(self, request, queryset):
+        done = 0
+        for join in queryset:
+            try:
+                services.join_request_approve(join_request=join, by=request.user)
+                done += 1
+            except services.MembersError as exc:
+                messages.warning(request, f"{join.territory_name} : {exc}")
+        if done:
+            messages.success(
+                request,
+                _("%(count)d demande(s) acceptée(s) : territoire(s) créé(s), invitation(s) envoyée(s).")
+                % {"count": done},
+            )
+
+    @admin.action(description=_("Refuser (avec un message au demandeur)"), permissions=["change"])
+    def refuse(self, request, queryset):
+        form = RefuseForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for join in queryset:
+                try:
+                    services.join_request_refuse(
+                        join_request=join, by=request.user, message=form.cleaned_data["message"]
+                    )
+                    done += 1
+                except services.MembersError as exc:
+                    messages.warning(request, f"{join.territory_name} : {exc}")
+            if done:
+                messages.success(
+                    request, _("%(count)d demande(s) refusée(s), message envoyé.") % {"count": done}
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/joinrequest/refuse.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Refuser des demandes d'adhésion"),
+                "joins": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )

@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import emails, services
 from .models import (
     Adhesion,
     AdhesionCampaign,
@@ -118,10 +118,32 @@ def load() -> list[DemoAccount]:
         territory=territories["portes-de-gascogne"],
         defaults={"role": Role.REFERENT, "function": "Directeur"},
     )
-    _load_adhesions(territories)
-    _load_fiches(territories)
+    with emails.muted():  # the demo's addresses are fictional: nobody is written to
+        _load_adhesions(territories)
+        _load_fiches(territories)
     _load_directory(territories)
+    _load_join_request()
     return [STAFF, REFERENT_RUFFECOIS, REFERENT_GASCOGNE]
+
+
+def _load_join_request() -> None:
+    """A pending request of a fictional territory, for staff to accept or refuse in the admin."""
+    from .models import JoinRequest
+
+    request, created = JoinRequest.objects.get_or_create(
+        siren="299000018",
+        defaults={
+            "territory_name": "PETR du Pays Exemple (fictif)",
+            "kind": Territory.Kind.PETR,
+            "population": 41250,
+            "first_name": "Alix",
+            "last_name": "Exemple",
+            "function": "Directrice (fictive)",
+            "email": "alix@pays-exemple.demo",
+        },
+    )
+    if created:
+        request.departments.set(Department.objects.filter(code__in=["16", "86"]))
 
 
 # More territories, so that the 2018 campaign shows an adhésion in every status.

@@ -1,8 +1,10 @@
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Adhesion, DirectoryProfile, Role
+from anpp_portal.formats import FrenchIntegerField
+
+from .models import Adhesion, DirectoryProfile, JoinRequest, Role, Territory
+from .validators import validate_siren
 
 
 class SignupForm(forms.Form):
@@ -52,6 +54,18 @@ class AdhesionForm(forms.ModelForm):
         help_text=_("14 chiffres, espaces acceptés."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+    # Typed the French way: "37 533" (any kind of space).
+    population = FrenchIntegerField(
+        label=_("Population retenue"),
+        required=False,
+        min_value=1,
+        max_value=15_000_000,
+        help_text=_("Population retenue par le barème de l'année ; elle sert au calcul de la cotisation."),
+        error_messages={
+            "min_value": _("La population doit être d'au moins un habitant."),
+            "max_value": _("Cette population paraît trop élevée pour un territoire."),
+        },
+    )
 
     class Meta:
         model = Adhesion
@@ -72,25 +86,12 @@ class AdhesionForm(forms.ModelForm):
             "deliberation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "population": _(
-                "Population retenue par le barème de l'année ; elle sert au calcul de la cotisation."
-            ),
             "chorus_service_code": _("Si votre structure reçoit ses factures par Chorus Pro."),
         }
         error_messages = {
-            "population": {"max_value": _("Cette population paraît trop élevée pour un territoire.")},
             "billing_contact_email": {"invalid": _("Saisissez une adresse email valide.")},
             "deliberation_date": {"invalid": _("Saisissez une date valide, par exemple 15/01/2018.")},
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["population"].min_value = 1
-        self.fields["population"].widget.attrs["min"] = 1
-        self.fields["population"].error_messages["min_value"] = _(
-            "La population doit être d'au moins un habitant."
-        )
-        self.fields["population"].validators.append(MinValueValidator(1))
 
     def clean_siret(self):
         return "".join(self.cleaned_data["siret"].split())
@@ -168,3 +169,91 @@ class DirectoryProfileForm(forms.ModelForm):
                 "invalid": _("Saisissez une adresse email valide, par exemple contact@pays.fr.")
             }
         }
+
+
+class SimulatorForm(forms.Form):
+    """The public cotisation simulator: a kind of territory and a population."""
+
+    nature = forms.ChoiceField(label=_("Nature du territoire"), choices=Territory.Kind.choices)
+    population = FrenchIntegerField(
+        label=_("Population"),
+        required=False,
+        min_value=1,
+        max_value=15_000_000,
+        help_text=_("Par exemple 37 533. Inutile pour un conseil de développement au forfait."),
+        error_messages={
+            "min_value": _("La population doit être d'au moins un habitant."),
+            "max_value": _("Cette population paraît trop élevée pour un territoire."),
+        },
+    )
+
+
+class JoinRequestForm(forms.ModelForm):
+    """A territory not yet in the portal asks to join the ANPP."""
+
+    siren = forms.CharField(
+        label=_("SIREN de la structure"),
+        max_length=11,
+        help_text=_("9 chiffres, espaces acceptés (par exemple 200 070 498)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    population = FrenchIntegerField(
+        label=_("Population"),
+        min_value=1,
+        max_value=15_000_000,
+        help_text=_("Population municipale du territoire, par exemple 37 533."),
+        error_messages={
+            "min_value": _("La population doit être d'au moins un habitant."),
+            "max_value": _("Cette population paraît trop élevée pour un territoire."),
+        },
+    )
+
+    class Meta:
+        model = JoinRequest
+        fields = [
+            "territory_name",
+            "kind",
+            "siren",
+            "departments",
+            "population",
+            "first_name",
+            "last_name",
+            "function",
+            "email",
+        ]
+        labels = {
+            "territory_name": _("Nom du territoire"),
+            "first_name": _("Votre prénom"),
+            "last_name": _("Votre nom"),
+            "function": _("Votre fonction"),
+            "email": _("Votre adresse email"),
+        }
+        help_texts = {
+            "territory_name": _("Par exemple : PETR du Pays Ruffécois."),
+            "departments": _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+            "function": _("Par exemple : directrice, président."),
+            "email": _("Si la demande est acceptée, l'invitation à créer votre compte y sera envoyée."),
+        }
+        widgets = {
+            "departments": forms.SelectMultiple(attrs={"size": 6}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        error_messages = {
+            "territory_name": {"required": _("Indiquez le nom du territoire.")},
+            "kind": {"required": _("Choisissez la nature du territoire.")},
+            "departments": {"required": _("Choisissez au moins un département.")},
+            "first_name": {"required": _("Indiquez votre prénom.")},
+            "last_name": {"required": _("Indiquez votre nom.")},
+            "function": {"required": _("Indiquez votre fonction.")},
+            "email": {
+                "required": _("Indiquez votre adresse email."),
+                "invalid": _("Saisissez une adresse email valide, par exemple prenom.nom@pays.fr."),
+            },
+        }
+
+    def clean_siren(self):
+        siren = "".join(self.cleaned_data["siren"].split())
+        validate_siren(siren)
+        return siren

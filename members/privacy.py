@@ -5,7 +5,14 @@ from allauth.account.models import EmailAddress
 from anpp_portal import pagecache
 from anpp_portal.models import OutboundEmail
 
-from .models import AdhesionTransition, FicheRenseignements, Invitation, Role, TerritoryMembership
+from .models import (
+    AdhesionTransition,
+    FicheRenseignements,
+    Invitation,
+    JoinRequest,
+    Role,
+    TerritoryMembership,
+)
 
 ERASED_ADDRESS = "compte-supprime@anonyme.invalid"
 
@@ -59,6 +66,17 @@ def personal_data(user) -> dict:
                 "territory", "campaign"
             )
         ],
+        "demandes_d_adhesion": [
+            {
+                "territoire": j.territory_name,
+                "prenom": j.first_name,
+                "nom": j.last_name,
+                "fonction": j.function,
+                "statut": j.get_status_display(),
+                "recue_le": j.created_at.isoformat(),
+            }
+            for j in JoinRequest.objects.filter(email__iexact=user.email)
+        ],
         "emails_recus": [
             {"objet": e.subject, "cree_le": e.created_at.isoformat(), "statut": e.get_status_display()}
             for e in OutboundEmail.objects.filter(to__iexact=user.email)
@@ -88,4 +106,7 @@ def erase(user) -> None:
         to=ERASED_ADDRESS, subject="[effacé]", body_text="", body_html="", headers={}, attachments=[]
     )
     Invitation.objects.filter(email__iexact=user.email).update(email=ERASED_ADDRESS)
+    JoinRequest.objects.filter(email__iexact=user.email).update(
+        email=ERASED_ADDRESS, first_name="[effacé]", last_name="[effacé]", function=""
+    )
     pagecache.invalidate("members")  # the territory space lists pending invitations by address

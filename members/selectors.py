@@ -1,7 +1,13 @@
 """Reads that span relations; views and templates get their data from here."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+
+from anpp_portal.formats import format_number
 
 from .models import Invitation, Territory, TerritoryMembership
 
@@ -143,7 +149,6 @@ def _rows_text(form, key: str, rows) -> str:
 
 
 def form_value(question, value):
-    from anpp_portal.formats import format_number
 
     if question.kind == "integer" and isinstance(value, int):
         return format_number(value)
@@ -287,3 +292,242 @@ def territories_missing_fiche(campaign):
         )
         .distinct()
     )
+
+
+# --- A territory's year ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdhesionBalance:
+    """What a territory owes for one adhésion: the cotisation, what it paid (each payment), the rest."""
+
+    due: Decimal
+    paid: Decimal
+    remaining: Decimal
+    payments: list
+
+    @property
+    def partially_paid(self) -> bool:
+        return self.paid > 0 and self.remaining > 0
+
+
+def adhesion_balance(adhesion, payments=None) -> AdhesionBalance:
+    """The balance of ``adhesion``; pass its payments when they are already loaded (one query less)."""
+    if payments is None:
+        payments = list(adhesion.payments.order_by("paid_on", "pk"))
+    due = adhesion.amount or Decimal("0")
+    paid = sum((p.amount for p in payments), start=Decimal("0"))
+    return AdhesionBalance(due=due, paid=paid, remaining=max(due - paid, Decimal("0")), payments=payments)
+
+
+def adhesion_campaign_for_joining(today=None):
+    """The campaign a territory joining now would adhere under: the open one, else the next, else the
+    latest."""
+    from .models import AdhesionCampaign
+
+    today = today or timezone.localdate()
+    campaigns = AdhesionCampaign.objects.prefetch_related("brackets", "flat_fees")
+    return (
+        campaigns.filter(opens_on__lte=today, closes_on__gte=today).order_by("-year").first()
+        or campaigns.filter(opens_on__gt=today).order_by("opens_on").first()
+        or campaigns.order_by("-year").first()
+    )
+
+
+def fee_schedule(campaign) -> dict:
+    """The campaign's fee schedule as the public page shows it (its brackets and flat fees)."""
+    if campaign is None:
+        return {}
+    return {"brackets": list(campaign.brackets.all()), "flat_fees": list(campaign.flat_fees.all())}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A stored document of the territory, as the "Documents" block lists it."""
+
+    title: str
+    year: int
+    date: object
+    url: str
+
+
+def territory_documents(adhesions) -> list[Document]:
+    """The calls for payment and attestations of ``adhesions``, latest first (invoices join later)."""
+    from django.urls import reverse
+
+    documents = []
+    for adhesion in adhesions:
+        kwargs = {"slug": adhesion.territory.slug, "year": adhesion.campaign.year}
+        if adhesion.attestation_pdf and adhesion.status != adhesion.Status.ANNULEE:
+            documents.append(
+                Document(
+                    f"Attestation d'adhésion {adhesion.campaign.year}",
+                    adhesion.campaign.year,
+                    None,
+                    reverse("members:adhesion_attestation_pdf", kwargs=kwargs),
+                )
+            )
+        if adhesion.call_pdf and adhesion.status != adhesion.Status.ANNULEE:
+            documents.append(
+                Document(
+                    f"Appel de cotisation n° {adhesion.call_number}",
+                    adhesion.campaign.year,
+                    adhesion.call_issued_at,
+                    reverse("members:adhesion_call_pdf", kwargs=kwargs),
+                )
+            )
+    return documents
+
+
+def _adhesion_next_action(adhesion, campaign, balance) -> str:
+    from .models import Adhesion
+
+    Status = Adhesion.Status
+    if adhesion is None:
+        if campaign is not None and campaign.is_open(timezone.localdate()):
+            return f"Remplir et soumettre l'adhésion {campaign.year}."
+        return ""
+    from anpp_portal.formats import format_euros
+
+    return {
+        Status.BROUILLON: "Compléter et soumettre l'adhésion.",
+        Status.SOUMISE: "Rien à faire : l'ANPP vérifie l'adhésion, puis émet l'appel de cotisation.",
+        Status.VALIDEE: "Rien à faire : l'appel de cotisation va être émis.",
+        Status.APPEL_EMIS: f"Régler l'appel n° {adhesion.call_number} : reste à payer "
+        f"{format_euros(balance.remaining if balance else adhesion.amount)}.",
+        Status.PAYEE: "Adhésion réglée : l'attestation est dans les documents.",
+    }.get(adhesion.status, "")
+
+
+def territory_year(territory: Territory) -> dict:
+    """Everything the territory's year page shows, in a fixed number of queries."""
+    from events.models import Event, Participant, Registration
+
+    from . import questionnaire
+    from .models import Adhesion, AdhesionTransition, Payment
+
+    now = timezone.now()
+    campaign = adhesion_campaign_current()
+    adhesions = list(
+        territory.adhesions.select_related("campaign", "territory")
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "pk")))
+        .order_by("-campaign__year", "-pk")
+    )
+    current = next(
+        (
+            a
+            for a in adhesions
+            if campaign and a.campaign_id == campaign.pk and a.status != Adhesion.Status.ANNULEE
+        ),
+        None,
+    )
+    balance = adhesion_balance(current, list(current.payments.all())) if current else None
+    returned = None
+    if current is not None and current.status == Adhesion.Status.BROUILLON:
+        returned = (
+            AdhesionTransition.objects.filter(adhesion=current, to_status=Adhesion.Status.BROUILLON)
+            .exclude(message="")
+            .order_by("-at")
+            .first()
+        )
+
+    fiche_campaign = fiche_campaign_current()
+    fiche = territory.fiches.filter(campaign=fiche_campaign).first() if fiche_campaign else None
+    shape = questionnaire.for_campaign(fiche_campaign) if fiche_campaign else None
+    sections = shape.sections if shape else []
+    done = [shape.section_complete(s, fiche.answers) for s in sections] if fiche else []
+    next_section = next((s for s, ok in zip(sections, done, strict=True) if not ok), None) if fiche else None
+
+    registrations = list(
+        Registration.objects.filter(territory=territory, event__days__date__gte=timezone.localdate(now))
+        .distinct()
+        .select_related("event")
+        .prefetch_related("event__days")
+        .annotate(
+            confirmed=models.Count(
+                "participants",
+                filter=models.Q(participants__status=Participant.Status.CONFIRMED),
+                distinct=True,
+            ),
+            waiting=models.Count(
+                "participants",
+                filter=models.Q(participants__status=Participant.Status.WAITING),
+                distinct=True,
+            ),
+        )
+        .order_by("event__registration_closes_at")
+    )
+    open_events = list(
+        Event.objects.filter(
+            status=Event.Status.PUBLISHED, registration_opens_at__lte=now, registration_closes_at__gt=now
+        )
+        .prefetch_related("days")
+        .order_by("registration_closes_at")
+    )
+    return {
+        "campaign": campaign,
+        "adhesion": current,
+        "balance": balance,
+        "returned": returned,
+        "next_action": _adhesion_next_action(current, campaign, balance),
+        "adhesions": adhesions,
+        "documents": territory_documents(adhesions),
+        "fiche_campaign": fiche_campaign,
+        "fiche": fiche,
+        "fiche_done": sum(done),
+        "fiche_total": len(sections),
+        "fiche_next_section": next_section,
+        "registrations": registrations,
+        "open_events": open_events,
+    }
+
+
+def pending_invitations_for_user(user) -> QuerySet[Invitation]:
+    """Open invitations sent to one of ``user``'s verified addresses, for territories they do not act
+    for yet: offered at any login, from any browser, without the link of the email."""
+    from allauth.account.models import EmailAddress
+    from django.db.models.functions import Lower
+
+    if not (user and user.is_authenticated and user.is_active):
+        return Invitation.objects.none()
+    verified = (
+        EmailAddress.objects.filter(user=user, verified=True).annotate(lower=Lower("email")).values("lower")
+    )
+    return (
+        Invitation.objects.pending()
+        .annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=verified)
+        .exclude(territory__memberships__user=user)
+        .select_related("territory", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def territory_landing_url(user) -> str | None:
+    """Where a person of territories lands after login: the year page of their only territory, the
+    list of their territories when they have several, nothing (the default) when they have none."""
+    from django.urls import reverse
+
+    slugs = list(TerritoryMembership.objects.filter(user=user).values_list("territory__slug", flat=True)[:2])
+    if len(slugs) == 1:
+        return reverse("members:territory", kwargs={"slug": slugs[0]})
+    if slugs:
+        return reverse("members:space")
+    return None
+
+
+def fiche_recap(fiche) -> list[dict]:
+    """The fiche's answers, section by section, as people read them (choices' labels, French numbers):
+    shown before submitting and sent with the acknowledgement."""
+    from . import questionnaire
+
+    shape = questionnaire.for_campaign(fiche.campaign)
+    recap = []
+    for section in shape.sections:
+        rows = [
+            {"label": shape.field_label(q.key), "value": shape.display(q.key, fiche.answers.get(q.key))}
+            for q in section.questions
+            if questionnaire.is_filled(fiche.answers.get(q.key))
+        ]
+        recap.append({"title": str(section.title), "rows": rows})
+    return recap

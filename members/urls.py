@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import directory_views, views
+from . import directory_views, views, views_join
 
 app_name = "members"
 
 urlpatterns = [
+    path("adherer/", views_join.join, name="join"),
+    path("adherer/demande/", views_join.join_request, name="join_request"),
+    path("adherer/demande/envoyee/", views_join.join_request_sent, name="join_request_sent"),
     path("territoire/", views.space, name="space"),
     path("territoire/<slug:slug>/", views.territory_detail, name="territory"),
     path(
@@ -24,6 +27,9 @@ urlpatterns = [
     ),
     path("territoire/<slug:slug>/adhesion/<int:year>/", views.adhesion, name="adhesion"),
     path(
+        "territoire/<slug:slug>/adhesion/<int:year>/soumettre/", views.adhesion_submit, name="adhesion_submit"
+    ),
+    path(
         "territoire/<slug:slug>/adhesion/<int:year>/appel.pdf",
         views.adhesion_document,
         {"document": "appel"},
@@ -37,6 +43,8 @@ urlpatterns = [
     ),
     path("invitation/<str:key>/", views.invitation, name="invitation"),
     path("territoire/<slug:slug>/annuaire/", directory_views.directory_settings, name="directory_settings"),
+    path("invitations/", views.pending_invitations, name="pending_invitations"),
+    path("invitations/<int:pk>/accepter/", views.pending_invitation_accept, name="pending_invitation_accept"),
     path("territoire/<slug:slug>/fiche/<int:year>/", views.fiche, name="fiche"),
     path("territoire/<slug:slug>/fiche/<int:year>/soumettre/", views.fiche_submit, name="fiche_submit"),
     path(

@@ -40,7 +40,17 @@ def space(request):
             request=request,
         ),
     )
-    return render(request, "members/space.html", {"territories_html": mark_safe(territories_html)})  # noqa: S308
+    invitations = list(selectors.pending_invitations_for_user(request.user))
+    # With an invitation waiting, "ask your référent to invite you" would be wrong: it is not shown.
+    show_territories = not invitations or request.user.memberships.exists()
+    return render(
+        request,
+        "members/space.html",
+        {
+            "territories_html": mark_safe(territories_html) if show_territories else "",  # noqa: S308
+            "pending_invitations": invitations,
+        },
+    )
 
 
 @never_cache
@@ -74,12 +84,9 @@ def territory_detail(request, territory):
             "memberships": selectors.memberships_of_territory(territory),
             "invitations": selectors.pending_invitations_of_territory(territory),
             "may_manage": may_manage,
-            "current_campaign": selectors.adhesion_campaign_current(),
-            "adhesions": selectors.adhesions_of_territory(territory),
-            "current_fiche_campaign": selectors.fiche_campaign_current(),
-            "fiches": territory.fiches.select_related("campaign").order_by("-campaign__year"),
             "form": form,
             "role_form": RoleForm(),
+            **selectors.territory_year(territory),
         },
     )
 
@@ -164,6 +171,33 @@ def invitation(request, key):
 
 
 @never_cache
+@login_required
+@require_http_methods(["GET"])
+def pending_invitations(request):
+    """Invitations waiting for one of the person's verified addresses, whatever browser opened the
+    link (or none): accepted here without the email's link."""
+    invitations = list(selectors.pending_invitations_for_user(request.user))
+    return render(request, "members/pending_invitations.html", {"invitations": invitations})
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def pending_invitation_accept(request, pk):
+    invitation = get_object_or_404(selectors.pending_invitations_for_user(request.user), pk=pk)
+    try:
+        membership = services.invitation_accept(invitation=invitation, user=request.user)
+    except services.MembersError as exc:
+        messages.error(request, str(exc))
+        return redirect("members:pending_invitations")
+    request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+    messages.success(
+        request, _("Vous agissez désormais pour %(territory)s.") % {"territory": membership.territory}
+    )
+    return redirect(membership.territory)
+
+
+@never_cache
 @territory_view(Action.ACT)
 @require_http_methods(["GET", "POST"])
 def adhesion(request, territory, year):
@@ -183,24 +217,34 @@ def adhesion(request, territory, year):
     form = AdhesionForm(instance=existing)
     if request.method == "POST" and existing.is_editable_by_territory:
         form = AdhesionForm(request.POST, instance=Adhesion.objects.get(pk=existing.pk))
-        if form.is_valid():
-            try:
-                existing = services.adhesion_save(adhesion=existing, data=form.cleaned_data, by=request.user)
-                if "submit" in request.POST:
-                    services.adhesion_submit(adhesion=existing, by=request.user)
-                    messages.success(
-                        request, _("Adhésion %(year)s soumise à l'ANPP. Merci !") % {"year": year}
-                    )
-                else:
-                    messages.success(request, _("Brouillon enregistré."))
-                return redirect("members:adhesion", slug=territory.slug, year=year)
-            except services.IncompleteAdhesion as exc:
-                for field, message in exc.missing.items():
-                    form.add_error(field, message)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            except services.MembersError as exc:
-                form.add_error(None, str(exc))
+        valid = form.is_valid()
+        # Nothing typed is lost: the fields that are valid are saved even when others are not (their
+        # errors are shown next to them, with what was typed).
+        valid_data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+        try:
+            existing = services.adhesion_save(adhesion=existing, data=valid_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            valid = False
+        except services.MembersError as exc:
+            form.add_error(None, str(exc))
+            valid = False
+        if valid and "submit" in request.POST:
+            missing = services.adhesion_missing(existing)
+            if not missing:
+                return redirect("members:adhesion_submit", slug=territory.slug, year=year)
+            for field, message in missing.items():
+                form.add_error(field, message)
+        elif valid:
+            messages.success(request, _("Brouillon enregistré."))
+            return redirect("members:adhesion", slug=territory.slug, year=year)
+        elif valid_data:
+            messages.warning(
+                request,
+                _(
+                    "Brouillon enregistré, sauf les champs à corriger ci-dessous (ce que vous avez saisi y est gardé)."
+                ),
+            )
     elif request.method == "POST":
         messages.error(request, _("Cette adhésion a été soumise : elle ne peut plus être modifiée."))
         return redirect("members:adhesion", slug=territory.slug, year=year)
@@ -218,6 +262,45 @@ def adhesion(request, territory, year):
             "history": history,
             "form": form,
             "quote_error": quote_error,
+        },
+    )
+
+
+@never_cache
+@territory_view(Action.ACT)
+@require_http_methods(["GET", "POST"])
+def adhesion_submit(request, territory, year):
+    """The confirmation step of submitting an adhésion: what was declared, and what will happen."""
+    adhesion = get_object_or_404(
+        territory.adhesions.active().select_related("campaign", "territory"), campaign__year=year
+    )
+    if adhesion.status != Adhesion.Status.BROUILLON:
+        return redirect("members:adhesion", slug=territory.slug, year=year)
+    missing = services.adhesion_missing(adhesion)
+    if request.method == "POST" and not missing:
+        try:
+            services.adhesion_submit(adhesion=adhesion, by=request.user)
+        except services.MembersError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Adhésion %(year)s soumise à l'ANPP. Un récapitulatif est envoyé par email. Merci !")
+                % {"year": year},
+            )
+            return redirect("members:adhesion", slug=territory.slug, year=year)
+    from .emails import adhesion_recipients
+
+    return render(
+        request,
+        "members/adhesion_submit.html",
+        {
+            "territory": territory,
+            "campaign": adhesion.campaign,
+            "adhesion": adhesion,
+            "summary": AdhesionForm(instance=adhesion),
+            "missing": missing,
+            "recipients": adhesion_recipients(adhesion),
         },
     )
 
@@ -458,6 +541,7 @@ def fiche_submit(request, territory, year):
             "missing": missing,
             "error": error,
             "progress": _sections_progress(fiche),
+            "recap": selectors.fiche_recap(fiche),
         },
     )
 

@@ -1,5 +1,6 @@
 """Template filters for French formats: ``{% load fr %}`` then ``{{ n|nombre }}``, ``{{ x|euros }}``,
-``{{ price|prix }}`` ("Gratuit" for zero), ``{{ t|heure }}`` ("9 h 30")."""
+``{{ price|prix }}`` ("Gratuit" for zero),
+``{{ rate|prix_unitaire }}`` ("0,0525 €"), ``{{ t|heure }}`` ("9 h 30")."""
 
 from django import template
 
@@ -16,6 +17,11 @@ def nombre(value, decimals=None):
 @register.filter
 def euros(value):
     return formats.format_euros(value)
+
+
+@register.filter
+def prix_unitaire(value):
+    return formats.format_unit_price(value)
 
 
 @register.filter

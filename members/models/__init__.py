@@ -11,6 +11,7 @@ from .adhesions import (
 )
 from .directory import DirectoryProfile
 from .fiches import FicheCampaign, FicheRenseignements
+from .joins import JoinRequest
 from .people import (
     Department,
     Invitation,
@@ -36,6 +37,7 @@ __all__ = [
     "FlatFee",
     "Invitation",
     "InvitationQuerySet",
+    "JoinRequest",
     "Payment",
     "Question",
     "QuestionnaireSection",

@@ -5,6 +5,8 @@ from .adhesions import __all__ as _adhesions_all
 from .directory import PUBLIC_CHOICES, directory_profile_of, directory_profile_update
 from .fiches import *  # noqa: F403
 from .fiches import __all__ as _fiches_all
+from .joins import *  # noqa: F403
+from .joins import __all__ as _joins_all
 from .people import (
     AlreadyMember,
     InvitationForSomeoneElse,
@@ -43,4 +45,5 @@ __all__ = [
     *_adhesions_all,
     *_fiches_all,
     *_questionnaire_all,
+    *_joins_all,
 ]

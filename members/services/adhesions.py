@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from anpp_portal import formats
 
+from .. import emails
 from ..models import (
     Adhesion,
     AdhesionCampaign,
@@ -26,6 +27,7 @@ from ..models import (
     User,
 )
 from ..permissions import Action, can
+from ..selectors import adhesions_for_staff
 from .people import MembersError, NotAllowed
 from .reminders import ReminderBatch, latest_due_step, referents_by_territory
 
@@ -38,6 +40,7 @@ __all__ = [
     "NoFeeForPopulation",
     "WrongStatus",
     "adhesion_cancel",
+    "adhesion_missing",
     "adhesion_open",
     "adhesion_remind_now",
     "adhesion_reminders_send",
@@ -162,12 +165,13 @@ def cotisation_compute(*, campaign: AdhesionCampaign, kind: str, population: int
 # --- Lifecycle --------------------------------------------------------------------------------
 
 
-def _transition(adhesion: Adhesion, to_status: str, by: User | None, message: str = "") -> None:
+def _transition(adhesion: Adhesion, to_status: str, by: User | None, message: str = "") -> AdhesionTransition:
     adhesion._history_user = by  # the audit trail names who acted, from a request or a task alike
-    AdhesionTransition.objects.create(
+    transition = AdhesionTransition.objects.create(
         adhesion=adhesion, from_status=adhesion.status, to_status=to_status, by=by, message=message
     )
     adhesion.status = to_status
+    return transition
 
 
 def _locked(adhesion: Adhesion) -> Adhesion:
@@ -261,6 +265,16 @@ def adhesion_save(*, adhesion: Adhesion, data: dict, by: User) -> Adhesion:
     return adhesion
 
 
+def adhesion_missing(adhesion: Adhesion) -> dict[str, str]:
+    """What submission still needs, field by field (empty when the adhésion may be submitted)."""
+    missing = {
+        field: message for field, message in REQUIRED_AT_SUBMISSION.items() if not getattr(adhesion, field)
+    }
+    if adhesion.amount is None:
+        missing["population"] = "Indiquez la population pour calculer la cotisation."
+    return missing
+
+
 def adhesion_submit(*, adhesion: Adhesion, by: User, today: date | None = None) -> Adhesion:
     if not can(by, Action.ACT, adhesion.territory):
         raise NotAllowed("Vous n'agissez pas pour ce territoire.")
@@ -279,18 +293,13 @@ def adhesion_submit(*, adhesion: Adhesion, by: User, today: date | None = None) 
             raise CampaignClosed(
                 f"La campagne d'adhésion {adhesion.year} est close depuis le {adhesion.campaign.closes_on:%d/%m/%Y}."
             )
-        missing = {
-            field: message
-            for field, message in REQUIRED_AT_SUBMISSION.items()
-            if not getattr(adhesion, field)
-        }
-        if adhesion.amount is None:
-            missing["population"] = "Indiquez la population pour calculer la cotisation."
+        missing = adhesion_missing(adhesion)
         if missing:
             raise IncompleteAdhesion(missing)
-        _transition(adhesion, Status.SOUMISE, by)
+        transition = _transition(adhesion, Status.SOUMISE, by)
         adhesion.submitted_at = timezone.now()
         adhesion.save()
+        emails.adhesion_submitted_send(adhesion, transition)
     return adhesion
 
 
@@ -302,8 +311,9 @@ def adhesion_return_to_draft(*, adhesion: Adhesion, by: User, message: str) -> A
     with transaction.atomic():
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.SOUMISE, Status.VALIDEE)
-        _transition(adhesion, Status.BROUILLON, by, message)
+        transition = _transition(adhesion, Status.BROUILLON, by, message)
         adhesion.save()
+        emails.adhesion_returned_send(adhesion, transition)
     return adhesion
 
 
@@ -336,7 +346,7 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         adhesion.call_number = f"{year}-{_call_number_take(year):04d}"
         adhesion.call_issued_at = timezone.now()
         adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
-        _transition(adhesion, Status.APPEL_EMIS, by)
+        transition = _transition(adhesion, Status.APPEL_EMIS, by)
         # The appel is a Factur-X invoice (billing.Invoice); the adhésion keeps a copy of its PDF.
         adhesion.call_pdf.save(
             f"appel-{adhesion.call_number}.pdf",
@@ -344,6 +354,7 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
             save=False,
         )
         adhesion.save()
+        emails.adhesion_called_send(adhesion, transition)
     return adhesion
 
 
@@ -395,6 +406,9 @@ def payment_record(
                 save=False,
             )
             adhesion.save()
+            emails.adhesion_paid_send(adhesion, payment)
+        else:
+            emails.adhesion_payment_send(adhesion, payment)
     return payment
 
 
@@ -406,13 +420,14 @@ def adhesion_cancel(*, adhesion: Adhesion, by: User, reason: str) -> Adhesion:
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.BROUILLON, Status.SOUMISE, Status.VALIDEE, Status.APPEL_EMIS)
         was_called = adhesion.status == Status.APPEL_EMIS
-        _transition(adhesion, Status.ANNULEE, by, reason)
+        transition = _transition(adhesion, Status.ANNULEE, by, reason)
         adhesion.cancel_reason = reason
         adhesion.save()
         if was_called:
             from billing.services import appel_credit
 
             appel_credit(adhesion=adhesion, reason=reason, by=by)  # the avoir referring to the appel
+        emails.adhesion_cancelled_send(adhesion, transition)
     return adhesion
 
 
@@ -448,7 +463,7 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
                     template="members/email/adhesion_reminder_not_submitted",
                     context={"campaign": campaign, "territory": territory, "user": user},
                 )
-    unpaid = Adhesion.objects.filter(status=Status.APPEL_EMIS).select_related("campaign", "territory")
+    unpaid = adhesions_for_staff(Adhesion.objects.filter(status=Status.APPEL_EMIS))
     referents = referents_by_territory(unpaid.values("territory_id"))
     for adhesion in unpaid:
         step = latest_due_step(
@@ -456,14 +471,38 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
         )
         if step is None:
             continue
-        for user in referents.get(adhesion.territory_id, []):
-            reminders.add(
-                key=f"adhesion-reminder:{adhesion.pk}:unpaid:{step}:{user.pk}",
-                user=user,
-                template="members/email/adhesion_reminder_unpaid",
-                context={"adhesion": adhesion, "territory": adhesion.territory, "user": user, "days": step},
-            )
+        _add_unpaid_reminders(
+            reminders,
+            adhesion,
+            referents.get(adhesion.territory_id, []),
+            key=f"adhesion-reminder:{adhesion.pk}:unpaid:{step}",
+            context={"days": step},
+        )
     return reminders.record()
+
+
+def _add_unpaid_reminders(reminders: ReminderBatch, adhesion, referents, *, key: str, context: dict) -> None:
+    """An unpaid reminder to each référent and to the billing contact, quoting what remains to pay
+    (``adhesion.paid`` comes from :func:`members.selectors.adhesions_for_staff`)."""
+    remaining = max((adhesion.amount or Decimal("0")) - adhesion.paid, Decimal("0"))
+    context = {
+        **context,
+        "adhesion": adhesion,
+        "territory": adhesion.territory,
+        "paid": adhesion.paid,
+        "remaining": remaining,
+    }
+    template = "members/email/adhesion_reminder_unpaid"
+    addresses = set()
+    for user in referents:
+        addresses.add(user.email.lower())
+        reminders.add(key=f"{key}:{user.pk}", user=user, template=template, context=context)
+    billing = (adhesion.billing_contact_email or "").strip().lower()
+    if billing and billing not in addresses:
+        name = (adhesion.billing_contact_name or "").split(" ")[0]
+        reminders.add_address(
+            key=f"{key}:billing", email=billing, name=name, template=template, context=context
+        )
 
 
 def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = None) -> int:
@@ -478,9 +517,17 @@ def adhesion_remind_now(*, adhesion: Adhesion, by: User, today: date | None = No
     else:
         raise WrongStatus(f"Pas de relance pour une adhésion « {adhesion.get_status_display()} ».")
     reminders = ReminderBatch()
-    for user in referents_by_territory([adhesion.territory_id]).get(adhesion.territory_id, []):
+    referents = referents_by_territory([adhesion.territory_id]).get(adhesion.territory_id, [])
+    key = f"adhesion-reminder:{adhesion.pk}:{kind}:manual-{today:%Y%m%d}"
+    if kind == "unpaid":
+        adhesion = adhesions_for_staff(Adhesion.objects.filter(pk=adhesion.pk)).get()
+        _add_unpaid_reminders(
+            reminders, adhesion, referents, key=key, context={"campaign": adhesion.campaign}
+        )
+        return reminders.record()
+    for user in referents:
         reminders.add(
-            key=f"adhesion-reminder:{adhesion.pk}:{kind}:manual-{today:%Y%m%d}:{user.pk}",
+            key=f"{key}:{user.pk}",
             user=user,
             template=template,
             context={

@@ -6,9 +6,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from .. import questionnaire
+from .. import emails, questionnaire
 from ..models import FicheCampaign, FicheRenseignements, Role, Territory, User
 from ..permissions import Action, can
+from ..selectors import fiche_recap
 from .people import MembersError, NotAllowed
 from .reminders import ReminderBatch, latest_due_step, referents_by_territory
 
@@ -164,6 +165,7 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
         current._history_user = by
         current.version += 1
         current.save()
+        emails.fiche_submitted_send(current, recap=fiche_recap(current))
     return current
 
 

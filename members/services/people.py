@@ -52,10 +52,19 @@ def invitation_find(key: str) -> Invitation | None:
     )
 
 
-def invitation_create(*, territory: Territory, email: str, role: str, invited_by: User) -> Invitation:
+def invitation_create(
+    *,
+    territory: Territory,
+    email: str,
+    role: str,
+    invited_by: User,
+    template: str = "members/email/invitation",
+    context: dict | None = None,
+) -> Invitation:
     """Invite ``email`` to act for ``territory``; replaces an earlier open invitation of that address.
 
-    The link's key exists only in the email; the invitation keeps its hash.
+    The link's key exists only in the email; the invitation keeps its hash. ``template`` and
+    ``context``: another wording of the email (a join request approved).
     """
     if not can(invited_by, Action.MANAGE_PEOPLE, territory):
         raise NotAllowed("Seuls les référents du territoire peuvent inviter des personnes.")
@@ -81,8 +90,8 @@ def invitation_create(*, territory: Territory, email: str, role: str, invited_by
         email_enqueue(
             key=f"invitation:{invitation.pk}",
             to=email,
-            template="members/email/invitation",
-            context={"invitation": invitation, "url": invitation_url(key)},
+            template=template,
+            context={**(context or {}), "invitation": invitation, "url": invitation_url(key)},
             sensitive=True,
         )
     return invitation

@@ -39,5 +39,13 @@ class ReminderBatch:
             QueuedEmail(key=key, to=user.email, template=template, context={**context, "user": user})
         )
 
+    def add_address(self, *, key: str, email: str, name: str, template: str, context: dict) -> None:
+        """A recipient without an account (an adhésion's billing contact)."""
+        self.emails.append(
+            QueuedEmail(
+                key=key, to=email, template=template, context={**context, "user": {"first_name": name}}
+            )
+        )
+
     def record(self) -> int:
         return emails_enqueue_many(self.emails)

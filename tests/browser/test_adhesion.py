@@ -69,15 +69,16 @@ def test_fill_submit_validate_call_payment_attestation(browser, live_server, tra
     page.set_default_timeout(20_000)
     log_in(page, referent.email)
     page.goto("/territoire/pays-ruffecois/")
-    page.get_by_role("link", name=f"Adhésion {today.year}").first.click()
+    page.get_by_role("link", name=f"Remplir l'adhésion {today.year}").click()
     # Pre-filled from last year, with the cotisation and its basis shown before submission.
     assert page.get_by_label(re.compile(r"^Signataire")).input_value() == "Jean Dupont"
     assert page.get_by_label(re.compile(r"^Code service Chorus Pro")).input_value() == "SERVICE-FACT"
-    assert "1 877,00 €" in page.inner_text("main").replace("\u00a0", " ").replace("\u202f", " ")
+    assert "1 877 €" in page.inner_text("main").replace("\u00a0", " ").replace("\u202f", " ")
     page.get_by_label(re.compile(r"^Adresse de facturation")).fill(
         "PETR du Pays Ruffécois\n8 rue du Docteur Emile Roux\n16700 Ruffec"
     )
-    page.get_by_role("button", name="Soumettre l'adhésion").click()
+    page.get_by_role("button", name="Vérifier et soumettre l'adhésion").click()
+    page.get_by_role("button", name=f"Confirmer et soumettre l'adhésion {today.year}").click()
     page.wait_for_selector("text=soumise à l'ANPP")
 
     staff_side = browser.new_context(locale="fr-FR", base_url=live_server.url)

@@ -89,7 +89,11 @@ def test_a_referent_registers_a_delegation_and_a_cancellation_promotes_the_waiti
     assert Participant.objects.get(email="waiting@autre-pays.fr").status == "waiting"
 
     page.reload()
-    page.get_by_role("button", name="Annuler la participation de Léa Roux").click()
+    page.get_by_role("link", name="Annuler la participation de Léa Roux").click()
+    # A confirmation page says what will happen before anything is done.
+    assert "Sa place est donnée à la première personne en liste d'attente" in page.inner_text("main")
+    assert Participant.objects.get(email="waiting@autre-pays.fr").status == "waiting"
+    page.get_by_role("button", name="Confirmer l'annulation").click()
     assert "Participation de Léa Roux annulée." in page.inner_text("main")
 
     promoted = Participant.objects.get(email="waiting@autre-pays.fr")

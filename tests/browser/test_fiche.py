@@ -30,7 +30,7 @@ def test_fill_part_leave_come_back_complete_submit_and_next_year_is_prefilled(
     log_in(page, referent.email)
 
     page.goto("/territoire/pays-ruffecois/")
-    page.get_by_role("link", name=f"Fiche de renseignements {today.year}").first.click()
+    page.get_by_role("link", name=f"Ouvrir la fiche {today.year}").click()
     page.wait_for_url(re.compile(r"/fiche/\d+/identite/$"))
     assert page.get_by_label(label("Nom de la structure")).input_value() == "PETR du Pays Ruffécois"
     page.get_by_label(label("Email de contact")).fill("contact@ruffecois.fr")
@@ -65,7 +65,7 @@ def test_fill_part_leave_come_back_complete_submit_and_next_year_is_prefilled(
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url(re.compile(r"/soumettre/$"))
     assert "Toutes les réponses obligatoires sont données" in page.inner_text("main")
-    page.get_by_role("button", name="Soumettre la fiche à l'ANPP").click()
+    page.get_by_role("button", name="Confirmer et soumettre la fiche à l'ANPP").click()
     page.wait_for_selector("text=Fiche soumise")
     fiche = FicheRenseignements.objects.get(territory=territory)
     assert fiche.status == FicheRenseignements.Status.SOUMISE

@@ -219,8 +219,13 @@ def test_a_colleague_of_the_territory_sees_changes_and_cancels_the_delegation(
     assert response.status_code == 302 and response["Location"] == registration_url
     participant.refresh_from_db()
     assert participant.dietary_needs == "Sans gluten"
-    # …then cancels the participation: the seat goes to the first on the waiting list.
-    response = client.post(reverse("events:participant_cancel", kwargs=keys), follow=True)
+    # …then cancels the participation, through its confirmation page: the seat goes to the first on
+    # the waiting list.
+    cancel_url = reverse("events:participant_cancel", kwargs=keys)
+    confirmation = client.get(cancel_url)
+    assert confirmation.status_code == 200 and "Ce qui va se passer" in confirmation.content.decode()
+    assert Participant.objects.get(last_name="Nom1").status == "waiting"  # the page alone changes nothing
+    response = client.post(cancel_url, follow=True)
     assert response.redirect_chain == [(registration_url, 302)]
     assert "Participation de Prénom0 Nom0 annulée." in response.content.decode()
     participant.refresh_from_db()

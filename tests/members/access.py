@@ -52,6 +52,7 @@ TERRITORY_URLS = {
         {"slug": own["territory"].slug, "membership_pk": other["membership"].pk},
     ],
     "members:adhesion": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
+    "members:adhesion_submit": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:fiche": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:fiche_submit": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:fiche_section": lambda own, other: [
@@ -68,6 +69,8 @@ TERRITORY_URLS = {
 # URL name -> why its keywords do not name a territory's data.
 OTHER_URLS = {
     "members:questionnaire_preview": "a staff page; its year names a campaign's questionnaire, no territory's data",
+    "members:pending_invitation_accept": "only an invitation sent to a verified address of the person is "
+    "found; any other number is a 404 (tests/members/test_year.py)",
     "members:invitation": "the key of an invitation email is the credential by design; it works once and expires",
     "directory:territory": "a member territory's public page, built only from the fields its référent made public",
 }

@@ -1,10 +1,12 @@
 """Adhésion reminders: each sent exactly once, whatever runs twice or crashes in between."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 
+from anpp_portal.formats import format_euros
 from anpp_portal.models import OutboundEmail
 from members import services
 
@@ -79,7 +81,7 @@ def test_only_the_active_referents_of_a_territory_that_has_not_submitted_are_rem
     assert sorted(m.to[0] for m in send_outbox()) == sorted([referent_a.email, second.email])
 
 
-def test_an_unpaid_call_is_reminded_at_30_then_60_days(
+def test_an_unpaid_call_is_reminded_at_30_then_60_days_to_referents_and_billing_contact(
     campaign, territory_a, referent_a, staff, send_outbox, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
@@ -88,16 +90,47 @@ def test_an_unpaid_call_is_reminded_at_30_then_60_days(
     filled(adhesion, referent_a)
     services.adhesion_submit(adhesion=adhesion, by=referent_a, today=OPENS)
     adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
+    send_outbox()
+    mail.outbox.clear()
     issued = adhesion.call_issued_at.date()
     campaign.closes_on = OPENS  # the submission reminders are over; only the unpaid ones remain
     campaign.save()
     assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=29)) == 0
-    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=30)) == 1
+    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=30)) == 2
     assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=45)) == 0
-    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=60)) == 1
+    assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=60)) == 2
     sent = send_outbox()
-    assert len(sent) == 2 and all(adhesion.call_number in m.subject for m in sent)
-    assert {m.to[0] for m in sent} == {referent_a.email}
+    assert len(sent) == 4 and all(adhesion.call_number in m.subject for m in sent)
+    assert sorted(m.to[0] for m in sent) == sorted([referent_a.email, adhesion.billing_contact_email] * 2)
+
+
+def test_an_unpaid_reminder_after_a_partial_payment_quotes_the_remaining_balance(
+    campaign, territory_a, referent_a, staff, send_outbox, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    adhesion = services.adhesion_open(territory=territory_a, campaign=campaign, by=referent_a, today=OPENS)
+    filled(adhesion, referent_a)
+    services.adhesion_submit(adhesion=adhesion, by=referent_a, today=OPENS)
+    adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
+    services.payment_record(
+        adhesion=adhesion,
+        paid_on=datetime.date.today(),
+        amount=Decimal("500.50"),
+        method="virement",
+        reference="",
+        by=staff,
+    )
+    send_outbox()
+    mail.outbox.clear()
+    assert services.adhesion_remind_now(adhesion=adhesion, by=staff) == 2
+    sent = send_outbox()
+    remaining = format_euros(adhesion.amount - Decimal("500.50"))
+    assert {m.to[0] for m in sent} == {referent_a.email, adhesion.billing_contact_email}
+    for message in sent:
+        # Subjects are folded on one line, their non-breaking spaces too.
+        assert f"reste à payer {' '.join(remaining.split())}" in message.subject
+        assert f"Reste à payer : {remaining}" in message.body
+        assert "Déjà reçu : 500,50 €" in message.body
 
 
 @pytest.mark.postgres

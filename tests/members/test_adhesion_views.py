@@ -39,11 +39,11 @@ def test_the_form_shows_the_cotisation_and_its_basis_before_submission(
     response = client.get(url(territory_a, open_campaign.year))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "1\u00a0877,00 €" in content or "1 877,00 €" in content
+    assert "1\u00a0877 €" in content
     assert "37\u00a0533 habitants × 0,05 €" in content
 
 
-def test_bad_input_is_refused_next_to_the_field_in_french_and_kept(
+def test_bad_input_is_refused_next_to_the_field_in_french_and_the_valid_part_saved(
     client, territory_a, referent_a, open_campaign
 ):
     client.force_login(referent_a)
@@ -63,7 +63,10 @@ def test_bad_input_is_refused_next_to_the_field_in_french_and_kept(
     assert "Numéro SIRET invalide" in content
     assert "Saisissez une adresse email valide." in content
     assert 'value="Jean Dupont"' in content and 'value="123 456"' in content
-    assert Adhesion.objects.get().signatory_name == ""
+    assert 'value="-5"' in content and 'value="pas-un-email"' in content
+    adhesion = Adhesion.objects.get()
+    assert adhesion.signatory_name == "Jean Dupont"  # the valid part of the draft is saved
+    assert adhesion.siret == "" and adhesion.billing_contact_email == ""
 
 
 def test_submitting_an_incomplete_adhesion_saves_it_and_points_at_the_missing_fields(
@@ -82,7 +85,9 @@ def test_submitting_an_incomplete_adhesion_saves_it_and_points_at_the_missing_fi
     assert adhesion.status == Adhesion.Status.BROUILLON and adhesion.signatory_name == "Jean Dupont"
 
 
-def test_a_complete_submission_locks_the_form(client, territory_a, referent_a, open_campaign):
+def test_a_complete_submission_goes_through_a_confirmation_then_locks_the_form(
+    client, territory_a, referent_a, open_campaign
+):
     client.force_login(referent_a)
     data = {
         "population": "37533",
@@ -93,7 +98,14 @@ def test_a_complete_submission_locks_the_form(client, territory_a, referent_a, o
         "siret": "200 070 498 00007",
         "submit": "",
     }
-    response = client.post(url(territory_a, open_campaign.year), data, follow=True)
+    response = client.post(url(territory_a, open_campaign.year), data)
+    assert response.status_code == 302
+    assert response["Location"] == url(territory_a, open_campaign.year, "members:adhesion_submit")
+    confirmation = client.get(response["Location"]).content.decode()
+    assert "Ce qui va se passer" in confirmation and "compta@pays-a.fr" in confirmation
+    assert "1\u00a0877 €" in confirmation and "Jean Dupont" in confirmation
+    assert Adhesion.objects.get().status == Adhesion.Status.BROUILLON  # nothing sent before confirming
+    response = client.post(url(territory_a, open_campaign.year, "members:adhesion_submit"), follow=True)
     assert "soumise à l&#x27;ANPP" in response.content.decode()
     adhesion = Adhesion.objects.get()
     assert adhesion.status == Adhesion.Status.SOUMISE and adhesion.siret == "20007049800007"
