@@ -541,7 +541,7 @@ def test_a_submitted_fiche_is_acknowledged_with_a_recap_in_french(territory_a, r
     assert (
         ack.to == [referent_a.email] and "Fiche de renseignements 2018 de PETR du Pays A reçue" in ack.subject
     )
-    assert "Population : 37\u00a0533" in ack.body and "450\u00a0000,00" in ack.body and "4,5" in ack.body
+    assert "Population : 37\u00a0533" in ack.body and "450\u00a0000 €" in ack.body
     assert "Forme juridique : PETR" in ack.body
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_directory_profile'),
+        ('members', '0010_french_labels'),
     ]
 
     operations = [
