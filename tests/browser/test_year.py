@@ -122,7 +122,7 @@ def test_a_new_territory_joins_and_goes_through_its_year(browser, live_server, t
     # 2. Staff approve it in the admin: the territory is created, the requester invited as référent.
     staff_side, admin = new_page(browser, live_server)
     log_in(admin, staff.email)
-    admin.wait_for_url(re.compile(r"/territoire/$"))
+    admin.wait_for_url(lambda url: "/comptes/login/" not in url)
     admin_action(admin, "/admin/members/joinrequest/", "approve")
     admin.wait_for_selector("text=demande(s) acceptée(s)")
     territory = Territory.objects.get(siren="200070498")
