@@ -39,8 +39,10 @@ def test_staff_land_on_the_staff_home_after_logging_in(client):
 
 
 def test_territory_people_still_land_on_their_territory_space(client):
-    response = _login(client, MembershipFactory(role=Role.REFERENT).user)
-    assert response["Location"] == reverse("members:space")
+    """A person of one territory lands on that territory's year (issue 11), never on the staff home."""
+    membership = MembershipFactory(role=Role.REFERENT)
+    response = _login(client, membership.user)
+    assert response["Location"] == reverse("members:territory", kwargs={"slug": membership.territory.slug})
 
 
 def test_a_next_page_wins_over_the_staff_home(client):

@@ -239,8 +239,8 @@ def test_staff_reword_add_and_remove_questions_and_a_territory_answers_next_year
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_selector("text=Section « Gouvernance » enregistrée")
     page.goto(f"/territoire/{territory.slug}/fiche/{today.year}/soumettre/")
-    page.get_by_role("button", name=re.compile("Soumettre")).click()
-    page.wait_for_selector("text=soumise à l'ANPP")
+    page.get_by_role("button", name="Confirmer et soumettre la fiche à l'ANPP").click()
+    page.wait_for_selector("text=Fiche soumise")
     submitted = FicheRenseignements.objects.get(territory=territory, campaign=campaign)
     assert submitted.answers["thematiques"] == ["alimentation", "sante"]
     assert "vice_presidents" not in submitted.answers
