@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from anpp_portal.formats import format_euros
 from anpp_portal.models import OutboundEmail
@@ -92,7 +93,7 @@ def test_an_unpaid_call_is_reminded_at_30_then_60_days_to_referents_and_billing_
     adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
     send_outbox()
     mail.outbox.clear()
-    issued = adhesion.call_issued_at.date()
+    issued = timezone.localdate(adhesion.call_issued_at)  # the day in Paris, as the reminders count it
     campaign.closes_on = OPENS  # the submission reminders are over; only the unpaid ones remain
     campaign.save()
     assert services.adhesion_reminders_send(today=issued + datetime.timedelta(days=29)) == 0
