@@ -15,13 +15,23 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ["retry"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in OutboundEmail._meta.fields]
+        hidden = self.get_exclude(request, obj)
+        return [
+            f.name if f.name != "headers" else "headers_shown"
+            for f in OutboundEmail._meta.fields
+            if f.name == "headers" or f.name not in hidden
+        ]
 
     def get_exclude(self, request, obj=None):
-        # A credential-bearing email not sent yet still holds its link: never show it.
+        # A credential-bearing email not sent yet still holds its link: never show it. Headers are
+        # shown with their secrets masked (headers_shown).
         if obj is not None and obj.sensitive:
-            return ["body_text", "body_html"]
-        return []
+            return ["body_text", "body_html", "headers"]
+        return ["headers"]
+
+    @admin.display(description=_("en-têtes"))
+    def headers_shown(self, obj):
+        return outbox.headers_redacted(obj.headers)
 
     def has_add_permission(self, request):
         return False

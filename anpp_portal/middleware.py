@@ -3,7 +3,7 @@ import logging
 from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -11,6 +11,22 @@ from django.utils.cache import patch_cache_control
 from members.adapters import TooManyLoginAttempts
 
 logger = logging.getLogger(__name__)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is a 400, before any view: PostgreSQL refuses
+    it in a string ("A string literal cannot contain NUL"), which would be a 500. Forms refuse it in
+    posted fields already (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(loader.get_template("400.html").render(), content_type="text/html")
+        return self.get_response(request)
 
 
 class ServiceErrorsMiddleware:

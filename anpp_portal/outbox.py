@@ -238,6 +238,15 @@ def _render_deferred(email: OutboundEmail) -> None:
     )
 
 
+# Headers that carry a credential (the unsubscribe link's token): erased from the row once sent, and
+# never shown in the admin.
+SECRET_HEADERS = ("List-Unsubscribe",)
+
+
+def headers_redacted(headers: dict) -> dict:
+    return {name: (REDACTED if name in SECRET_HEADERS else value) for name, value in headers.items()}
+
+
 def email_deliver(*, email_id: int, now=None) -> bool:
     """Send one due email. Returns True if this call sent it. ``now`` is for tests of the clock."""
     email = _claim(email_id, now or timezone.now())
@@ -253,6 +262,8 @@ def email_deliver(*, email_id: int, now=None) -> bool:
         _record_failure(email, exc)
         return False
     fields = {"status": OutboundEmail.Status.SENT, "sent_at": timezone.now(), "claimed_until": None}
+    if any(name in SECRET_HEADERS for name in email.headers):
+        fields["headers"] = headers_redacted(email.headers)
     if email.sensitive:
         fields.update(body_text=REDACTED, body_html="", attachments=[])
     OutboundEmail.objects.filter(pk=email.pk).update(

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anpp_portal.middleware.RejectNulMiddleware",
+    "anpp_portal.bodylimits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "anpp_portal.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.staff.StaffMfaMiddleware",
     "anpp_portal.middleware.ServiceErrorsMiddleware",
     "anpp_portal.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,7 +179,8 @@ PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open while Redis is down: logins keep working, rate limits are not enforced.
+            "BACKEND": "anpp_portal.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "anpp"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -224,6 +228,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "members.signup.EqualWorkSignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
@@ -252,6 +257,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANPP"
+# Staff accounts must enable TOTP within this many days of their creation; past it, the admin and
+# the staff pages send them to the TOTP setup page (members/staff.py). On by default in production;
+# off with DEBUG=1, so the demo staff account of `make run` logs in with its password alone.
+ANPP_STAFF_MFA_REQUIRED = env_bool("ANPP_STAFF_MFA_REQUIRED", not DEBUG)
+ANPP_STAFF_MFA_GRACE_DAYS = env_int("ANPP_STAFF_MFA_GRACE_DAYS", 7)
 
 # --- Internationalisation -----------------------------------------------------------------------
 
@@ -301,6 +311,14 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     }
+# Served locally by the view (streamed), or by the proxy when this names its internal location
+# (nginx: `location /_prive/ { internal; alias <PRIVATE_MEDIA_ROOT>/; }`, X-Accel-Redirect).
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
+# Lifetime of a presigned URL of a private document in the bucket, in seconds.
+PRIVATE_MEDIA_URL_SECONDS = env_int("PRIVATE_MEDIA_URL_SECONDS", 60)
+# The only folders of the default storage (MEDIA_ROOT or the bucket) served under MEDIA_URL: issue
+# covers and partner logos. Rendered issue PDFs (members-only ones too) are served by their view.
+PUBLIC_MEDIA_PREFIXES = ("publications/covers/", "partenaires/")
 STORAGES = {
     "default": _default_storage,
     "private": _private_storage,
@@ -361,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.send_fiche_reminders",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    "adhesion-documents": {
+        "task": "members.tasks.render_missing_adhesion_documents",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
     "publish-due-issues": {
         "task": "publications.tasks.publish_due_issues",
@@ -428,7 +451,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields kept in memory (files aside): the longest article text is 200 000 characters.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Any request body, uploads included (the largest is a cover, ANPP_COVER_MAX_BYTES): 413 beyond,
+# before it is read (anpp_portal/bodylimits.py). Set the proxy's limit to the same value.
+ANPP_MAX_REQUEST_BYTES = env_int("ANPP_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 
 # --- Portal -------------------------------------------------------------------------------------
 

@@ -1,6 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +14,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Public media (covers, logos) in every mode; private documents are never under MEDIA_URL.
+    path("media/<path:path>", views.public_media, name="public_media"),
     path("", include("members.urls")),
     path("", include("events.urls")),
     path("", include("publications.urls")),
@@ -24,9 +24,6 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("backoffice.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "anpp_portal.views.bad_request"
 handler403 = "members.security_events.permission_denied"  # logs the refusal, then the 403 page

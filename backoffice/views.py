@@ -5,16 +5,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from members.staff import staff_permission_required
+
 from . import selectors
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@staff_permission_required("members.view_adhesion", not_staff=PermissionDenied)
 def home(request):
     """The staff home: what needs action now and the key figures of the year."""
-    if not request.user.is_staff:
-        raise PermissionDenied
     today = timezone.localdate()
     return render(
         request,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 
+from anpp_portal.fields import BoundedTextField
 from anpp_portal.storage import private_storage
 from members.models import Adhesion, Payment, Territory
 from members.validators import validate_siret
@@ -73,15 +74,17 @@ class BillingIdentity(models.Model):
     payment_delay_days = models.PositiveSmallIntegerField(
         _("délai de paiement des factures d'événement (jours)"), default=30
     )
-    payment_terms = models.TextField(
+    payment_terms = BoundedTextField(
         _("conditions de paiement"),
+        max_length=2000,
         blank=True,
         help_text=_(
             "Imprimées sur chaque document, par exemple « À réception, par mandat administratif ou virement »."
         ),
     )
-    late_payment_terms = models.TextField(
+    late_payment_terms = BoundedTextField(
         _("pénalités de retard"),
+        max_length=2000,
         blank=True,
         default=(
             "En cas de retard de paiement, indemnité forfaitaire pour frais de recouvrement de 40 € "
@@ -216,12 +219,12 @@ class Invoice(models.Model):
     buyer_siret = models.CharField(_("SIRET de l'acheteur"), max_length=14, blank=True)
     buyer_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
     buyer_engagement = models.CharField(_("numéro d'engagement"), max_length=100, blank=True)
-    buyer_address = models.TextField(_("adresse de facturation"), blank=True)
+    buyer_address = BoundedTextField(_("adresse de facturation"), max_length=1200, blank=True)
     buyer_email = models.EmailField(_("email de facturation de l'acheteur"), blank=True)
     subject = models.CharField(_("objet"), max_length=300)
     lines = models.JSONField(_("lignes"), default=list)
     total = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    reason = models.TextField(_("motif"), blank=True)
+    reason = BoundedTextField(_("motif"), max_length=2000, blank=True)
     pdf = models.FileField(
         _("document Factur-X (PDF)"), upload_to="facturation/", storage=private_storage, blank=True
     )

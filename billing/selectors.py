@@ -77,7 +77,8 @@ def invoice_for(user, pk: int) -> Invoice:
     """The document ``pk`` if ``user`` may read it (staff, or a person of its territory); else 404."""
     if not (user and user.is_authenticated and user.is_active):
         raise Http404
-    queryset = Invoice.objects.all() if user.is_staff else Invoice.objects.filter(_visible_q(user))
+    staff = user.is_staff and user.has_perm("billing.view_invoice")
+    queryset = Invoice.objects.all() if staff else Invoice.objects.filter(_visible_q(user))
     try:
         return queryset.select_related("territory").get(pk=pk)
     except Invoice.DoesNotExist:

@@ -49,7 +49,7 @@ class PaymentRefused(BillingError):
 
 
 def _require_staff(by) -> None:
-    if not (by and by.is_active and by.is_staff):
+    if not (by and by.is_active and by.is_staff and by.has_perm("billing.change_invoice")):
         raise BillingError("Réservé à l'équipe de l'ANPP.")
 
 
@@ -108,9 +108,11 @@ def _euros(value) -> str:
 # --- Appels de cotisation -----------------------------------------------------------------------
 
 
-def appel_issue(*, adhesion: Adhesion, by) -> bytes:
-    """The Factur-X document of an appel numbered by members.services.call_issue, in its transaction;
-    returns the PDF, which the adhésion keeps as its ``call_pdf``."""
+def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
+    """The Factur-X document of an appel numbered by members.services.call_issue, recorded in its
+    transaction without its PDF: no PDF is rendered while the year's number is locked. A worker
+    renders it after the commit (invoice_pdf_render, from members.services.adhesion_documents_render),
+    and the adhésion keeps a copy as its ``call_pdf``."""
     identity = billing_identity_require()
     year = adhesion.campaign.year
     detail = adhesion.amount_basis
@@ -129,7 +131,28 @@ def appel_issue(*, adhesion: Adhesion, by) -> bytes:
         created_by=by,
         **_buyer_from_adhesion(adhesion),
     )
-    return _store(invoice, identity)
+    invoice.save()
+    return invoice
+
+
+def invoice_pdf_render(*, invoice_id: int) -> bytes:
+    """The PDF of a document recorded without one, rendered and stored now (outside any lock); safe
+    to run twice: the first stored PDF wins and is the one returned."""
+    from .pdf import invoice_pdf
+
+    invoice = Invoice.objects.get(pk=invoice_id)
+    if not invoice.pdf:
+        content = invoice_pdf(invoice, billing_identity_get())
+        storage = invoice.pdf.storage
+        name = storage.save(
+            invoice.pdf.field.generate_filename(invoice, invoice.filename), ContentFile(content)
+        )
+        if Invoice.objects.filter(pk=invoice.pk, pdf="").update(pdf=name):
+            return content
+        storage.delete(name)  # another worker stored it first
+        invoice.refresh_from_db()
+    with invoice.pdf.open("rb") as handle:
+        return handle.read()
 
 
 def _buyer_from_adhesion(adhesion: Adhesion | None, territory=None) -> dict:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anpp_portal.exports import csv_response, xlsx_response
+from anpp_portal.storage import private_file_response
 from events.selectors import registrations_visible_to
+from members.staff import staff_permission_required
 
 from . import selectors, services
 from .forms import AmountCorrectionForm, ChorusDepositForm, PaymentForm
@@ -26,13 +28,7 @@ def document(request, pk):
     invoice = selectors.invoice_for(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    if not invoice.pdf:
-        raise Http404
-    response = FileResponse(
-        invoice.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=invoice.filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(invoice.pdf, filename=invoice.filename)
 
 
 @login_required
@@ -52,6 +48,7 @@ def request_invoice(request, pk):
 
 @never_cache
 @staff_member_required
+@staff_permission_required("billing.view_invoice")
 @require_http_methods(["GET"])
 def unpaid(request):
     not_deposited = request.GET.get("chorus") == "non-depose"
@@ -104,12 +101,14 @@ def _render_staff(request, invoice, *, payment_form=None, chorus_form=None, corr
 
 @never_cache
 @staff_member_required
+@staff_permission_required("billing.view_invoice")
 @require_http_methods(["GET"])
 def invoice_staff(request, pk):
     return _render_staff(request, _staff_invoice(pk))
 
 
 @staff_member_required
+@staff_permission_required("billing.change_invoice")
 @require_POST
 def invoice_payment(request, pk):
     invoice = _staff_invoice(pk)
@@ -126,6 +125,7 @@ def invoice_payment(request, pk):
 
 
 @staff_member_required
+@staff_permission_required("billing.change_invoice")
 @require_POST
 def invoice_chorus(request, pk):
     invoice = _staff_invoice(pk)
@@ -142,6 +142,7 @@ def invoice_chorus(request, pk):
 
 
 @staff_member_required
+@staff_permission_required("billing.change_invoice")
 @require_POST
 def invoice_correct(request, pk):
     invoice = _staff_invoice(pk)

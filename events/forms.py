@@ -124,7 +124,7 @@ class ChoicesMixin:
 class ParticipantForm(ChoicesMixin, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    email = forms.EmailField(label=_("Adresse email"))
+    email = forms.EmailField(label=_("Adresse email"), max_length=254)  # as the model
     # No function chosen in advance: "Élu·e" first in the list used to be everyone's by default.
     function = forms.ChoiceField(
         label=_("Fonction"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
 from anpp_portal.history import HistoricalRecords
 from members.models import Territory
 
@@ -45,7 +46,7 @@ class Event(models.Model):
         _("édition (année)"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=20000, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     capacity = models.PositiveIntegerField(
         _("nombre de places"), null=True, blank=True, help_text=_("Vide : sans limite.")
@@ -76,7 +77,7 @@ class Event(models.Model):
         blank=True,
         validators=[validate_reminder_offsets],
     )
-    practical_info = models.TextField(_("informations pratiques"), blank=True)
+    practical_info = BoundedTextField(_("informations pratiques"), max_length=10000, blank=True)
     invoices_issue_on = models.DateField(
         _("émettre les factures le"),
         null=True,
@@ -154,7 +155,7 @@ class Site(models.Model):
         Event, on_delete=models.CASCADE, related_name="sites", verbose_name=_("événement")
     )
     name = models.CharField(_("nom du lieu"), max_length=200)
-    address = models.TextField(_("adresse"))
+    address = BoundedTextField(_("adresse"), max_length=1000)
     city = models.CharField(_("commune"), max_length=100)
 
     class Meta:
@@ -221,7 +222,7 @@ class Session(models.Model):
     starts_at = models.TimeField(_("début"))
     ends_at = models.TimeField(_("fin"))
     title = models.CharField(_("titre"), max_length=250)
-    speakers = models.TextField(_("intervenants"), blank=True)
+    speakers = BoundedTextField(_("intervenants"), max_length=2000, blank=True)
     # A slot of the programme is a plenary unless staff say participants choose it.
     is_atelier = models.BooleanField(_("atelier au choix"), default=False)
     capacity = models.PositiveIntegerField(

@@ -42,7 +42,7 @@ def public_events(*, now=None) -> tuple[list[Event], list[Event]]:
 def event_for_page(*, slug: str, user=None) -> Event:
     queryset = (
         Event.objects.all()
-        if user is not None and user.is_staff
+        if user is not None and user.is_staff and user.has_perm("events.view_event")
         else Event.objects.filter(status__in=PUBLIC_STATUSES)
     )
     return (

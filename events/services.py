@@ -428,7 +428,7 @@ REASON_DECLINED = "Désistement par le lien de l'email"
 
 
 def _check_may_change(*, participant: Participant, by, now) -> None:
-    if by.is_staff:
+    if by.is_staff and by.has_perm("events.change_participant"):
         return
     if now >= participant.event.cancellation_deadline:
         raise RegistrationClosed(

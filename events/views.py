@@ -16,6 +16,7 @@ from anpp_portal.formats import format_time
 from anpp_portal.pagecache import public_page
 from members.permissions import Action, territories_for
 from members.security_events import log_access_denied
+from members.staff import staff_permission_required
 
 from . import pdf, qr, selectors, services
 from .forms import ParticipantChangeForm, RegistrationForm, participant_formset
@@ -293,6 +294,7 @@ def _staff_event(slug) -> Event:
 
 
 @staff_member_required
+@staff_permission_required("events.view_participant")
 def staff_participants(request, slug):
     event = _staff_event(slug)
     return render(
@@ -309,6 +311,7 @@ def _clean_query(value: str) -> str:
 
 @never_cache
 @staff_member_required
+@staff_permission_required("events.view_participant")
 def checkin(request, slug):
     """The days of the event, each with its check-in page; today's opens at once."""
     event = _staff_event(slug)
@@ -333,6 +336,7 @@ CHECKIN_PERMISSIONS = "camera=(self), microphone=(), geolocation=(), payment=()"
 
 @never_cache
 @staff_member_required
+@staff_permission_required("events.view_participant")
 def checkin_day(request, slug, day_pk):
     event = _staff_event(slug)
     day = _staff_day(event, day_pk)
@@ -392,6 +396,7 @@ def _scan_answer(result: services.ScanResult, day: EventDay) -> dict:
 
 @never_cache
 @staff_member_required
+@staff_permission_required("events.change_participant")
 @require_POST
 def checkin_scan(request, slug, day_pk):
     """A QR code read by the check-in page's camera: the answer, as JSON, to show at a glance."""
@@ -406,6 +411,7 @@ def checkin_scan(request, slug, day_pk):
 
 
 @staff_member_required
+@staff_permission_required("events.change_participant")
 def checkin_mark(request, slug, day_pk, participant_pk):
     event = _staff_event(slug)
     day = _staff_day(event, day_pk)
@@ -456,6 +462,7 @@ def decline(request, token):
 
 
 @staff_member_required
+@staff_permission_required("events.view_participant")
 def statistics(request, slug):
     event = _staff_event(slug)
     stats = selectors.event_statistics(event)
@@ -463,12 +470,14 @@ def statistics(request, slug):
 
 
 @staff_member_required
+@staff_permission_required("events.view_participant")
 def badges_pdf(request, slug):
     event = _staff_event(slug)
     return _pdf_response(pdf.badges(event), f"badges-{event.slug}.pdf")
 
 
 @staff_member_required
+@staff_permission_required("events.view_participant")
 def signin_sheet_pdf(request, slug):
     event = _staff_event(slug)
     return _pdf_response(pdf.signin_sheets(event), f"emargement-{event.slug}.pdf")

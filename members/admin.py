@@ -172,6 +172,7 @@ class InvitationAdmin(admin.ModelAdmin):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif de l'annulation"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Indiquez le motif de l'annulation.")},
     )
@@ -286,8 +287,8 @@ class AdhesionAdmin(SimpleHistoryAdmin):
         "call_number",
         "call_issued_at",
         "call_due_on",
-        "call_pdf",
-        "attestation_pdf",
+        "call_document",
+        "attestation_document",
         "submitted_at",
         "cancel_reason",
         "reminders",
@@ -312,7 +313,15 @@ class AdhesionAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Appel et attestation"),
-            {"fields": ["call_number", "call_issued_at", "call_due_on", "call_pdf", "attestation_pdf"]},
+            {
+                "fields": [
+                    "call_number",
+                    "call_issued_at",
+                    "call_due_on",
+                    "call_document",
+                    "attestation_document",
+                ]
+            },
         ),
         (_("Suivi"), {"fields": ["submitted_at", "cancel_reason", "reminders"]}),
     ]
@@ -333,6 +342,22 @@ class AdhesionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("payé (€)"), ordering="paid")
     def paid_display(self, obj):
         return obj.paid
+
+    def _document(self, obj, file, url_name, expected: bool):
+        # Private documents have no public URL: the link goes to the view that checks the person.
+        if file:
+            url = reverse(url_name, kwargs={"slug": obj.territory.slug, "year": obj.campaign.year})
+            return format_html('<a href="{}">{}</a>', url, _("Télécharger (PDF)"))
+        return _("En préparation…") if expected else "—"
+
+    @admin.display(description=_("appel de cotisation (PDF)"))
+    def call_document(self, obj):
+        return self._document(obj, obj.call_pdf, "members:adhesion_call_pdf", bool(obj.call_number))
+
+    @admin.display(description=_("attestation (PDF)"))
+    def attestation_document(self, obj):
+        expected = obj.status == Adhesion.Status.PAYEE
+        return self._document(obj, obj.attestation_pdf, "members:adhesion_attestation_pdf", expected)
 
     @admin.display(description=_("relances envoyées"))
     def reminders(self, obj):
@@ -441,6 +466,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
 class ReopenForm(forms.Form):
     message = forms.CharField(
         label=_("Message au territoire"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Expliquez au territoire pourquoi la fiche est rouverte.")},
     )

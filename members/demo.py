@@ -233,6 +233,8 @@ def _load_adhesions(territories: dict) -> None:
         )
         services.adhesion_submit(adhesion=adhesion, by=staff, today=current.opens_on)
         services.adhesion_validate(adhesion=adhesion, by=staff)
+        # The worker renders documents after the commit; the demo has them at once.
+        services.adhesion_documents_render(adhesion_id=adhesion.pk)
     if campaign.adhesions.exists():
         return
     in_campaign = datetime.date(2018, 2, 1)
@@ -284,6 +286,7 @@ def _load_adhesions(territories: dict) -> None:
                 reference="Mandat n° 2018-117",
                 by=staff,
             )
+        services.adhesion_documents_render(adhesion_id=adhesion.pk)
 
 
 # 2018 answers of the demo territories, for the panorama (legal form, population, communes, programmes).

@@ -28,6 +28,7 @@ class SignupForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse email de la personne à inviter"),
+        max_length=254,  # as the model: a longer address is a form error, not a 500 at full_clean
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         error_messages={"invalid": _("Saisissez une adresse email valide, par exemple prenom.nom@pays.fr.")},
     )
@@ -106,6 +107,7 @@ class AdhesionForm(forms.ModelForm):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Votre mot de passe, pour confirmer"),
+        max_length=4096,  # hashing a megabyte-long "password" is work an attacker should not get for free
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(

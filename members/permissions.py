@@ -30,6 +30,21 @@ _ROLES_ALLOWED = {
 }
 
 
+# What a staff account needs to do ``action`` on any territory (staff act without being members).
+_STAFF_PERMISSIONS = {
+    Action.VIEW: "members.view_territory",
+    Action.ACT: "members.change_territory",
+    Action.MANAGE_PEOPLE: "members.add_invitation",
+    Action.MANAGE_DIRECTORY: "members.change_directoryprofile",
+}
+
+
+def staff_may(user, action: Action) -> bool:
+    """May this staff account do ``action`` on every territory? Being staff is not enough: the
+    permission comes from the group « Équipe ANPP » (members/staff.py)."""
+    return bool(user.is_staff and user.has_perm(_STAFF_PERMISSIONS[action]))
+
+
 def _is_active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
@@ -37,7 +52,7 @@ def _is_active(user) -> bool:
 def can(user, action: Action, territory: Territory) -> bool:
     if not _is_active(user):
         return False
-    if user.is_staff:
+    if staff_may(user, action):
         return True
     return TerritoryMembership.objects.filter(
         user=user, territory=territory, role__in=_ROLES_ALLOWED[action]
@@ -57,7 +72,7 @@ def get_territory_for(user, slug: str, action: Action = Action.VIEW) -> Territor
     """The territory named by ``slug`` if ``user`` may do ``action`` on it; otherwise 404."""
     if not _is_active(user):
         raise Http404
-    queryset = Territory.objects.all() if user.is_staff else territories_for(user, action)
+    queryset = Territory.objects.all() if staff_may(user, action) else territories_for(user, action)
     try:
         return queryset.get(slug=slug)
     except Territory.DoesNotExist:

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anpp_portal import pagecache, privacy
+from anpp_portal.params import bounded_int
+from anpp_portal.storage import private_file_response
 
 from . import dashboard as dashboard_figures
 from . import panorama as panorama_figures
@@ -21,7 +23,8 @@ from . import questionnaire, selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import AdhesionForm, DeleteAccountForm, InvitationForm, RoleForm
 from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements, Territory
-from .permissions import Action, can, territory_view
+from .permissions import Action, can, territories_for, territory_view
+from .staff import staff_permission_required
 
 
 @never_cache
@@ -309,28 +312,20 @@ def adhesion_submit(request, territory, year):
 @require_http_methods(["GET"])
 def adhesion_document(request, territory, year, document):
     adhesion = get_object_or_404(territory.adhesions.active().select_related("campaign"), campaign__year=year)
+    acts_for_it = territories_for(request.user).filter(pk=territory.pk).exists()
+    if not acts_for_it and not request.user.has_perm("members.view_adhesion"):
+        raise Http404  # staff reach the territory, but its accounts need one more permission
     file = {"appel": adhesion.call_pdf, "attestation": adhesion.attestation_pdf}[document]
-    if not file:
-        raise Http404
-    filename = f"{document}-{year}-{territory.slug}.pdf"
-    response = FileResponse(
-        file.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(file, filename=f"{document}-{year}-{territory.slug}.pdf")
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@staff_permission_required("members.view_adhesion", not_staff=PermissionDenied)
 def dashboard(request):
-    if not request.user.is_staff:
-        raise PermissionDenied
     years = dashboard_figures.available_years(timezone.localdate())
-    try:
-        year = int(request.GET.get("annee", years[0]))
-    except ValueError:
-        year = years[0]
+    year = bounded_int(request.GET.get("annee"), default=years[0], low=2000, high=2100)
     return render(
         request,
         "members/dashboard.html",
@@ -345,11 +340,10 @@ def dashboard(request):
 @never_cache
 @login_required
 @require_http_methods(["POST"])
+@staff_permission_required("members.change_adhesion", not_staff=PermissionDenied)
 def staff_remind(request):
     """One click on the dashboard's list of retardataires: a reminder now, through the same outbox
     path as the scheduled ones (at most one a day per territory and person)."""
-    if not request.user.is_staff:
-        raise PermissionDenied
     back = reverse("members:dashboard") + "#retardataires"
     try:
         if request.POST.get("adhesion"):
@@ -548,10 +542,9 @@ def fiche_submit(request, territory, year):
 
 @never_cache
 @login_required
+@staff_permission_required("members.view_ficherenseignements", not_staff=Http404)
 def fiche_review(request, pk):
     """Staff read a fiche with what changed since last year. Anyone else gets a 404, whatever the method."""
-    if not request.user.is_staff:
-        raise Http404
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     fiche = get_object_or_404(
@@ -563,26 +556,21 @@ def fiche_review(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@staff_permission_required("members.view_ficherenseignements", not_staff=PermissionDenied)
 def panorama(request):
-    if not request.user.is_staff:
-        raise PermissionDenied
     years = list(FicheCampaign.objects.order_by("-year").values_list("year", flat=True)) or [
         timezone.localdate().year
     ]
-    try:
-        year = int(request.GET.get("annee", years[0]))
-    except ValueError:
-        year = years[0]
+    year = bounded_int(request.GET.get("annee"), default=years[0], low=2000, high=2100)
     return render(request, "members/panorama.html", {**panorama_figures.panorama(year), "years": years})
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@staff_permission_required("members.view_ficherenseignements", not_staff=PermissionDenied)
 def questionnaire_preview(request, year):
     """The questionnaire of a campaign as territories will see it, for staff preparing it."""
-    if not request.user.is_staff:
-        raise PermissionDenied
     campaign = get_object_or_404(FicheCampaign, year=year)
     form = questionnaire.for_campaign(campaign)
     sections = [

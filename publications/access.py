@@ -10,11 +10,16 @@ from members.selectors import user_is_member
 from .models import Issue
 
 
+def _staff_reader(user) -> bool:
+    """Staff of the magazine (the group « Équipe ANPP »): previews and members-only texts."""
+    return user.is_staff and user.has_perm("publications.view_issue")
+
+
 def is_member(user) -> bool:
     """Staff, or a person of a member territory. Two queries at most, once per request."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if user.is_staff:
+    if _staff_reader(user):
         return True
     cached = getattr(user, "_publications_is_member", None)
     if cached is None:
@@ -25,7 +30,7 @@ def is_member(user) -> bool:
 
 def can_see_issue(user, issue: Issue) -> bool:
     """Published issues are seen by all; drafts and scheduled issues only by staff (preview)."""
-    return issue.is_published or bool(user and user.is_active and user.is_staff)
+    return issue.is_published or bool(user and user.is_active and _staff_reader(user))
 
 
 def can_read_full(user, issue: Issue) -> bool:

@@ -14,13 +14,14 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
+from .links import is_safe_link
+
 ISSUE_FILE = "issue.yaml"
 ISSUE_KEYS = {"number", "season", "date", "title", "publisher", "director", "editor", "visibility"}
 ISSUE_REQUIRED = {"number", "season", "date", "title"}
 ARTICLE_KEYS = {"title", "rubrique", "order", "chapeau", "authors", "quotes", "links", "territories"}
 ARTICLE_REQUIRED = {"title", "rubrique", "order"}
 VISIBILITIES = {"public": "public", "members": "members", "adherents": "members", "adhérents": "members"}
-LINK_RE = re.compile(r"^(https?://\S+|mailto:\s*\S+@\S+)$")
 SEASON_RE = re.compile(r"^(Hiver|Printemps|Été|Ete|Automne)\s+\d{4}$", re.IGNORECASE)
 
 
@@ -188,7 +189,7 @@ def _parse_article_file(path: Path) -> ArticleData:
         clean_authors.append({"name": author["name"].strip(), "role": (author.get("role") or "").strip()})
     links = _string_list(data, "links", path, lines)
     for link in links:
-        if not LINK_RE.match(link):
+        if not is_safe_link(link):
             raise ImportFormatError(
                 path, lines.get("links"), f"lien invalide : « {link} » (http, https ou mailto)"
             )

@@ -1,11 +1,16 @@
 """The magazine "Territoires de Projets": issues, articles, rubriques, stored PDFs and the newsletter."""
 
+import secrets
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
+
 from .covers import cover_upload_to, validate_cover
+from .links import is_safe_link, validate_links
 
 
 class Rubrique(models.Model):
@@ -101,14 +106,20 @@ class Article(models.Model):
     order = models.PositiveSmallIntegerField(_("ordre"))
     slug = models.SlugField(_("identifiant d'URL"), max_length=120)
     title = models.CharField(_("titre"), max_length=300)
-    chapeau = models.TextField(_("chapeau"), blank=True)
-    body = models.TextField(_("texte (Markdown)"), blank=True)
+    chapeau = BoundedTextField(_("chapeau"), max_length=2000, blank=True)
+    body = BoundedTextField(_("texte (Markdown)"), max_length=200000, blank=True)
     body_html = models.TextField(_("texte rendu"), blank=True, editable=False)
     authors = models.JSONField(
         _("auteurs"), default=list, blank=True, help_text=_('Liste de {"name": …, "role": …}.')
     )
     quotes = models.JSONField(_("citations mises en exergue"), default=list, blank=True)
-    links = models.JSONField(_("liens"), default=list, blank=True)
+    links = models.JSONField(
+        _("liens"),
+        default=list,
+        blank=True,
+        validators=[validate_links],
+        help_text=_('Liste d\'adresses http, https ou mailto, par exemple ["https://www.anpp.fr"].'),
+    )
     territories = models.ManyToManyField(
         "members.Territory", blank=True, related_name="articles", verbose_name=_("territoires cités")
     )
@@ -133,6 +144,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("publications:article", kwargs={"number": self.issue.number, "slug": self.slug})
+
+    @property
+    def safe_links(self) -> list[str]:
+        """The links to print: rows saved before links were validated may hold anything."""
+        return [link for link in self.links if is_safe_link(link)]
 
     @property
     def authors_display(self) -> str:
@@ -173,11 +189,20 @@ class IssuePDF(models.Model):
         return f"{self.issue} ({self.content_hash[:12]})"
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Subscriber(models.Model):
     """A reader of the newsletter; double opt-in, one-click unsubscribe."""
 
     email = models.EmailField(_("courriel"), unique=True)
-    token = models.CharField(_("jeton"), max_length=64, unique=True, editable=False)
+    # Two credentials: the confirmation link's (double opt-in) and the unsubscribe link's, which is in
+    # every email and its List-Unsubscribe header; the second must never confirm a subscription.
+    token = models.CharField(_("jeton de confirmation"), max_length=64, unique=True, editable=False)
+    unsubscribe_token = models.CharField(
+        _("jeton de désinscription"), max_length=64, unique=True, editable=False, default=new_token
+    )
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)

@@ -16,6 +16,8 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from anpp_portal.params import bounded_int
+
 from . import fts
 from .access import can_see_issue, is_member
 from .models import Article, Issue, Rubrique
@@ -178,17 +180,18 @@ class CappedPaginator(Paginator):
         return SEARCH_COUNT_CAP
 
 
-def _fallback_matches(q: str, year: int | None, rubrique: str) -> QuerySet:
+def _fallback_matches(q: str, year: int | None, rubrique: str, full_text: bool) -> QuerySet:
     """Databases other than PostgreSQL and SQLite: every word in the title, chapeau or body,
-    newest first."""
+    newest first (the body of a members-only article only for readers allowed to read it)."""
     articles = Article.objects.filter(issue__status=Issue.Status.PUBLISHED)
+    readable_body = Q() if full_text else ~Q(issue__visibility=Issue.Visibility.MEMBERS)
     if year:
         articles = articles.filter(issue__date__year=year)
     if rubrique:
         articles = articles.filter(rubrique__slug=rubrique)
-    for word in q.split():
+    for word in q.replace('"', " ").split():
         articles = articles.filter(
-            Q(title__icontains=word) | Q(chapeau__icontains=word) | Q(body__icontains=word)
+            Q(title__icontains=word) | Q(chapeau__icontains=word) | (Q(body__icontains=word) & readable_body)
         )
     return articles.order_by("-issue__date", "order", "pk").values_list("pk", flat=True)
 
@@ -222,7 +225,7 @@ class _SqliteSearch:
     """SQLite: the FTS5 index of publications/fts.py (accents removed, French stems), ranked in
     the same tiers as _PostgresSearch; the count is capped the same way."""
 
-    def __init__(self, cursor, q: str, year: int | None, rubrique: str):
+    def __init__(self, cursor, q: str, year: int | None, rubrique: str, full_text: bool):
         self.cursor = cursor
         parsed = fts.parse_query(q)
         self.empty = not fts.match_expression(parsed)
@@ -242,6 +245,14 @@ class _SqliteSearch:
                 " AND a.rubrique_id = (SELECT r.id FROM publications_rubrique r WHERE r.slug = %(rubrique)s)"
             )
             self.params["rubrique"] = rubrique
+        if not full_text:
+            # A members-only article matches by its title and chapeau only for readers who may not
+            # read its text (a phrase of the text finds nothing).
+            filters += (
+                " AND (i.visibility <> %(members)s OR f.rowid IN (SELECT rowid FROM publications_article_fts"
+                " WHERE publications_article_fts MATCH %(head)s))"
+            )
+            self.params["members"] = Issue.Visibility.MEMBERS
         self.page_sql = _SQLITE_PAGE_SQL.format(filters=filters)
         self.count_sql = _SQLITE_COUNT_SQL.format(filters=filters)
 
@@ -262,6 +273,7 @@ _TITLE = """ts_filter(a.search_head, '{a}'::"char"[])"""
 
 # Templates of _PostgresSearch: only fixed SQL fragments go in them, every value is a parameter.
 _ISSUES_SQL = "SELECT i.id FROM publications_issue i WHERE {issue_ok}"
+_MEMBERS_ISSUES_SQL = "SELECT mi.id FROM publications_issue mi WHERE mi.visibility = %(members)s"
 _TIER_SQL = """
 {tier} AS MATERIALIZED (
   SELECT a.id, a.issue_id, a."order", ts_rank(%(weights)s::float4[], a.search_head, {q}) AS rank
@@ -286,7 +298,7 @@ SELECT NULL, CASE
           LIMIT %(cap)s) first_tiers) >= %(cap)s THEN %(cap)s
   ELSE (SELECT count(*) FROM (
           SELECT 1 FROM publications_article a
-          WHERE a.search_vector @@ {q}{article_ok}
+          WHERE {everything}{article_ok}
             AND (SELECT {issue_ok} FROM publications_issue i WHERE i.id = a.issue_id)
           LIMIT %(cap)s) all_matches)
   END
@@ -320,7 +332,7 @@ class _PostgresSearch:
     common word it picks a sequential scan four to eight times slower than the index.
     """
 
-    def __init__(self, cursor, q: str, year: int | None, rubrique: str):
+    def __init__(self, cursor, q: str, year: int | None, rubrique: str, full_text: bool):
         self.cursor = cursor
         self.params = {
             "config": SEARCH_CONFIG,
@@ -346,6 +358,13 @@ class _PostgresSearch:
             f"a.search_head @@ {_TSQUERY}",
             f"a.search_vector @@ {_TSQUERY}",
         )
+        if not full_text:
+            # A reader who may not read a members-only text must not be able to probe it either (a
+            # phrase or a negation would rebuild it word by word): for those articles, the whole
+            # article is its title and chapeau.
+            self.params["members"] = Issue.Visibility.MEMBERS
+            members_only = f"a.issue_id = ANY(ARRAY({_MEMBERS_ISSUES_SQL}))"
+            everything = f"(({everything} AND NOT {members_only}) OR ({head} AND {members_only}))"
         # With a negation ("-mot"), the title or chapeau may match while the whole article does
         # not, and an article outside the head tier may still match by its title. Whether the
         # query has one is a constant: the planner drops the extra conditions when it has none.
@@ -366,6 +385,7 @@ class _PostgresSearch:
                 _TIER_PAGE_SQL.format(tier=tier, issue_ok=issue_ok) for tier in tiers
             ),
             q=_TSQUERY,
+            everything=everything,
             issue_ok=issue_ok,
             article_ok=article_ok,
         )
@@ -401,19 +421,18 @@ def _index_scans():
             )
 
 
-def _search_page(q: str, year: int | None, rubrique: str, page: int | str) -> Page:
+def _search_page(q: str, year: int | None, rubrique: str, page: int | str, full_text: bool) -> Page:
     """The page like Paginator.get_page gives it: the first one for a page number that is not one,
     the last one for a number past the end."""
-    try:
-        number = max(1, int(page))
-    except (TypeError, ValueError):
-        number = 1
+    # Past the capped count there is nothing to show: a page number is at most the last possible one
+    # (a made-up 10**22 would overflow PostgreSQL's bigint in OFFSET).
+    number = bounded_int(page, default=1, low=1, high=ceil((SEARCH_COUNT_CAP + 1) / SEARCH_PAGE_SIZE))
     if connection.vendor == "postgresql":
         scans, search_class = _index_scans(), _PostgresSearch
     else:
         scans, search_class = connection.cursor(), _SqliteSearch
     with scans as cursor:
-        search = search_class(cursor, q, year, rubrique)
+        search = search_class(cursor, q, year, rubrique, full_text)
         count, ids = search.page(number)
         last = max(1, ceil(count / SEARCH_PAGE_SIZE))
         if number > last:
@@ -432,16 +451,17 @@ def search_articles(
     PostgreSQL: the stored, GIN-indexed search vectors (french_unaccent: stemmed, accents folded),
     ranked title > chapeau > body (see _PostgresSearch). SQLite: the FTS5 index of the same stems,
     ranked in the same tiers (_SqliteSearch). Highlighted excerpts are computed for the displayed
-    page only. Other databases: a plain icontains fallback, newest first. A members-only article
-    matches for everyone (its table of contents and chapeau are public), but excerpts of its full
-    text are shown only to readers allowed to read it (publications.access); others see the
-    chapeau."""
+    page only. Other databases: a plain icontains fallback, newest first. The text of a
+    members-only article is searched, and its excerpts shown, only for readers allowed to read it
+    (publications.access); for others such an article is its title and chapeau."""
     q = q.strip()
     postgres = connection.vendor == "postgresql"
+    member = is_member(user)
     if postgres or connection.vendor == "sqlite":
-        result = _search_page(q, year, rubrique, page)
+        result = _search_page(q, year, rubrique, page, full_text=member)
     else:
-        result = CappedPaginator(_fallback_matches(q, year, rubrique), SEARCH_PAGE_SIZE).get_page(page)
+        matches = _fallback_matches(q, year, rubrique, full_text=member)
+        result = CappedPaginator(matches, SEARCH_PAGE_SIZE).get_page(page)
     ids = list(result.object_list)
     page_articles = (
         Article.objects.filter(pk__in=ids)
@@ -467,7 +487,6 @@ def search_articles(
         for article in by_id.values():
             article.raw_headline = fts.headline(article.body, stems, START_SEL, STOP_SEL)
     result.object_list = [by_id[pk] for pk in ids if pk in by_id]
-    member = is_member(user)
     for article in result.object_list:
         if article.issue.members_only and not member:
             article.headline = _highlight(article.chapeau)

@@ -404,7 +404,9 @@ def _absolute(path: str) -> str:
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
-    return _absolute(reverse("publications:newsletter_unsubscribe", kwargs={"token": subscriber.token}))
+    return _absolute(
+        reverse("publications:newsletter_unsubscribe", kwargs={"token": subscriber.unsubscribe_token})
+    )
 
 
 def unsubscribe_headers(subscriber: Subscriber) -> dict:
@@ -454,7 +456,7 @@ def subscriber_confirm(*, token: str) -> Subscriber:
 
 def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
     """Idempotent: a second click is a no-op; an unknown token returns None."""
-    subscriber = Subscriber.objects.filter(token=token).first()
+    subscriber = Subscriber.objects.filter(unsubscribe_token=token).first()
     if subscriber is not None and subscriber.unsubscribed_at is None:
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["unsubscribed_at"])

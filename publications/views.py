@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from anpp_portal.bodylimits import small_body
 from anpp_portal.pagecache import public_page
 
 from . import selectors, services
@@ -117,6 +118,7 @@ def issue_pdf(request, number):
 # The form is on the public archive page, which the page cache serves to every anonymous visitor:
 # it carries no CSRF token. A forged request only asks for a confirmation email (double opt-in).
 @csrf_exempt
+@small_body
 @require_http_methods(["GET", "POST"])
 def newsletter_subscribe(request):
     form = SubscribeForm(request.POST or None)
@@ -149,6 +151,7 @@ def newsletter_confirm(request, token):
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the token is the credential
+@small_body
 @require_http_methods(["GET", "POST"])
 def newsletter_unsubscribe(request, token):
     if request.method == "POST":

@@ -6,7 +6,10 @@ One row per request (a URL name, its keywords, GET or POST), one column per role
 - ``person_a``: a person (rôle « membre ») of territory A, whose adhésion is valid: a member;
 - ``person_b``: a person of territory B, without a valid adhésion, requesting A's objects;
 - ``referent_a``: the référent of territory A;
-- ``staff``: ANPP staff (``is_staff``, not superuser: the project's views only ask for ``is_staff``).
+- ``staff``: ANPP staff in the group « Équipe ANPP » (not superuser: the permissions of the group);
+- ``staff_no_perms``: a staff account (``is_staff``) without any permission. Being staff must give
+  nothing by itself: every staff page is a 403 for it, and everywhere else it gets what ``person_b``
+  gets (a logged-in person of no member territory), unless its row says otherwise.
 
 Keywords and POST data are format strings filled from the objects built by the test (A's territory,
 adhésion, fiche, event, registration…, the magazine's issues): ``"{territory.slug}"``.
@@ -17,7 +20,7 @@ pattern: tests/test_access_matrix.py fails otherwise.
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "person_a", "person_b", "referent_a", "staff")
+ROLES = ("anonymous", "person_a", "person_b", "referent_a", "staff", "staff_no_perms")
 
 # The full text of the articles built by the test, and the chapeau everyone may read. Only the
 # members-only article's text has the SECRET_WORD: searching it must not show that text to others.
@@ -88,8 +91,21 @@ def post(url: str, *, data: dict | None = None, note: str = "", **kwargs) -> Req
     return Request("post", url, kwargs, data=data or {}, note=note)
 
 
-def row(request: Request, anonymous: Outcome, person_a: Outcome, person_b: Outcome, referent_a, staff) -> Row:
-    return Row(request, dict(zip(ROLES, (anonymous, person_a, person_b, referent_a, staff), strict=True)))
+def row(
+    request: Request,
+    anonymous: Outcome,
+    person_a: Outcome,
+    person_b: Outcome,
+    referent_a: Outcome,
+    staff: Outcome,
+    *,
+    staff_no_perms: Outcome | None = None,
+) -> Row:
+    if staff_no_perms is None:
+        # Past the admin's door (is_staff), a staff page asks for a permission this account lacks.
+        staff_no_perms = FORBIDDEN if person_b == ADMIN_LOGIN else person_b
+    outcomes = (anonymous, person_a, person_b, referent_a, staff, staff_no_perms)
+    return Row(request, dict(zip(ROLES, outcomes, strict=True)))
 
 
 def to(url: str, **kwargs) -> Outcome:
@@ -112,6 +128,7 @@ ICS = Outcome(200, content_type="text/calendar")
 FULL_TEXT = Outcome(200, contains=FULL_TEXT_MARKER)
 TEASER = Outcome(200, contains=CHAPEAU_MARKER, lacks=FULL_TEXT_MARKER)
 NO_FULL_TEXT = Outcome(200, lacks=FULL_TEXT_MARKER)
+NO_MATCH = Outcome(200, lacks=CHAPEAU_MARKER)  # a search page without the article
 FEED = Outcome(200, content_type="application/atom+xml", lacks=FULL_TEXT_MARKER)  # chapeaux only
 RSS = Outcome(200, content_type="application/rss+xml", lacks=FULL_TEXT_MARKER)
 NO_DRAFT_EVENT = Outcome(200, lacks=DRAFT_EVENT_TITLE)
@@ -140,6 +157,25 @@ TO_REGISTRATION = to("events:registration", **REGISTRATION)
 TO_ARCHIVE = to("publications:archive")
 TO_DIRECTORY_SETTINGS = to("members:directory_settings", **A)
 
+# The staff pages: a 403 for a staff account without permissions (tests/test_access_matrix.py
+# checks that this names every view marked by members.staff.staff_permission_required).
+STAFF_PAGES = {
+    "members:dashboard",
+    "members:panorama",
+    "members:fiche_review",
+    "events:staff_participants",
+    "events:checkin",
+    "events:checkin_mark",
+    "events:statistics",
+    "events:badges",
+    "events:signin_sheets",
+    "billing:unpaid",
+    "billing:invoice_staff",
+    "billing:invoice_payment",
+    "billing:invoice_chorus",
+    "billing:invoice_correct",
+}
+
 # fmt: off
 MATRIX = [
     # request                                                              anonymous    person_a      person_b   referent_a    staff
@@ -154,6 +190,11 @@ MATRIX = [
     row(get("members:join_request"),                                       OK,          OK,           OK,        OK,           OK),
     row(post("members:join_request", note="empty form: the form again"),   OK,          OK,           OK,        OK,           OK),
     row(get("members:join_request_sent"),                                  OK,          OK,           OK,        OK,           OK),
+    # Public media: covers and logos only; private documents never have a media URL.
+    row(get("public_media", path="publications/covers/absente.png", note="missing cover"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(get("public_media", path="adhesions/appels/appel-2018-0001.pdf", note="a private document's old name"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # --- territory space ---
     row(get("members:space"),                                              LOGIN,       WITH_A,       WITHOUT_A, WITH_A,       WITHOUT_A),
     row(get("members:territory", **A),                                     LOGIN,       OK,           NOT_FOUND, OK,           OK),
@@ -237,7 +278,7 @@ MATRIX = [
     row(get("members:questionnaire_preview", year=2018),                   LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     row(get("backoffice:home"),                                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     # A fiche's number must not tell a territory person that it exists: 404, not 403.
-    row(get("members:fiche_review", pk="{fiche.pk}"),                     LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    row(get("members:fiche_review", pk="{fiche.pk}"),                     LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK, staff_no_perms=FORBIDDEN),
     # --- events ---
     row(get("events:list"),                                                NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT),
     row(get("events:detail", **EVENT),                                     OK,          OK,           OK,        OK,           OK),
@@ -290,21 +331,22 @@ MATRIX = [
     row(get("billing:request_invoice", **REGISTRATION),                    LOGIN,       NOT_ALLOWED,  NOT_FOUND, NOT_ALLOWED,  NOT_FOUND),
     row(post("billing:request_invoice", **REGISTRATION, note="already invoiced: a message on the registration page"),
                                                                            LOGIN,       TO_REGISTRATION, NOT_FOUND, TO_REGISTRATION, NOT_FOUND),
-    row(get("billing:unpaid"),                                             ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
-    row(get("billing:unpaid", query="chorus=non-depose&format=csv"),       ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, CSV),
-    row(get("billing:invoice_staff", **INVOICE),                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("billing:unpaid"),                                             ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK, staff_no_perms=FORBIDDEN),
+    row(get("billing:unpaid", query="chorus=non-depose&format=csv"),       ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, CSV, staff_no_perms=FORBIDDEN),
+    row(get("billing:invoice_staff", **INVOICE),                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK, staff_no_perms=FORBIDDEN),
     row(post("billing:invoice_payment", **INVOICE, note="empty form: the page again"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST, staff_no_perms=FORBIDDEN),
     row(post("billing:invoice_chorus", **INVOICE, note="empty form: the page again"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST, staff_no_perms=FORBIDDEN),
     row(post("billing:invoice_correct", **INVOICE, note="only an appel's amount is corrected"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND, staff_no_perms=FORBIDDEN),
     # --- publications: public pages ---
     row(get("publications:archive"),                                       NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT),
     row(get("publications:search", query="q=mobilites"),                  OK,          OK,           OK,        OK,           OK),
-    # The excerpt of a members-only article is its chapeau for non-members, its text for members.
+    # A word of a members-only text finds it only for members (with the text as excerpt); the others
+    # cannot probe that text at all.
     row(get("publications:search", query=f"q={SECRET_WORD}", note="a word of the members-only text"),
-                                                                           TEASER,      FULL_TEXT,    TEASER,    FULL_TEXT,    FULL_TEXT),
+                                                                           NO_MATCH,    FULL_TEXT,    NO_MATCH,  FULL_TEXT,    FULL_TEXT),
     row(get("publications:feed"),                                          FEED,        FEED,         FEED,      FEED,         FEED),
     row(get("publications:feed_rss"),                                      RSS,         RSS,          RSS,       RSS,          RSS),
     row(get("publications:rubrique", slug="{rubrique.slug}"),             OK,          OK,           OK,        OK,           OK),
@@ -351,9 +393,9 @@ MATRIX = [
                                                                            TO_ARCHIVE,  TO_ARCHIVE,   TO_ARCHIVE, TO_ARCHIVE,  TO_ARCHIVE),
     row(post("publications:newsletter_confirm", token="jeton-inconnu", note="unknown token"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
-    row(get("publications:newsletter_unsubscribe", token="{subscriber.token}"),
+    row(get("publications:newsletter_unsubscribe", token="{subscriber.unsubscribe_token}"),
                                                                            OK,          OK,           OK,        OK,           OK),
-    row(post("publications:newsletter_unsubscribe", token="{subscriber.token}"),
+    row(post("publications:newsletter_unsubscribe", token="{subscriber.unsubscribe_token}"),
                                                                            OK,          OK,           OK,        OK,           OK),
     row(post("publications:newsletter_unsubscribe", token="jeton-inconnu", note="unknown token"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),

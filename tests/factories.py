@@ -32,6 +32,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
+class StaffFactory(UserFactory):
+    """ANPP staff as the group « Équipe ANPP » makes them (members/staff.py), not superusers."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def staff_group(obj, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            from members.staff import STAFF_GROUP
+
+            obj.groups.add(Group.objects.get(name=STAFF_GROUP))
+
+
 class TerritoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Territory

@@ -24,10 +24,12 @@ from .access_matrix import (
     CHAPEAU_MARKER,
     DRAFT_EVENT_TITLE,
     DRAFT_NEWS_TITLE,
+    FORBIDDEN,
     FULL_TEXT_MARKER,
     MATRIX,
     ROLES,
     SECRET_WORD,
+    STAFF_PAGES,
     Outcome,
     Request,
     Row,
@@ -35,7 +37,7 @@ from .access_matrix import (
     row,
 )
 from .events.factories import EventFactory, ParticipantFactory
-from .factories import InvitationFactory, MembershipFactory, TerritoryFactory, UserFactory
+from .factories import InvitationFactory, MembershipFactory, StaffFactory, TerritoryFactory, UserFactory
 from .members.adhesion_factories import make_member
 from .publications.factories import ArticleFactory, IssueFactory, RubriqueFactory, SubscriberFactory
 from .urlwalk import objects_of, project_patterns
@@ -77,10 +79,29 @@ def test_a_new_url_without_a_row_is_reported():
 
 
 def test_a_row_naming_no_url_is_reported():
-    stale = row(get("members:ancienne_page"), *[Outcome(200)] * len(ROLES))
+    stale = row(get("members:ancienne_page"), *[Outcome(200)] * (len(ROLES) - 1))
     assert matrix_gaps([*MATRIX, stale], project_patterns()) == [
         "a row of tests/access_matrix.py names no URL of the project: 'members:ancienne_page'"
     ]
+
+
+def _staff_page_names(resolver=None, namespace=None):
+    """URL names whose view is marked as a staff page (members.staff.staff_permission_required)."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _staff_page_names(entry, ":".join(filter(None, [namespace, entry.namespace])) or None)
+        elif getattr(entry.callback, "staff_page", False):
+            yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+def test_every_staff_page_is_a_403_for_staff_without_permissions():
+    assert set(_staff_page_names()) == STAFF_PAGES
+    not_forbidden = [
+        str(entry.request)
+        for entry in MATRIX
+        if entry.request.url in STAFF_PAGES and entry.expected["staff_no_perms"] != FORBIDDEN
+    ]
+    assert not not_forbidden, not_forbidden
 
 
 def test_no_request_is_declared_twice():
@@ -151,7 +172,8 @@ def _world() -> tuple[dict, dict]:
         "person_a": MembershipFactory(territory=territory_a, role=Role.MEMBRE).user,
         "person_b": MembershipFactory(territory=territory_b, role=Role.MEMBRE).user,
         "referent_a": MembershipFactory(territory=territory_a, role=Role.REFERENT).user,
-        "staff": UserFactory(is_staff=True),
+        "staff": StaffFactory(),
+        "staff_no_perms": UserFactory(is_staff=True),
     }
     return objects, users
 

@@ -7,7 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
 from anpp_portal.history import HistoricalRecords
+from anpp_portal.storage import UnguessableName, private_storage
 
 from ..validators import validate_siret
 from .people import Territory
@@ -71,7 +73,7 @@ class AdhesionCampaign(models.Model):
         help_text=_("Liste de nombres de jours, par exemple [30, 60]."),
     )
     payment_delay_days = models.PositiveSmallIntegerField(_("délai de paiement (jours)"), default=30)
-    intro_text = models.TextField(_("texte de présentation aux territoires"), blank=True)
+    intro_text = BoundedTextField(_("texte de présentation aux territoires"), max_length=10000, blank=True)
 
     class Meta:
         verbose_name = _("campagne d'adhésion")
@@ -173,7 +175,7 @@ class Adhesion(models.Model):
     signatory_role = models.CharField(_("qualité du signataire"), max_length=150, blank=True)
     billing_contact_name = models.CharField(_("contact facturation"), max_length=150, blank=True)
     billing_contact_email = models.EmailField(_("email du contact facturation"), blank=True)
-    billing_address = models.TextField(_("adresse de facturation"), blank=True)
+    billing_address = BoundedTextField(_("adresse de facturation"), max_length=500, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     chorus_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
     engagement_number = models.CharField(
@@ -188,11 +190,23 @@ class Adhesion(models.Model):
     call_number = models.CharField(_("numéro d'appel"), max_length=12, unique=True, null=True, blank=True)
     call_issued_at = models.DateTimeField(_("appel émis le"), null=True, blank=True)
     call_due_on = models.DateField(_("échéance"), null=True, blank=True)
-    call_pdf = models.FileField(_("appel de cotisation (PDF)"), upload_to="adhesions/appels/", blank=True)
-    attestation_pdf = models.FileField(
-        _("attestation (PDF)"), upload_to="adhesions/attestations/", blank=True
+    # Private documents: outside any public URL, under unguessable names, served by a view that checks
+    # the person (anpp_portal/storage.py). Rendered after the commit that numbers them (tasks.py).
+    call_pdf = models.FileField(
+        _("appel de cotisation (PDF)"),
+        storage=private_storage,
+        upload_to=UnguessableName("adhesions/appels"),
+        max_length=200,
+        blank=True,
     )
-    cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
+    attestation_pdf = models.FileField(
+        _("attestation (PDF)"),
+        storage=private_storage,
+        upload_to=UnguessableName("adhesions/attestations"),
+        max_length=200,
+        blank=True,
+    )
+    cancel_reason = BoundedTextField(_("motif d'annulation"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -249,7 +263,7 @@ class AdhesionTransition(models.Model):
         verbose_name=_("par"),
     )
     at = models.DateTimeField(_("le"), auto_now_add=True)
-    message = models.TextField(_("message"), blank=True)
+    message = BoundedTextField(_("message"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("étape de l'adhésion")

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
 from anpp_portal.history import HistoricalRecords
 
 from .people import Territory
@@ -23,7 +24,7 @@ class FicheCampaign(models.Model):
     reminder_days_not_submitted = models.JSONField(
         _("relances si commencée mais non soumise (jours après l'ouverture)"), default=list, blank=True
     )
-    intro_text = models.TextField(_("texte de présentation"), blank=True)
+    intro_text = BoundedTextField(_("texte de présentation"), max_length=10000, blank=True)
 
     class Meta:
         verbose_name = _("campagne de fiches de renseignements")
@@ -71,7 +72,7 @@ class FicheRenseignements(models.Model):
         verbose_name=_("modifiée par"),
     )
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
-    staff_message = models.TextField(_("message de l'ANPP"), blank=True)
+    staff_message = BoundedTextField(_("message de l'ANPP"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

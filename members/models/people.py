@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 from localflavor.fr.models import FRSIRENField
 
+from anpp_portal.fields import BoundedTextField
+
 from ..validators import validate_siren
 
 
@@ -103,7 +105,7 @@ class Territory(models.Model):
     departments = models.ManyToManyField(
         Department, verbose_name=_("départements"), related_name="territories", blank=True
     )
-    address = models.TextField(_("adresse postale"), blank=True)
+    address = BoundedTextField(_("adresse postale"), max_length=1000, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     city = models.CharField(_("commune"), max_length=100, blank=True)
     website = models.URLField(_("site internet"), blank=True)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from anpp_portal import formats
@@ -40,6 +40,8 @@ __all__ = [
     "NoFeeForPopulation",
     "WrongStatus",
     "adhesion_cancel",
+    "adhesion_documents_missing",
+    "adhesion_documents_render",
     "adhesion_missing",
     "adhesion_open",
     "adhesion_remind_now",
@@ -184,8 +186,8 @@ def _locked(adhesion: Adhesion) -> Adhesion:
     )
 
 
-def _require_staff(user: User) -> None:
-    if not (user and user.is_active and user.is_staff):
+def _require_staff(user: User, permission: str = "members.change_adhesion") -> None:
+    if not (user and user.is_active and user.is_staff and user.has_perm(permission)):
         raise NotAllowed("Réservé à l'équipe de l'ANPP.")
 
 
@@ -329,11 +331,13 @@ def adhesion_validate(*, adhesion: Adhesion, by: User) -> Adhesion:
 
 
 def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
-    """Number the call for payment and store its PDF, in one transaction.
+    """Number the call for payment, in one transaction; its PDF is built after the commit.
 
-    The year's sequence row is locked while the number is taken (:func:`_call_number_take`), so two
-    staff issuing at the same moment get consecutive numbers; a failure (even rendering the PDF)
-    rolls the number back, so numbers are gapless and never reused.
+    The year's sequence row is locked while the number is taken (:func:`_call_number_take`), so two staff issuing at the same
+    moment get consecutive numbers; a failure rolls the number back, so numbers are gapless and
+    never reused. No PDF is rendered while the lock is held (a slow rendering would block every
+    other call of the year): a worker renders it once the number is committed
+    (adhesion_documents_render), and staff see "en préparation" meanwhile.
     """
     from billing.services import appel_issue, billing_identity_require
 
@@ -346,15 +350,13 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         adhesion.call_number = f"{year}-{_call_number_take(year):04d}"
         adhesion.call_issued_at = timezone.now()
         adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
-        transition = _transition(adhesion, Status.APPEL_EMIS, by)
-        # The appel is a Factur-X invoice (billing.Invoice); the adhésion keeps a copy of its PDF.
-        adhesion.call_pdf.save(
-            f"appel-{adhesion.call_number}.pdf",
-            ContentFile(appel_issue(adhesion=adhesion, by=by)),
-            save=False,
-        )
+        _transition(adhesion, Status.APPEL_EMIS, by)
+        # The appel is a Factur-X invoice (billing.Invoice), recorded here and rendered after the
+        # commit; the adhésion keeps a copy of its PDF.
+        appel_issue(adhesion=adhesion, by=by)
         adhesion.save()
-        emails.adhesion_called_send(adhesion, transition)
+        # The "called" email carries the appel: a worker sends it once the PDF is rendered.
+        _render_documents_after_commit(adhesion.pk)
     return adhesion
 
 
@@ -376,10 +378,9 @@ def _call_number_take(year: int) -> int:
 def payment_record(
     *, adhesion: Adhesion, paid_on: date, amount: Decimal, method: str, reference: str, by: User
 ) -> Payment:
-    """Record a payment; the adhésion becomes payée (with its attestation) once the payments cover it."""
-    from ..pdf import attestation_pdf
-
-    _require_staff(by)
+    """Record a payment; the adhésion becomes payée once the payments cover it (its attestation is
+    built after the commit, as the call is)."""
+    _require_staff(by, "members.add_payment")
     if amount <= 0 or amount != amount.quantize(CENT):
         raise AdhesionError("Le montant doit être positif, avec au plus deux décimales.")
     if paid_on > timezone.localdate():
@@ -400,16 +401,82 @@ def payment_record(
         paid = adhesion.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
         if paid >= adhesion.amount:
             _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(paid)}")
-            adhesion.attestation_pdf.save(
-                f"attestation-{adhesion.year}-{adhesion.territory.slug}.pdf",
-                ContentFile(attestation_pdf(adhesion)),
-                save=False,
-            )
             adhesion.save()
-            emails.adhesion_paid_send(adhesion, payment)
+            # The "paid" email carries the attestation: a worker sends it once it is rendered.
+            _render_documents_after_commit(adhesion.pk)
         else:
             emails.adhesion_payment_send(adhesion, payment)
     return payment
+
+
+# --- Documents (rendered by a worker, after the commit) -------------------------------------------
+
+# A document still missing this long after its step was committed is rendered again by beat (the
+# broker may have been down when the step was taken, or the worker died).
+DOCUMENT_RETRY_AFTER = timedelta(minutes=5)
+
+
+def _render_documents_after_commit(adhesion_id: int) -> None:
+    from ..tasks import render_adhesion_documents
+
+    transaction.on_commit(lambda: render_adhesion_documents.delay(adhesion_id), robust=True)
+
+
+def _store_document(adhesion: Adhesion, field: str, filename: str, content: bytes, then) -> None:
+    """Store ``content`` as the adhésion's ``field`` unless another worker stored it first, and
+    ``then(adhesion)`` (the email that carries the document) in the same transaction."""
+    file = getattr(adhesion, field)
+    name = file.storage.save(file.field.generate_filename(adhesion, filename), ContentFile(content))
+    with transaction.atomic():
+        if Adhesion.objects.filter(pk=adhesion.pk, **{field: ""}).update(**{field: name}):
+            setattr(adhesion, field, name)
+            then(adhesion)
+            return
+    file.storage.delete(name)  # the other worker's copy stays
+
+
+def _called_email(adhesion: Adhesion) -> None:
+    emails.adhesion_called_send(
+        adhesion, adhesion.transitions.filter(to_status=Status.APPEL_EMIS).latest("pk")
+    )
+
+
+def _paid_email(adhesion: Adhesion) -> None:
+    emails.adhesion_paid_send(adhesion, adhesion.payments.latest("pk"))
+
+
+def adhesion_documents_render(*, adhesion_id: int) -> list[str]:
+    """Render and store the documents an adhésion should have and lacks (its call once numbered, its
+    attestation once paid); returns the fields stored. Holds no lock while rendering and is safe to
+    run twice: the first stored document wins, and a stored one is never replaced."""
+    from billing.models import Invoice
+    from billing.services import invoice_pdf_render
+
+    from ..pdf import attestation_pdf
+
+    adhesion = Adhesion.objects.select_related("campaign", "territory").get(pk=adhesion_id)
+    stored = []
+    appel = adhesion.invoices.filter(kind=Invoice.Kind.APPEL).first()
+    if adhesion.call_number and not adhesion.call_pdf and appel is not None:
+        content = invoice_pdf_render(invoice_id=appel.pk)
+        _store_document(adhesion, "call_pdf", f"appel-{adhesion.call_number}.pdf", content, _called_email)
+        stored.append("call_pdf")
+    if adhesion.status == Status.PAYEE and not adhesion.attestation_pdf:
+        filename = f"attestation-{adhesion.year}-{adhesion.territory.slug}.pdf"
+        _store_document(adhesion, "attestation_pdf", filename, attestation_pdf(adhesion), _paid_email)
+        stored.append("attestation_pdf")
+    return stored
+
+
+def adhesion_documents_missing(*, now=None) -> list[int]:
+    """Adhésions whose call or attestation should exist for a while already and does not."""
+    before = (now or timezone.now()) - DOCUMENT_RETRY_AFTER
+    return list(
+        Adhesion.objects.filter(
+            Q(call_number__isnull=False, call_pdf="", call_issued_at__lt=before)
+            | Q(status=Status.PAYEE, attestation_pdf="", updated_at__lt=before)
+        ).values_list("pk", flat=True)
+    )
 
 
 def adhesion_cancel(*, adhesion: Adhesion, by: User, reason: str) -> Adhesion:

@@ -170,7 +170,7 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
 
 
 def fiche_reopen(*, fiche: FicheRenseignements, by: User, message: str) -> FicheRenseignements:
-    if not (by.is_active and by.is_staff):
+    if not (by.is_active and by.is_staff and by.has_perm("members.change_ficherenseignements")):
         raise NotAllowed("Réservé à l'équipe de l'ANPP.")
     if not message.strip():
         raise FicheError("Expliquez au territoire pourquoi la fiche est rouverte.")

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
+
 from ..covers import ALLOWED_FORMATS, detect_format, validate_cover
 
 # A partner's link, the ANPP's website: web addresses only (no ftp, no javascript:).
@@ -30,7 +32,7 @@ class News(models.Model):
     title = models.CharField(_("titre"), max_length=300)
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
     date = models.DateField(_("date"))
-    body = models.TextField(_("texte (Markdown)"))
+    body = BoundedTextField(_("texte (Markdown)"), max_length=100_000)
     body_html = models.TextField(_("texte rendu"), blank=True, editable=False)
     image = models.ImageField(
         _("image"),
@@ -69,7 +71,7 @@ class News(models.Model):
 
 class Partner(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=2000, blank=True)
     link = models.URLField(_("lien"), max_length=500, blank=True, validators=[http_url])
     logo = models.ImageField(
         _("logo"),
@@ -94,10 +96,10 @@ class AssociationPage(models.Model):
 
     id = models.PositiveSmallIntegerField(_("identifiant"), primary_key=True, default=1, editable=False)
     title = models.CharField(_("titre"), max_length=200, default="L'ANPP")
-    intro = models.TextField(_("présentation (Markdown)"), blank=True)
-    missions = models.TextField(_("missions (Markdown)"), blank=True)
-    governance = models.TextField(_("gouvernance (Markdown)"), blank=True)
-    contact_address = models.TextField(_("adresse"), blank=True)
+    intro = BoundedTextField(_("présentation (Markdown)"), max_length=50_000, blank=True)
+    missions = BoundedTextField(_("missions (Markdown)"), max_length=50_000, blank=True)
+    governance = BoundedTextField(_("gouvernance (Markdown)"), max_length=50_000, blank=True)
+    contact_address = BoundedTextField(_("adresse"), max_length=1000, blank=True)
     website = models.URLField(_("site internet"), blank=True, validators=[http_url])
     intro_html = models.TextField(_("introduction rendue"), blank=True, editable=False)
     missions_html = models.TextField(_("missions rendues"), blank=True, editable=False)

@@ -20,7 +20,8 @@ def news_page(*, page=1):
 
 def news_for_reader(*, user, slug: str) -> News:
     """A published news item; staff also see unpublished ones (a preview)."""
-    queryset = News.objects.all() if user.is_authenticated and user.is_staff else published_news()
+    staff = user.is_authenticated and user.is_staff and user.has_perm("publications.view_news")
+    queryset = News.objects.all() if staff else published_news()
     return get_object_or_404(queryset, slug=slug)
 
 

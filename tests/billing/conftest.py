@@ -6,7 +6,7 @@ from members import services as member_services
 from members.models import Adhesion, Role
 
 from ..events.factories import EventFactory, ParticipantFactory, RegistrationFactory
-from ..factories import MembershipFactory, UserFactory
+from ..factories import MembershipFactory, StaffFactory
 from ..members.adhesion_factories import CampaignFactory
 
 BUYER_SIRET = "20007049800007"
@@ -14,7 +14,7 @@ BUYER_SIRET = "20007049800007"
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(is_staff=True)
+    return StaffFactory()
 
 
 @pytest.fixture
@@ -45,7 +45,11 @@ def validated_adhesion(territory, *, year=2018, amount=Decimal("1877.00")) -> Ad
 
 
 def called_adhesion(territory, staff, **kwargs) -> Adhesion:
-    return member_services.call_issue(adhesion=validated_adhesion(territory, **kwargs), by=staff)
+    """An adhésion whose appel is issued and rendered (the worker's part, after the commit, run here)."""
+    adhesion = member_services.call_issue(adhesion=validated_adhesion(territory, **kwargs), by=staff)
+    member_services.adhesion_documents_render(adhesion_id=adhesion.pk)
+    adhesion.refresh_from_db()
+    return adhesion
 
 
 def priced_registration(territory, *, event=None, prices=(Decimal("90"), Decimal("90"))):

@@ -13,7 +13,7 @@ from billing import services
 from billing.models import Invoice, InvoiceSequence
 from members import services as member_services
 
-from ..factories import TerritoryFactory, UserFactory
+from ..factories import StaffFactory, TerritoryFactory
 from .conftest import priced_registration, validated_adhesion
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,7 @@ def _numbers(kind) -> list[str]:
 
 
 def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numbers():
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     year = timezone.localdate().year
     adhesions = [validated_adhesion(TerritoryFactory()) for _ in range(EACH)]
     # Each registration at its own event, so that only the number sequences are shared.
@@ -84,7 +84,7 @@ def test_without_the_lock_the_same_burst_does_not_number_uniquely(monkeypatch):
         return f"{series}{year}-{number:04d}"
 
     monkeypatch.setattr(services, "_next_number", unlocked)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     InvoiceSequence.objects.create(series="F", year=timezone.localdate().year)
     registrations = [priced_registration(TerritoryFactory()) for _ in range(EACH)]
     outcomes = _run_together(

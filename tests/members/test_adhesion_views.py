@@ -128,7 +128,7 @@ def test_a_year_without_campaign_is_a_404(client, territory_a, referent_a):
 
 
 def test_documents_are_downloaded_by_the_territory_once_issued(
-    client, territory_a, referent_a, staff, open_campaign
+    client, territory_a, referent_a, staff, open_campaign, django_capture_on_commit_callbacks
 ):
     client.force_login(referent_a)
     assert client.get(url(territory_a, open_campaign.year, "members:adhesion_call_pdf")).status_code == 404
@@ -144,7 +144,14 @@ def test_documents_are_downloaded_by_the_territory_once_issued(
         by=referent_a,
     )
     services.adhesion_submit(adhesion=adhesion, by=referent_a)
-    services.adhesion_validate(adhesion=adhesion, by=staff)
+    with django_capture_on_commit_callbacks() as rendering:
+        services.adhesion_validate(adhesion=adhesion, by=staff)
+    # Until the worker has rendered it, the page says the call is being prepared.
+    page = client.get(url(territory_a, open_campaign.year, "members:adhesion"))
+    assert "en préparation" in page.content.decode()
+    assert client.get(url(territory_a, open_campaign.year, "members:adhesion_call_pdf")).status_code == 404
+    for callback in rendering:
+        callback()
     response = client.get(url(territory_a, open_campaign.year, "members:adhesion_call_pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")

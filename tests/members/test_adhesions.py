@@ -127,10 +127,14 @@ def test_only_staff_validate(draft, referent_a):
         services.adhesion_validate(adhesion=draft, by=referent_a)
 
 
-def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid(draft, referent_a, staff):
+def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid(
+    draft, referent_a, staff, django_capture_on_commit_callbacks
+):
     filled(draft, referent_a, siret="20007049800007", chorus_service_code="SERVICE-FACT")
     services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
-    adhesion = services.adhesion_validate(adhesion=draft, by=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        adhesion = services.adhesion_validate(adhesion=draft, by=staff)
+    adhesion.refresh_from_db()
     assert adhesion.status == Status.APPEL_EMIS
     assert adhesion.call_number == "2018-0001"
     assert adhesion.call_due_on == timezone.localdate() + datetime.timedelta(days=30)
@@ -157,14 +161,15 @@ def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid
     )
     adhesion.refresh_from_db()
     assert adhesion.status == Status.APPEL_EMIS and not adhesion.attestation_pdf
-    services.payment_record(
-        adhesion=adhesion,
-        paid_on=datetime.date(2018, 5, 2),
-        amount=Decimal("877"),
-        method="virement",
-        reference="V-2",
-        by=staff,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_record(
+            adhesion=adhesion,
+            paid_on=datetime.date(2018, 5, 2),
+            amount=Decimal("877"),
+            method="virement",
+            reference="V-2",
+            by=staff,
+        )
     adhesion.refresh_from_db()
     assert adhesion.status == Status.PAYEE
     assert "Attestation d'adhésion 2018" in pdf_text(adhesion.attestation_pdf)

@@ -8,7 +8,7 @@ from django.db import connection
 from members import services
 from members.models import Role, TerritoryMembership
 
-from ..factories import InvitationFactory, MembershipFactory, UserFactory
+from ..factories import InvitationFactory, MembershipFactory, StaffFactory, UserFactory
 
 
 def _run_together(functions):
@@ -93,7 +93,7 @@ def validated_adhesions(transactional_db, settings, tmp_path, monkeypatch):
 
 
 def _issue_all_at_once(adhesions):
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     return _run_together([lambda a=a: services.call_issue(adhesion=a, by=staff) for a in adhesions])
 
 

@@ -124,7 +124,9 @@ def test_staff_validate_from_the_admin_which_issues_the_call(client, staff, sett
     assert adhesion.status == Adhesion.Status.APPEL_EMIS and adhesion.call_number == "2018-0001"
 
 
-def test_a_payment_recorded_in_the_admin_goes_through_the_service(client, staff, settings, tmp_path):
+def test_a_payment_recorded_in_the_admin_goes_through_the_service(
+    client, staff, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     campaign = CampaignFactory(year=2018)
     [adhesion] = make_adhesions(campaign, 1, status=Adhesion.Status.APPEL_EMIS, amount=Decimal("500"))
@@ -152,7 +154,8 @@ def test_a_payment_recorded_in_the_admin_goes_through_the_service(client, staff,
             "transitions-MAX_NUM_FORMS": "1000",
         }
     )
-    response = client.post(change_url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.PAYEE and adhesion.attestation_pdf

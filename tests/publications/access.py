@@ -17,6 +17,7 @@ OTHER_URLS = {
     "publications:article": "an issue's number and an article's slug, public; full text guarded by access",
     "publications:rubrique": "a rubrique of the magazine, public data",
     "association:news_detail": "a news item of the association, public data",
+    "public_media": "a file of the public media folders (covers, logos); private documents are elsewhere",
     "publications:newsletter_confirm": "the token of a newsletter email is the credential by design",
     "publications:newsletter_unsubscribe": "the token of a newsletter email is the credential by design (RFC 8058)",
 }

@@ -136,7 +136,7 @@ def test_subscribing_twice_sends_no_second_confirmation_to_a_confirmed_reader(se
     subscriber = SubscriberFactory(email="deja@exemple.fr")
     services.subscriber_subscribe(email="deja@exemple.fr")
     assert send_outbox() == []
-    services.subscriber_unsubscribe(token=subscriber.token)
+    services.subscriber_unsubscribe(token=subscriber.unsubscribe_token)
     services.subscriber_subscribe(email="deja@exemple.fr")
     assert len(send_outbox()) == 1
     assert not Subscriber.objects.get().is_active
@@ -144,7 +144,7 @@ def test_subscribing_twice_sends_no_second_confirmation_to_a_confirmed_reader(se
 
 def test_unsubscribe_page_asks_before_unsubscribing_and_unknown_tokens_are_404(client):
     subscriber = SubscriberFactory()
-    url = reverse("publications:newsletter_unsubscribe", kwargs={"token": subscriber.token})
+    url = reverse("publications:newsletter_unsubscribe", kwargs={"token": subscriber.unsubscribe_token})
     assert client.get(url).status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.is_active

@@ -9,7 +9,7 @@ from members.models import Role
 from publications.access import can_read_full
 from publications.models import Issue
 
-from ..factories import MembershipFactory, UserFactory
+from ..factories import MembershipFactory, StaffFactory, UserFactory
 from ..members.adhesion_factories import member_user
 from .factories import ArticleFactory, IssueFactory, RubriqueFactory
 
@@ -35,7 +35,7 @@ def _reader(kind):
         return MembershipFactory(role=Role.MEMBRE).user
     if kind == "member":
         return member_user()
-    return UserFactory(is_staff=True)
+    return StaffFactory()
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_draft_issues_are_404_for_readers_and_a_preview_for_staff(client):
     assert client.get(issue.get_absolute_url()).status_code == 404
     assert client.get("/publications/9/brouillon/").status_code == 404
     assert "/publications/9/" not in client.get(reverse("publications:archive")).content.decode()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(StaffFactory())
     response = client.get(issue.get_absolute_url())
     assert response.status_code == 200 and "Aperçu" in response.content.decode()
 
