@@ -196,10 +196,39 @@ def test_call_numbers_follow_each_other_within_a_year_and_restart_the_next(campa
     assert numbers == ["2018-0001", "2018-0002", "2018-0003", "2019-0001"]
 
 
-def test_a_call_whose_pdf_fails_to_render_rolls_its_number_back(draft, referent_a, staff, monkeypatch):
-    import weasyprint
-
+def test_a_call_that_fails_inside_its_transaction_rolls_its_number_back(draft, referent_a, staff, monkeypatch):
+    import billing.services
     from members.models import CallNumberSequence
+
+    filled(draft, referent_a)
+    services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
+    Adhesion.objects.filter(pk=draft.pk).update(status=Status.VALIDEE)
+
+    def crash(**kwargs):
+        raise OSError("the invoice could not be recorded")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(billing.services, "appel_issue", crash)
+        with pytest.raises(OSError, match="could not be recorded"):
+            services.call_issue(adhesion=draft, by=staff)
+    draft.refresh_from_db()
+    assert (draft.status, draft.call_number, draft.call_issued_at) == (Status.VALIDEE, None, None)
+    assert not draft.transitions.filter(to_status=Status.APPEL_EMIS).exists()
+    assert CallNumberSequence.objects.filter(year=2018).values_list("last_number", flat=True).first() in (
+        None,
+        0,
+    )
+    # Once the failure is gone, the call takes the number the failure gave back.
+    assert services.call_issue(adhesion=draft, by=staff).call_number == "2018-0001"
+    assert draft.transitions.get(to_status=Status.APPEL_EMIS).by == staff
+
+
+def test_a_call_whose_pdf_fails_to_render_keeps_its_number_and_is_rendered_again(
+    draft, referent_a, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The PDF is built after the commit (never under the numbering lock): a renderer that fails
+    leaves the call numbered and its document "en préparation", until a worker renders it."""
+    import weasyprint
 
     filled(draft, referent_a)
     services.adhesion_submit(adhesion=draft, by=referent_a, today=IN_CAMPAIGN)
@@ -210,23 +239,13 @@ def test_a_call_whose_pdf_fails_to_render_rolls_its_number_back(draft, referent_
 
     with monkeypatch.context() as patched:
         patched.setattr(weasyprint.HTML, "write_pdf", crash)
-        with pytest.raises(OSError, match="Pango"):
+        with django_capture_on_commit_callbacks(execute=True):
             services.call_issue(adhesion=draft, by=staff)
     draft.refresh_from_db()
-    assert (draft.status, draft.call_number, draft.call_issued_at, draft.call_pdf.name) == (
-        Status.VALIDEE,
-        None,
-        None,
-        "",
-    )
-    assert not draft.transitions.filter(to_status=Status.APPEL_EMIS).exists()
-    assert CallNumberSequence.objects.filter(year=2018).values_list("last_number", flat=True).first() in (
-        None,
-        0,
-    )
-    # Once the renderer works again, the call takes the number the failure gave back.
-    assert services.call_issue(adhesion=draft, by=staff).call_number == "2018-0001"
-    assert draft.transitions.get(to_status=Status.APPEL_EMIS).by == staff
+    assert (draft.status, draft.call_number, draft.call_pdf.name) == (Status.APPEL_EMIS, "2018-0001", "")
+    assert services.adhesion_documents_render(adhesion_id=draft.pk) == ["call_pdf"]
+    draft.refresh_from_db()
+    assert draft.call_pdf.name.endswith("appel-2018-0001.pdf")
 
 
 def test_amounts_with_more_than_two_decimals_or_negative_are_refused(draft, referent_a, staff):
