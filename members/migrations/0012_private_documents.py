@@ -30,7 +30,7 @@ def move_documents_to_private_storage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0010_french_labels"),
+        ("members", "0011_join_requests"),
     ]
 
     operations = [

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("members", "0011_private_documents"),
+        ("members", "0012_private_documents"),
         ("events", "0006_french_labels_and_plenary_default"),
         ("publications", "0012_separate_unsubscribe_token"),
         ("anpp_portal", "0004_outbox_rendered_by_worker"),

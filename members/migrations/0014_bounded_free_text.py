@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0012_staff_group'),
+        ('members', '0013_staff_group'),
     ]
 
     operations = [
