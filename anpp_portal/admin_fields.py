@@ -11,6 +11,7 @@ class IntegerListField(forms.CharField):
     def __init__(self, *, min_value=0, max_value=365, **kwargs):
         self.min_value, self.max_value = min_value, max_value
         kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
         kwargs.setdefault(
             "help_text",
             _("Des nombres de jours séparés par des virgules, par exemple « 7, 1 ». Vide : aucun."),

@@ -66,7 +66,7 @@ def event_for_registration(*, slug: str, user=None) -> Event:
     seats under the event's lock), so a burst of registrations reads as little as possible."""
     queryset = (
         Event.objects.all()
-        if user is not None and user.is_staff
+        if user is not None and user.is_staff and user.has_perm("events.view_event")
         else Event.objects.filter(status__in=PUBLIC_STATUSES)
     )
     return queryset.prefetch_related(

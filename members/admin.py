@@ -596,6 +596,7 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
 class RefuseForm(forms.Form):
     message = forms.CharField(
         label=_("Message au demandeur"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Expliquez au demandeur pourquoi sa demande est refusée.")},
     )

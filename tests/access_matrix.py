@@ -160,6 +160,11 @@ TO_DIRECTORY_SETTINGS = to("members:directory_settings", **A)
 # The staff pages: a 403 for a staff account without permissions (tests/test_access_matrix.py
 # checks that this names every view marked by members.staff.staff_permission_required).
 STAFF_PAGES = {
+    "backoffice:home",
+    "members:staff_remind",
+    "members:questionnaire_preview",
+    "events:checkin_day",
+    "events:checkin_scan",
     "members:dashboard",
     "members:panorama",
     "members:fiche_review",
@@ -311,8 +316,9 @@ MATRIX = [
     row(get("events:staff_participants", **EVENT),                         ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:checkin", **EVENT),                                    ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:checkin_day", **DAY),                                  ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
-    row(get("events:checkin_day", **DAY, query="q=%00", note="NUL in the search"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
+    row(get("events:checkin_day", **DAY, query="q=%00", note="NUL in the search: refused before anything"),
+                                                                           BAD_REQUEST, BAD_REQUEST,  BAD_REQUEST, BAD_REQUEST, BAD_REQUEST,
+        staff_no_perms=BAD_REQUEST),
     row(get("events:checkin_day", slug="{event.slug}", day_pk="{draft_event_day.pk}", note="another event's day"),
                                                                            ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND),
     row(get("events:checkin_scan", **DAY),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED),

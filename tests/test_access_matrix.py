@@ -99,7 +99,14 @@ def test_every_staff_page_is_a_403_for_staff_without_permissions():
     not_forbidden = [
         str(entry.request)
         for entry in MATRIX
-        if entry.request.url in STAFF_PAGES and entry.expected["staff_no_perms"] != FORBIDDEN
+        if entry.request.url in STAFF_PAGES
+        and entry.expected["staff_no_perms"] != FORBIDDEN
+        # A request refused to everyone before any permission is asked (a NUL byte: 400; the wrong
+        # method: 405) says nothing of permissions, as long as full staff get the same answer.
+        and not (
+            entry.expected["staff_no_perms"].status in (400, 405)
+            and entry.expected["staff"] == entry.expected["staff_no_perms"]
+        )
     ]
     assert not not_forbidden, not_forbidden
 

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
+
 from ..validators import validate_siren
 from .people import Department, Territory
 
@@ -29,7 +31,7 @@ class JoinRequest(models.Model):
     function = models.CharField(_("fonction"), max_length=150)
     email = models.EmailField(_("adresse email"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decision_message = models.TextField(_("message au demandeur"), blank=True)
+    decision_message = BoundedTextField(_("message au demandeur"), max_length=2000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal.fields import BoundedTextField
+
 from .fiches import FicheCampaign
 
 key_validator = RegexValidator(
@@ -31,7 +33,7 @@ class QuestionnaireSection(models.Model):
         help_text=_("Partie de l'adresse de la section, par exemple « budget »."),
     )
     title = models.CharField(_("titre"), max_length=200)
-    intro = models.TextField(_("texte d'introduction"), blank=True)
+    intro = BoundedTextField(_("texte d'introduction"), max_length=4000, blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:

@@ -104,7 +104,9 @@ def test_the_check_in_page_answers_odd_input_without_an_error(client, staff):
     day = event.days.first()
     client.force_login(staff)
     url = reverse("events:checkin_day", kwargs={"slug": event.slug, "day_pk": day.pk})
-    for query in ["\x00", "a\x00b", "x" * 5000, "%00"]:
+    for query in ["\x00", "a\x00b"]:  # a NUL anywhere in a query string is refused before any view
+        assert client.get(url, {"q": query}).status_code == 400
+    for query in ["x" * 5000, "%00", "é" * 300]:
         assert client.get(url, {"q": query}).status_code == 200
     scan = reverse("events:checkin_scan", kwargs={"slug": event.slug, "day_pk": day.pk})
     for code in ["\x00", "1.abc:def", "x" * 5000, ""]:

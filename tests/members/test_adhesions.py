@@ -196,7 +196,9 @@ def test_call_numbers_follow_each_other_within_a_year_and_restart_the_next(campa
     assert numbers == ["2018-0001", "2018-0002", "2018-0003", "2019-0001"]
 
 
-def test_a_call_that_fails_inside_its_transaction_rolls_its_number_back(draft, referent_a, staff, monkeypatch):
+def test_a_call_that_fails_inside_its_transaction_rolls_its_number_back(
+    draft, referent_a, staff, monkeypatch
+):
     import billing.services
     from members.models import CallNumberSequence
 

@@ -96,7 +96,7 @@ def test_the_migration_moves_documents_stored_in_the_public_tree_to_the_private_
 
     from .adhesion_factories import make_member
 
-    migration = importlib.import_module("members.migrations.0008_private_documents")
+    migration = importlib.import_module("members.migrations.0012_private_documents")
     adhesion = make_member(territory_a)
     old = default_storage.save("adhesions/appels/appel-2026-0001.pdf", ContentFile(b"%PDF old call"))
     Adhesion.objects.filter(pk=adhesion.pk).update(call_pdf=old)
