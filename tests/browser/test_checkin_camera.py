@@ -14,7 +14,7 @@ from events.models import Attendance
 
 from ..events.factories import EventFactory
 from ..events.helpers import person
-from ..factories import MembershipFactory, TerritoryFactory, UserFactory
+from ..factories import MembershipFactory, StaffFactory, TerritoryFactory
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 WIDTH, HEIGHT = 640, 480
@@ -53,7 +53,7 @@ def test_a_participants_qr_code_shown_to_the_camera_checks_them_in_for_the_day(
     video = tmp_path / "qr.y4m"
     write_y4m(video, qr_image(qr.code_for(participant)))
 
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     client = Client()
     client.force_login(staff)
     camera_browser = browser.browser_type.launch(
