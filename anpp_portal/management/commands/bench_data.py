@@ -10,7 +10,6 @@ import re
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -32,9 +31,9 @@ from members.models import (
     TerritoryMembership,
     User,
 )
+from publications.demo import FIRST_ISSUE
 
 # The first issue of the magazine, shipped in the project: its words make the generated articles.
-FIRST_ISSUE = Path(settings.BASE_DIR) / "publications" / "content" / "territoires-de-projets-01"
 FALLBACK_TEXT = (
     "Les territoires de projets portent les contrats de ruralité, les programmes LEADER et la réciprocité "
     "entre villes et campagnes. Le conseil de développement associe la société civile aux projets du Pays."
