@@ -27,10 +27,12 @@ Everything lives in the ``pages`` cache alias, apart from the rate limits: a flo
 pages. When that cache is unreachable the page is rendered as if there were no cache.
 """
 
+import contextvars
 import hashlib
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,12 +137,38 @@ def content_changed(section: str) -> None:
         logger.warning("Page cache unreachable; could not invalidate %s", section)
 
 
+_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_deferred", default=None)
+
+
 def invalidate(section: str) -> None:
     """Pages of ``section`` are stale now (this request and the tests see the change) and again once
     the transaction commits (a page another request rendered meanwhile from the data as it was
     before the commit is not kept)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add(section)
+        return
     content_changed(section)
     transaction.on_commit(lambda: content_changed(section))
+
+
+@contextmanager
+def invalidations_once():
+    """Inside the block, saves only note the sections they change; each is invalidated once at the
+    end (now and at commit), instead of twice per saved row. For a service that saves several rows
+    and renders nothing in between (a registration saves four rows of the events section). Use it
+    inside the transaction, so the commit-time invalidation follows that transaction."""
+    if _deferred.get() is not None:  # nested: the outer block invalidates
+        yield
+        return
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        for section in sorted(pending):
+            invalidate(section)
 
 
 def _start_generations(sections, generations: dict) -> bool:

@@ -195,7 +195,7 @@ else:
     }
 if PAGE_CACHE_URL:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "anpp_portal.cache.ReusedClientRedisCache",
         "LOCATION": PAGE_CACHE_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "anpp") + "-pages",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

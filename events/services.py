@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from anpp_portal import pagecache
+from anpp_portal.cache import count_hit
 from anpp_portal.formats import format_time
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
@@ -188,13 +190,7 @@ def _check_rate(by) -> None:
     if by.is_staff:
         return
     limit = getattr(settings, "ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
-    key = f"events:registrations:{by.pk}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
+    count = count_hit(caches["default"], f"events:registrations:{by.pk}:{timezone.now():%Y%m%d%H}", 3600)
     if count > limit:
         raise RateLimited(
             _("Vous avez fait %(limit)s inscriptions dans l'heure : réessayez plus tard ou écrivez à l'ANPP.")
@@ -331,7 +327,7 @@ def registration_create(
     _check_rate(by)
     personal = territory is None and not by.is_staff
     try:
-        with transaction.atomic():
+        with transaction.atomic(), pagecache.invalidations_once():
             # Everything that does not depend on the seats is done before taking the event's lock,
             # so that registrations to one event wait for each other as briefly as possible (the
             # burst of `make bench`). An address registered meanwhile by a concurrent request is

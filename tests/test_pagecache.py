@@ -307,3 +307,29 @@ def test_an_issue_published_by_the_schedule_shows_at_once(client, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         services.issue_publish(issue=issue)
     assert "Numéro programmé" in _get(client, archive).content.decode()
+
+
+def test_saves_grouped_by_a_service_invalidate_once_now_and_once_at_the_commit(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A registration saves several rows of the events section: inside ``invalidations_once`` they
+    cost one invalidation now and one at the commit, not two per row, and still show at once."""
+    url = reverse("events:list")
+    _get(client, url)
+    bumps = []
+    real = pagecache.content_changed
+    monkeypatch.setattr(pagecache, "content_changed", lambda section: (bumps.append(section), real(section)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with pagecache.invalidations_once():
+            EventFactory(title="Rencontres techniques")
+            EventFactory(title="États généraux")
+            assert bumps == []  # nothing yet: only noted
+        assert bumps == ["events"]
+    response = _get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Rencontres techniques" in response.content.decode()
+    assert _get(client, url)["X-Page-Cache"] == "hit"
+    for callback in callbacks:  # the commit
+        callback()
+    assert bumps == ["events", "events"]
+    assert _get(client, url)["X-Page-Cache"] == "miss"
