@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from anpp_portal.models import OutboundEmail
 from events.models import Event, Participant, Registration
 from members import selectors as members_selectors
-from members.models import Adhesion, AdhesionCampaign, FicheRenseignements, Payment, Territory
+from members.models import Adhesion, AdhesionCampaign, FicheRenseignements, JoinRequest, Payment, Territory
 
 UNPAID_AFTER_DAYS = 30
 FICHE_DEADLINE_NEAR_DAYS = 30
@@ -48,6 +48,21 @@ def action_items(today: date) -> list[ActionItem]:
             submitted,
             _admin_list("members_adhesion", status__exact=Adhesion.Status.SOUMISE),
             _("Vérifier puis « Valider et émettre les appels de cotisation »."),
+        )
+    )
+    pending = JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).count()
+    items.append(
+        ActionItem(
+            "join-requests",
+            ngettext(
+                "demande d'adhésion d'un nouveau territoire à examiner",
+                "demandes d'adhésion de nouveaux territoires à examiner",
+                pending,
+            ),
+            pending,
+            _admin_list("members_joinrequest", status__exact=JoinRequest.Status.PENDING),
+            _("Vérifier le SIREN et le territoire, puis « Accepter » ou « Refuser » avec un message."),
+            urgent=pending > 0,
         )
     )
     unpaid = members_selectors.adhesions_unpaid_after(UNPAID_AFTER_DAYS, today).count()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anpp_portal.models import OutboundEmail
 from events.models import Participant
-from members.models import Adhesion, Role
+from members.models import Adhesion, JoinRequest, Role, Territory
 
 from ..events.factories import EventFactory, ParticipantFactory, RegistrationFactory
 from ..factories import MembershipFactory, TerritoryFactory, UserFactory
@@ -85,7 +85,28 @@ def _world():
     OutboundEmail.objects.create(
         key="exemple:echec", to="personne@exemple.fr", subject="Exemple", body_text="…", status="failed"
     )
-    return {"submitted": submitted, "late": late, "event": event}
+    join = JoinRequest.objects.create(
+        territory_name="Pays fictif du Val-Exemple",
+        kind=Territory.Kind.PETR,
+        siren="200000172",
+        population=45000,
+        first_name="Camille",
+        last_name="Exemple",
+        function="Directrice",
+        email="camille@val-exemple.test",
+    )
+    JoinRequest.objects.create(  # already decided: not counted
+        territory_name="Pays fictif déjà accepté",
+        kind=Territory.Kind.PETR,
+        siren="200000180",
+        population=30000,
+        first_name="Alex",
+        last_name="Exemple",
+        function="Directeur",
+        email="alex@deja-accepte.test",
+        status=JoinRequest.Status.APPROVED,
+    )
+    return {"submitted": submitted, "late": late, "event": event, "join": join}
 
 
 def test_the_staff_home_counts_what_needs_action_and_links_to_the_list_where_staff_act(client, staff):
@@ -95,6 +116,7 @@ def test_the_staff_home_counts_what_needs_action_and_links_to_the_list_where_sta
     assert response.status_code == 200
     items = {item.kind: item for item in response.context["items"]}
     assert set(items) == {
+        "join-requests",
         "adhesions-to-validate",
         "calls-unpaid",
         "fiches-missing",
@@ -107,6 +129,7 @@ def test_the_staff_home_counts_what_needs_action_and_links_to_the_list_where_sta
         "calls-unpaid": [world["late"].territory.name],
         "fiches-missing": [world["late"].territory.name],
         "emails-failed": ["personne@exemple.fr"],
+        "join-requests": ["Pays fictif du Val-Exemple"],
     }
     for kind, item in items.items():
         listed = client.get(item.url)
