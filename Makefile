@@ -36,7 +36,7 @@ system-check: venv
 		echo "Compiled translations are missing and gettext is not installed: sudo apt-get install gettext"; exit 1; }
 
 messages: venv
-	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'mutants/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
 
 lint: venv

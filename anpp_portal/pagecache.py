@@ -156,8 +156,9 @@ def invalidate(section: str) -> None:
 def invalidations_once():
     """Inside the block, saves only note the sections they change; each is invalidated once at the
     end (now and at commit), instead of twice per saved row. For a service that saves several rows
-    and renders nothing in between (a registration saves four rows of the events section). Use it
-    inside the transaction, so the commit-time invalidation follows that transaction."""
+    and renders nothing in between (a registration saves four rows of the events section). Opened
+    outside the transaction, the invalidation comes after the commit (a registration does not hold
+    its event's lock during those round trips); inside, it follows that transaction as usual."""
     if _deferred.get() is not None:  # nested: the outer block invalidates
         yield
         return

@@ -327,7 +327,8 @@ def registration_create(
     _check_rate(by)
     personal = territory is None and not by.is_staff
     try:
-        with transaction.atomic(), pagecache.invalidations_once():
+        # The page cache is told once, after the commit: not while the event's lock is held.
+        with pagecache.invalidations_once(), transaction.atomic():
             # Everything that does not depend on the seats is done before taking the event's lock,
             # so that registrations to one event wait for each other as briefly as possible (the
             # burst of `make bench`). An address registered meanwhile by a concurrent request is
