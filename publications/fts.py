@@ -174,19 +174,29 @@ def _fts_term(term: tuple[str, ...]) -> str:
     return '"' + " ".join(term) + '"'
 
 
-def match_expression(parsed: ParsedQuery, columns: str = "") -> str:
+def match_expression(parsed: ParsedQuery, columns: str = "", *, exclusions: bool = True) -> str:
     """The FTS5 MATCH expression of the query, over ``columns`` ("title", "title chapeau") or the
-    whole article. Empty when the query has nothing to look for (only stop words or exclusions)."""
+    whole article. Empty when the query has nothing to look for (only stop words or exclusions).
+    ``exclusions=False``: the terms to find only, without the excluded ones."""
     if not parsed.groups:
         return ""
     expression = " AND ".join(
         "(" + " OR ".join(_fts_term(term) for term in group) + ")" for group in parsed.groups
     )
-    if parsed.excluded:
+    if parsed.excluded and exclusions:
         expression = f"({expression}) NOT (" + " OR ".join(_fts_term(t) for t in parsed.excluded) + ")"
-    if columns:
-        expression = "{" + columns + "} : (" + expression + ")"
-    return expression
+    return _within(columns, expression)
+
+
+def excluded_expression(parsed: ParsedQuery, columns: str = "") -> str:
+    """The FTS5 MATCH expression of the excluded terms ("-mot"), empty when there are none."""
+    if not parsed.excluded:
+        return ""
+    return _within(columns, " OR ".join(_fts_term(t) for t in parsed.excluded))
+
+
+def _within(columns: str, expression: str) -> str:
+    return "{" + columns + "} : (" + expression + ")" if columns else expression
 
 
 # --- Highlighted excerpts, as ts_headline gives them ---------------------------------------------

@@ -221,6 +221,12 @@ SELECT count(*) FROM (
   LIMIT %(cap)s)"""
 
 
+# Fixed SQL fragments of _SqliteSearch's filters (every value is a parameter).
+_SQLITE_NOT_EXCLUDED = "f.rowid NOT IN (SELECT rowid FROM publications_article_fts WHERE publications_article_fts MATCH %(excluded)s)"
+_SQLITE_MEMBERS_ONLY_HEAD = """ AND ((i.visibility <> %(members)s AND {not_excluded}) OR (i.visibility = %(members)s
+  AND f.rowid IN (SELECT rowid FROM publications_article_fts WHERE publications_article_fts MATCH %(head)s)))"""
+
+
 class _SqliteSearch:
     """SQLite: the FTS5 index of publications/fts.py (accents removed, French stems), ranked in
     the same tiers as _PostgresSearch; the count is capped the same way."""
@@ -229,8 +235,11 @@ class _SqliteSearch:
         self.cursor = cursor
         parsed = fts.parse_query(q)
         self.empty = not fts.match_expression(parsed)
+        # The outer MATCH looks for the terms to find over the whole article (bm25 ranks on it);
+        # exclusions are applied apart, so that a members-only text can be kept out of them.
         self.params = {
-            "all": fts.match_expression(parsed),
+            "all": fts.match_expression(parsed, exclusions=False),
+            "excluded": fts.excluded_expression(parsed),
             "title": fts.match_expression(parsed, "title"),
             "head": fts.match_expression(parsed, "title chapeau"),
             "published": Issue.Status.PUBLISHED,
@@ -245,13 +254,14 @@ class _SqliteSearch:
                 " AND a.rubrique_id = (SELECT r.id FROM publications_rubrique r WHERE r.slug = %(rubrique)s)"
             )
             self.params["rubrique"] = rubrique
-        if not full_text:
-            # A members-only article matches by its title and chapeau only for readers who may not
-            # read its text (a phrase of the text finds nothing).
-            filters += (
-                " AND (i.visibility <> %(members)s OR f.rowid IN (SELECT rowid FROM publications_article_fts"
-                " WHERE publications_article_fts MATCH %(head)s))"
-            )
+        not_excluded = _SQLITE_NOT_EXCLUDED if parsed.excluded else "1"
+        if full_text:
+            filters += " AND " + not_excluded
+        else:
+            # For readers who may not read it, a members-only article is its title and chapeau: it
+            # must match there, exclusions included (a phrase of the text finds nothing, and an
+            # excluded word of the text does not hide it, which would tell that the word is there).
+            filters += _SQLITE_MEMBERS_ONLY_HEAD.format(not_excluded=not_excluded)
             self.params["members"] = Issue.Visibility.MEMBERS
         self.page_sql = _SQLITE_PAGE_SQL.format(filters=filters)
         self.count_sql = _SQLITE_COUNT_SQL.format(filters=filters)

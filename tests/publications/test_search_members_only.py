@@ -42,10 +42,22 @@ def test_members_and_staff_find_the_text_they_may_read(reserved, q):
     assert titles(q, StaffFactory()) == ["Les mobilités rurales"]
 
 
-@pytest.mark.postgres  # the SQLite fallback has no negation
 def test_a_negation_tells_nothing_about_a_members_only_text(reserved):
     # Were the text searched, "-fusion" would hide the article and so reveal the word.
     assert titles("mobilités -fusion") == titles("mobilités -inexistant") == ["Les mobilités rurales"]
+    assert titles('mobilités -"comité syndical"', UserFactory()) == ["Les mobilités rurales"]
+    # An excluded word of the title or chapeau, which everyone sees, still hides it.
+    assert titles("mobilités -chapeau") == []
+
+
+def test_for_readers_of_the_text_a_negation_applies_to_the_whole_article(reserved):
+    ArticleFactory(title="Les mobilités douces", body="Des pistes cyclables, sans fusion.")
+    assert titles("mobilités -fusion", member_user()) == []
+    assert titles("mobilités -inexistant", StaffFactory()) == [
+        "Les mobilités douces",
+        "Les mobilités rurales",
+    ]
+    assert titles("mobilités -cyclables") == ["Les mobilités rurales"]  # public text: searched whole
 
 
 def test_public_texts_are_searched_for_everyone(reserved):
