@@ -88,13 +88,14 @@ def _next_number(kind: str, year: int) -> str:
     return f"{series}{year}-{sequence.last_number:04d}"
 
 
-def _store(invoice: Invoice, identity: BillingIdentity) -> bytes:
-    from .pdf import invoice_pdf
+def _record(invoice: Invoice) -> None:
+    """Save a numbered invoice or credit note without its PDF: no PDF is rendered while the series'
+    number (and, for an event invoice, the event) is locked. A worker renders it after the commit;
+    the document view renders it at once if someone asks before the worker is done."""
+    from .tasks import render_invoice_pdf
 
-    content = invoice_pdf(invoice, identity)
-    invoice.pdf.save(invoice.filename, ContentFile(content), save=False)
     invoice.save()
-    return content
+    transaction.on_commit(lambda: render_invoice_pdf.delay(invoice.pk), robust=True)
 
 
 def _line(label: str, amount: Decimal, **extra) -> dict:
@@ -292,7 +293,7 @@ def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoi
             created_by=by,
             **_registration_buyer(registration),
         )
-        _store(invoice, identity)
+        _record(invoice)
     return invoice
 
 
@@ -371,7 +372,7 @@ def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if total <= 0 or _credited(invoice) + total > invoice.total:
             raise BillingError(f"L'avoir dépasserait le montant de {invoice} ({_euros(invoice.total)}).")
-        identity = billing_identity_require()
+        billing_identity_require()  # no document is numbered while the identity lacks a field
         now = timezone.now()
         note = Invoice(
             kind=Invoice.Kind.AVOIR,
@@ -393,7 +394,7 @@ def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -
             reason=reason,
             created_by=by,
         )
-        _store(note, identity)
+        _record(note)
     return note
 
 

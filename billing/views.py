@@ -28,6 +28,9 @@ def document(request, pk):
     invoice = selectors.invoice_for(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
+    if not invoice.pdf:  # asked for before the worker rendered it: rendered now, outside any lock
+        services.invoice_pdf_render(invoice_id=invoice.pk)
+        invoice.refresh_from_db(fields=["pdf"])
     return private_file_response(invoice.pdf, filename=invoice.filename)
 
 

@@ -29,6 +29,10 @@ NS = {
 
 
 def stored(invoice: Invoice) -> bytes:
+    """The PDF as stored: the worker renders it after the commit (tests/billing/test_issuing.py
+    checks that it does); here it is rendered as the worker would, then read back."""
+    services.invoice_pdf_render(invoice_id=invoice.pk)
+    invoice.refresh_from_db()
     with invoice.pdf.open("rb") as file:
         return file.read()
 

@@ -297,3 +297,47 @@ def test_a_chorus_deposit_is_recorded_by_hand_and_shown_to_the_territory(
     client.force_login(person_a)
     page = client.get(reverse("members:territory", kwargs={"slug": territory_a.slug})).content.decode()
     assert "Déposé sur Chorus Pro le" in page and "sous le n° CPP-1" in page
+
+
+def test_an_event_invoice_is_numbered_without_rendering_its_pdf_which_the_worker_stores_after_the_commit(
+    client, territory_a, person_a, staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    """No PDF is rendered while the event and the series' number are locked (a registration to that
+    event would wait for WeasyPrint): the worker renders it once committed."""
+    from billing import pdf
+
+    rendered = []
+    real = pdf.invoice_pdf
+
+    def watched(invoice, identity):
+        rendered.append(invoice.number)
+        return real(invoice, identity)
+
+    monkeypatch.setattr(pdf, "invoice_pdf", watched)
+    registration = priced_registration(territory_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invoice = services.event_invoice_issue(registration=registration, by=staff)
+    invoice.refresh_from_db()
+    assert invoice.number.startswith("F") and not invoice.pdf  # numbered, no PDF yet
+    assert rendered == []  # nothing rendered by the issuing transaction
+    for callback in callbacks:  # the commit: the render task runs (eager in tests)
+        callback()
+    invoice.refresh_from_db()
+    assert invoice.pdf and rendered == [invoice.number]
+    with invoice.pdf.open("rb") as stored:
+        assert stored.read().startswith(b"%PDF")
+
+
+def test_a_document_asked_for_before_the_worker_rendered_it_is_rendered_then(
+    client, territory_a, person_a, staff
+):
+    registration = priced_registration(territory_a)
+    invoice = services.event_invoice_issue(registration=registration, by=staff)  # its task never ran
+    assert not Invoice.objects.get(pk=invoice.pk).pdf
+    client.force_login(person_a)
+    response = client.get(reverse("billing:document", kwargs={"pk": invoice.pk}))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(
+        b"%PDF"
+    )
+    assert Invoice.objects.get(pk=invoice.pk).pdf  # stored: the next download reads it
