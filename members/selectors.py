@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anpp_portal.formats import format_number
 
@@ -385,17 +386,20 @@ def _adhesion_next_action(adhesion, campaign, balance) -> str:
     Status = Adhesion.Status
     if adhesion is None:
         if campaign is not None and campaign.is_open(timezone.localdate()):
-            return f"Remplir et soumettre l'adhésion {campaign.year}."
+            return _("Remplir et soumettre l'adhésion %(year)s.") % {"year": campaign.year}
         return ""
     from anpp_portal.formats import format_euros
 
+    if adhesion.status == Status.APPEL_EMIS:
+        return _("Régler l'appel n° %(number)s : reste à payer %(amount)s.") % {
+            "number": adhesion.call_number,
+            "amount": format_euros(balance.remaining if balance else adhesion.amount),
+        }
     return {
-        Status.BROUILLON: "Compléter et soumettre l'adhésion.",
-        Status.SOUMISE: "Rien à faire : l'ANPP vérifie l'adhésion, puis émet l'appel de cotisation.",
-        Status.VALIDEE: "Rien à faire : l'appel de cotisation va être émis.",
-        Status.APPEL_EMIS: f"Régler l'appel n° {adhesion.call_number} : reste à payer "
-        f"{format_euros(balance.remaining if balance else adhesion.amount)}.",
-        Status.PAYEE: "Adhésion réglée : l'attestation est dans les documents.",
+        Status.BROUILLON: _("Compléter et soumettre l'adhésion."),
+        Status.SOUMISE: _("Rien à faire : l'ANPP vérifie l'adhésion, puis émet l'appel de cotisation."),
+        Status.VALIDEE: _("Rien à faire : l'appel de cotisation va être émis."),
+        Status.PAYEE: _("Adhésion réglée : l'attestation est dans les documents."),
     }.get(adhesion.status, "")
 
 

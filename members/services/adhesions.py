@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from anpp_portal import formats
 
@@ -71,10 +72,10 @@ CARRIED_OVER_FIELDS = [
     "deliberation_date",
 ]
 REQUIRED_AT_SUBMISSION = {
-    "signatory_name": "Indiquez le nom du signataire.",
-    "signatory_role": "Indiquez la qualité du signataire.",
-    "billing_contact_email": "Indiquez l'email du contact facturation.",
-    "billing_address": "Indiquez l'adresse de facturation.",
+    "signatory_name": gettext_lazy("Indiquez le nom du signataire."),
+    "signatory_role": gettext_lazy("Indiquez la qualité du signataire."),
+    "billing_contact_email": gettext_lazy("Indiquez l'email du contact facturation."),
+    "billing_address": gettext_lazy("Indiquez l'adresse de facturation."),
 }
 
 
@@ -101,7 +102,9 @@ class NoFeeForPopulation(AdhesionError):
 class IncompleteAdhesion(AdhesionError):
     def __init__(self, missing: dict[str, str]):
         self.missing = missing
-        super().__init__("L'adhésion est incomplète : " + " ".join(missing.values()))
+        super().__init__(
+            "L'adhésion est incomplète : " + " ".join(str(message) for message in missing.values())
+        )
 
 
 # --- The cotisation ---------------------------------------------------------------------------
@@ -270,10 +273,12 @@ def adhesion_save(*, adhesion: Adhesion, data: dict, by: User) -> Adhesion:
 def adhesion_missing(adhesion: Adhesion) -> dict[str, str]:
     """What submission still needs, field by field (empty when the adhésion may be submitted)."""
     missing = {
-        field: message for field, message in REQUIRED_AT_SUBMISSION.items() if not getattr(adhesion, field)
+        field: str(message)
+        for field, message in REQUIRED_AT_SUBMISSION.items()
+        if not getattr(adhesion, field)
     }
     if adhesion.amount is None:
-        missing["population"] = "Indiquez la population pour calculer la cotisation."
+        missing["population"] = str(gettext_lazy("Indiquez la population pour calculer la cotisation."))
     return missing
 
 
