@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..demo import FIRST_ISSUE
 from ..importer import parse_issue_folder
 from . import services
 from .models import AssociationPage, News, Partner
 
 DATA = Path(__file__).resolve().parent / "data"
-SEED_ISSUE = Path(settings.BASE_DIR) / "publications" / "content" / "territoires-de-projets-01"
+SEED_ISSUE = FIRST_ISSUE  # the seed copied into the project (publications/content/)
 NEWS_ARTICLE_SLUG = "actu-anpp"
 _HEADING = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 
