@@ -7,13 +7,11 @@ Idempotent: the import changes nothing the second time, publishing a published i
 a cover is drawn only for an issue that has none.
 """
 
-from pathlib import Path
-
 from . import services
 from .association import seed as association_seed
+from .importer import CONTENT_DIR, FIRST_ISSUE
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
-FIRST_ISSUE = CONTENT_DIR / "territoires-de-projets-01"
+__all__ = ["CONTENT_DIR", "FIRST_ISSUE", "load"]
 
 
 def load() -> list:

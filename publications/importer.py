@@ -16,6 +16,10 @@ from django.utils.text import slugify
 
 from .links import is_safe_link
 
+# The import folders shipped with the project: the magazine's first issue, copied from the seed.
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+FIRST_ISSUE = CONTENT_DIR / "territoires-de-projets-01"
+
 ISSUE_FILE = "issue.yaml"
 ISSUE_KEYS = {"number", "season", "date", "title", "publisher", "director", "editor", "visibility"}
 ISSUE_REQUIRED = {"number", "season", "date", "title"}

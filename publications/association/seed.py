@@ -17,8 +17,7 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..demo import FIRST_ISSUE
-from ..importer import parse_issue_folder
+from ..importer import FIRST_ISSUE, parse_issue_folder
 from . import services
 from .models import AssociationPage, News, Partner
 
