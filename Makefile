@@ -54,9 +54,11 @@ bench: venv system-check
 # Mutation testing (tests/MUTANTS.md): mutmut breaks one rule at a time in the functions that hold
 # the invariants and runs the tests that cover it; a mutant no test kills is a rule no test guards.
 # Never part of CI or `make test`. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL: a database
-# and a Redis db of its own, the tests flush them). Slow: MUTANTS_BUDGET seconds at most (results so
-# far are kept in mutants/ and a second run resumes), MUTANTS= to run other functions, e.g.
+# and a Redis db of its own, the tests flush them). Slow: MUTANTS_BUDGET seconds at most (about
+# 30 min on a quiet 2-core machine). Results are kept in mutants/ (git-ignored), but mutmut runs
+# again every mutant MUTANTS names: to finish a stopped run or check survivors, name only those, e.g.
 #   make mutants MUTANTS='members.selectors.x_territories_with_valid_adhesion__mutmut_*'
+#   make mutants MUTANTS='anpp_portal.outbox.x__claim__mutmut_3 anpp_portal.outbox.x__claim__mutmut_5'
 # The mutmut names of the functions below: module.x_function__mutmut_N.
 MUTANTS_BUDGET ?= 5400
 MUTANTS ?= \
