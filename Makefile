@@ -54,9 +54,11 @@ bench: venv system-check
 # Mutation testing (tests/MUTANTS.md): mutmut breaks one rule at a time in the functions that hold
 # the invariants and runs the tests that cover it; a mutant no test kills is a rule no test guards.
 # Never part of CI or `make test`. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL: a database
-# and a Redis db of its own, the tests flush them). Slow: MUTANTS_BUDGET seconds at most (results so
-# far are kept in mutants/ and a second run resumes), MUTANTS= to run other functions, e.g.
+# and a Redis db of its own, the tests flush them). Slow: MUTANTS_BUDGET seconds at most (about
+# 30 min on a quiet 2-core machine). Results are kept in mutants/ (git-ignored), but mutmut runs
+# again every mutant MUTANTS names: to finish a stopped run or check survivors, name only those, e.g.
 #   make mutants MUTANTS='members.selectors.x_territories_with_valid_adhesion__mutmut_*'
+#   make mutants MUTANTS='anpp_portal.outbox.x__claim__mutmut_3 anpp_portal.outbox.x__claim__mutmut_5'
 # The mutmut names of the functions below: module.x_function__mutmut_N.
 MUTANTS_BUDGET ?= 5400
 MUTANTS ?= \
@@ -80,9 +82,25 @@ MUTANTS ?= \
 	'events.services.x__promote_waiting__mutmut_*' \
 	'events.selectors.x_events_with_reminders_due__mutmut_*'
 
+# mutmut runs the tests from a copy of the project in mutants/: an app of INSTALLED_APPS left out of
+# [tool.mutmut] source_paths/also_copy would fail the stats run with "No module named ...".
+export MUTANTS_APPS_CHECK
+define MUTANTS_APPS_CHECK
+import ast, pathlib, tomllib
+conf = tomllib.loads(pathlib.Path("pyproject.toml").read_text())["tool"]["mutmut"]
+copied = set(conf["source_paths"]) | set(conf.get("also_copy", []))
+tree = ast.parse(pathlib.Path("anpp_portal/settings.py").read_text())
+apps = next(n.value for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "INSTALLED_APPS")
+local = {e.value.split(".")[0] for e in apps.elts if pathlib.Path(e.value.split(".")[0]).is_dir()}
+missing = sorted(local - copied)
+if missing:
+    raise SystemExit("[tool.mutmut] source_paths lacks the apps " + ", ".join(missing) + " of INSTALLED_APPS")
+endef
+
 mutants: venv system-check
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make mutants needs DATABASE_URL=postgres://... (a database of its own)"; exit 1;; esac
 	@test -n "$$REDIS_URL" || { echo "make mutants needs REDIS_URL=redis://... (a Redis db of its own)"; exit 1; }
+	@$(BIN)/python -c "$$MUTANTS_APPS_CHECK"
 	ANPP_REQUIRE_SERVICES=1 timeout $(MUTANTS_BUDGET) $(BIN)/mutmut run --max-children 1 $(MUTANTS) \
 		|| echo "mutmut stopped (status $$?): time budget spent or a run failed; the results so far follow"
 	$(BIN)/mutmut results

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anpp_portal import outbox
 from anpp_portal.celery import app as celery_app
@@ -102,6 +102,15 @@ def _celery_join_allowed():
     from celery._state import _set_task_join_will_block
 
     _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request in English (a visitor's language cookie) leaves English active in the thread after
+    it; a test that calls a service directly would then get English messages. Each test ends back in
+    the site's language, so no test depends on which ran before (mutmut runs them in any order)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -127,6 +127,32 @@ def test_an_email_abandoned_by_a_dead_worker_is_taken_over_after_its_lease():
     assert len(mail.outbox) == 1
 
 
+class _WorkerDied(BaseException):
+    """A worker killed in the middle of sending: nothing after that point runs (no failure recorded)."""
+
+
+def test_an_email_whose_worker_dies_while_sending_is_held_for_its_lease_then_taken_over(monkeypatch):
+    """The claim itself (not a row set up by hand): the email is held by the worker that claimed it,
+    for the lease and no longer, then another worker sends it, once."""
+
+    def die(self, messages):
+        raise _WorkerDied
+
+    email = _enqueue()
+    now = timezone.now() + LATER
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", die)
+    with pytest.raises(_WorkerDied):
+        outbox.emails_relay(now=now)
+    monkeypatch.undo()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENDING
+    assert outbox.emails_relay(now=now) == 0  # the same moment: another worker must not send it too
+    assert outbox.emails_relay(now=now + outbox.CLAIM_LEASE - timedelta(seconds=1)) == 0
+    assert outbox.emails_relay(now=now + outbox.CLAIM_LEASE + timedelta(seconds=1)) == 1
+    assert outbox.emails_relay(now=now + 3 * outbox.CLAIM_LEASE) == 0
+    assert len(mail.outbox) == 1
+
+
 def test_a_sensitive_email_is_erased_once_sent():
     email = outbox.email_enqueue(
         key="test:reset",

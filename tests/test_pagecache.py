@@ -281,6 +281,32 @@ def test_the_cache_can_be_turned_off(client, settings):
     assert "X-Page-Cache" not in _get(client, "/")
 
 
+def test_the_shortest_cache_still_stores_pages(client, settings):
+    """Any positive duration turns the cache on, one second included (0 turns it off, above)."""
+    settings.ANPP_PAGE_CACHE_SECONDS = 1
+    assert _get(client, "/")["X-Page-Cache"] == "miss"
+
+
+def test_a_visitor_with_both_the_csrf_and_the_language_cookie_is_served_from_the_cache(settings):
+    """The two cookies an anonymous visitor gets from public pages do not change them: a visitor
+    carrying both (not only one) is still served the cached page."""
+    _get(Client(), "/")
+    visitor = Client()
+    visitor.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert _get(visitor, "/")["X-Page-Cache"] == "hit"
+
+
+def test_a_request_with_credentials_is_neither_served_from_the_cache_nor_stored(client):
+    """A request carrying an Authorization header (an API client, a proxy's password) gets a page
+    rendered for it, and that page is not kept for the anonymous visitors who come next."""
+    url = reverse("events:list")
+    with_credentials = {"HTTP_AUTHORIZATION": "Basic YW5wcDpleGVtcGxl"}
+    assert "X-Page-Cache" not in _get(client, url, **with_credentials)
+    assert _get(Client(), url)["X-Page-Cache"] == "miss"
+    assert "X-Page-Cache" not in _get(client, url, **with_credentials)
+
+
 def test_an_unknown_section_is_refused():
     with pytest.raises(ValueError):
         pagecache.public_page("adhesions")

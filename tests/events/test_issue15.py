@@ -99,6 +99,27 @@ def test_a_day_with_its_own_capacity_has_its_own_waiting_list_and_promotion(
         services.participant_update(participant=both, by=referent_a, days=[day1, day2], sessions=[])
 
 
+def test_a_seat_freed_on_one_day_goes_past_those_waiting_for_another_day(referent_a, territory_a):
+    """The waiting list is in order, but a person waiting for a full day does not hold back the next
+    in line, who waits for the day where a seat has just been freed."""
+    event = EventFactory(capacity=None)
+    day1, day2 = event.days.order_by("date")
+    day1.capacity = day2.capacity = 1
+    day1.save()
+    day2.save()
+    both = register(event, referent_a, [person(0, event)], territory_a).confirmed[0]
+    assert register(event, referent_a, [on_days(person(1, event), day2)], territory_a).waiting
+    assert register(event, referent_a, [on_days(person(2, event), day1)], territory_a).waiting
+
+    services.participant_update(participant=both, by=referent_a, days=[day2], sessions=[])
+    statuses = dict(Participant.objects.values_list("last_name", "status"))
+    assert statuses == {
+        "Nom0": Participant.Status.CONFIRMED,
+        "Nom1": Participant.Status.WAITING,  # first in line, but day 2 is still full
+        "Nom2": Participant.Status.CONFIRMED,  # day 1's freed seat
+    }
+
+
 def test_raising_a_days_capacity_promotes_its_waiting_list_and_emails(
     referent_a, territory_a, staff, send_outbox
 ):

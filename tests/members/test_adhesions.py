@@ -138,6 +138,9 @@ def test_the_whole_cycle_numbers_the_call_and_delivers_the_attestation_once_paid
     assert adhesion.status == Status.APPEL_EMIS
     assert adhesion.call_number == "2018-0001"
     assert adhesion.call_due_on == timezone.localdate() + datetime.timedelta(days=30)
+    # The appel is an invoice of the accounts: it records which staff member issued it (« émis par »).
+    appel = adhesion.invoices.get()
+    assert (appel.number, appel.created_by) == ("2018-0001", staff)
     call = pdf_text(adhesion.call_pdf)
     for expected in (
         "Cotisation 2018",
