@@ -33,6 +33,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -50,7 +51,12 @@ from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications", "members", "directory")
+SECTIONS = ("events", "publications", "members", "directory", "territories", "staff")
+# Sections of the logged-in pages' shared fragments (never of a whole page): "territories" moves with
+# every model of a territory's year (members and billing: adhésions, payments, fiches, invoices…),
+# "staff" with every model of the project (the staff home and dashboard count across all of them).
+TERRITORY_APPS = {"members", "billing"}
+STAFF_APPS = {"anpp_portal", "members", "billing", "events", "publications"}
 # The models whose changes a section's pages show: every model of the events and publications
 # apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}
@@ -155,9 +161,15 @@ def _start_generations(sections, generations: dict) -> bool:
     return True
 
 
-def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: Callable[[], str]) -> str:
-    """A piece of a page kept for ``vary`` (the person) and the current language until one of
-    ``sections`` changes; ``render`` runs (and its queries) only when it is not kept."""
+def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: Callable[[], Any]) -> Any:
+    """A piece of a page kept for ``vary`` and the current language until one of ``sections``
+    changes; ``render`` runs (and its queries) only when it is not kept. What it returns is kept: the
+    HTML, or a dict of a few strings (a page's title and its HTML).
+
+    ``vary`` holds everything the piece depends on besides the sections' content: the person for a
+    person's own piece, or, for a piece every visitor shares (an event's programme), the object and
+    what of the visitor it shows (member or not). A shared piece holds nothing of the person: a
+    piece with a CSRF token is never kept (it would hand one person's token to another)."""
     seconds = settings.ANPP_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return render()
@@ -173,12 +185,31 @@ def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: 
     if entry and None not in generations.values() and entry["generations"] == generations:
         return entry["html"]
     html = render()
+    if "csrfmiddlewaretoken" in str(html):
+        logger.error("Fragment %s holds a CSRF token: not kept", name)
+        return html
     try:
         if _start_generations(sections, generations):
             _cache().set(key, {"generations": generations, "html": html}, timeout=seconds)
     except Exception:
         logger.warning("Page cache unreachable; fragment %s not stored", name)
     return html
+
+
+# Where a kept fragment had a CSRF token: each request puts its own there (fill_csrf), so forms can
+# sit in a fragment kept for every staff member without one person's token reaching another.
+CSRF_MARKER = "<!--fragment:csrf-token-->"
+
+
+def fill_csrf(html: str, request) -> str:
+    """``html`` with this request's CSRF token where the fragment had ``{% fragment_csrf_token %}``."""
+    if CSRF_MARKER not in html:
+        return html
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
+
+    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    return html.replace(CSRF_MARKER, token)
 
 
 def _model_changed(sender, **kwargs):
@@ -212,7 +243,18 @@ def _sections_of(model) -> tuple[str, ...]:
     """The sections whose pages show ``model``."""
     app_label = model._meta.app_label
     own = (app_label,) if app_label in SECTIONS and _shown(model) else ()
-    return own + ALSO_SHOWN_IN.get(model._meta.label_lower, ())
+    if model._meta.auto_created:
+        app_label = model._meta.auto_created._meta.app_label
+    historical = model._meta.model_name.startswith("historical")
+    fragments = (
+        ()
+        if historical
+        else (
+            *(("territories",) if app_label in TERRITORY_APPS else ()),
+            *(("staff",) if app_label in STAFF_APPS else ()),
+        )
+    )
+    return own + ALSO_SHOWN_IN.get(model._meta.label_lower, ()) + fragments
 
 
 def connect_signals() -> None:

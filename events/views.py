@@ -5,13 +5,16 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from anpp_portal import pagecache
 from anpp_portal.formats import format_time
 from anpp_portal.pagecache import public_page
 from members.permissions import Action, territories_for
@@ -45,10 +48,31 @@ def _seats_left(event: Event) -> int | None:
 
 @public_page("events")
 def event_detail(request, slug):
-    event = _event_or_404(request, slug)
+    # The page is the same for every visitor but ANPP staff (drafts, their tools): it is kept as a
+    # fragment until the events change (a registration, a cancellation: the seat counts are
+    # exact), so a logged-in visitor costs what the rest of the page costs. The staff links lead to
+    # staff-only pages: only staff with the permission get them.
+    user = request.user
+    staff = user.is_authenticated and user.is_staff
+    sees_drafts = staff and selectors.sees_drafts(user)
+    staff_tools = staff and user.has_perm("events.view_participant")
+    page = pagecache.cached_fragment(
+        "event-page",
+        vary=f"{slug}:{int(sees_drafts)}:{int(staff_tools)}",
+        sections=("events",),
+        render=lambda: _event_page(request, slug, staff_tools),
+    )
     return render(
         request,
         "events/detail.html",
+        {"title": page["title"], "content_html": mark_safe(page["html"])},  # noqa: S308 (rendered escaped)
+    )
+
+
+def _event_page(request, slug, staff_tools) -> dict:
+    event = _event_or_404(request, slug)
+    html = render_to_string(
+        "events/_detail.html",
         {
             "event": event,
             "programme": selectors.programme(event),
@@ -56,8 +80,11 @@ def event_detail(request, slug):
             "day_seats": selectors.day_seats(event),
             "registration_open": event.registration_is_open(),
             "has_ended": event.has_ended(),
+            "staff_tools": staff_tools,
         },
+        request=request,
     )
+    return {"title": event.title, "html": str(html)}
 
 
 @public_page("events")
@@ -170,10 +197,21 @@ def _render_register(request, event, form, formset, adding=False):
 @never_cache
 @login_required
 def my_registrations(request):
+    # The list is the person's own: kept for them only, until the events or their territories change.
+    registrations_html = pagecache.cached_fragment(
+        "my-registrations",
+        vary=str(request.user.pk),
+        sections=("events", "territories"),
+        render=lambda: render_to_string(
+            "events/_my_registrations.html",
+            {"registrations": selectors.registrations_of_user(request.user)},
+            request=request,
+        ),
+    )
     return render(
         request,
         "events/my_registrations.html",
-        {"registrations": selectors.registrations_of_user(request.user)},
+        {"registrations_html": mark_safe(registrations_html)},  # noqa: S308 (rendered escaped)
     )
 
 

@@ -89,7 +89,21 @@ def territory_detail(request, territory):
             "may_manage": may_manage,
             "form": form,
             "role_form": RoleForm(),
-            **selectors.territory_year(territory),
+            # The year as every person of the territory sees it (adhésion, documents, fiche, the
+            # delegations' seat counts, open events, invoices), kept until the territory's data or
+            # the events change; its queries run only when it is rendered.
+            "year_html": mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
+                pagecache.cached_fragment(
+                    "territory-year",
+                    vary=str(territory.pk),
+                    sections=("territories", "events"),
+                    render=lambda: render_to_string(
+                        "members/territory/_year.html",
+                        {"territory": territory, **selectors.territory_year(territory)},
+                        request=request,
+                    ),
+                )
+            ),
         },
     )
 
@@ -324,16 +338,29 @@ def adhesion_document(request, territory, year, document):
 @require_http_methods(["GET"])
 @staff_permission_required("members.view_adhesion", not_staff=PermissionDenied)
 def dashboard(request):
-    years = dashboard_figures.available_years(timezone.localdate())
+    today = timezone.localdate()
+    years = dashboard_figures.available_years(today)
     year = bounded_int(request.GET.get("annee"), default=years[0], low=2000, high=2100)
+    # The same for every staff member: kept until anything changes (or the day does), with each
+    # request's own CSRF token in the reminder forms.
+    html = pagecache.cached_fragment(
+        "staff-dashboard",
+        vary=f"{year}:{today.isoformat()}",
+        sections=("staff",),
+        render=lambda: render_to_string(
+            "members/_dashboard.html",
+            {
+                **dashboard_figures.dashboard(year),
+                **dashboard_figures.late(year, today),
+                "years": years,
+            },
+            request=request,
+        ),
+    )
     return render(
         request,
         "members/dashboard.html",
-        {
-            **dashboard_figures.dashboard(year),
-            **dashboard_figures.late(year, timezone.localdate()),
-            "years": years,
-        },
+        {"year": year, "content_html": mark_safe(pagecache.fill_csrf(html, request))},  # noqa: S308
     )
 
 

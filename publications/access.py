@@ -38,3 +38,11 @@ def can_read_full(user, issue: Issue) -> bool:
     if not can_see_issue(user, issue):
         return False
     return not issue.members_only or is_member(user)
+
+
+def reader_kind(user) -> str:
+    """What of ``user`` the magazine's pages show: logged in or not, member or not, staff preview
+    or not (the key of the pages' shared fragments)."""
+    authenticated = bool(user and user.is_authenticated)
+    staff = bool(authenticated and user.is_active and _staff_reader(user))
+    return f"{int(authenticated)}{int(is_member(user))}{int(staff)}"

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from anpp_portal import formats
+from anpp_portal import formats, pagecache
 
 from .. import emails
 from ..models import (
@@ -429,6 +429,7 @@ def _store_document(adhesion: Adhesion, field: str, filename: str, content: byte
     name = file.storage.save(file.field.generate_filename(adhesion, filename), ContentFile(content))
     with transaction.atomic():
         if Adhesion.objects.filter(pk=adhesion.pk, **{field: ""}).update(**{field: name}):
+            pagecache.invalidate("territories")  # update() sends no post_save: the year lists documents
             setattr(adhesion, field, name)
             then(adhesion)
             return
