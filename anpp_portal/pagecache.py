@@ -51,7 +51,7 @@ from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications", "members", "directory", "territories", "staff")
+SECTIONS = ("events", "publications", "members", "directory", "territories", "staff", "questionnaire")
 # Sections of the logged-in pages' shared fragments (never of a whole page): "territories" moves with
 # every model of a territory's year (members and billing: adhésions, payments, fiches, invoices…),
 # "staff" with every model of the project (the staff home and dashboard count across all of them).
@@ -81,6 +81,10 @@ ALSO_SHOWN_IN = {
     "members.adhesioncampaign": ("directory",),
     "members.ficherenseignements": ("directory",),
     "members.directoryprofile": ("directory",),
+    # The fiche's questionnaire, kept built in each process (members.questionnaire.for_campaign).
+    "members.fichecampaign": ("questionnaire",),
+    "members.questionnairesection": ("questionnaire",),
+    "members.question": ("questionnaire",),
 }
 _GENERATION_KEY = "pagecache:generation:{}"
 _UNCACHEABLE_HEADERS = {"set-cookie", "x-page-cache"}
@@ -159,6 +163,19 @@ def _start_generations(sections, generations: dict) -> bool:
                 return False
             generations[section] = token
     return True
+
+
+def generation(section: str) -> str | None:
+    """The current generation of ``section`` (started if the cache had none); None when the cache
+    is unreachable or a concurrent change just started one: then keep nothing."""
+    try:
+        generations = {section: _cache().get(_GENERATION_KEY.format(section))}
+        if not _start_generations((section,), generations):
+            return None
+    except Exception:
+        logger.warning("Page cache unreachable; no generation for %s", section)
+        return None
+    return generations[section]
 
 
 def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: Callable[[], Any]) -> Any:

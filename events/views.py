@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,14 +99,16 @@ def event_calendar(request, slug):
 @never_cache
 @login_required
 def register(request, slug):
+    territories = territories_for(request.user, Action.ACT)
+    form = RegistrationForm(request.POST or None, territories=territories)
+    if request.method == "GET":
+        return _register_get(request, slug, form)
     try:
         event = selectors.event_for_registration(slug=slug, user=request.user)
     except Event.DoesNotExist:
         raise Http404 from None
     days = list(event.days.all())
     ateliers = list(event.sessions.all())
-    territories = territories_for(request.user, Action.ACT)
-    form = RegistrationForm(request.POST or None, territories=territories)
     data = None
     extra = 0
     if request.method == "POST":
@@ -178,18 +181,81 @@ def register(request, slug):
     return _render_register(request, event, form, formset)
 
 
-def _render_register(request, event, form, formset, adding=False):
+def _render_register(request, event, form, formset, adding=False, participants_html=None):
+    context = {
+        "event": event,
+        "form": form,
+        "formset": formset,
+        # After "add a participant", the rows are shown as typed, without errors yet.
+        "hide_errors": adding,
+        "registration_open": event.registration_is_open(),
+        "max_size": services.max_delegation_size(),
+    }
+    if participants_html is None:
+        participants_html = render_to_string("events/_register_participants.html", context, request=request)
+    return render(
+        request,
+        "events/register.html",
+        {**context, "participants_html": mark_safe(participants_html)},  # noqa: S308 (rendered escaped)
+    )
+
+
+# Where the empty form's first participant has the person's own name and email: the rows are the
+# same for every person (the event's days, ateliers, questions), kept per event; each request puts
+# its person's values in (escaped).
+_PERSON_MARKERS = {
+    "first_name": "fragment-person-first-name-2d7c",
+    "last_name": "fragment-person-last-name-2d7c",
+    "email": "fragment-person-email-2d7c",
+}
+
+
+def _register_get(request, slug, form):
+    """The empty registration form: the event and its participant rows are kept per event (until the
+    events change), the person's territories and own name and email are theirs, on each request."""
+
+    def render_event_part():
+        try:
+            event = selectors.event_for_registration(slug=slug, user=request.user)
+        except Event.DoesNotExist:
+            raise Http404 from None
+        formset = participant_formset(
+            event=event,
+            days=list(event.days.all()),
+            ateliers=list(event.sessions.all()),
+            initial=[dict(_PERSON_MARKERS)],
+            extra=0,
+        )
+        html = render_to_string(
+            "events/_register_participants.html", {"formset": formset, "hide_errors": False}, request=request
+        )
+        return {
+            "event": {"title": event.title, "get_absolute_url": event.get_absolute_url()},
+            "registration_open": event.registration_is_open(),
+            "html": html,
+        }
+
+    max_size = services.max_delegation_size()
+    part = pagecache.cached_fragment(
+        "registration-form",
+        vary=f"{slug}:{int(selectors.sees_drafts(request.user))}:{max_size}",
+        sections=("events",),
+        render=render_event_part,
+    )
+    html = part["html"]
+    for name, marker in _PERSON_MARKERS.items():
+        html = html.replace(marker, conditional_escape(getattr(request.user, name)))
     return render(
         request,
         "events/register.html",
         {
-            "event": event,
+            "event": part["event"],
             "form": form,
-            "formset": formset,
-            # After "add a participant", the rows are shown as typed, without errors yet.
-            "hide_errors": adding,
-            "registration_open": event.registration_is_open(),
-            "max_size": services.max_delegation_size(),
+            "formset": None,
+            "hide_errors": False,
+            "registration_open": part["registration_open"],
+            "max_size": max_size,
+            "participants_html": mark_safe(html),  # noqa: S308 (rendered escaped, the person's values escaped)
         },
     )
 
