@@ -154,13 +154,19 @@ def invalidate(section: str) -> None:
 
 
 def _start_generations(sections, generations: dict) -> bool:
-    """Give a generation to each of ``sections`` that has none yet (the cache was emptied); False if
-    a concurrent change just did, in which case what was rendered must not be stored."""
+    """Give a generation to each of ``sections`` that has none yet (the cache was emptied), before
+    rendering what will be stored under it. If another request (a fragment of the same page, a
+    change) gave one meanwhile, that one is taken: a change moves the generation again when it
+    commits, so nothing rendered from data before the commit outlives it. False if the cache lost
+    it at once: then nothing is stored."""
     for section in sections:
         if generations.get(section) is None:
+            key = _GENERATION_KEY.format(section)
             token = secrets.token_hex(8)
-            if not _cache().add(_GENERATION_KEY.format(section), token, timeout=None):
-                return False
+            if not _cache().add(key, token, timeout=None):
+                token = _cache().get(key)
+                if token is None:
+                    return False
             generations[section] = token
     return True
 
@@ -201,12 +207,16 @@ def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: 
     entry = found.get(key)
     if entry and None not in generations.values() and entry["generations"] == generations:
         return entry["html"]
+    try:
+        started = _start_generations(sections, generations)
+    except Exception:
+        started = False
     html = render()
     if "csrfmiddlewaretoken" in str(html):
         logger.error("Fragment %s holds a CSRF token: not kept", name)
         return html
     try:
-        if _start_generations(sections, generations):
+        if started:
             _cache().set(key, {"generations": generations, "html": html}, timeout=seconds)
     except Exception:
         logger.warning("Page cache unreachable; fragment %s not stored", name)
@@ -341,16 +351,18 @@ class AnonymousPageCacheMiddleware:
         entry = found.get(page_key)
         if entry and None not in generations.values() and entry["generations"] == generations:
             return self._from_entry(request, entry)
+        try:
+            started = _start_generations(generations.keys(), generations)
+        except Exception:
+            started = False
 
         response = self.get_response(request)
-        if _storable(request, response):
+        if started and _storable(request, response):
             self._store(page_key, response, generations)
         return response
 
     def _store(self, page_key, response, generations) -> None:
         try:
-            if not _start_generations(generations.keys(), generations):
-                return
             if not response.has_header("ETag"):
                 set_response_etag(response)
             headers = [
