@@ -33,8 +33,23 @@ def nav_section(request) -> str:
 
 def portal(request):
     user = getattr(request, "user", None)
+    section = nav_section(request)
+    authenticated = bool(user and user.is_authenticated)
+    match = getattr(request, "resolver_match", None)
     return {
         "anpp": settings.ANPP_IDENTITY,
-        "nav_section": nav_section(request),
-        "show_mfa_banner": bool(user and user.is_authenticated and user_needs_mfa_reminder(user)),
+        "nav_section": section,
+        "show_mfa_banner": authenticated and user_needs_mfa_reminder(user),
+        # What the site's header shows of the page and the visitor (base.html keeps one per kind).
+        "header_kind": ":".join(
+            str(part)
+            for part in (
+                int(request.path == "/"),
+                match.app_name if match else "",
+                int(bool(match) and match.url_name == "join"),
+                section,
+                int(authenticated),
+                int(authenticated and user.is_staff),
+            )
+        ),
     }
