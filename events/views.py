@@ -256,6 +256,19 @@ def _register_get(request, slug, form):
             "registration_open": part["registration_open"],
             "max_size": max_size,
             "participants_html": mark_safe(html),  # noqa: S308 (rendered escaped, the person's values escaped)
+            # The person's territories to register for: theirs only, kept until memberships change.
+            "territory_html": mark_safe(  # noqa: S308 (rendered escaped)
+                pagecache.cached_fragment(
+                    "registration-territory",
+                    vary=str(request.user.pk),
+                    sections=("members", "territories"),
+                    render=lambda: render_to_string(
+                        "events/_field.html",
+                        {"field": form["territory"], "hide_errors": False},
+                        request=request,
+                    ),
+                )
+            ),
         },
     )
 

@@ -79,31 +79,35 @@ def territory_detail(request, territory):
             else:
                 messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
                 return redirect(territory)
-    people = {
-        "territory": territory,
-        "memberships": selectors.memberships_of_territory(territory),
-        "invitations": selectors.pending_invitations_of_territory(territory),
-        "may_manage": may_manage,
-        "form": form,
-        "role_form": RoleForm(),
-    }
+
+    def people_html():
+        people = {
+            "territory": territory,
+            "memberships": selectors.memberships_of_territory(territory),
+            "invitations": selectors.pending_invitations_of_territory(territory),
+            "may_manage": may_manage,
+            "form": form,
+            "role_form": RoleForm(),
+        }
+        return render_to_string("members/territory/_people.html", people, request=request)
+
     if request.method == "GET":
         # The same for every person of the territory with the same rights: kept until its people,
         # invitations or data change, with each request's own CSRF token in the forms.
-        people_html = pagecache.cached_fragment(
+        people = pagecache.cached_fragment(
             "territory-people",
             vary=f"{territory.pk}:{int(may_manage)}",
             sections=("members", "territories"),
-            render=lambda: render_to_string("members/territory/_people.html", people, request=request),
+            render=people_html,
         )
     else:  # the invitation form with what was typed and its errors
-        people_html = render_to_string("members/territory/_people.html", people, request=request)
+        people = people_html()
     return render(
         request,
         "members/territory.html",
         {
             "territory": territory,
-            "people_html": mark_safe(pagecache.fill_csrf(people_html, request)),  # noqa: S308 (rendered escaped)
+            "people_html": mark_safe(pagecache.fill_csrf(people, request)),  # noqa: S308 (rendered escaped)
             # The year as every person of the territory sees it (adhésion, documents, fiche, the
             # delegations' seat counts, open events, invoices), kept until the territory's data or
             # the events change; its queries run only when it is rendered.

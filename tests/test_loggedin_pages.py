@@ -109,10 +109,10 @@ KEPT = {
     "adhesion": 3,
     "fiche section": 3,
     "event": 2,
-    "registration form": 3,
+    "registration form": 2,
     "my registrations": 2,
     "archive": 2,
-    "article": 4,
+    "article": 2,
     "staff home": 3,
     "dashboard": 4,
 }
