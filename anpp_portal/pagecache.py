@@ -84,6 +84,8 @@ ALSO_SHOWN_IN = {
     "members.adhesioncampaign": ("directory",),
     "members.ficherenseignements": ("directory",),
     "members.directoryprofile": ("directory",),
+    # A staff account's second factor: the banner asking for it is kept for the person.
+    "mfa.authenticator": ("members",),
     # The fiche's questionnaire, kept built in each process (members.questionnaire.for_campaign).
     "members.fichecampaign": ("questionnaire",),
     "members.questionnairesection": ("questionnaire",),

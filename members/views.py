@@ -402,28 +402,26 @@ def adhesion_document(request, territory, year, document):
 @staff_permission_required("members.view_adhesion", not_staff=PermissionDenied)
 def dashboard(request):
     today = timezone.localdate()
-    years = dashboard_figures.available_years(today)
-    year = bounded_int(request.GET.get("annee"), default=years[0], low=2000, high=2100)
+    asked = request.GET.get("annee")
+
+    def page():
+        years = dashboard_figures.available_years(today)
+        year = bounded_int(asked, default=years[0], low=2000, high=2100)
+        context = {**dashboard_figures.dashboard(year), **dashboard_figures.late(year, today), "years": years}
+        return {"year": year, "html": render_to_string("members/_dashboard.html", context, request=request)}
+
     # The same for every staff member: kept until anything changes (or the day does), with each
     # request's own CSRF token in the reminder forms.
-    html = pagecache.cached_fragment(
-        "staff-dashboard",
-        vary=f"{year}:{today.isoformat()}",
+    kept = pagecache.cached_fragment(
+        "staff-dashboard-page",
+        vary=f"{bounded_int(asked, default=0, low=2000, high=2100)}:{today.isoformat()}",
         sections=("staff",),
-        render=lambda: render_to_string(
-            "members/_dashboard.html",
-            {
-                **dashboard_figures.dashboard(year),
-                **dashboard_figures.late(year, today),
-                "years": years,
-            },
-            request=request,
-        ),
+        render=page,
     )
     return render(
         request,
         "members/dashboard.html",
-        {"year": year, "content_html": mark_safe(pagecache.fill_csrf(html, request))},  # noqa: S308
+        {"year": kept["year"], "content_html": mark_safe(pagecache.fill_csrf(kept["html"], request))},  # noqa: S308
     )
 
 

@@ -89,33 +89,22 @@ def build(size, *, territory, referent, other_territory, other_referent):
 
 STAFF_PAGES = {"staff home": reverse("backoffice:home"), "dashboard": reverse("members:dashboard")}
 
-# Queries of each page: its first render (fragments empty), then with its fragments kept — the
-# session and the person, the membership check, what is the person's own. The same at 1 and at 6
-# of everything: nothing is read row by row.
+# Queries of each page: its first render (fragments empty), then with its fragments kept (the
+# person's own parts too: their rights on the territory, whether they are a member). The same at 1
+# and at 6 of everything: nothing is read row by row.
 FIRST_RENDER = {
     "year": 17,
     "adhesion": 8,
-    "fiche section": 6,
+    "fiche section": 5,
     "event": 6,
     "registration form": 6,
     "my registrations": 4,
     "archive": 4,
     "article": 8,
-    "staff home": 18,
-    "dashboard": 16,
+    "staff home": 17,
+    "dashboard": 14,
 }
-KEPT = {
-    "year": 4,
-    "adhesion": 3,
-    "fiche section": 3,
-    "event": 2,
-    "registration form": 2,
-    "my registrations": 2,
-    "archive": 2,
-    "article": 2,
-    "staff home": 3,
-    "dashboard": 4,
-}
+KEPT = dict.fromkeys(FIRST_RENDER, 2)  # the session and the person: everything else is kept
 
 
 def count(client, url) -> int:
@@ -242,3 +231,28 @@ def test_a_kept_fragment_with_forms_gets_each_requests_own_csrf_token(territory_
     )
     assert response.status_code == 302  # accepted: the token is this session's
     assert "fragment:csrf-token" not in first.content.decode() + second.content.decode()
+
+
+def test_a_person_removed_from_a_territory_loses_it_at_once_though_their_rights_are_kept(
+    territory_a, referent_a
+):
+    colleague = MembershipFactory(territory=territory_a, role="referent")
+    person, referent = Client(), Client()
+    person.force_login(colleague.user)
+    referent.force_login(referent_a)
+    year = f"/territoire/{territory_a.slug}/"
+    page = person.get(year).content.decode()
+    assert "Inviter une personne" in page  # a référent manages people
+    assert person.get(year).status_code == 200  # rights kept
+    role_url = reverse(
+        "members:membership_role", kwargs={"slug": territory_a.slug, "membership_pk": colleague.pk}
+    )
+    assert referent.post(role_url, {"role": "membre"}).status_code == 302
+    page = person.get(year).content.decode()
+    assert "Inviter une personne" not in page  # no longer a référent, at once
+    remove_url = reverse(
+        "members:membership_remove", kwargs={"slug": territory_a.slug, "membership_pk": colleague.pk}
+    )
+    assert referent.post(remove_url).status_code == 302
+    assert person.get(year).status_code == 404
+    assert person.get(reverse("events:my_registrations")).status_code == 200
