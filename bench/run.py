@@ -519,8 +519,10 @@ def write_results(generation, ceiling, static_size, rows, figures, counts, total
         "uses, requested by wrk with that person's session cookie, each right after a static file of "
         "its own size (*Static req/s*). Pages for a logged-in person are never cached whole: the "
         "parts every visitor shares (an event's programme and seat counts, an issue's table of "
-        "contents…) are fragments kept until their content changes, the person's own part is "
-        "rendered on every request. Load average when the table was written: "
+        "contents…) are fragments kept until their content changes; the person's own part is "
+        "rendered for them, or kept for them alone (their rights on the territory, their "
+        "registrations). Each page is warmed for a second before it is measured. Load average when "
+        "the table was written: "
         f"{load_average()}.",
         "",
         *loggedin_lines(loggedin_rows, slowest),
