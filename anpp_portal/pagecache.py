@@ -20,8 +20,14 @@ costs. It is safe by construction:
   closing, a scheduled issue going live;
 - every stored page has an ETag, so a browser revalidates with a 304.
 
-Pages for a logged-in person are never stored whole. A fragment of one may be, for that person
-only, with :func:`cached_fragment` (the territory list of /territoire/).
+Pages for a logged-in person are never stored whole. Their parts are kept with
+:func:`cached_fragment` (or the ``{% shared_fragment %}`` tag): a part every visitor shares (an
+event's programme and seat counts, an issue's table of contents, a territory's year as its people
+see it) under a key of what it shows, a person's own part (their registrations, their rights on a
+territory) under their id. The ``territories`` and ``staff`` sections move with every model of a
+territory's year and of the staff pages; a kept part with forms gets each request's own CSRF token
+(:func:`fill_csrf`). Each process keeps copies of the fragments it used, served while the
+generations they were made at are current; a request reads the generations once.
 
 Everything lives in the ``pages`` cache alias, apart from the rate limits: a flood can only evict
 pages. When that cache is unreachable the page is rendered as if there were no cache.
