@@ -244,7 +244,11 @@ def _register_get(request, slug, form):
     )
     html = part["html"]
     for name, marker in _PERSON_MARKERS.items():
-        html = html.replace(marker, conditional_escape(getattr(request.user, name)))
+        value = getattr(request.user, name)
+        if value:
+            html = html.replace(marker, conditional_escape(value))
+        else:  # as Django renders an empty initial value: no value attribute
+            html = html.replace(f' value="{marker}"', "").replace(marker, "")
     return render(
         request,
         "events/register.html",

@@ -256,3 +256,22 @@ def test_a_person_removed_from_a_territory_loses_it_at_once_though_their_rights_
     assert referent.post(remove_url).status_code == 302
     assert person.get(year).status_code == 404
     assert person.get(reverse("events:my_registrations")).status_code == 200
+
+
+def test_the_kept_registration_rows_show_each_persons_own_name_as_django_renders_it(territory_a, referent_a):
+    event = EventFactory()
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    named, unnamed = Client(), Client()
+    named.force_login(referent_a)
+    nameless = MembershipFactory(territory=territory_a, role="membre").user
+    nameless.first_name = ""
+    nameless.last_name = "O'Brien & <Fils>"
+    nameless.save()
+    unnamed.force_login(nameless)
+    named.get(url)  # the rows are kept
+    html = unnamed.get(url).content.decode()
+    first_name = re.search(r'<input[^>]*name="participants-0-first_name"[^>]*>', html).group(0)
+    last_name = re.search(r'<input[^>]*name="participants-0-last_name"[^>]*>', html).group(0)
+    assert "value=" not in first_name
+    assert 'value="O&#x27;Brien &amp; &lt;Fils&gt;"' in last_name
+    assert "fragment-person" not in html
