@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from anpp_portal import pagecache
 from anpp_portal.formats import format_time
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
@@ -803,6 +804,7 @@ def participant_anonymise(*, participant: Participant) -> None:
         "qr_secret": "",  # the QR code and the decline link stop working
     }
     Participant.objects.filter(pk=participant.pk).update(**redacted)
+    pagecache.invalidate("events")  # update() sends no post_save: "my registrations" shows names
     # The audit trail keeps who changed the seat and when, but no longer whose seat it was.
     Participant.history.filter(id=participant.pk).update(**redacted)
 
