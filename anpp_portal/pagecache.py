@@ -35,6 +35,7 @@ pages. When that cache is unreachable the page is rendered as if there were no c
 
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -92,6 +93,8 @@ ALSO_SHOWN_IN = {
     "members.directoryprofile": ("directory",),
     # A staff account's second factor: the banner asking for it is kept for the person.
     "mfa.authenticator": ("members",),
+    # A person's verified addresses: the invitations waiting for them in their territory space.
+    "account.emailaddress": ("members",),
     # The fiche's questionnaire, kept built in each process (members.questionnaire.for_campaign).
     "members.fichecampaign": ("questionnaire",),
     "members.questionnairesection": ("questionnaire",),
@@ -298,6 +301,15 @@ def _forget_local_fragments(**kwargs):
 # Where a kept fragment had a CSRF token: each request puts its own there (fill_csrf), so forms can
 # sit in a fragment kept for every staff member without one person's token reaching another.
 CSRF_MARKER = "<!--fragment:csrf-token-->"
+
+
+_CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+
+
+def csrf_to_marker(html: str) -> str:
+    """``html`` rendered with ``{% csrf_token %}``, ready to be kept: its tokens become markers
+    that :func:`fill_csrf` fills with each request's own."""
+    return _CSRF_INPUT.sub(CSRF_MARKER, html)
 
 
 def fill_csrf(html: str, request) -> str:

@@ -97,6 +97,7 @@ def pages() -> list[tuple[str, str, str]]:
     issue = Issue.objects.filter(members_only_q()).order_by("number").first()
     article = issue.articles.order_by("order").first()
     return [
+        ("Espace territoire `/territoire/`", "/territoire/", "member"),
         ("Année du territoire `/territoire/<slug>/`", f"{territory}/", "member"),
         (f"Adhésion {YEAR}", f"{territory}/adhesion/{YEAR}/", "member"),
         *[

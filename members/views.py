@@ -43,15 +43,32 @@ def space(request):
             request=request,
         ),
     )
-    invitations = list(selectors.pending_invitations_for_user(request.user))
-    # With an invitation waiting, "ask your référent to invite you" would be wrong: it is not shown.
-    show_territories = not invitations or request.user.memberships.exists()
+
+    def own_invitations():
+        invitations = list(selectors.pending_invitations_for_user(request.user))
+        html = render_to_string(
+            "members/_pending_invitations.html", {"invitations": invitations}, request=request
+        )
+        return {
+            "html": pagecache.csrf_to_marker(html),
+            # With an invitation waiting, "ask your référent to invite you" would be wrong: it is
+            # not shown.
+            "show_territories": not invitations or request.user.memberships.exists(),
+        }
+
+    # The invitations waiting for the person, kept for them like their territories.
+    own = pagecache.cached_fragment(
+        "territory-space-invitations",
+        vary=str(request.user.pk),
+        sections=("members",),
+        render=own_invitations,
+    )
     return render(
         request,
         "members/space.html",
         {
-            "territories_html": mark_safe(territories_html) if show_territories else "",  # noqa: S308
-            "pending_invitations": invitations,
+            "territories_html": mark_safe(territories_html) if own["show_territories"] else "",  # noqa: S308
+            "invitations_html": mark_safe(pagecache.fill_csrf(own["html"], request)),  # noqa: S308
         },
     )
 

@@ -73,6 +73,7 @@ def build(size, *, territory, referent, other_territory, other_referent):
             ArticleFactory(issue=issue)
     article = issues[0].articles.order_by("order").first()
     return {
+        "space": reverse("members:space"),
         "year": f"/territoire/{territory.slug}/",
         "adhesion": reverse("members:adhesion", kwargs={"slug": territory.slug, "year": today.year}),
         "fiche section": reverse(
@@ -93,6 +94,7 @@ STAFF_PAGES = {"staff home": reverse("backoffice:home"), "dashboard": reverse("m
 # person's own parts too: their rights on the territory, whether they are a member). The same at 1
 # and at 6 of everything: nothing is read row by row.
 FIRST_RENDER = {
+    "space": 6,
     "year": 17,
     "adhesion": 8,
     "fiche section": 5,
