@@ -31,10 +31,39 @@ def nav_section(request) -> str:
     return ""
 
 
+def _needs_mfa_reminder(user) -> bool:
+    # Kept for the person until their second factor (or anything of the members) changes.
+    from . import pagecache
+
+    return bool(
+        pagecache.cached_fragment(
+            "mfa-reminder",
+            vary=str(user.pk),
+            sections=("members",),
+            render=lambda: "1" if user_needs_mfa_reminder(user) else "",
+        )
+    )
+
+
 def portal(request):
     user = getattr(request, "user", None)
+    section = nav_section(request)
+    authenticated = bool(user and user.is_authenticated)
+    match = getattr(request, "resolver_match", None)
     return {
         "anpp": settings.ANPP_IDENTITY,
-        "nav_section": nav_section(request),
-        "show_mfa_banner": bool(user and user.is_authenticated and user_needs_mfa_reminder(user)),
+        "nav_section": section,
+        "show_mfa_banner": authenticated and user.is_staff and _needs_mfa_reminder(user),
+        # What the site's header shows of the page and the visitor (base.html keeps one per kind).
+        "header_kind": ":".join(
+            str(part)
+            for part in (
+                int(request.path == "/"),
+                match.app_name if match else "",
+                int(bool(match) and match.url_name == "join"),
+                section,
+                int(authenticated),
+                int(authenticated and user.is_staff),
+            )
+        ),
     }

@@ -287,6 +287,10 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> None:
         fields.update(status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now() + delay)
         logger.warning("Email %s failed (attempt %s); retrying later", email.pk, attempts)
     OutboundEmail.objects.filter(pk=email.pk).update(**fields)
+    if fields["status"] == OutboundEmail.Status.FAILED:
+        from . import pagecache  # pagecache imports the middleware, which imports this module
+
+        pagecache.invalidate("staff")  # update() sends no post_save: the staff home counts failures
 
 
 def emails_due(*, now=None):
@@ -315,4 +319,7 @@ def email_retry(*, email: OutboundEmail) -> None:
     OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.FAILED).update(
         status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=None
     )
+    from . import pagecache
+
+    pagecache.invalidate("staff")
     transaction.on_commit(lambda: _queue_delivery(email.pk), robust=True)

@@ -20,8 +20,14 @@ costs. It is safe by construction:
   closing, a scheduled issue going live;
 - every stored page has an ETag, so a browser revalidates with a 304.
 
-Pages for a logged-in person are never stored whole. A fragment of one may be, for that person
-only, with :func:`cached_fragment` (the territory list of /territoire/).
+Pages for a logged-in person are never stored whole. Their parts are kept with
+:func:`cached_fragment` (or the ``{% shared_fragment %}`` tag): a part every visitor shares (an
+event's programme and seat counts, an issue's table of contents, a territory's year as its people
+see it) under a key of what it shows, a person's own part (their registrations, their rights on a
+territory) under their id. The ``territories`` and ``staff`` sections move with every model of a
+territory's year and of the staff pages; a kept part with forms gets each request's own CSRF token
+(:func:`fill_csrf`). Each process keeps copies of the fragments it used, served while the
+generations they were made at are current; a request reads the generations once.
 
 Everything lives in the ``pages`` cache alias, apart from the rate limits: a flood can only evict
 pages. When that cache is unreachable the page is rendered as if there were no cache.
@@ -30,11 +36,15 @@ pages. When that cache is unreachable the page is rendered as if there were no c
 import contextvars
 import hashlib
 import logging
+import re
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -52,7 +62,13 @@ from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications", "members", "directory")
+SECTIONS = ("events", "publications", "members", "directory", "territories", "staff", "questionnaire")
+# Sections of the logged-in pages' shared fragments (never of a whole page): "territories" moves with
+# every model of a territory's year (members and billing: adhésions, payments, fiches, invoices…),
+# "staff" with every model of the apps the staff home and dashboard count across (the outbox's
+# failed emails, adhésions, fiches, invoices, events).
+TERRITORY_APPS = {"members", "billing"}
+STAFF_APPS = {"anpp_portal", "members", "billing", "events"}
 # The models whose changes a section's pages show: every model of the events and publications
 # apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}
@@ -77,6 +93,14 @@ ALSO_SHOWN_IN = {
     "members.adhesioncampaign": ("directory",),
     "members.ficherenseignements": ("directory",),
     "members.directoryprofile": ("directory",),
+    # A staff account's second factor: the banner asking for it is kept for the person.
+    "mfa.authenticator": ("members",),
+    # A person's verified addresses: the invitations waiting for them in their territory space.
+    "account.emailaddress": ("members",),
+    # The fiche's questionnaire, kept built in each process (members.questionnaire.for_campaign).
+    "members.fichecampaign": ("questionnaire",),
+    "members.questionnairesection": ("questionnaire",),
+    "members.question": ("questionnaire",),
 }
 _GENERATION_KEY = "pagecache:generation:{}"
 _UNCACHEABLE_HEADERS = {"set-cookie", "x-page-cache"}
@@ -131,8 +155,12 @@ def _urlconf_changed(setting, **kwargs):
 
 def content_changed(section: str) -> None:
     """Every cached page showing ``section`` is stale from now on."""
+    token = secrets.token_hex(8)
+    snapshot = getattr(_request, "generations", None)
+    if snapshot is not None and section in snapshot:
+        snapshot[section] = token  # what this request renders next shows the change
     try:
-        _cache().set(_GENERATION_KEY.format(section), secrets.token_hex(8), timeout=None)
+        _cache().set(_GENERATION_KEY.format(section), token, timeout=None)
     except Exception:  # the cache is down: nothing is served from it either
         logger.warning("Page cache unreachable; could not invalidate %s", section)
 
@@ -173,41 +201,155 @@ def invalidations_once():
 
 
 def _start_generations(sections, generations: dict) -> bool:
-    """Give a generation to each of ``sections`` that has none yet (the cache was emptied); False if
-    a concurrent change just did, in which case what was rendered must not be stored."""
+    """Give a generation to each of ``sections`` that has none yet (the cache was emptied), before
+    rendering what will be stored under it. If another request (a fragment of the same page, a
+    change) gave one meanwhile, that one is taken: a change moves the generation again when it
+    commits, so nothing rendered from data before the commit outlives it. False if the cache lost
+    it at once: then nothing is stored."""
     for section in sections:
         if generations.get(section) is None:
+            key = _GENERATION_KEY.format(section)
             token = secrets.token_hex(8)
-            if not _cache().add(_GENERATION_KEY.format(section), token, timeout=None):
-                return False
+            if not _cache().add(key, token, timeout=None):
+                token = _cache().get(key)
+                if token is None:
+                    return False
             generations[section] = token
     return True
 
 
-def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: Callable[[], str]) -> str:
-    """A piece of a page kept for ``vary`` (the person) and the current language until one of
-    ``sections`` changes; ``render`` runs (and its queries) only when it is not kept."""
+def generation(section: str) -> str | None:
+    """The current generation of ``section`` (started if the cache had none); None when the cache
+    is unreachable or a concurrent change just started one: then keep nothing."""
+    try:
+        generations = _current_generations((section,))
+        if not _start_generations((section,), generations):
+            return None
+    except Exception:
+        logger.warning("Page cache unreachable; no generation for %s", section)
+        return None
+    _remember_generations(generations)
+    return generations[section]
+
+
+# The generations of every section, read once per request at its first fragment (the middleware
+# opens and closes the snapshot): a page of several fragments makes one round trip to the shared
+# cache, none more when the process keeps their copies. Outside a request nothing is remembered.
+_request = threading.local()
+
+
+def _current_generations(sections, *, also=()) -> dict:
+    """``sections``' generations (None: not started), and ``found``: what ``also`` keys held."""
+    snapshot = getattr(_request, "generations", None)
+    if snapshot is None:
+        found = _cache().get_many([*also, *(_GENERATION_KEY.format(s) for s in sections)])
+        return {"found": found, **{s: found.get(_GENERATION_KEY.format(s)) for s in sections}}
+    found = {}
+    if also or any(s not in snapshot for s in sections):
+        wanted = (
+            [s for s in SECTIONS if s not in snapshot] if any(s not in snapshot for s in sections) else []
+        )
+        found = _cache().get_many([*also, *(_GENERATION_KEY.format(s) for s in wanted)])
+        snapshot.update({s: found.get(_GENERATION_KEY.format(s)) for s in wanted})
+    return {"found": found, **{s: snapshot.get(s) for s in sections}}
+
+
+def _remember_generations(generations: dict) -> None:
+    snapshot = getattr(_request, "generations", None)
+    if snapshot is not None:
+        snapshot.update({s: token for s, token in generations.items() if s in SECTIONS and token})
+
+
+def cached_fragment(name: str, *, vary: str, sections: tuple[str, ...], render: Callable[[], Any]) -> Any:
+    """A piece of a page kept for ``vary`` and the current language until one of ``sections``
+    changes; ``render`` runs (and its queries) only when it is not kept. What it returns is kept: the
+    HTML, or a dict of a few strings (a page's title and its HTML).
+
+    ``vary`` holds everything the piece depends on besides the sections' content: the person for a
+    person's own piece, or, for a piece every visitor shares (an event's programme), the object and
+    what of the visitor it shows (member or not). A shared piece holds nothing of the person: a
+    piece with a CSRF token is never kept (it would hand one person's token to another)."""
     seconds = settings.ANPP_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return render()
     key = f"pagecache:fragment:{name}:{translation.get_language()}:{vary}"
-    generation_keys = {section: _GENERATION_KEY.format(section) for section in sections}
+    # A copy kept in the process spares the transfer of the fragment (an archive: 360 kB) when its
+    # generations, always read from the shared cache, have not moved.
+    local = _LOCAL_FRAGMENTS.get(key)
+    if local is not None and time.time() - local["rendered_at"] >= seconds:
+        local = None
     try:
-        found = _cache().get_many([key, *generation_keys.values()])
+        current = _current_generations(sections, also=() if local else (key,))
+        found = current.pop("found")
+        generations = current
+        if local is not None and None not in generations.values() and local["generations"] == generations:
+            return local["html"]
+        entry = found.get(key) if local is None else _cache().get(key)
     except Exception:
         logger.warning("Page cache unreachable; fragment %s rendered", name)
         return render()
-    generations = {section: found.get(k) for section, k in generation_keys.items()}
-    entry = found.get(key)
     if entry and None not in generations.values() and entry["generations"] == generations:
+        _keep_locally(key, entry)
         return entry["html"]
-    html = render()
     try:
-        if _start_generations(sections, generations):
-            _cache().set(key, {"generations": generations, "html": html}, timeout=seconds)
+        started = _start_generations(sections, generations)
+        _remember_generations(generations)
+    except Exception:
+        started = False
+    html = render()
+    if "csrfmiddlewaretoken" in str(html):
+        logger.error("Fragment %s holds a CSRF token: not kept", name)
+        return html
+    try:
+        if started:
+            entry = {"generations": generations, "html": html, "rendered_at": time.time()}
+            _cache().set(key, entry, timeout=seconds)
+            _keep_locally(key, entry)
     except Exception:
         logger.warning("Page cache unreachable; fragment %s not stored", name)
     return html
+
+
+_LOCAL_FRAGMENTS: dict[str, dict] = {}
+_LOCAL_FRAGMENTS_MAX = 256
+
+
+def _keep_locally(key: str, entry: dict) -> None:
+    if "rendered_at" not in entry:
+        return
+    if len(_LOCAL_FRAGMENTS) >= _LOCAL_FRAGMENTS_MAX:
+        _LOCAL_FRAGMENTS.clear()
+    _LOCAL_FRAGMENTS[key] = entry
+
+
+@receiver(setting_changed)
+def _forget_local_fragments(**kwargs):
+    _LOCAL_FRAGMENTS.clear()
+
+
+# Where a kept fragment had a CSRF token: each request puts its own there (fill_csrf), so forms can
+# sit in a fragment kept for every staff member without one person's token reaching another.
+CSRF_MARKER = "<!--fragment:csrf-token-->"
+
+
+_CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+
+
+def csrf_to_marker(html: str) -> str:
+    """``html`` rendered with ``{% csrf_token %}``, ready to be kept: its tokens become markers
+    that :func:`fill_csrf` fills with each request's own."""
+    return _CSRF_INPUT.sub(CSRF_MARKER, html)
+
+
+def fill_csrf(html: str, request) -> str:
+    """``html`` with this request's CSRF token where the fragment had ``{% fragment_csrf_token %}``."""
+    if CSRF_MARKER not in html:
+        return html
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
+
+    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    return html.replace(CSRF_MARKER, token)
 
 
 def _model_changed(sender, **kwargs):
@@ -241,7 +383,18 @@ def _sections_of(model) -> tuple[str, ...]:
     """The sections whose pages show ``model``."""
     app_label = model._meta.app_label
     own = (app_label,) if app_label in SECTIONS and _shown(model) else ()
-    return own + ALSO_SHOWN_IN.get(model._meta.label_lower, ())
+    if model._meta.auto_created:
+        app_label = model._meta.auto_created._meta.app_label
+    historical = model._meta.model_name.startswith("historical")
+    fragments = (
+        ()
+        if historical
+        else (
+            *(("territories",) if app_label in TERRITORY_APPS else ()),
+            *(("staff",) if app_label in STAFF_APPS else ()),
+        )
+    )
+    return own + ALSO_SHOWN_IN.get(model._meta.label_lower, ()) + fragments
 
 
 def connect_signals() -> None:
@@ -298,6 +451,13 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _request.generations = {}
+        try:
+            return self._respond(request)
+        finally:
+            _request.generations = None
+
+    def _respond(self, request):
         page = _public_page_of(request) if _eligible(request) else None
         if page is None or not set(request.GET) <= page.params:
             return self.get_response(request)
@@ -311,16 +471,18 @@ class AnonymousPageCacheMiddleware:
         entry = found.get(page_key)
         if entry and None not in generations.values() and entry["generations"] == generations:
             return self._from_entry(request, entry)
+        try:
+            started = _start_generations(generations.keys(), generations)
+        except Exception:
+            started = False
 
         response = self.get_response(request)
-        if _storable(request, response):
+        if started and _storable(request, response):
             self._store(page_key, response, generations)
         return response
 
     def _store(self, page_key, response, generations) -> None:
         try:
-            if not _start_generations(generations.keys(), generations):
-                return
             if not response.has_header("ETag"):
                 set_response_etag(response)
             headers = [

@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from anpp_portal import pagecache
 from members.staff import staff_permission_required
 
 from . import selectors
@@ -17,8 +20,15 @@ from . import selectors
 def home(request):
     """The staff home: what needs action now and the key figures of the year."""
     today = timezone.localdate()
-    return render(
-        request,
-        "backoffice/home.html",
-        {"items": selectors.action_items(today), "figures": selectors.key_figures(today), "today": today},
+    # The same for every staff member: kept until anything changes, or the day does.
+    html = pagecache.cached_fragment(
+        "staff-home",
+        vary=today.isoformat(),
+        sections=("staff",),
+        render=lambda: render_to_string(
+            "backoffice/_home.html",
+            {"items": selectors.action_items(today), "figures": selectors.key_figures(today), "today": today},
+            request=request,
+        ),
     )
+    return render(request, "backoffice/home.html", {"content_html": mark_safe(html)})  # noqa: S308

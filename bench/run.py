@@ -167,12 +167,12 @@ def fetch_with_headers(path: str, cookie: str = ""):
         return response.read(), response.headers
 
 
-def wrk(path: str, cookie: str = "") -> dict:
+def wrk(path: str, cookie: str = "", duration: str = DURATION) -> dict:
     args = [
         "wrk",
         "-t1",
         f"-c{CONNECTIONS}",
-        f"-d{DURATION}",
+        f"-d{duration}",
         "--timeout",
         "10s",
         "-s",
@@ -203,28 +203,28 @@ def main():
     generation = prepare_database(data_args=os.environ.get("BENCH_DATA_ARGS", "").split())
     shutil.rmtree(STATIC_ROOT, ignore_errors=True)
     manage("collectstatic", "--noinput", "-v0")
-    session = json.loads(manage("shell", "-c", SESSION_SNIPPET, capture=True).strip().splitlines()[-1])
     figures = in_process_figures()
     counts = query_count_rows()
+    loggedin = loggedin_pages()
     pages = [
         ("Accueil `/`", "/", ""),
         ("Archive `/publications/`", "/publications/", ""),
         ("Numéro `/publications/100/`", "/publications/100/", ""),
         ("Recherche `?q=contrat`", "/publications/recherche/?q=contrat", ""),
         *[(label, path, "") for label, path in figures.get("extra_pages", [])],
-        ("Espace territoire `/territoire/` (connecté)", "/territoire/", session["cookie"]),
     ]
     # The ceiling: for each page, a static file of that page's size served by the same
     # gunicorn/whitenoise (written before gunicorn starts: whitenoise indexes files at startup).
     sizes = figures["page_sizes"]
     static_size = int(statistics.median(sizes.values()))
     (STATIC_ROOT / "bench").mkdir(parents=True, exist_ok=True)
-    for size in {static_size, *sizes.values()}:
-        (STATIC_ROOT / "bench" / f"reference-{size}.txt").write_text("x" * size)
+    write_static_files({static_size, *sizes.values()})
+    write_static_files(page["size"] for page in loggedin["pages"])
     gunicorn = start_gunicorn()
     rows = []
     try:
         ceiling = wrk(f"/static/bench/reference-{static_size}.txt")
+        loggedin_rows = measure_loggedin(loggedin)
         for label, path, cookie in pages:
             page_ceiling = wrk(f"/static/bench/reference-{sizes.get(path, static_size)}.txt")
             # The first request renders the page (a page cache miss for anonymous visitors); wrk
@@ -239,21 +239,153 @@ def main():
             result["static_rps"] = page_ceiling["rps"]
             result["ratio"] = result["rps"] / page_ceiling["rps"] if page_ceiling["rps"] else 0
             rows.append((label, path, size, result, bool(cookie)))
-        burst = registration_burst(session) if (BASE_DIR / "events" / "bench.py").exists() else None
+        burst = registration_burst() if (BASE_DIR / "events" / "bench.py").exists() else None
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
     if burst:
         figures["sections"]["Rafale d'inscriptions (HTTP, PostgreSQL)"] = burst["entries"]
         figures.setdefault("correctness_failures", []).extend(burst["failures"])
-    write_results(generation, ceiling, static_size, rows, figures, counts, time.monotonic() - started)
+    slowest = profile_slowest(loggedin_rows)
+    write_results(
+        generation,
+        ceiling,
+        static_size,
+        rows,
+        figures,
+        counts,
+        time.monotonic() - started,
+        loggedin=(loggedin_rows, slowest),
+    )
     failures = figures.get("correctness_failures", [])
     if failures:
         print("Correctness failures:", *failures, sep="\n- ")
         raise SystemExit(1)
 
 
-def registration_burst(_session) -> dict:
+def write_static_files(sizes) -> None:
+    """Static files of the given sizes, for whitenoise to serve (it indexes them when gunicorn starts)."""
+    (STATIC_ROOT / "bench").mkdir(parents=True, exist_ok=True)
+    for size in set(sizes):
+        (STATIC_ROOT / "bench" / f"reference-{size}.txt").write_text("x" * size)
+
+
+def loggedin_pages() -> dict:
+    """The pages of a territory's person and of staff, their sizes and the two session cookies
+    (bench/loggedin_pages.py)."""
+    result = run(PYTHON, str(BENCH_DIR / "loggedin_pages.py"), capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure_loggedin(loggedin: dict, duration: str = DURATION) -> list[tuple]:
+    """Each logged-in page under wrk with its person's session cookie, right after a static file of
+    its own size: (label, path, bytes, figures)."""
+    rows = []
+    for page in loggedin["pages"]:
+        cookie = loggedin["cookies"][page["who"]]
+        page_ceiling = wrk(f"/static/bench/reference-{page['size']}.txt", duration=duration)
+        first_started = time.perf_counter()
+        body, _headers = fetch_with_headers(page["path"], cookie)
+        first_ms = (time.perf_counter() - first_started) * 1000
+        # Every worker's first requests of a page build what a process keeps (templates, the
+        # questionnaire): a second of load, not measured, so the figures are those of a running site.
+        wrk(page["path"], cookie, duration="1s")
+        result = wrk(page["path"], cookie, duration=duration)
+        result["first_ms"] = first_ms
+        result["static_rps"] = page_ceiling["rps"]
+        result["static_p50_ms"] = page_ceiling["p50_ms"]
+        result["ratio"] = result["rps"] / page_ceiling["rps"] if page_ceiling["rps"] else 0
+        rows.append((page["label"], page["path"], page["who"], len(body), result))
+        print(
+            f"{page['path']}: {result['ratio']:.3f} ({result['rps']:.0f} / {page_ceiling['rps']:.0f} req/s)"
+        )
+    return rows
+
+
+def profile_slowest(loggedin_rows) -> dict:
+    """Where the time of the logged-in page furthest from its static file goes (cProfile, in process)."""
+    label, path, who, _size, _figures = min(loggedin_rows, key=lambda row: row[4]["ratio"])
+    result = run(
+        PYTHON, str(BENCH_DIR / "loggedin_pages.py"), "--profile", path, who, capture_output=True, text=True
+    )
+    return {"label": label, **json.loads(result.stdout.strip().splitlines()[-1])}
+
+
+LOGGEDIN_TARGET = 0.1
+
+
+def loggedin_lines(loggedin_rows, slowest) -> list[str]:
+    lines = [
+        "| Page | Who | Bytes | 1st ms | req/s | p50 ms | p99 ms | Static req/s | Static p50 ms | Ratio to static | Target | Errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    who_names = {"member": "référent (adhérent)", "staff": "équipe"}
+    for label, _path, who, size, f in loggedin_rows:
+        mark = "✔" if f["ratio"] >= LOGGEDIN_TARGET else "✘"
+        lines.append(
+            f"| {label} | {who_names[who]} | {size:,} | {f['first_ms']:.0f} | {f['rps']:.0f} | {f['p50_ms']:.1f} | "
+            f"{f['p99_ms']:.1f} | {f['static_rps']:.0f} | {f['static_p50_ms']:.1f} | {f['ratio']:.3f} {mark} | "
+            f"≥ {LOGGEDIN_TARGET} | {f['errors'] + f['non2xx']} |"
+        )
+    if slowest:
+        lines += [
+            "",
+            f"Where the time of the slowest page goes ({slowest['label']}, `{slowest['path']}`): "
+            f"rendered in process (cProfile, 30 requests, the page cache on as under gunicorn), "
+            f"{slowest['median_ms']:.1f} ms a request unprofiled, {slowest['queries']} SQL queries taking "
+            f"{slowest['sql_ms']:.1f} ms together.",
+            "",
+            "| Part (cumulative, a request) | Time |",
+            "|---|---:|",
+            *[f"| {name} | {value} |" for name, value in slowest["parts"]],
+            "",
+            "| Function (own time, a request) | Time | Calls |",
+            "|---|---:|---:|",
+            *[f"| `{name}` | {value} | {calls} |" for name, value, calls in slowest["own_time"]],
+        ]
+    return lines
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+def loggedin_only():
+    """`python bench/run.py loggedin`: only the logged-in pages, on a smaller data set (about two
+    minutes), printed with the load average of the machine; bench/results.md is left alone.
+    BENCH_KEEP_DATA=1 measures the data set already in the database again."""
+    (BENCH_DIR / "tmp").mkdir(exist_ok=True)
+    if os.environ.get("BENCH_KEEP_DATA") != "1":
+        prepare_database(data_args=LOGGEDIN_DATA_ARGS)
+        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+        manage("collectstatic", "--noinput", "-v0")
+    loggedin = loggedin_pages()
+    write_static_files(page["size"] for page in loggedin["pages"])
+    load_before = load_average()
+    gunicorn = start_gunicorn()
+    try:
+        rows = measure_loggedin(loggedin, duration=os.environ.get("BENCH_LOGGEDIN_DURATION", "2s"))
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    load_after = load_average()
+    slowest = profile_slowest(rows) if os.environ.get("BENCH_PROFILE", "1") == "1" else None
+    print("\n".join(loggedin_lines(rows, slowest)))
+    print(f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after}")
+
+
+# A smaller data set for the quick run, with the same size of what the measured pages show: an
+# event of about 330 registrations, 100 issues, 3 years of adhésions (of 300 territories, not 1,500).
+LOGGEDIN_DATA_ARGS = (
+    "--territories=300",
+    "--subscribers=10",
+    "--events=6",
+    "--registrations=2000",
+)
+
+
+def registration_burst() -> dict:
     """500 people submit the registration form of a 200-seat event at once, through gunicorn.
 
     The load comes from one asyncio loop (50 requests in flight, each on its own connection, as
@@ -351,24 +483,7 @@ def registration_burst(_session) -> dict:
     }
 
 
-SESSION_SNIPPET = """
-import json
-from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from importlib import import_module
-from django.conf import settings
-from members.models import User
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-user = User.objects.get(email="referent0000@bench.test")
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}))
-"""
-
-
-def write_results(generation, ceiling, static_size, rows, figures, counts, total):
+def write_results(generation, ceiling, static_size, rows, figures, counts, total, loggedin):
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True
     ).stdout.strip()
@@ -396,8 +511,7 @@ def write_results(generation, ceiling, static_size, rows, figures, counts, total
         "",
         "Anonymous public pages are served from the page cache (anpp_portal/pagecache.py) after their "
         "first rendering, which the column *1st render* times (one request, the cache empty for that page); "
-        "*Page cache* is what the second request got. Logged-in pages are never cached whole (the "
-        "territory space keeps its list of territories as a fragment for its person only).",
+        "*Page cache* is what the second request got. Logged-in pages have their own table below.",
         "",
         "| Page | Bytes | 1st render ms | Page cache | req/s | p50 ms | p95 ms | p99 ms | Static req/s | Ratio to static | Target | Errors |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -409,6 +523,23 @@ def write_results(generation, ceiling, static_size, rows, figures, counts, total
             f"| {label} | {size:,} | {f['first_ms']:.0f} | {f['cache']} | {f['rps']:.0f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | {f['p99_ms']:.1f} | "
             f"{f['static_rps']:.0f} | {f['ratio']:.2f} {mark} | ≥ {target} | {f['errors'] + f['non2xx']} |"
         )
+    loggedin_rows, slowest = loggedin
+    lines += [
+        "",
+        "## Logged-in pages through HTTP, as a ratio of a static file of the same size",
+        "",
+        "Every GET page a territory's person (the référent of a member territory) or a staff member "
+        "uses, requested by wrk with that person's session cookie, each right after a static file of "
+        "its own size (*Static req/s*). Pages for a logged-in person are never cached whole: the "
+        "parts every visitor shares (an event's programme and seat counts, an issue's table of "
+        "contents…) are fragments kept until their content changes; the person's own part is "
+        "rendered for them, or kept for them alone (their rights on the territory, their "
+        "registrations). Each page is warmed for a second before it is measured. Load average when "
+        "the table was written: "
+        f"{load_average()}.",
+        "",
+        *loggedin_lines(loggedin_rows, slowest),
+    ]
     lines += ["", "## Measured in one process", ""]
     for section, entries in figures["sections"].items():
         lines += [f"### {section}", "", "| Measure | Value |", "|---|---|"]
@@ -452,7 +583,7 @@ def burst_only():
     load_before = os.getloadavg()
     gunicorn = start_gunicorn()
     try:
-        burst = registration_burst(None)
+        burst = registration_burst()
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
@@ -471,5 +602,7 @@ def burst_only():
 if __name__ == "__main__":
     if sys.argv[1:] == ["burst"]:
         burst_only()
+    elif sys.argv[1:] == ["loggedin"]:
+        loggedin_only()
     else:
         main()

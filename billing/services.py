@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from anpp_portal import formats
+from anpp_portal import formats, pagecache
 from members.models import Adhesion, AdhesionTransition, User
 from members.services.people import MembersError
 
@@ -149,6 +149,7 @@ def invoice_pdf_render(*, invoice_id: int) -> bytes:
             invoice.pdf.field.generate_filename(invoice, invoice.filename), ContentFile(content)
         )
         if Invoice.objects.filter(pk=invoice.pk, pdf="").update(pdf=name):
+            pagecache.invalidate("territories")  # update() sends no post_save: the year lists invoices
             return content
         storage.delete(name)  # another worker stored it first
         invoice.refresh_from_db()

@@ -39,12 +39,13 @@ def public_events(*, now=None) -> tuple[list[Event], list[Event]]:
     return upcoming, past
 
 
+def sees_drafts(user) -> bool:
+    """Does ``user`` see the events that are not public yet (staff preview)?"""
+    return user is not None and user.is_staff and user.has_perm("events.view_event")
+
+
 def event_for_page(*, slug: str, user=None) -> Event:
-    queryset = (
-        Event.objects.all()
-        if user is not None and user.is_staff and user.has_perm("events.view_event")
-        else Event.objects.filter(status__in=PUBLIC_STATUSES)
-    )
+    queryset = Event.objects.all() if sees_drafts(user) else Event.objects.filter(status__in=PUBLIC_STATUSES)
     return (
         _with_counts(queryset)
         .prefetch_related(
@@ -145,10 +146,27 @@ def registrations_visible_to(user):
 
 
 def registrations_of_user(user) -> list[Registration]:
+    """The list of "my registrations": each with its participants' names and statuses only."""
     return list(
         registrations_visible_to(user)
         .select_related("event", "territory", "created_by")
-        .prefetch_related(_participants_prefetch())
+        .only(
+            "pk",
+            "created_at",
+            "event__title",
+            "territory__name",
+            "created_by__first_name",
+            "created_by__last_name",
+            "created_by__email",
+        )
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.order_by("last_name", "first_name").only(
+                    "registration_id", "first_name", "last_name", "status"
+                ),
+            )
+        )
         .order_by("-created_at")
     )
 

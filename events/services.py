@@ -800,6 +800,7 @@ def participant_anonymise(*, participant: Participant) -> None:
         "qr_secret": "",  # the QR code and the decline link stop working
     }
     Participant.objects.filter(pk=participant.pk).update(**redacted)
+    pagecache.invalidate("events")  # update() sends no post_save: "my registrations" shows names
     # The audit trail keeps who changed the seat and when, but no longer whose seat it was.
     Participant.history.filter(id=participant.pk).update(**redacted)
 

@@ -5,13 +5,17 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from anpp_portal import pagecache
 from anpp_portal.formats import format_time
 from anpp_portal.pagecache import public_page
 from members.permissions import Action, territories_for
@@ -45,10 +49,31 @@ def _seats_left(event: Event) -> int | None:
 
 @public_page("events")
 def event_detail(request, slug):
-    event = _event_or_404(request, slug)
+    # The page is the same for every visitor but ANPP staff (drafts, their tools): it is kept as a
+    # fragment until the events change (a registration, a cancellation: the seat counts are
+    # exact), so a logged-in visitor costs what the rest of the page costs. The staff links lead to
+    # staff-only pages: only staff with the permission get them.
+    user = request.user
+    staff = user.is_authenticated and user.is_staff
+    sees_drafts = staff and selectors.sees_drafts(user)
+    staff_tools = staff and user.has_perm("events.view_participant")
+    page = pagecache.cached_fragment(
+        "event-page",
+        vary=f"{slug}:{int(sees_drafts)}:{int(staff_tools)}",
+        sections=("events",),
+        render=lambda: _event_page(request, slug, staff_tools),
+    )
     return render(
         request,
         "events/detail.html",
+        {"title": page["title"], "content_html": mark_safe(page["html"])},  # noqa: S308 (rendered escaped)
+    )
+
+
+def _event_page(request, slug, staff_tools) -> dict:
+    event = _event_or_404(request, slug)
+    html = render_to_string(
+        "events/_detail.html",
         {
             "event": event,
             "programme": selectors.programme(event),
@@ -56,8 +81,11 @@ def event_detail(request, slug):
             "day_seats": selectors.day_seats(event),
             "registration_open": event.registration_is_open(),
             "has_ended": event.has_ended(),
+            "staff_tools": staff_tools,
         },
+        request=request,
     )
+    return {"title": event.title, "html": str(html)}
 
 
 @public_page("events")
@@ -71,14 +99,16 @@ def event_calendar(request, slug):
 @never_cache
 @login_required
 def register(request, slug):
+    territories = territories_for(request.user, Action.ACT)
+    form = RegistrationForm(request.POST or None, territories=territories)
+    if request.method == "GET":
+        return _register_get(request, slug, form)
     try:
         event = selectors.event_for_registration(slug=slug, user=request.user)
     except Event.DoesNotExist:
         raise Http404 from None
     days = list(event.days.all())
     ateliers = list(event.sessions.all())
-    territories = territories_for(request.user, Action.ACT)
-    form = RegistrationForm(request.POST or None, territories=territories)
     data = None
     extra = 0
     if request.method == "POST":
@@ -151,18 +181,98 @@ def register(request, slug):
     return _render_register(request, event, form, formset)
 
 
-def _render_register(request, event, form, formset, adding=False):
+def _render_register(request, event, form, formset, adding=False, participants_html=None):
+    context = {
+        "event": event,
+        "form": form,
+        "formset": formset,
+        # After "add a participant", the rows are shown as typed, without errors yet.
+        "hide_errors": adding,
+        "registration_open": event.registration_is_open(),
+        "max_size": services.max_delegation_size(),
+    }
+    if participants_html is None:
+        participants_html = render_to_string("events/_register_participants.html", context, request=request)
+    return render(
+        request,
+        "events/register.html",
+        {**context, "participants_html": mark_safe(participants_html)},  # noqa: S308 (rendered escaped)
+    )
+
+
+# Where the empty form's first participant has the person's own name and email: the rows are the
+# same for every person (the event's days, ateliers, questions), kept per event; each request puts
+# its person's values in (escaped).
+_PERSON_MARKERS = {
+    "first_name": "fragment-person-first-name-2d7c",
+    "last_name": "fragment-person-last-name-2d7c",
+    "email": "fragment-person-email-2d7c",
+}
+
+
+def _register_get(request, slug, form):
+    """The empty registration form: the event and its participant rows are kept per event (until the
+    events change), the person's territories and own name and email are theirs, on each request."""
+
+    def render_event_part():
+        try:
+            event = selectors.event_for_registration(slug=slug, user=request.user)
+        except Event.DoesNotExist:
+            raise Http404 from None
+        formset = participant_formset(
+            event=event,
+            days=list(event.days.all()),
+            ateliers=list(event.sessions.all()),
+            initial=[dict(_PERSON_MARKERS)],
+            extra=0,
+        )
+        html = render_to_string(
+            "events/_register_participants.html", {"formset": formset, "hide_errors": False}, request=request
+        )
+        return {
+            "event": {"title": event.title, "get_absolute_url": event.get_absolute_url()},
+            "registration_open": event.registration_is_open(),
+            "html": html,
+        }
+
+    max_size = services.max_delegation_size()
+    part = pagecache.cached_fragment(
+        "registration-form",
+        vary=f"{slug}:{int(selectors.sees_drafts(request.user))}:{max_size}",
+        sections=("events",),
+        render=render_event_part,
+    )
+    html = part["html"]
+    for name, marker in _PERSON_MARKERS.items():
+        value = getattr(request.user, name)
+        if value:
+            html = html.replace(marker, conditional_escape(value))
+        else:  # as Django renders an empty initial value: no value attribute
+            html = html.replace(f' value="{marker}"', "").replace(marker, "")
     return render(
         request,
         "events/register.html",
         {
-            "event": event,
+            "event": part["event"],
             "form": form,
-            "formset": formset,
-            # After "add a participant", the rows are shown as typed, without errors yet.
-            "hide_errors": adding,
-            "registration_open": event.registration_is_open(),
-            "max_size": services.max_delegation_size(),
+            "formset": None,
+            "hide_errors": False,
+            "registration_open": part["registration_open"],
+            "max_size": max_size,
+            "participants_html": mark_safe(html),  # noqa: S308 (rendered escaped, the person's values escaped)
+            # The person's territories to register for: theirs only, kept until memberships change.
+            "territory_html": mark_safe(  # noqa: S308 (rendered escaped)
+                pagecache.cached_fragment(
+                    "registration-territory",
+                    vary=str(request.user.pk),
+                    sections=("members", "territories"),
+                    render=lambda: render_to_string(
+                        "events/_field.html",
+                        {"field": form["territory"], "hide_errors": False},
+                        request=request,
+                    ),
+                )
+            ),
         },
     )
 
@@ -170,10 +280,21 @@ def _render_register(request, event, form, formset, adding=False):
 @never_cache
 @login_required
 def my_registrations(request):
+    # The list is the person's own: kept for them only, until the events or their territories change.
+    registrations_html = pagecache.cached_fragment(
+        "my-registrations",
+        vary=str(request.user.pk),
+        sections=("events", "territories"),
+        render=lambda: render_to_string(
+            "events/_my_registrations.html",
+            {"registrations": selectors.registrations_of_user(request.user)},
+            request=request,
+        ),
+    )
     return render(
         request,
         "events/my_registrations.html",
-        {"registrations": selectors.registrations_of_user(request.user)},
+        {"registrations_html": mark_safe(registrations_html)},  # noqa: S308 (rendered escaped)
     )
 
 

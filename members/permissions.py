@@ -4,6 +4,7 @@ Every view that touches a territory's data goes through ``get_territory_for`` (o
 territory the person does not act for is a 404, never a 403, so its existence does not leak.
 """
 
+import copy
 from enum import StrEnum
 from functools import wraps
 
@@ -54,9 +55,25 @@ def can(user, action: Action, territory: Territory) -> bool:
         return False
     if staff_may(user, action):
         return True
-    return TerritoryMembership.objects.filter(
-        user=user, territory=territory, role__in=_ROLES_ALLOWED[action]
-    ).exists()
+    # The answer is kept for the person until a membership (or anything of a territory) changes.
+    return _kept_for(
+        user,
+        f"can:{action}:{territory.pk}",
+        lambda: TerritoryMembership.objects.filter(
+            user=user, territory=territory, role__in=_ROLES_ALLOWED[action]
+        ).exists(),
+    )
+
+
+def _kept_for(user, what: str, answer):
+    """``answer()``, kept for ``user`` until the members or a territory's data change (the page
+    cache's generations, anpp_portal/pagecache.py): a membership given, changed or removed, a
+    person deactivated, moves them."""
+    from anpp_portal import pagecache
+
+    return pagecache.cached_fragment(
+        "permission", vary=f"{user.pk}:{what}", sections=("members", "territories"), render=answer
+    )
 
 
 def territories_for(user, action: Action = Action.VIEW) -> QuerySet[Territory]:
@@ -72,11 +89,21 @@ def get_territory_for(user, slug: str, action: Action = Action.VIEW) -> Territor
     """The territory named by ``slug`` if ``user`` may do ``action`` on it; otherwise 404."""
     if not _is_active(user):
         raise Http404
-    queryset = Territory.objects.all() if staff_may(user, action) else territories_for(user, action)
-    try:
-        return queryset.get(slug=slug)
-    except Territory.DoesNotExist:
-        raise Http404 from None
+    if staff_may(user, action):
+        territory = Territory.objects.filter(slug=slug).first()
+    else:
+        # Kept for the person until a membership or a territory changes; a copy each time, as a
+        # view may change the instance it gets.
+        territory = copy.deepcopy(
+            _kept_for(
+                user,
+                f"territory:{action}:{slug}",
+                lambda: territories_for(user, action).filter(slug=slug).first(),
+            )
+        )
+    if territory is None:
+        raise Http404
+    return territory
 
 
 def territory_view(action: Action = Action.VIEW):

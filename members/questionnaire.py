@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -313,12 +314,26 @@ def build(campaign, questions) -> Questionnaire:
     return Questionnaire(campaign, list(by_pk.values()))
 
 
+# Questionnaires built in this process, by campaign: (the "questionnaire" generation it was built
+# at, the questionnaire). Building one reads and makes ~150 questions and their form classes; a
+# change of a campaign, a section or a question moves the generation on (anpp_portal.pagecache).
+_BUILT: dict[int, tuple[str, "Questionnaire"]] = {}
+
+
 def for_campaign(campaign) -> Questionnaire:
     """The campaign's questionnaire; a campaign that has none yet gets a copy of the previous one.
-    Kept on the campaign instance, so a request builds it once."""
+    Kept on the campaign instance, so a request builds it once, and in the process until the
+    questionnaire changes."""
     cached = getattr(campaign, "_questionnaire", None)
     if cached is not None:
         return cached
+    from anpp_portal import pagecache
+
+    token = pagecache.generation("questionnaire") if settings.ANPP_PAGE_CACHE_SECONDS > 0 else None
+    built = _BUILT.get(campaign.pk)
+    if token is not None and built is not None and built[0] == token:
+        campaign._questionnaire = built[1]
+        return built[1]
     from .models import Question
 
     def load():
@@ -331,4 +346,6 @@ def for_campaign(campaign) -> Questionnaire:
         questionnaire_ensure(campaign=campaign)
         questions = load()
     campaign._questionnaire = build(campaign, questions)
+    if token is not None and campaign.pk is not None:
+        _BUILT[campaign.pk] = (token, campaign._questionnaire)
     return campaign._questionnaire

@@ -43,15 +43,32 @@ def space(request):
             request=request,
         ),
     )
-    invitations = list(selectors.pending_invitations_for_user(request.user))
-    # With an invitation waiting, "ask your référent to invite you" would be wrong: it is not shown.
-    show_territories = not invitations or request.user.memberships.exists()
+
+    def own_invitations():
+        invitations = list(selectors.pending_invitations_for_user(request.user))
+        html = render_to_string(
+            "members/_pending_invitations.html", {"invitations": invitations}, request=request
+        )
+        return {
+            "html": pagecache.csrf_to_marker(html),
+            # With an invitation waiting, "ask your référent to invite you" would be wrong: it is
+            # not shown.
+            "show_territories": not invitations or request.user.memberships.exists(),
+        }
+
+    # The invitations waiting for the person, kept for them like their territories.
+    own = pagecache.cached_fragment(
+        "territory-space-invitations",
+        vary=str(request.user.pk),
+        sections=("members",),
+        render=own_invitations,
+    )
     return render(
         request,
         "members/space.html",
         {
-            "territories_html": mark_safe(territories_html) if show_territories else "",  # noqa: S308
-            "pending_invitations": invitations,
+            "territories_html": mark_safe(territories_html) if own["show_territories"] else "",  # noqa: S308
+            "invitations_html": mark_safe(pagecache.fill_csrf(own["html"], request)),  # noqa: S308
         },
     )
 
@@ -79,17 +96,50 @@ def territory_detail(request, territory):
             else:
                 messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
                 return redirect(territory)
-    return render(
-        request,
-        "members/territory.html",
-        {
+
+    def people_html():
+        people = {
             "territory": territory,
             "memberships": selectors.memberships_of_territory(territory),
             "invitations": selectors.pending_invitations_of_territory(territory),
             "may_manage": may_manage,
             "form": form,
             "role_form": RoleForm(),
-            **selectors.territory_year(territory),
+        }
+        return render_to_string("members/territory/_people.html", people, request=request)
+
+    if request.method == "GET":
+        # The same for every person of the territory with the same rights: kept until its people,
+        # invitations or data change, with each request's own CSRF token in the forms.
+        people = pagecache.cached_fragment(
+            "territory-people",
+            vary=f"{territory.pk}:{int(may_manage)}",
+            sections=("members", "territories"),
+            render=people_html,
+        )
+    else:  # the invitation form with what was typed and its errors
+        people = people_html()
+    return render(
+        request,
+        "members/territory.html",
+        {
+            "territory": territory,
+            "people_html": mark_safe(pagecache.fill_csrf(people, request)),  # noqa: S308 (rendered escaped)
+            # The year as every person of the territory sees it (adhésion, documents, fiche, the
+            # delegations' seat counts, open events, invoices), kept until the territory's data or
+            # the events change; its queries run only when it is rendered.
+            "year_html": mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
+                pagecache.cached_fragment(
+                    "territory-year",
+                    vary=str(territory.pk),
+                    sections=("territories", "events"),
+                    render=lambda: render_to_string(
+                        "members/territory/_year.html",
+                        {"territory": territory, **selectors.territory_year(territory)},
+                        request=request,
+                    ),
+                )
+            ),
         },
     )
 
@@ -204,19 +254,26 @@ def pending_invitation_accept(request, pk):
 @territory_view(Action.ACT)
 @require_http_methods(["GET", "POST"])
 def adhesion(request, territory, year):
-    campaign = get_object_or_404(
-        AdhesionCampaign.objects.prefetch_related("brackets", "flat_fees"), year=year
-    )
-    existing = territory.adhesions.active().filter(campaign=campaign).first()
-    if existing is None:
-        try:
-            existing = services.adhesion_open(territory=territory, campaign=campaign, by=request.user)
-        except services.CampaignClosed as exc:
-            return render(
-                request,
-                "members/adhesion_closed.html",
-                {"territory": territory, "campaign": campaign, "reason": str(exc)},
+    try:
+        if request.method == "GET":
+            # The same for every person of the territory: kept until its data changes, with each
+            # request's own CSRF token in the form.
+            html = pagecache.cached_fragment(
+                "adhesion-page",
+                vary=f"{territory.pk}:{year}",
+                sections=("territories",),
+                render=lambda: _adhesion_html(
+                    request, territory, *_adhesion_of_year(request, territory, year)
+                ),
             )
+            return _adhesion_page(request, territory, year, html)
+        campaign, existing = _adhesion_of_year(request, territory, year)
+    except _AdhesionClosed as closed:
+        return render(
+            request,
+            "members/adhesion_closed.html",
+            {"territory": territory, "campaign": closed.campaign, "reason": closed.reason},
+        )
     form = AdhesionForm(instance=existing)
     if request.method == "POST" and existing.is_editable_by_territory:
         form = AdhesionForm(request.POST, instance=Adhesion.objects.get(pk=existing.pk))
@@ -251,20 +308,57 @@ def adhesion(request, territory, year):
     elif request.method == "POST":
         messages.error(request, _("Cette adhésion a été soumise : elle ne peut plus être modifiée."))
         return redirect("members:adhesion", slug=territory.slug, year=year)
+    return _adhesion_page(
+        request, territory, year, _adhesion_html(request, territory, campaign, existing, form)
+    )
+
+
+class _AdhesionClosed(Exception):
+    def __init__(self, campaign, reason):
+        self.campaign, self.reason = campaign, reason
+
+
+def _adhesion_of_year(request, territory, year):
+    """The campaign of ``year`` and the territory's adhésion of it, opened as a draft if it has none."""
+    campaign = get_object_or_404(
+        AdhesionCampaign.objects.prefetch_related("brackets", "flat_fees"), year=year
+    )
+    existing = territory.adhesions.active().filter(campaign=campaign).first()
+    if existing is None:
+        try:
+            existing = services.adhesion_open(territory=territory, campaign=campaign, by=request.user)
+        except services.CampaignClosed as exc:
+            raise _AdhesionClosed(campaign, str(exc)) from None
+    return campaign, existing
+
+
+def _adhesion_html(request, territory, campaign, existing, form=None) -> str:
     adhesion, history = selectors.adhesion_with_history(existing)
     quote_error = ""
     if adhesion.amount is None:
         quote_error = _("Indiquez la population pour calculer la cotisation.")
-    return render(
-        request,
-        "members/adhesion.html",
+    return render_to_string(
+        "members/_adhesion_page.html",
         {
             "territory": territory,
             "campaign": campaign,
             "adhesion": adhesion,
             "history": history,
-            "form": form,
+            "form": AdhesionForm(instance=existing) if form is None else form,
             "quote_error": quote_error,
+        },
+        request=request,
+    )
+
+
+def _adhesion_page(request, territory, year, html):
+    return render(
+        request,
+        "members/adhesion.html",
+        {
+            "territory": territory,
+            "year": year,
+            "content_html": mark_safe(pagecache.fill_csrf(html, request)),  # noqa: S308 (rendered escaped)
         },
     )
 
@@ -324,16 +418,27 @@ def adhesion_document(request, territory, year, document):
 @require_http_methods(["GET"])
 @staff_permission_required("members.view_adhesion", not_staff=PermissionDenied)
 def dashboard(request):
-    years = dashboard_figures.available_years(timezone.localdate())
-    year = bounded_int(request.GET.get("annee"), default=years[0], low=2000, high=2100)
+    today = timezone.localdate()
+    asked = request.GET.get("annee")
+
+    def page():
+        years = dashboard_figures.available_years(today)
+        year = bounded_int(asked, default=years[0], low=2000, high=2100)
+        context = {**dashboard_figures.dashboard(year), **dashboard_figures.late(year, today), "years": years}
+        return {"year": year, "html": render_to_string("members/_dashboard.html", context, request=request)}
+
+    # The same for every staff member: kept until anything changes (or the day does), with each
+    # request's own CSRF token in the reminder forms.
+    kept = pagecache.cached_fragment(
+        "staff-dashboard-page",
+        vary=f"{bounded_int(asked, default=0, low=2000, high=2100)}:{today.isoformat()}",
+        sections=("staff",),
+        render=page,
+    )
     return render(
         request,
         "members/dashboard.html",
-        {
-            **dashboard_figures.dashboard(year),
-            **dashboard_figures.late(year, timezone.localdate()),
-            "years": years,
-        },
+        {"year": kept["year"], "content_html": mark_safe(pagecache.fill_csrf(kept["html"], request))},  # noqa: S308
     )
 
 
@@ -422,21 +527,29 @@ def fiche(request, territory, year):
 @territory_view(Action.ACT)
 @require_http_methods(["GET", "POST"])
 def fiche_section(request, territory, year, section):
+    slug = section
     try:
+        if request.method == "GET":
+            # The section as the fiche stands is the same for every person of the territory: kept
+            # until the territory's data changes (a save moves it on), with each request's own CSRF
+            # token; the fiche is read (or opened, or a 404 raised) only when it is rendered.
+            page = pagecache.cached_fragment(
+                "fiche-section",
+                vary=f"{territory.pk}:{year}:{slug}",
+                sections=("territories",),
+                render=lambda: _fiche_section_get(request, territory, year, slug),
+            )
+            return _fiche_section_page(request, page["year"], page["title"], page["html"])
         campaign, fiche = _fiche_for(request, territory, year)
     except services.FicheError as exc:
         return render(
             request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
         )
     form_of_year = questionnaire.for_campaign(campaign)
-    section = form_of_year.section(section)
+    section = form_of_year.section(slug)
     if section is None:
         raise Http404
-    editable = fiche.status == FicheRenseignements.Status.BROUILLON
-    initial = {name: fiche.answers.get(name) for name in section.form_class.base_fields}
-    data = request.POST if request.method == "POST" else None
-    form = section.form_class(data, initial=initial)
-    formsets = section.formsets(data, fiche.answers)
+    form, formsets = _fiche_section_forms(section, fiche, request.POST)
     version = fiche.version
     if request.method == "POST":
         version = int(request.POST.get("version") or 0)
@@ -475,13 +588,34 @@ def fiche_section(request, territory, year, section):
                     return redirect(
                         "members:fiche_section", slug=territory.slug, year=year, section=section.slug
                     )
-    if not editable and request.method == "GET":
+    html = _fiche_section_html(request, territory, campaign, fiche, section, form, formsets, version)
+    return _fiche_section_page(request, campaign.year, section.title, html)
+
+
+def _fiche_section_get(request, territory, year, slug) -> dict:
+    campaign, fiche = _fiche_for(request, territory, year)
+    section = questionnaire.for_campaign(campaign).section(slug)
+    if section is None:
+        raise Http404
+    html = _fiche_section_html(
+        request, territory, campaign, fiche, section, *_fiche_section_forms(section, fiche, None)
+    )
+    return {"year": campaign.year, "title": str(section.title), "html": html}
+
+
+def _fiche_section_forms(section, fiche, data):
+    initial = {name: fiche.answers.get(name) for name in section.form_class.base_fields}
+    form = section.form_class(data, initial=initial)
+    if data is None and fiche.status != FicheRenseignements.Status.BROUILLON:
         # Read-only view of a submitted fiche. After a refused POST the typed input stays visible instead.
         for field in form.fields.values():
             field.disabled = True
-    return render(
-        request,
-        "members/fiche_section.html",
+    return form, section.formsets(data, fiche.answers)
+
+
+def _fiche_section_html(request, territory, campaign, fiche, section, form, formsets, version=None) -> str:
+    return render_to_string(
+        "members/_fiche_section.html",
         {
             "territory": territory,
             "campaign": campaign,
@@ -489,10 +623,23 @@ def fiche_section(request, territory, year, section):
             "section": section,
             "form": form,
             "formsets": formsets,
-            "version": version,
-            "editable": editable,
+            "version": fiche.version if version is None else version,
+            "editable": fiche.status == FicheRenseignements.Status.BROUILLON,
             "required": section.required,
             "progress": _sections_progress(fiche, section),
+        },
+        request=request,
+    )
+
+
+def _fiche_section_page(request, year, title, html):
+    return render(
+        request,
+        "members/fiche_section.html",
+        {
+            "year": year,
+            "title": title,
+            "content_html": mark_safe(pagecache.fill_csrf(html, request)),  # noqa: S308 (rendered escaped)
         },
     )
 

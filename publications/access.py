@@ -5,6 +5,7 @@ chapeaux to everyone, and its full text and PDF only to ANPP staff and to people
 territory whose adhésion is valid (members.selectors.user_is_member).
 """
 
+from anpp_portal import pagecache
 from members.selectors import user_is_member
 
 from .models import Issue
@@ -38,3 +39,19 @@ def can_read_full(user, issue: Issue) -> bool:
     if not can_see_issue(user, issue):
         return False
     return not issue.members_only or is_member(user)
+
+
+def reader_kind(user) -> str:
+    """What of ``user`` the magazine's pages show: logged in or not, member or not, staff preview
+    or not (the key of the pages' shared fragments). Whether the person is a member is kept for
+    them until a territory's data (adhésions, memberships) changes."""
+    if not (user and user.is_authenticated):
+        return "000"
+    staff = bool(user.is_active and _staff_reader(user))
+    member = staff or pagecache.cached_fragment(
+        "reader-is-member",
+        vary=str(user.pk),
+        sections=("territories",),
+        render=lambda: "1" if is_member(user) else "",
+    )
+    return f"1{int(bool(member))}{int(staff)}"

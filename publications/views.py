@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -13,7 +14,7 @@ from anpp_portal.bodylimits import small_body
 from anpp_portal.pagecache import public_page
 
 from . import selectors, services
-from .access import can_read_full
+from .access import can_read_full, reader_kind
 from .forms import SearchForm, SubscribeForm
 from .models import IssuePDF
 from .rendering import body_with_quotes
@@ -21,8 +22,10 @@ from .rendering import body_with_quotes
 
 @public_page("publications")
 def archive(request):
-    years = selectors.archive_by_year()
-    latest = next((issue for issues in years.values() for issue in issues), None)
+    # The issues are the same for every reader: the template keeps them as shared fragments, and
+    # these run only when it renders them.
+    years = SimpleLazyObject(selectors.archive_by_year)
+    latest = SimpleLazyObject(lambda: next((issue for issues in years.values() for issue in issues), None))
     return render(
         request,
         "publications/archive.html",
@@ -47,16 +50,25 @@ def issue_detail(request, number):
 
 @public_page("publications")
 def article_detail(request, number, slug):
-    article, neighbours = selectors.article_for_reader(user=request.user, number=number, slug=slug)
+    # The page is the same for every reader of the same kind (see publications.access): the
+    # template keeps it as shared fragments keyed by ``reader``, and the article is read (or a 404
+    # raised) only when they are rendered.
+    found = SimpleLazyObject(
+        lambda: selectors.article_for_reader(user=request.user, number=number, slug=slug)
+    )
+    article = SimpleLazyObject(lambda: found[0])
     return render(
         request,
         "publications/article.html",
         {
+            "number": number,
+            "slug": slug,
+            "reader": reader_kind(request.user),
             "article": article,
-            "body": body_with_quotes(article.body_html, article.quotes),
-            "issue": article.issue,
-            "can_read": can_read_full(request.user, article.issue),
-            "neighbours": neighbours,
+            "body": SimpleLazyObject(lambda: body_with_quotes(article.body_html, article.quotes)),
+            "issue": SimpleLazyObject(lambda: article.issue),
+            "can_read": SimpleLazyObject(lambda: can_read_full(request.user, article.issue)),
+            "neighbours": SimpleLazyObject(lambda: found[1]),
         },
     )
 

@@ -14,7 +14,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from anpp_portal import formats
+from anpp_portal import formats, pagecache
 
 from .. import emails
 from ..models import (
@@ -434,6 +434,7 @@ def _store_document(adhesion: Adhesion, field: str, filename: str, content: byte
     name = file.storage.save(file.field.generate_filename(adhesion, filename), ContentFile(content))
     with transaction.atomic():
         if Adhesion.objects.filter(pk=adhesion.pk, **{field: ""}).update(**{field: name}):
+            pagecache.invalidate("territories")  # update() sends no post_save: the year lists documents
             setattr(adhesion, field, name)
             then(adhesion)
             return
