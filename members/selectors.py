@@ -529,7 +529,13 @@ def fiche_recap(fiche) -> list[dict]:
     recap = []
     for section in shape.sections:
         rows = [
-            {"label": shape.field_label(q.key), "value": shape.display(q.key, fiche.answers.get(q.key))}
+            {
+                "label": shape.field_label(q.key),
+                # A table (the member EPCI) is a line of text per row, as on the review page.
+                "value": _rows_text(shape, q.key, fiche.answers.get(q.key))
+                if q.kind == "rows"
+                else shape.display(q.key, fiche.answers.get(q.key)),
+            }
             for q in section.questions
             if questionnaire.is_filled(fiche.answers.get(q.key))
         ]

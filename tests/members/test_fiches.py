@@ -373,3 +373,27 @@ def test_every_required_question_of_the_default_questionnaire_is_asked_in_its_se
     for section in form.sections:
         for name in section.required:
             assert name in section.form_class.base_fields, name
+
+
+def test_a_fiche_with_its_member_epci_is_reviewed_and_submitted_with_them(
+    client, fiche, referent_a, territory_a, campaign, send_outbox
+):
+    """The member EPCI are a table: the submit page and the acknowledgement list them a line each
+    (the recap gave the table to the choice lookup and crashed, a 500 on the page)."""
+    epci = [
+        {"nom": "CC du Ruffécois", "siren": "200070498", "nombre_communes": 40, "population": 20000},
+        {"nom": "CC fictive du Val-Exemple", "siren": "200000172", "nombre_communes": 12, "population": 9000},
+    ]
+    fiche = services.fiche_save_section(
+        fiche=fiche, answers={**COMPLETE_ANSWERS, "epci": epci}, version=fiche.version, by=referent_a
+    )
+    client.force_login(referent_a)
+    url = reverse("members:fiche_submit", kwargs={"slug": territory_a.slug, "year": campaign.year})
+    page = client.get(url)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "CC du Ruffécois" in content and "CC fictive du Val-Exemple" in content
+    services.fiche_submit(fiche=fiche, by=referent_a)
+    acknowledgement = next(m for m in send_outbox() if "fiche" in m.subject.lower())
+    assert "CC du Ruffécois" in acknowledgement.body, acknowledgement.body
+    assert format_number(20000) in acknowledgement.body
