@@ -68,3 +68,14 @@ def test_a_deactivated_account_loses_its_own_territory(territory_a, referent_a):
     assert not territories_for(referent_a).exists()
     with pytest.raises(Http404):
         get_territory_for(referent_a, "pays-a")
+
+
+def test_the_kept_answer_for_one_territory_is_never_given_for_another(territory_a, territory_b, referent_a):
+    """get_territory_for keeps its answer per person, action and territory (issue 17): the answer
+    for a territory of theirs must not come back for another slug."""
+    assert get_territory_for(referent_a, territory_a.slug) == territory_a
+    with pytest.raises(Http404):
+        get_territory_for(referent_a, territory_b.slug)
+    MembershipFactory(user=referent_a, territory=territory_b, role=Role.MEMBRE)
+    assert get_territory_for(referent_a, territory_b.slug) == territory_b
+    assert get_territory_for(referent_a, territory_a.slug) == territory_a

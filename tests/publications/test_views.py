@@ -194,3 +194,31 @@ def test_rss_and_atom_entries_carry_the_issues_date_not_the_days_it_was_imported
     assert f"<published>{this_year}" not in atom and f"Jan {this_year}" not in rss
     page = client.get(reverse("publications:archive")).content.decode()
     assert 'type="application/rss+xml"' in page and 'type="application/atom+xml"' in page
+
+
+@pytest.mark.parametrize("first", ["member", "non-member", "anonymous", "staff"])
+def test_each_kind_of_reader_gets_its_own_kept_article_whoever_came_first(members_issue, first):
+    """The article keeps its rendered body per kind of reader (publications.access.reader_kind):
+    after any reader, a member still reads the full text and anyone else only the chapeau."""
+    from django.test import Client
+
+    allowed = {"member": True, "staff": True, "non-member": False, "anonymous": False}
+    url = reverse("publications:article", kwargs={"number": 7, "slug": "dossier"})
+    for kind in [first, *[k for k in allowed if k != first], first]:
+        client = Client()
+        user = _reader(kind)
+        if user:
+            client.force_login(user)
+        body = client.get(url).content.decode()
+        assert (SECRET in body) is allowed[kind], (first, kind)
+
+
+def test_a_member_whose_territory_leaves_reads_only_the_chapeau_at_once(client, members_issue):
+    from members.models import TerritoryMembership
+
+    user = member_user()
+    client.force_login(user)
+    url = reverse("publications:article", kwargs={"number": 7, "slug": "dossier"})
+    assert SECRET in client.get(url).content.decode()
+    TerritoryMembership.objects.filter(user=user).delete()
+    assert SECRET not in client.get(url).content.decode()
