@@ -204,13 +204,15 @@ def test_each_kind_of_reader_gets_its_own_kept_article_whoever_came_first(member
 
     allowed = {"member": True, "staff": True, "non-member": False, "anonymous": False}
     url = reverse("publications:article", kwargs={"number": 7, "slug": "dossier"})
+    readers = {kind: _reader(kind) for kind in allowed}  # all made first: no change between visits
     for kind in [first, *[k for k in allowed if k != first], first]:
         client = Client()
-        user = _reader(kind)
-        if user:
-            client.force_login(user)
+        if readers[kind]:
+            client.force_login(readers[kind])
         body = client.get(url).content.decode()
         assert (SECRET in body) is allowed[kind], (first, kind)
+        # Only a visitor who is not logged in is offered to log in to read the rest.
+        assert ("/comptes/login/?next=" in body) is (kind == "anonymous"), (first, kind)
 
 
 def test_a_member_whose_territory_leaves_reads_only_the_chapeau_at_once(client, members_issue):
