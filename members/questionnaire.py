@@ -271,6 +271,11 @@ class Questionnaire:
                 return value
         if question.kind == "integer" and isinstance(value, int) and not key.startswith("annee"):
             return format_number(value)
+        if question.kind == "decimal":  # stored as "4.5": read "4,5"
+            try:
+                return format_number(Decimal(str(value)))
+            except ArithmeticError:
+                return value
         return choices.get(value, value)
 
     def choice_counts(self, answers_list: list[dict]) -> list[dict]:

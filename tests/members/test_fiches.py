@@ -397,3 +397,9 @@ def test_a_fiche_with_its_member_epci_is_reviewed_and_submitted_with_them(
     acknowledgement = next(m for m in send_outbox() if "fiche" in m.subject.lower())
     assert "CC du Ruffécois" in acknowledgement.body, acknowledgement.body
     assert format_number(20000) in acknowledgement.body
+
+
+def test_a_decimal_answer_is_shown_the_french_way(fiche):
+    shape = questionnaire.for_campaign(fiche.campaign)
+    assert shape.display("etp", "4.5") == "4,5"
+    assert shape.display("etp", "pas un nombre") == "pas un nombre"
