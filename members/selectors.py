@@ -133,6 +133,14 @@ def adhesion_export_rows(queryset):
         ]
 
 
+def _answer_text(form, question, value) -> str:
+    """An answer as people read it: a table (the member EPCI) a line per row, anything else as
+    ``display`` gives it. The review page, the submit page and the acknowledgement show this."""
+    if question.kind == "rows":
+        return _rows_text(form, question.key, value)
+    return form.display(question.key, value)
+
+
 def _rows_text(form, key: str, rows) -> str:
     """A table of rows (the member EPCI) as lines of text: one row per line."""
     if not rows:
@@ -169,13 +177,7 @@ def fiche_comparison(fiche) -> dict:
             value, before = fiche.answers.get(question.key), fiche.baseline.get(question.key)
             changed = bool(fiche.baseline) and (value or None) != (before or None)
             changed_count += changed
-            if question.kind == "rows":
-                shown, shown_before = (
-                    _rows_text(form, question.key, value),
-                    _rows_text(form, question.key, before),
-                )
-            else:
-                shown, shown_before = form.display(question.key, value), form.display(question.key, before)
+            shown, shown_before = _answer_text(form, question, value), _answer_text(form, question, before)
             rows.append(
                 {
                     "key": question.key,
@@ -529,13 +531,7 @@ def fiche_recap(fiche) -> list[dict]:
     recap = []
     for section in shape.sections:
         rows = [
-            {
-                "label": shape.field_label(q.key),
-                # A table (the member EPCI) is a line of text per row, as on the review page.
-                "value": _rows_text(shape, q.key, fiche.answers.get(q.key))
-                if q.kind == "rows"
-                else shape.display(q.key, fiche.answers.get(q.key)),
-            }
+            {"label": shape.field_label(q.key), "value": _answer_text(shape, q, fiche.answers.get(q.key))}
             for q in section.questions
             if questionnaire.is_filled(fiche.answers.get(q.key))
         ]
