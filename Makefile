@@ -80,6 +80,11 @@ MUTANTS ?= \
 	'events.services.x_lock_event__mutmut_*' \
 	'events.services.x__confirmed_count__mutmut_*' \
 	'events.services.x__promote_waiting__mutmut_*' \
+	'events.services.x_registration_create__mutmut_*' \
+	'events.services.x__to_waiting_list__mutmut_*' \
+	'events.services.x?Seats?__init____mutmut_*' \
+	'anpp_portal.pagecache.x_content_changed__mutmut_*' \
+	'anpp_portal.pagecache.x_invalidations_once__mutmut_*' \
 	'events.selectors.x_events_with_reminders_due__mutmut_*'
 
 # mutmut runs the tests from a copy of the project in mutants/: an app of INSTALLED_APPS left out of

@@ -153,16 +153,17 @@ def _urlconf_changed(setting, **kwargs):
         _public_page_at.cache_clear()
 
 
-def content_changed(section: str) -> None:
-    """Every cached page showing ``section`` is stale from now on."""
-    token = secrets.token_hex(8)
+def content_changed(*sections: str) -> None:
+    """Every cached page showing one of ``sections`` is stale from now on (one round trip)."""
+    tokens = {section: secrets.token_hex(8) for section in sections}
     snapshot = getattr(_request, "generations", None)
-    if snapshot is not None and section in snapshot:
-        snapshot[section] = token  # what this request renders next shows the change
+    if snapshot is not None:
+        # What this request renders next shows the change.
+        snapshot.update({section: token for section, token in tokens.items() if section in snapshot})
     try:
-        _cache().set(_GENERATION_KEY.format(section), token, timeout=None)
+        _cache().set_many({_GENERATION_KEY.format(s): token for s, token in tokens.items()}, timeout=None)
     except Exception:  # the cache is down: nothing is served from it either
-        logger.warning("Page cache unreachable; could not invalidate %s", section)
+        logger.warning("Page cache unreachable; could not invalidate %s", ", ".join(sections))
 
 
 _deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_deferred", default=None)
@@ -196,8 +197,11 @@ def invalidations_once():
         yield
     finally:
         _deferred.reset(token)
-        for section in sorted(pending):
-            invalidate(section)
+        if pending and not transaction.get_connection().in_atomic_block:
+            content_changed(*sorted(pending))  # after the commit: once, in one round trip
+        else:
+            for section in sorted(pending):
+                invalidate(section)
 
 
 def _start_generations(sections, generations: dict) -> bool:

@@ -445,10 +445,12 @@ def registration_burst() -> dict:
         slots = asyncio.Semaphore(clients)
         return await asyncio.gather(*(submit(request, slots) for request in requests))
 
+    server_before = server_cpu_seconds()
     started, client_cpu = time.perf_counter(), time.process_time()
     results = asyncio.run(burst())
     client_cpu = time.process_time() - client_cpu
     elapsed = time.perf_counter() - started
+    server = {name: spent - server_before.get(name, 0) for name, spent in server_cpu_seconds().items()}
     latencies = sorted(r[0] for r in results)
     statuses = [r[1] for r in results]
     counts = json.loads(manage("shell", "-c", BURST_COUNTS_SNIPPET, capture=True).strip().splitlines()[-1])
@@ -478,9 +480,37 @@ def registration_burst() -> dict:
             ["Confirmés / en attente / erreurs", f"{counts['confirmed']} / {counts['waiting']} / {errors}"],
             ["Emails enregistrés (confirmation ou attente)", str(counts["emails"])],
             ["CPU du client de charge", f"{client_cpu * 1000 / len(results):.2f} ms par inscription"],
+            [
+                "CPU du serveur (gunicorn + PostgreSQL)",
+                f"{sum(server.values()) * 1000 / len(results):.1f} ms par inscription "
+                f"(gunicorn {server['gunicorn'] * 1000 / len(results):.1f}, "
+                f"PostgreSQL {server['postgres'] * 1000 / len(results):.1f}) : au plus "
+                f"{os.cpu_count() * len(results) / (sum(server.values()) or 1):.0f} inscriptions/s "
+                f"sur {os.cpu_count()} cœurs",
+            ],
         ],
         "failures": failures,
     }
+
+
+def server_cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) spent so far by the gunicorn processes and by PostgreSQL's, from
+    /proc: a process that ended in between is not counted (gunicorn's workers and PostgreSQL's
+    backends live through the burst)."""
+    spent = {"gunicorn": 0.0, "postgres": 0.0}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        kind = "postgres" if name == "postgres" else "gunicorn" if b"gunicorn" in command else None
+        if kind:
+            spent[kind] += (int(fields[11]) + int(fields[12])) / ticks
+    return spent
 
 
 def write_results(generation, ceiling, static_size, rows, figures, counts, total, loggedin):

@@ -64,6 +64,10 @@ def render_participant_email(*, participant_id: int, name: str, extra: dict | No
     return render_email(f"events/email/{name}", context), attachments
 
 
+def _render_args(participant: Participant, name: str, extra: dict | None = None) -> dict:
+    return {"participant_id": participant.pk, "name": name, "extra": extra or {}}
+
+
 def _send(
     participant: Participant, key: str, name: str, *, extra: dict | None = None, sensitive=False, fresh=False
 ):
@@ -71,7 +75,7 @@ def _send(
         key=key,
         to=participant.email,
         render_with=PARTICIPANT_RENDERER,
-        render_args={"participant_id": participant.pk, "name": name, "extra": extra or {}},
+        render_args=_render_args(participant, name, extra),
         sensitive=sensitive,
         fresh=fresh,
     )
@@ -86,6 +90,17 @@ def confirmation(participant: Participant, *, fresh: bool = False):
 
 def waiting(participant: Participant, *, fresh: bool = False):
     return _send(participant, f"event-waiting:{participant.pk}", "waiting", sensitive=True, fresh=fresh)
+
+
+def confirmation_becomes_waiting(email, participant: Participant) -> None:
+    """The confirmation recorded in this transaction becomes the waiting-list email, as ``waiting``
+    would have recorded it: registration_create records every participant's confirmation before it
+    counts the seats, and one UPDATE of that row (not yet committed, so neither seen nor sent)
+    replaces it for a participant who found no seat."""
+    type(email).objects.filter(pk=email.pk, key=f"event-confirmation:{participant.pk}").update(
+        key=f"event-waiting:{participant.pk}",
+        render_args=_render_args(participant, "waiting"),
+    )
 
 
 def promotion(participant: Participant):

@@ -3,7 +3,11 @@
 Seats are a rule that concurrent requests race on, so every function that takes or frees a seat
 (of the event or of an atelier) first locks the event's row (``SELECT … FOR UPDATE``, as pretix
 locks its quotas): registrations, cancellations, changes and capacity changes of one event run one
-after the other, and counts read under the lock are true until the transaction ends.
+after the other, and counts read under the lock are true until the transaction ends. A registration
+writes its rows before it takes the lock (nobody sees them before the commit) and, under it, only
+counts the seats held by others and moves to the waiting list whoever finds none: under the lock
+run the event's row, the seat count (and the days' where a day has a capacity), three UPDATEs for
+each person who waits, and the commit (tests/events/test_registration_lock.py).
 """
 
 import datetime
@@ -111,6 +115,24 @@ def price_for(*, event: Event, member: bool, function: str) -> Decimal:
 
 
 def _check_can_register(*, event: Event, by, territory, now) -> None:
+    _check_registration_open(event=event, now=now)
+    if territory is not None and not can(by, Action.ACT, territory):
+        raise NotAllowed(_("Vous ne pouvez pas inscrire de délégation pour ce territoire."))
+    if event.members_only and not by.is_staff:
+        allowed = (
+            is_member_territory(territory)
+            if territory is not None
+            else territories_for(by, Action.ACT)
+            .filter(pk__in=territories_with_valid_adhesion().values("pk"))
+            .exists()
+        )
+        if not allowed:
+            raise NotAllowed(_("Cet événement est réservé aux territoires adhérents de l'ANPP."))
+
+
+def _check_registration_open(*, event: Event, now) -> None:
+    """The event's own state; checked again on the locked row, as staff may close or cancel it
+    while a registration is under way."""
     if event.status == Event.Status.CANCELLED:
         raise RegistrationClosed(_("Cet événement est annulé : les inscriptions sont fermées."))
     if event.status not in (Event.Status.PUBLISHED, Event.Status.FULL):
@@ -126,18 +148,6 @@ def _check_can_register(*, event: Event, by, territory, now) -> None:
         )
     if now >= event.registration_closes_at:
         raise RegistrationClosed(_("Les inscriptions à cet événement sont closes."))
-    if territory is not None and not can(by, Action.ACT, territory):
-        raise NotAllowed(_("Vous ne pouvez pas inscrire de délégation pour ce territoire."))
-    if event.members_only and not by.is_staff:
-        allowed = (
-            is_member_territory(territory)
-            if territory is not None
-            else territories_for(by, Action.ACT)
-            .filter(pk__in=territories_with_valid_adhesion().values("pk"))
-            .exists()
-        )
-        if not allowed:
-            raise NotAllowed(_("Cet événement est réservé aux territoires adhérents de l'ANPP."))
 
 
 def _check_choices(*, event: Event, data: ParticipantData) -> None:
@@ -216,13 +226,19 @@ def _check_addresses(*, by, territory, participants: list[ParticipantData]) -> N
 
 class Seats:
     """Seats of an event counted once under its lock: the event's and, where a day has its own
-    capacity, that day's. A participant holds a seat on every day they chose."""
+    capacity, that day's. A participant holds a seat on every day they chose.
 
-    def __init__(self, event: Event, *, with_waiting_position: bool = False):
+    ``excluding``: a registration of this transaction whose participants are not counted (they are
+    the ones the seats are being counted for)."""
+
+    def __init__(self, event: Event, *, with_waiting_position: bool = False, excluding=None):
         self.event = event
+        others = event.participants.all()
+        if excluding is not None:
+            others = others.exclude(registration=excluding)
         if with_waiting_position:
             # One statement for both (registration_create runs it under the event's lock).
-            figures = event.participants.aggregate(
+            figures = others.aggregate(
                 confirmed=Count("pk", filter=Q(status=Participant.Status.CONFIRMED)),
                 highest=Max("waiting_position"),
             )
@@ -230,7 +246,7 @@ class Seats:
             # Positions only grow, so a cancelled then re-registered person goes to the end.
             self.highest_position = figures["highest"] or 0
         else:
-            self.confirmed = _confirmed_count(event)
+            self.confirmed = others.filter(status=Participant.Status.CONFIRMED).count()
         self.day_capacity = {}
         if getattr(event, "has_day_capacities", True):
             self.day_capacity = {d.pk: d.capacity for d in event.days.all() if d.capacity is not None}
@@ -238,8 +254,7 @@ class Seats:
         if self.day_capacity:
             rows = (
                 Participant.days.through.objects.filter(
-                    participant__event=event,
-                    participant__status=Participant.Status.CONFIRMED,
+                    participant__in=others.filter(status=Participant.Status.CONFIRMED),
                     eventday_id__in=self.day_capacity,
                 )
                 .values_list("eventday_id")
@@ -355,18 +370,18 @@ def registration_create(
                 raise AlreadyRegistered(
                     _("Déjà inscrit à cet événement : %(emails)s.") % {"emails": ", ".join(sorted(taken))}
                 )
+            _check_can_register(event=event, by=by, territory=territory, now=now)
             member = is_member_territory(territory)
             registration = Registration(event=event, created_by=by, territory=territory, created_at=now)
             registration._history_user = by  # the audit trail names who acted, from a request or not
             registration.save()
-            event = lock_event(event.pk, with_day_capacities=True)
-            _check_can_register(event=event, by=by, territory=territory, now=now)
-            registration.event = event
-            seats = Seats(event, with_waiting_position=True)
             outcome = RegistrationOutcome(registration, [], [], [], already_registered=already)
+            # Every participant is written as confirmed (with days, audit row and confirmation email)
+            # before the lock; under it, the seats held by others are counted and a participant who
+            # finds none moves to the waiting list in three UPDATEs. Nobody else sees these rows
+            # before the commit, so the count is as true as if they had been written under the lock.
+            recorded = []
             for data in participants:
-                day_ids = [d.pk for d in data.days]
-                has_seat = seats.has_seat(day_ids)
                 participant = Participant(
                     registration=registration,
                     event=event,
@@ -376,8 +391,7 @@ def registration_create(
                     function=data.function,
                     dietary_needs=data.dietary_needs.strip(),
                     accessibility_needs=data.accessibility_needs.strip(),
-                    status=Participant.Status.CONFIRMED if has_seat else Participant.Status.WAITING,
-                    waiting_position=None if has_seat else seats.next_waiting_position(),
+                    status=Participant.Status.CONFIRMED,
                     price=price_for(event=event, member=member, function=data.function),
                     created_at=now,
                     qr_secret=qr.new_secret(),
@@ -390,22 +404,27 @@ def registration_create(
                 )
                 if data.meal_days:
                     participant.meal_days.set(data.meal_days)
-                _add_session_choices(participant, data.sessions, outcome.notes)
-                if has_seat:
-                    seats.take(day_ids)
-                    outcome.confirmed.append(participant)
-                else:
-                    outcome.waiting.append(participant)
-            # Recorded now, rendered by the worker (events/emails.py): the request does not wait
-            # for templates, the .ics or the QR code image.
-            for participant in outcome.confirmed:
-                emails.confirmation(participant, fresh=True)
-            for participant in outcome.waiting:
-                emails.waiting(participant, fresh=True)
+                # Recorded now, rendered by the worker (events/emails.py): the request does not wait
+                # for templates, the .ics or the QR code image.
+                recorded.append((participant, data, emails.confirmation(participant, fresh=True)))
             for address in already:
                 emails.already_registered(registration, address)
             if territory is not None or any(p.email != (by.email or "").lower() for p in participants):
                 emails.registration_recap(registration)
+            event = lock_event(event.pk, with_day_capacities=True)
+            _check_registration_open(event=event, now=now)
+            registration.event = event
+            seats = Seats(event, with_waiting_position=True, excluding=registration)
+            for participant, data, confirmation in recorded:
+                participant.event = event
+                day_ids = [d.pk for d in data.days]
+                if seats.has_seat(day_ids):
+                    seats.take(day_ids)
+                    outcome.confirmed.append(participant)
+                else:
+                    _to_waiting_list(participant, seats.next_waiting_position(), confirmation)
+                    outcome.waiting.append(participant)
+                _add_session_choices(participant, data.sessions, outcome.notes)
     except IntegrityError as exc:
         if personal:
             raise AlreadyRegistered(
@@ -414,6 +433,17 @@ def registration_create(
         # An address registered by a concurrent request between the check above and the insert.
         raise AlreadyRegistered(_("Une des personnes est déjà inscrite à cet événement.")) from exc
     return outcome
+
+
+def _to_waiting_list(participant: Participant, position: int, confirmation) -> None:
+    """A participant written as confirmed in this transaction found no seat: it waits at
+    ``position``, and its audit row and its email say so (all three rows are this transaction's)."""
+    participant.status = Participant.Status.WAITING
+    participant.waiting_position = position
+    changes = {"status": participant.status, "waiting_position": position}
+    Participant.objects.filter(pk=participant.pk).update(**changes)
+    Participant.history.filter(id=participant.pk).update(**changes)
+    emails.confirmation_becomes_waiting(confirmation, participant)
 
 
 # Shown in the audit trail (history_change_reason); stored as data, so not translated.

@@ -3,7 +3,7 @@ safe, invalidated when the content changes, transparent when the cache is down."
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -360,3 +360,26 @@ def test_saves_grouped_by_a_service_invalidate_once_now_and_once_at_the_commit(
         callback()
     assert sorted(bumps) == sorted(once * 2)
     assert _get(client, url)["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_grouped_saves_opened_outside_the_transaction_invalidate_once_after_the_commit(client, monkeypatch):
+    """As a registration does: its rows are written in a transaction opened inside the block, and
+    every section they move is invalidated once, after the commit, in one call (one round trip)."""
+    url = reverse("events:list")
+    _get(client, url)
+    assert _get(client, url)["X-Page-Cache"] == "hit"
+    calls = []
+    real = pagecache.content_changed
+    monkeypatch.setattr(
+        pagecache, "content_changed", lambda *sections: (calls.append(sections), real(*sections))
+    )
+    with pagecache.invalidations_once():
+        with transaction.atomic():
+            EventFactory(title="Rencontres techniques")
+            EventFactory(title="États généraux")
+        assert calls == []  # the commit is done, the block not yet: nothing sent
+    assert len(calls) == 1 and "events" in calls[0] and len(calls[0]) == len(set(calls[0]))
+    response = _get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Rencontres techniques" in response.content.decode()

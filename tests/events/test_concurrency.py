@@ -19,21 +19,21 @@ ATTEMPTS = 60
 SEATS = 10
 
 
-def _burst(event, user) -> list[Exception]:
-    """ATTEMPTS threads register one person each, released at the same instant."""
-    barrier = threading.Barrier(ATTEMPTS)
+def _burst(event, user, delegation=lambda n, event: [person(n, event)], attempts=ATTEMPTS) -> list[Exception]:
+    """``attempts`` threads register one person (or ``delegation``) each, released at the same instant."""
+    barrier = threading.Barrier(attempts)
     errors: list[Exception] = []
 
     def attempt(n):
         try:
             barrier.wait()
-            services.registration_create(event=event, by=user, participants=[person(n, event)])
+            services.registration_create(event=event, by=user, participants=delegation(n, event))
         except Exception as exc:  # collected and asserted on below
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(ATTEMPTS)]
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -70,6 +70,47 @@ def test_without_the_lock_the_same_burst_overbooks_the_event(slow_count, monkeyp
     event = EventFactory(capacity=SEATS)
     _burst(event, UserFactory(is_staff=True))
     assert Participant.objects.filter(event=event, status="confirmed").count() > SEATS
+
+
+DAY_SEATS = (7, 4)
+
+
+def _delegation_of_three(n, event):
+    """Three people: one for each day, one for both (the days with their own capacity)."""
+    day1, day2 = event.days.order_by("date")
+    first, second, both = (person(3 * n + k, event) for k in range(3))
+    first.days, second.days = [day1], [day2]
+    return [first, second, both]
+
+
+def _day_room_event():
+    event = EventFactory(capacity=None)
+    for day, seats in zip(event.days.order_by("date"), DAY_SEATS, strict=True):
+        type(day).objects.filter(pk=day.pk).update(capacity=seats)
+    return event
+
+
+def test_simultaneous_delegations_fill_each_days_room_exactly(slow_count):
+    event = _day_room_event()
+    errors = _burst(event, UserFactory(is_staff=True), delegation=_delegation_of_three, attempts=20)
+    assert errors == []
+    for day, seats in zip(event.days.order_by("date"), DAY_SEATS, strict=True):
+        assert day.participants.filter(status="confirmed").count() == seats
+    waiting = Participant.objects.filter(event=event, status="waiting")
+    assert waiting.count() == 60 - Participant.objects.filter(event=event, status="confirmed").count()
+    assert sorted(waiting.values_list("waiting_position", flat=True)) == list(range(1, waiting.count() + 1))
+
+
+def test_without_the_lock_the_delegations_overbook_a_day(slow_count, monkeypatch):
+    """Negative control: the test above would catch a missing lock."""
+    monkeypatch.setattr(services, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id))
+    event = _day_room_event()
+    _burst(event, UserFactory(is_staff=True), delegation=_delegation_of_three, attempts=20)
+    overbooked = [
+        day.participants.filter(status="confirmed").count() > seats
+        for day, seats in zip(event.days.order_by("date"), DAY_SEATS, strict=True)
+    ]
+    assert any(overbooked)
 
 
 def test_simultaneous_cancellations_promote_each_waiting_person_once(monkeypatch):
