@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -85,9 +86,8 @@ class RegistrationOutcome:
     waiting: list[Participant]
     # Human-readable notes, e.g. "atelier X is full: Camille is on its waiting list".
     notes: list[str]
-    # Addresses named for a territory that already held a place: their owner was told instead.
-    # Never shown to the person who registered (that would tell who is registered).
-    already_registered: list[str] = field(default_factory=list)
+    # No word of the addresses named for a territory that already held a place: their owner is told
+    # by email, and the person who registered must not learn who is registered.
 
 
 def lock_event(event_id: int, *, with_day_capacities: bool = False) -> Event:
@@ -354,9 +354,12 @@ def registration_create(
                 set()
                 if personal
                 else set(
+                    # Compared as the database's constraint compares them: an address stored with
+                    # capitals (the admin, an import) is the same address.
                     event.participants.exclude(status=Participant.Status.CANCELLED)
-                    .filter(email__in=emails_seen)
-                    .values_list("email", flat=True)
+                    .annotate(address=Lower("email"))
+                    .filter(address__in=emails_seen)
+                    .values_list("address", flat=True)
                 )
             )
             already = []
@@ -375,7 +378,7 @@ def registration_create(
             registration = Registration(event=event, created_by=by, territory=territory, created_at=now)
             registration._history_user = by  # the audit trail names who acted, from a request or not
             registration.save()
-            outcome = RegistrationOutcome(registration, [], [], [], already_registered=already)
+            outcome = RegistrationOutcome(registration, [], [], [])
             # Every participant is written as confirmed (with days, audit row and confirmation email)
             # before the lock; under it, the seats held by others are counted and a participant who
             # finds none moves to the waiting list in three UPDATEs. Nobody else sees these rows
@@ -413,10 +416,8 @@ def registration_create(
                 emails.registration_recap(registration)
             event = lock_event(event.pk, with_day_capacities=True)
             _check_registration_open(event=event, now=now)
-            registration.event = event
             seats = Seats(event, with_waiting_position=True, excluding=registration)
             for participant, data, confirmation in recorded:
-                participant.event = event
                 day_ids = [d.pk for d in data.days]
                 if seats.has_seat(day_ids):
                     seats.take(day_ids)

@@ -147,3 +147,45 @@ def test_a_waiting_participant_waits_for_the_ateliers_too(referent_a, territory_
     )
     waiting = outcome.waiting[0]
     assert [c.status for c in waiting.session_choices.all()] == ["waiting"]
+
+
+def test_a_seat_given_back_goes_to_the_next_person_who_registers(referent_a, territory_a):
+    """Only confirmed seats count: a cancelled participant and the waiting ones hold none."""
+    event = EventFactory(capacity=2)
+    staff = UserFactory(is_staff=True)
+    first = services.registration_create(event=event, by=staff, participants=[person(0, event)])
+    services.participant_cancel(participant=first.confirmed[0], by=staff)
+    outcome = services.registration_create(
+        event=event, by=referent_a, territory=territory_a, participants=[person(1, event), person(2, event)]
+    )
+    assert [p.last_name for p in outcome.confirmed] == ["Nom1", "Nom2"]
+    waiting = services.registration_create(event=event, by=staff, participants=[person(3, event)]).waiting
+    later = services.registration_create(event=event, by=staff, participants=[person(4, event)])
+    # The waiting person holds no seat but a place in the queue: the next one waits behind them.
+    assert [p.waiting_position for p in [*waiting, *later.waiting]] == [1, 2]
+
+
+def test_a_personal_registration_writes_its_rows_then_locks_and_counts(monkeypatch):
+    """Every statement of the commonest registration (one person, for themselves), in order: no
+    lookup before the writes (the database refuses an address registered twice), nothing validated
+    against the database that it does not need to be."""
+    event = EventFactory(capacity=10)
+    user = UserFactory()
+    own = person(0, event, email=user.email)
+    with CaptureQueriesContext(connection) as context:
+        services.registration_create(event=event, by=user, participants=[own])
+    statements = [
+        _statement(query["sql"])
+        for query in context.captured_queries
+        if query["sql"].split()[0] in {"SELECT", "INSERT", "UPDATE", "DELETE"}
+    ]
+    assert statements == [
+        ("INSERT", "events_registration"),
+        ("INSERT", "events_historicalregistration"),
+        ("INSERT", "events_participant"),
+        ("INSERT", "events_historicalparticipant"),
+        ("INSERT", "events_participant_days"),
+        ("INSERT", "anpp_portal_outboundemail"),
+        ("SELECT", "events_event"),
+        ("SELECT", "events_participant"),
+    ]

@@ -1,11 +1,12 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Participant, SessionChoice
+from events.models import Event, Participant, Registration, SessionChoice
 
 from ..factories import MembershipFactory, UserFactory
 from ..members.adhesion_factories import make_member
@@ -222,3 +223,94 @@ def test_a_promoted_participant_gets_the_atelier_they_waited_for_if_it_has_room(
     waiting.refresh_from_db()
     assert (waiting.status, waiting.waiting_position, waiting.promoted_at) == ("confirmed", None, moment)
     assert waiting.session_choices.get().status == atelier_status
+
+
+def _refusal(event, by, participants, territory=None) -> str:
+    with pytest.raises(services.EventsError) as refused:
+        services.registration_create(event=event, by=by, territory=territory, participants=participants)
+    return str(refused.value)
+
+
+def test_each_refusal_of_a_registration_says_why_in_french(referent_a, territory_a, settings):
+    """The service's message is what the form shows next to the registration: each one names the
+    cause (and the address or the limit it is about), and nothing is written when it refuses."""
+    settings.ANPP_EVENTS_MAX_DELEGATION = 3
+    event = EventFactory(capacity=10)
+    staff = UserFactory(is_staff=True)
+    assert _refusal(event, referent_a, [], territory=territory_a) == "Indiquez au moins un participant."
+    assert _refusal(event, referent_a, [person(n, event) for n in range(4)], territory=territory_a) == (
+        "Une inscription compte au plus 3 participants ; faites plusieurs inscriptions."
+    )
+    twice = [person(0, event), person(1, event, email="Personne0@pays.test ")]
+    assert _refusal(event, referent_a, twice, territory=territory_a) == (
+        "L'adresse personne0@pays.test figure deux fois dans la délégation."
+    )
+    assert not event.participants.exists()
+    assert len(register(event, referent_a, 0, 3, territory=territory_a).confirmed) == 3  # the limit itself
+    assert _refusal(event, staff, [person(1, event), person(2, event), person(7, event)]) == (
+        "Déjà inscrit à cet événement : personne1@pays.test, personne2@pays.test."
+    )
+    register(event, staff, 8, 1, email=staff.email)
+    assert _refusal(event, staff, [person(9, event, email=staff.email.upper())]) == (
+        f"Déjà inscrit à cet événement : {staff.email}."
+    )
+    own = person(5, event, email=referent_a.email)
+    register(event, referent_a, 5, 1)
+    assert _refusal(event, referent_a, [own]) == f"Déjà inscrit à cet événement : {referent_a.email}."
+    assert event.participants.count() == 5
+
+
+def test_a_registration_keeps_its_territory_its_time_and_each_persons_answers(referent_a, territory_a):
+    event = EventFactory(capacity=10)
+    now = timezone.now() - datetime.timedelta(minutes=5)
+    data = person(0, event)
+    data.dietary_needs, data.accessibility_needs = "  Végétarien ", " Fauteuil roulant "
+    data.meal_days = data.days[:1]
+    partner = person(1, event, function="partenaire")
+    outcome = services.registration_create(
+        event=event, by=referent_a, territory=territory_a, participants=[data, partner], now=now
+    )
+    # A territory that is not adhérent pays the non-member price; a partner the partners' price.
+    assert [p.price for p in outcome.confirmed] == [Decimal("80.00"), Decimal("0")]
+    registration = Registration.objects.get(pk=outcome.registration.pk)
+    assert (registration.territory, registration.created_by, registration.created_at) == (
+        territory_a,
+        referent_a,
+        now,
+    )
+    participant = Participant.objects.get(pk=outcome.confirmed[0].pk)
+    assert (participant.dietary_needs, participant.accessibility_needs) == ("Végétarien", "Fauteuil roulant")
+    assert list(participant.meal_days.all()) == data.days[:1]
+    assert list(participant.days.order_by("date")) == data.days
+    assert participant.created_at == now
+
+
+def test_a_recap_goes_to_whoever_registers_for_a_territory_or_for_someone_else(referent_a, territory_a):
+    from anpp_portal.models import OutboundEmail
+
+    event = EventFactory(capacity=10)
+    staff = UserFactory(is_staff=True)
+
+    def recapped(outcome) -> bool:
+        return OutboundEmail.objects.filter(key=f"event-recap:{outcome.registration.pk}").exists()
+
+    assert not recapped(register(event, referent_a, 0, 1))  # for oneself: the confirmation is enough
+    # For one's territory, even alone: the territory pays, the recap says what and how to manage it.
+    other_event = EventFactory(capacity=10)
+    assert recapped(register(other_event, referent_a, 1, 1, territory=territory_a, email=referent_a.email))
+    assert recapped(register(event, staff, 2, 1))  # staff, for someone else
+    assert not recapped(register(event, staff, 3, 1, email=staff.email))
+
+
+def test_an_address_stored_with_capitals_is_already_registered_for_a_territory_too(referent_a, territory_a):
+    """As the database's constraint compares them: the territory gets the same quiet answer as for
+    any registered address (its owner is told), not an error naming a registered person."""
+    from anpp_portal.models import OutboundEmail
+
+    event = EventFactory(capacity=10)
+    ParticipantFactory(event=event, email="Personne0@Pays.test")
+    outcome = register(event, referent_a, 0, 2, territory=territory_a)
+    assert [p.email for p in outcome.confirmed] == ["personne1@pays.test"]
+    assert OutboundEmail.objects.filter(
+        key=f"event-already:{outcome.registration.pk}:personne0@pays.test", to="personne0@pays.test"
+    ).exists()
