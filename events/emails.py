@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from anpp_portal.emails import render_email
+from anpp_portal.models import OutboundEmail
 from anpp_portal.outbox import Attachment, email_enqueue
 
 from . import qr
@@ -97,7 +98,7 @@ def confirmation_becomes_waiting(email, participant: Participant) -> None:
     would have recorded it: registration_create records every participant's confirmation before it
     counts the seats, and one UPDATE of that row (not yet committed, so neither seen nor sent)
     replaces it for a participant who found no seat."""
-    type(email).objects.filter(pk=email.pk, key=f"event-confirmation:{participant.pk}").update(
+    OutboundEmail.objects.filter(pk=email.pk, key=f"event-confirmation:{participant.pk}").update(
         key=f"event-waiting:{participant.pk}",
         render_args=_render_args(participant, "waiting"),
     )

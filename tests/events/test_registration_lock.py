@@ -24,8 +24,8 @@ def _statement(sql: str) -> tuple[str, str]:
     return sql.split()[0], re.search(r'"(\w+)"', sql).group(1)
 
 
-def _under_lock(monkeypatch, register) -> list[tuple[str, str]]:
-    """The statements ``register()`` runs from the moment it takes the event's lock."""
+def _under_lock(monkeypatch, event, by, participants) -> list[tuple[str, str]]:
+    """The statements a registration of ``participants`` runs from the moment it takes the lock."""
     marks = []
     lock_event = services.lock_event
 
@@ -35,7 +35,7 @@ def _under_lock(monkeypatch, register) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(services, "lock_event", marked)
     with CaptureQueriesContext(connection) as context:
-        register()
+        services.registration_create(event=event, by=by, participants=participants)
     assert len(marks) == 1
     statements = [query["sql"] for query in context.captured_queries[marks[0] :]]
     return [
@@ -46,12 +46,7 @@ def _under_lock(monkeypatch, register) -> list[tuple[str, str]]:
 def test_a_confirmed_registration_only_counts_the_seats_under_the_lock(monkeypatch):
     event = EventFactory(capacity=10)
     staff = UserFactory(is_staff=True)
-    under_lock = _under_lock(
-        monkeypatch,
-        lambda: services.registration_create(
-            event=event, by=staff, participants=[person(0, event), person(1, event)]
-        ),
-    )
+    under_lock = _under_lock(monkeypatch, event, staff, [person(0, event), person(1, event)])
     # The event's row (locked) and one count of the seats held by others, whatever the delegation's size.
     assert under_lock == [("SELECT", "events_event"), ("SELECT", "events_participant")]
     assert Participant.objects.filter(event=event, status="confirmed").count() == 2
@@ -61,10 +56,7 @@ def test_a_day_with_its_own_capacity_adds_one_count_under_the_lock(monkeypatch):
     event = EventFactory(capacity=10)
     event.days.update(capacity=5)
     staff = UserFactory(is_staff=True)
-    under_lock = _under_lock(
-        monkeypatch,
-        lambda: services.registration_create(event=event, by=staff, participants=[person(0, event)]),
-    )
+    under_lock = _under_lock(monkeypatch, event, staff, [person(0, event)])
     assert under_lock == [
         ("SELECT", "events_event"),
         ("SELECT", "events_participant"),
@@ -77,10 +69,7 @@ def test_a_participant_who_finds_no_seat_waits_in_three_updates_under_the_lock(m
     event = EventFactory(capacity=1)
     staff = UserFactory(is_staff=True)
     services.registration_create(event=event, by=staff, participants=[person(0, event)])
-    under_lock = _under_lock(
-        monkeypatch,
-        lambda: services.registration_create(event=event, by=staff, participants=[person(1, event)]),
-    )
+    under_lock = _under_lock(monkeypatch, event, staff, [person(1, event)])
     assert under_lock == [
         ("SELECT", "events_event"),
         ("SELECT", "events_participant"),
