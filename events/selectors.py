@@ -126,11 +126,19 @@ def programme(event: Event) -> list[dict]:
     return result
 
 
+# A participant's ateliers as the programme runs: by day, then by time (9 h 30 before 14 h).
+_TIMETABLE_ORDER = ("session__day__date", "session__starts_at", "pk")
+
+
 def _participants_prefetch():
     return Prefetch(
         "participants",
         queryset=Participant.objects.order_by("last_name", "first_name").prefetch_related(
-            "days", Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session__day"))
+            "days",
+            Prefetch(
+                "session_choices",
+                queryset=SessionChoice.objects.select_related("session__day").order_by(*_TIMETABLE_ORDER),
+            ),
         ),
     )
 
@@ -202,7 +210,10 @@ def participants_for_staff(event: Event):
         .prefetch_related(
             "days",
             "attendances",
-            Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session")),
+            Prefetch(
+                "session_choices",
+                queryset=SessionChoice.objects.select_related("session").order_by(*_TIMETABLE_ORDER),
+            ),
         )
         .order_by("last_name", "first_name", "pk")
     )

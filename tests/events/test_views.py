@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -318,3 +319,26 @@ def test_a_category_that_pays_nothing_says_so_instead_of_zero_euros(client):
     assert "0 €" not in client.get(event.get_absolute_url()).content.decode().replace("40 €", "").replace(
         "80 €", ""
     )
+
+
+def test_a_participants_ateliers_read_in_the_order_of_the_programme(client, referent_a, territory_a):
+    event = EventFactory(capacity=10)
+    afternoon = add_atelier(event, title="Atelier après déjeuner")
+    morning = add_atelier(event, title="Atelier du matin")
+    type(afternoon).objects.filter(pk=afternoon.pk).update(
+        starts_at=datetime.time(14, 0), ends_at=datetime.time(15, 30)
+    )
+    type(morning).objects.filter(pk=morning.pk).update(
+        starts_at=datetime.time(9, 30), ends_at=datetime.time(11, 0)
+    )
+    afternoon.refresh_from_db()
+    morning.refresh_from_db()
+    outcome = services.registration_create(
+        event=event,
+        by=referent_a,
+        territory=territory_a,
+        participants=[person(0, event, sessions=[afternoon, morning])],
+    )
+    client.force_login(referent_a)
+    body = client.get(outcome.registration.get_absolute_url()).content.decode()
+    assert body.index("9 h 30 : Atelier du matin") < body.index("14 h : Atelier après déjeuner")
