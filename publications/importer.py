@@ -15,6 +15,7 @@ import yaml
 from django.utils.text import slugify
 
 from .links import is_safe_link
+from .rendering import markdown_nesting_error
 
 # The import folders shipped with the project: the magazine's first issue, copied from the seed.
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -197,6 +198,10 @@ def _parse_article_file(path: Path) -> ArticleData:
             raise ImportFormatError(
                 path, lines.get("links"), f"lien invalide : « {link} » (http, https ou mailto)"
             )
+    body = "\n".join(all_lines[end + 1 :]).strip() + "\n"
+    nesting_error = markdown_nesting_error(body)
+    if nesting_error:
+        raise ImportFormatError(path, end + 2, nesting_error)
     stem = re.sub(r"^\d+[-_]", "", path.stem)
     slug = slugify(stem)[:120]
     if not slug:
@@ -208,7 +213,7 @@ def _parse_article_file(path: Path) -> ArticleData:
         rubrique=_text(data, "rubrique", path, lines, required=True, max_length=100),
         order=order,
         chapeau=_text(data, "chapeau", path, lines),
-        body="\n".join(all_lines[end + 1 :]).strip() + "\n",
+        body=body,
         authors=clean_authors,
         quotes=_string_list(data, "quotes", path, lines),
         links=links,
@@ -264,6 +269,7 @@ def extract_issue_archive(file, destination: Path) -> Path:
     issue.yaml (at the top or in one sub-folder). Only .md and .yaml files are written, under flat
     names: a path in the archive never leads outside ``destination``."""
     import zipfile
+    import zlib
 
     archive_path = Path(getattr(file, "name", "archive.zip"))
     try:
@@ -286,5 +292,15 @@ def extract_issue_archive(file, destination: Path) -> Path:
             name = Path(member.filename).name
             if not re.fullmatch(r"[\w.-]+", name):
                 raise ImportFormatError(archive_path, None, f"nom de fichier refusé : « {name} »")
-            (destination / name).write_bytes(archive.read(member))
+            try:
+                content = archive.read(member)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+                # A damaged entry (bad CRC, truncated data), an unknown compression or a password.
+                raise ImportFormatError(
+                    archive_path,
+                    None,
+                    f"le fichier « {member.filename} » de l'archive est illisible "
+                    "(archive abîmée, compression inconnue ou protégée par un mot de passe)",
+                ) from None
+            (destination / name).write_bytes(content)
     return destination

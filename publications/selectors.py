@@ -10,7 +10,7 @@ from math import ceil
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.functional import cached_property
@@ -21,7 +21,7 @@ from anpp_portal.params import bounded_int
 
 from . import fts
 from .access import can_see_issue, is_member
-from .models import Article, Issue, Rubrique
+from .models import Article, Issue, IssuePDF, Rubrique
 from .services import SEARCH_CONFIG
 
 SEARCH_PAGE_SIZE = 10
@@ -523,3 +523,15 @@ def _highlight(text: str, markers: tuple[str, str]) -> str:
     start_sel, stop_sel = markers
     text = escape(text.replace("**", "").replace("#", ""))
     return mark_safe(text.replace(start_sel, "<mark>").replace(stop_sel, "</mark>"))  # noqa: S308
+
+
+def issue_pdfs_failed() -> QuerySet[IssuePDF]:
+    """The PDF renderings that failed and that no later rendering of the same issue and variant
+    has made good: what staff have to look at (their home, the admin's filter « À traiter »)."""
+    made_good = IssuePDF.objects.filter(
+        issue=OuterRef("issue"),
+        variant=OuterRef("variant"),
+        status=IssuePDF.Status.READY,
+        created_at__gt=OuterRef("created_at"),
+    )
+    return IssuePDF.objects.filter(status=IssuePDF.Status.FAILED).exclude(Exists(made_good))
