@@ -58,3 +58,26 @@ def test_address_confirmation_link_points_to_site_url(client, send_outbox):
     (message,) = send_outbox()
     assert "/comptes/confirm-email/" in message.body
     _assert_on_site(message)
+
+
+def test_no_email_template_or_project_code_builds_a_link_from_the_request():
+    """The rule's other half, kept by walking the source: email templates take their links from
+    ``site_url`` (SITE_URL), and no project code asks the request for an absolute address."""
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR)
+    templates = [p for p in (root / "templates").rglob("*") if p.is_file() and "email" in p.parts]
+    assert templates
+    offending = [
+        str(path.relative_to(root))
+        for path in templates
+        if re.search(r"request\.|get_host|build_absolute_uri", path.read_text(encoding="utf-8"))
+    ]
+    apps = ("anpp_portal", "members", "events", "publications", "billing", "backoffice")
+    offending += [
+        str(path.relative_to(root))
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        if "build_absolute_uri(" in path.read_text(encoding="utf-8")
+    ]
+    assert offending == []
