@@ -78,6 +78,11 @@ def _load_yaml(text: str, path: Path, line_offset: int) -> tuple[dict, dict[str,
         raise ImportFormatError(path, line, f"YAML invalide : {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ImportFormatError(path, None, f"YAML invalide : {exc}") from None
+    except (ValueError, TypeError, OverflowError):
+        # The syntax is right but a value cannot be built: a date that does not exist (2018-02-30).
+        raise ImportFormatError(
+            path, None, "YAML invalide : une valeur ne peut pas être lue (une date qui n'existe pas ?)"
+        ) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ImportFormatError(path, line_offset + 1, "un dictionnaire de clés YAML est attendu")
     lines = {}
@@ -230,7 +235,10 @@ def parse_issue_folder(folder: Path | str) -> IssueData:
         raise ImportFormatError(folder, None, "dossier introuvable")
     if not issue_path.is_file():
         raise ImportFormatError(issue_path, None, "fichier manquant")
-    issue = _parse_issue_file(issue_path)
+    try:
+        issue = _parse_issue_file(issue_path)
+    except UnicodeDecodeError:
+        raise ImportFormatError(issue_path, None, "le fichier n'est pas en UTF-8") from None
     articles = []
     seen_orders: dict[int, str] = {}
     seen_slugs: dict[str, str] = {}

@@ -58,6 +58,31 @@ def test_a_zip_whose_entry_is_corrupt_is_a_form_error_naming_the_file(staff_clie
     assert not Issue.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("issue.yaml", b"\xff\xfe pas du texte", "le fichier n'est pas en UTF-8"),
+        (
+            "issue.yaml",
+            b"number: 1\nseason: Hiver 2018\ndate: 2018-02-30\ntitle: Exemple\n",
+            "une valeur ne peut pas être lue",
+        ),
+        (
+            "01-edito.md",
+            b"---\ntitle: x\nrubrique: y\norder: 1\nchapeau: 2018-13-45\n---\nTexte.",
+            "une valeur",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_naming_it(seed_folder, tmp_path, name, content, reason):
+    folder = tmp_path / "numero"
+    shutil.copytree(seed_folder, folder)
+    (folder / name).write_bytes(content)
+    with pytest.raises(ImportFormatError) as refused:
+        parse_issue_folder(folder)
+    assert refused.value.path == folder / name and reason in refused.value.reason
+
+
 def test_an_article_nested_too_deep_is_refused_at_import_with_its_file_and_line(seed_folder, tmp_path):
     folder = tmp_path / "numero"
     shutil.copytree(seed_folder, folder)
