@@ -6,15 +6,19 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publications', '0014_sqlite_search_trigger_again'),
+        ("publications", "0014_sqlite_search_trigger_again"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='body',
-            field=anpp_portal.fields.BoundedTextField(blank=True, max_length=200000, validators=[publications.rendering.validate_markdown_nesting], verbose_name='texte (Markdown)'),
+            model_name="article",
+            name="body",
+            field=anpp_portal.fields.BoundedTextField(
+                blank=True,
+                max_length=200000,
+                validators=[publications.rendering.validate_markdown_nesting],
+                verbose_name="texte (Markdown)",
+            ),
         ),
     ]
