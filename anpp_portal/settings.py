@@ -317,8 +317,9 @@ PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", ""
 # Lifetime of a presigned URL of a private document in the bucket, in seconds.
 PRIVATE_MEDIA_URL_SECONDS = env_int("PRIVATE_MEDIA_URL_SECONDS", 60)
 # The only folders of the default storage (MEDIA_ROOT or the bucket) served under MEDIA_URL: issue
-# covers and partner logos. Rendered issue PDFs (members-only ones too) are served by their view.
-PUBLIC_MEDIA_PREFIXES = ("publications/covers/", "partenaires/")
+# covers, partner logos and news images (the upload_to of their fields). Rendered issue PDFs
+# (members-only ones too) are served by their view.
+PUBLIC_MEDIA_PREFIXES = ("publications/covers/", "publications/partenaires/", "publications/actualites/")
 STORAGES = {
     "default": _default_storage,
     "private": _private_storage,

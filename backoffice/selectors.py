@@ -17,6 +17,7 @@ from anpp_portal.models import OutboundEmail
 from events.models import Event, Participant, Registration
 from members import selectors as members_selectors
 from members.models import Adhesion, AdhesionCampaign, FicheRenseignements, JoinRequest, Payment, Territory
+from publications import selectors as publications_selectors
 
 UNPAID_AFTER_DAYS = 30
 FICHE_DEADLINE_NEAR_DAYS = 30
@@ -146,6 +147,25 @@ def action_items(today: date) -> list[ActionItem]:
                     status__exact=Participant.Status.WAITING,
                 ),
                 _("Ouvrir des places (capacité de l'événement) ou prévenir les personnes en attente."),
+            )
+        )
+    failed_pdfs = publications_selectors.issue_pdfs_failed().count()
+    if failed_pdfs:
+        items.append(
+            ActionItem(
+                "issue-pdfs-failed",
+                ngettext(
+                    "PDF d'un numéro du magazine en échec",
+                    "PDF de numéros du magazine en échec",
+                    failed_pdfs,
+                ),
+                failed_pdfs,
+                _admin_list("publications_issuepdf", echec=1),
+                _(
+                    "Lire l'erreur, corriger l'article en cause (texte trop imbriqué…), puis "
+                    "« Relancer la fabrication du PDF »."
+                ),
+                urgent=True,
             )
         )
     failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()

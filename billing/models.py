@@ -16,7 +16,7 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 
 from anpp_portal.fields import BoundedTextField
-from anpp_portal.storage import private_storage
+from anpp_portal.storage import UnguessableName, private_storage
 from members.models import Adhesion, Payment, Territory
 from members.validators import validate_siret
 
@@ -226,7 +226,11 @@ class Invoice(models.Model):
     total = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     reason = BoundedTextField(_("motif"), max_length=2000, blank=True)
     pdf = models.FileField(
-        _("document Factur-X (PDF)"), upload_to="facturation/", storage=private_storage, blank=True
+        _("document Factur-X (PDF)"),
+        upload_to=UnguessableName("facturation"),
+        storage=private_storage,
+        blank=True,
+        max_length=200,
     )
     chorus_deposited_on = models.DateField(_("déposé sur Chorus Pro le"), null=True, blank=True)
     chorus_number = models.CharField(_("numéro de dépôt Chorus Pro"), max_length=50, blank=True)

@@ -1,8 +1,9 @@
 import logging
 import uuid
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -21,6 +22,12 @@ class TooManyLoginAttempts(Exception):
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Account emails go through the outbox too: retried on SMTP failure, visible to staff."""
+        # allauth builds its links (activate_url, password_reset_url, signup_url…) from the request's
+        # Host header, which the requester chooses: every link points to SITE_URL instead.
+        context = {
+            key: on_site(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
@@ -73,6 +80,17 @@ class AccountAdapter(DefaultAccountAdapter):
                 security_log.warning("Login refused: failed-login rate limit reached (path %s)", request.path)
                 raise TooManyLoginAttempts from exc
             raise
+
+
+def on_site(url: str) -> str:
+    """``url`` (absolute or a path) as a link to the portal at ``SITE_URL``, whatever host it names."""
+    parts = urlsplit(url)
+    path = (
+        parts.path
+        + (f"?{parts.query}" if parts.query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
+    return settings.SITE_URL + path
 
 
 def home_after_login(user) -> str | None:

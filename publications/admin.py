@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.admin_fields import LinesField, NameRoleListField
 
-from . import services
+from . import selectors, services
 from .forms import IssueImportForm
 from .importer import ImportFormatError
 from .models import Announcement, Article, Issue, IssuePDF, Rubrique, Subscriber
@@ -77,14 +78,14 @@ class IssueAdmin(admin.ModelAdmin):
     list_display = ["number", "season", "title", "status", "publish_at", "visibility", "preview_links"]
     list_filter = ["status", "visibility"]
     search_fields = ["season", "title"]
-    readonly_fields = ["status", "published_at", "preview_links"]
+    readonly_fields = ["status", "published_at", "preview_links", "pdf_state"]
     fieldsets = [
         (None, {"fields": ["number", "season", "date", "title", "cover", "visibility"]}),
         (_("Ours"), {"fields": ["publisher", "publisher_address", "director", "editor"]}),
         (
             _("Publication"),
             {
-                "fields": ["status", "publish_at", "published_at", "preview_links"],
+                "fields": ["status", "publish_at", "published_at", "preview_links", "pdf_state"],
                 "description": _(
                     "Indiquez une date de publication et enregistrez pour programmer le numéro ; "
                     "l'action « Publier maintenant » le publie tout de suite et l'annonce aux abonnés."
@@ -150,6 +151,29 @@ class IssueAdmin(admin.ModelAdmin):
             _("PDF"),
         )
 
+    @admin.display(description=_("PDF du numéro"))
+    def pdf_state(self, obj):
+        """The last rendering of each variant: a failure is said, with its error, where staff work."""
+        if not obj or not obj.pk:
+            return "—"
+        latest = {}
+        for record in obj.pdfs.order_by("-created_at").only("variant", "status", "error", "created_at"):
+            latest.setdefault(record.variant, record)
+        if not latest:
+            return _("Jamais demandé")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} : {}{}",
+            (
+                (
+                    record.get_variant_display(),
+                    record.get_status_display(),
+                    f" — {record.error}" if record.status == IssuePDF.Status.FAILED else "",
+                )
+                for record in latest.values()
+            ),
+        )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.is_published:
@@ -204,15 +228,47 @@ class ArticleAdmin(admin.ModelAdmin):
         services.article_save(article=obj)
 
 
+class FailedPDFFilter(admin.SimpleListFilter):
+    """The failed renderings no later one has made good (the staff home links here)."""
+
+    title = _("à traiter")
+    parameter_name = "echec"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("En échec, sans PDF rendu depuis"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=selectors.issue_pdfs_failed().values("pk"))
+        return queryset
+
+
 @admin.register(IssuePDF)
 class IssuePDFAdmin(admin.ModelAdmin):
-    list_display = ["issue", "status", "content_hash", "created_at", "rendered_at", "render_seconds"]
-    list_filter = ["status"]
+    list_display = ["issue", "variant", "status", "error", "created_at", "rendered_at", "render_seconds"]
+    list_filter = [FailedPDFFilter, "status", "variant"]
     list_select_related = ["issue"]
+    search_fields = ["issue__title", "issue__season", "error"]
     readonly_fields = [f.name for f in IssuePDF._meta.fields]
+    actions = ["render_again"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(
+        description=_("Relancer la fabrication du PDF (version actuelle du numéro)"), permissions=["change"]
+    )
+    def render_again(self, request, queryset):
+        for record in queryset.select_related("issue"):
+            services.pdf_request(issue=record.issue, variant=record.variant, retry=True)
+        self.message_user(
+            request,
+            _(
+                "Fabrication relancée pour %(count)d PDF ; la liste dira « prêt » ou « échec » dans quelques secondes."
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Subscriber)

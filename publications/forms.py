@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .fts import MAX_QUERY_WORDS, parse_query
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Rechercher dans les articles"), max_length=200, required=False)
@@ -14,6 +16,19 @@ class SearchForm(forms.Form):
         years, rubriques = search_filters()
         self.fields["annee"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in years]
         self.fields["rubrique"].choices = [("", _("Toutes"))] + [(r.slug, r.name) for r in rubriques]
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        if parse_query(q).too_long:
+            raise forms.ValidationError(
+                _(
+                    "Votre recherche compte trop de mots : %(max)d au plus, sans compter les mots "
+                    "courants comme « de » ou « la ». Retirez-en quelques-uns."
+                ),
+                code="too_long",
+                params={"max": MAX_QUERY_WORDS},
+            )
+        return q
 
 
 class SubscribeForm(forms.Form):

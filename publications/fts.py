@@ -112,13 +112,26 @@ def index_all() -> None:
 # --- Queries -------------------------------------------------------------------------------------
 
 
+# A query holds at most this many words (those of its terms, phrases included): enough for any
+# real question, and every statement built from it stays small. websearch_to_tsquery fails on a
+# run of operators ("tsquery stack too small" for 32 "-" in a row): the query PostgreSQL reads is
+# the normalised text of ParsedQuery, one "-" at most per term and "or" only between two terms.
+MAX_QUERY_WORDS = 16
+
+
 @dataclass
 class ParsedQuery:
     """A search query as websearch_to_tsquery reads it: groups of alternatives ("a or b") that must
-    all match, and excluded terms ("-mot"). Each term is a tuple of stems: one word, or a phrase."""
+    all match, and excluded terms ("-mot"). Each term is a tuple of stems: one word, or a phrase.
+
+    ``text`` is the same query in websearch syntax with nothing but words, quotes, one "-" per
+    excluded term and "or" between alternatives: what PostgreSQL is given. ``too_long``: the query
+    had more than MAX_QUERY_WORDS words; the terms past them are left out."""
 
     groups: list[list[tuple[str, ...]]] = field(default_factory=list)
     excluded: list[tuple[str, ...]] = field(default_factory=list)
+    text: str = ""
+    too_long: bool = False
 
     @property
     def stems(self) -> set[str]:
@@ -130,20 +143,26 @@ class ParsedQuery:
 _CHUNK_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
-def _term(text: str, *, phrase: bool) -> tuple[str, ...]:
+def _term_words(text: str, *, phrase: bool) -> list[str]:
     words = WORD_RE.findall(text)
     if phrase:
         # Inside quotes the words keep their places, stop words included.
-        return tuple(stem(w) for w in words)
+        return words
     kept = [i for i, w in enumerate(words) if not is_stop_word(w)]
     if not kept:
-        return ()
+        return []
     # "l'ANPP" is "anpp"; "contrats-cadres" is the phrase "contrat cadr".
-    return tuple(stem(w) for w in words[kept[0] : kept[-1] + 1])
+    return words[kept[0] : kept[-1] + 1]
+
+
+def _term(text: str, *, phrase: bool) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _term_words(text, phrase=phrase))
 
 
 def parse_query(q: str) -> ParsedQuery:
     parsed = ParsedQuery()
+    pieces: list[str] = []
+    word_count = 0
     pending_or = False
     for match in _CHUNK_RE.finditer(q):
         negated_phrase, phrase_text, plain = match.groups()
@@ -151,21 +170,33 @@ def parse_query(q: str) -> ParsedQuery:
             pending_or = bool(parsed.groups)
             continue
         if plain is not None:
-            negated = plain.startswith("-") and len(plain) > 1
-            term = _term(plain[1:] if negated else plain, phrase=False)
+            # "--mot" excludes "mot" as "-mot" does: a run of "-" is one exclusion.
+            negated = plain.startswith("-") and len(plain.lstrip("-")) > 0
+            words = _term_words(plain.lstrip("-") if negated else plain, phrase=False)
         else:
             negated = bool(negated_phrase)
-            term = _term(phrase_text, phrase=True)
-        if not term:
+            words = _term_words(phrase_text, phrase=True)
+        if not words:
             continue
+        if word_count + len(words) > MAX_QUERY_WORDS:
+            parsed.too_long = True
+            break
+        word_count += len(words)
+        term = tuple(stem(w) for w in words)
+        bare = len(words) == 1 and plain is not None and words[0].lower() != "or"
+        piece = words[0] if bare else '"' + " ".join(words) + '"'
         if negated:
             parsed.excluded.append(term)
+            pieces.append("-" + piece)
             pending_or = False
         elif pending_or:
             parsed.groups[-1].append(term)
+            pieces.append("or " + piece)
             pending_or = False
         else:
             parsed.groups.append([term])
+            pieces.append(piece)
+    parsed.text = " ".join(pieces)
     return parsed
 
 

@@ -15,6 +15,7 @@ import yaml
 from django.utils.text import slugify
 
 from .links import is_safe_link
+from .rendering import markdown_nesting_error
 
 # The import folders shipped with the project: the magazine's first issue, copied from the seed.
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -77,6 +78,11 @@ def _load_yaml(text: str, path: Path, line_offset: int) -> tuple[dict, dict[str,
         raise ImportFormatError(path, line, f"YAML invalide : {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ImportFormatError(path, None, f"YAML invalide : {exc}") from None
+    except (ValueError, TypeError, OverflowError):
+        # The syntax is right but a value cannot be built: a date that does not exist (2018-02-30).
+        raise ImportFormatError(
+            path, None, "YAML invalide : une valeur ne peut pas être lue (une date qui n'existe pas ?)"
+        ) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ImportFormatError(path, line_offset + 1, "un dictionnaire de clés YAML est attendu")
     lines = {}
@@ -197,6 +203,10 @@ def _parse_article_file(path: Path) -> ArticleData:
             raise ImportFormatError(
                 path, lines.get("links"), f"lien invalide : « {link} » (http, https ou mailto)"
             )
+    body = "\n".join(all_lines[end + 1 :]).strip() + "\n"
+    nesting_error = markdown_nesting_error(body)
+    if nesting_error:
+        raise ImportFormatError(path, end + 2, nesting_error)
     stem = re.sub(r"^\d+[-_]", "", path.stem)
     slug = slugify(stem)[:120]
     if not slug:
@@ -208,7 +218,7 @@ def _parse_article_file(path: Path) -> ArticleData:
         rubrique=_text(data, "rubrique", path, lines, required=True, max_length=100),
         order=order,
         chapeau=_text(data, "chapeau", path, lines),
-        body="\n".join(all_lines[end + 1 :]).strip() + "\n",
+        body=body,
         authors=clean_authors,
         quotes=_string_list(data, "quotes", path, lines),
         links=links,
@@ -225,7 +235,10 @@ def parse_issue_folder(folder: Path | str) -> IssueData:
         raise ImportFormatError(folder, None, "dossier introuvable")
     if not issue_path.is_file():
         raise ImportFormatError(issue_path, None, "fichier manquant")
-    issue = _parse_issue_file(issue_path)
+    try:
+        issue = _parse_issue_file(issue_path)
+    except UnicodeDecodeError:
+        raise ImportFormatError(issue_path, None, "le fichier n'est pas en UTF-8") from None
     articles = []
     seen_orders: dict[int, str] = {}
     seen_slugs: dict[str, str] = {}
@@ -264,6 +277,7 @@ def extract_issue_archive(file, destination: Path) -> Path:
     issue.yaml (at the top or in one sub-folder). Only .md and .yaml files are written, under flat
     names: a path in the archive never leads outside ``destination``."""
     import zipfile
+    import zlib
 
     archive_path = Path(getattr(file, "name", "archive.zip"))
     try:
@@ -286,5 +300,15 @@ def extract_issue_archive(file, destination: Path) -> Path:
             name = Path(member.filename).name
             if not re.fullmatch(r"[\w.-]+", name):
                 raise ImportFormatError(archive_path, None, f"nom de fichier refusé : « {name} »")
-            (destination / name).write_bytes(archive.read(member))
+            try:
+                content = archive.read(member)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+                # A damaged entry (bad CRC, truncated data), an unknown compression or a password.
+                raise ImportFormatError(
+                    archive_path,
+                    None,
+                    f"le fichier « {member.filename} » de l'archive est illisible "
+                    "(archive abîmée, compression inconnue ou protégée par un mot de passe)",
+                ) from None
+            (destination / name).write_bytes(content)
     return destination

@@ -11,6 +11,7 @@ from anpp_portal.fields import BoundedTextField
 
 from .covers import cover_upload_to, validate_cover
 from .links import is_safe_link, validate_links
+from .rendering import validate_markdown_nesting
 
 
 class Rubrique(models.Model):
@@ -107,7 +108,9 @@ class Article(models.Model):
     slug = models.SlugField(_("identifiant d'URL"), max_length=120)
     title = models.CharField(_("titre"), max_length=300)
     chapeau = BoundedTextField(_("chapeau"), max_length=2000, blank=True)
-    body = BoundedTextField(_("texte (Markdown)"), max_length=200000, blank=True)
+    body = BoundedTextField(
+        _("texte (Markdown)"), max_length=200000, blank=True, validators=[validate_markdown_nesting]
+    )
     body_html = models.TextField(_("texte rendu"), blank=True, editable=False)
     authors = models.JSONField(
         _("auteurs"), default=list, blank=True, help_text=_('Liste de {"name": …, "role": …}.')

@@ -1,11 +1,14 @@
 """Markdown of articles to safe HTML: Markdown renders, nh3 keeps only harmless markup."""
 
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "sup", "sub", "blockquote", "code", "pre",
@@ -34,6 +37,60 @@ def markdown_to_html(text: str) -> str:
         link_rel="noopener",
         strip_comments=True,
     )
+
+
+# How deep the elements of a rendered text may nest. A real article nests a few levels (a list in a
+# quote); 3,000 nested "> " render on the page but the issue's PDF cannot be laid out (WeasyPrint
+# recurses once per level: RecursionError, or a worker that dies). Far below what breaks it.
+MAX_NESTING = 30
+# Elements that hold nothing: they open no level.
+_VOID = {"br", "hr", "img", "wbr", "input", "meta", "link", "area", "base", "col", "embed", "source"}
+
+
+class _DepthParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID:
+            self.open.append(tag)
+            self.deepest = max(self.deepest, len(self.open))
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+
+def html_depth(html: str) -> int:
+    """How many elements deep ``html`` nests at its deepest (the parser reads it without recursion)."""
+    parser = _DepthParser()
+    parser.feed(html)
+    parser.close()
+    return parser.deepest
+
+
+def markdown_nesting_error(text: str) -> str:
+    """Why ``text`` (Markdown) nests too deep to be printed, in French; empty when it does not."""
+    depth = html_depth(markdown_to_html(text))
+    if depth <= MAX_NESTING:
+        return ""
+    return str(
+        _(
+            "Le texte s'imbrique sur %(depth)d niveaux (%(max)d au plus) : trop de citations « > » "
+            "ou de listes les unes dans les autres pour que le PDF du numéro puisse être mis en page."
+        )
+        % {"depth": depth, "max": MAX_NESTING}
+    )
+
+
+def validate_markdown_nesting(text: str) -> None:
+    """Validator of an article's body: refuses what nests deeper than MAX_NESTING."""
+    error = markdown_nesting_error(text)
+    if error:
+        raise ValidationError(error, code="too_deep")
 
 
 # After a paragraph, where a new top-level block starts: a pull quote may go there.

@@ -1,5 +1,6 @@
 """Reads of the publications app. Each list runs a fixed number of queries whatever its length."""
 
+import secrets
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from math import ceil
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.functional import cached_property
@@ -20,7 +21,7 @@ from anpp_portal.params import bounded_int
 
 from . import fts
 from .access import can_see_issue, is_member
-from .models import Article, Issue, Rubrique
+from .models import Article, Issue, IssuePDF, Rubrique
 from .services import SEARCH_CONFIG
 
 SEARCH_PAGE_SIZE = 10
@@ -464,7 +465,9 @@ def search_articles(
     page only. Other databases: a plain icontains fallback, newest first. The text of a
     members-only article is searched, and its excerpts shown, only for readers allowed to read it
     (publications.access); for others such an article is its title and chapeau."""
-    q = q.strip()
+    # Only words, quotes, "-" and "or", and at most fts.MAX_QUERY_WORDS words (the form says so
+    # when a query is longer): the same query on every database, and never a run of operators.
+    q = fts.parse_query(q).text
     postgres = connection.vendor == "postgresql"
     member = is_member(user)
     if postgres or connection.vendor == "sqlite":
@@ -478,14 +481,15 @@ def search_articles(
         .select_related("issue", "rubrique")
         .defer("body_html", "search_vector", "search_head", "quotes", "links")
     )
+    markers = _highlight_markers()
     if postgres:
         page_articles = page_articles.annotate(
             raw_headline=SearchHeadline(
                 "body",
                 SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch"),
                 config=SEARCH_CONFIG,
-                start_sel=START_SEL,
-                stop_sel=STOP_SEL,
+                start_sel=markers[0],
+                stop_sel=markers[1],
                 max_words=30,
                 min_words=12,
                 max_fragments=2,
@@ -495,22 +499,39 @@ def search_articles(
     if connection.vendor == "sqlite":
         stems = fts.parse_query(q).stems
         for article in by_id.values():
-            article.raw_headline = fts.headline(article.body, stems, START_SEL, STOP_SEL)
+            article.raw_headline = fts.headline(article.body, stems, *markers)
     result.object_list = [by_id[pk] for pk in ids if pk in by_id]
     for article in result.object_list:
         if article.issue.members_only and not member:
-            article.headline = _highlight(article.chapeau)
+            article.headline = _highlight(article.chapeau, markers)
         else:
             article.headline = _highlight(
-                getattr(article, "raw_headline", "") or article.body[:240] or article.chapeau
+                getattr(article, "raw_headline", "") or article.body[:240] or article.chapeau, markers
             )
     return result
 
 
-# Sentinels that cannot come from an article's text; the excerpt is escaped, then they become <mark>.
-START_SEL, STOP_SEL = "\u27e6", "\u27e7"
+def _highlight_markers() -> tuple[str, str]:
+    """Fresh markers for one search: the headline wraps the words found in them, then the excerpt is
+    escaped and they become <mark>. A random token in each, so that no article text can hold them
+    (fixed characters could be typed in an article, and give unbalanced <mark> tags)."""
+    token = secrets.token_hex(8)
+    return f"\u27e6{token}", f"{token}\u27e7"
 
 
-def _highlight(text: str) -> str:
+def _highlight(text: str, markers: tuple[str, str]) -> str:
+    start_sel, stop_sel = markers
     text = escape(text.replace("**", "").replace("#", ""))
-    return mark_safe(text.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))  # noqa: S308
+    return mark_safe(text.replace(start_sel, "<mark>").replace(stop_sel, "</mark>"))  # noqa: S308
+
+
+def issue_pdfs_failed() -> QuerySet[IssuePDF]:
+    """The PDF renderings that failed and that no later rendering of the same issue and variant
+    has made good: what staff have to look at (their home, the admin's filter « À traiter »)."""
+    made_good = IssuePDF.objects.filter(
+        issue=OuterRef("issue"),
+        variant=OuterRef("variant"),
+        status=IssuePDF.Status.READY,
+        created_at__gt=OuterRef("created_at"),
+    )
+    return IssuePDF.objects.filter(status=IssuePDF.Status.FAILED).exclude(Exists(made_good))

@@ -334,6 +334,11 @@ def pdf_source(*, issue: Issue, variant: str = IssuePDF.Variant.STANDARD) -> tup
     return html, digest.hexdigest()
 
 
+# A rendering takes seconds. One still pending after this long will not finish: its worker died
+# (a text nested too deep for WeasyPrint could crash it, and the queue hands the task out again).
+PDF_STALLED_AFTER = timedelta(minutes=15)
+
+
 def pdf_request(*, issue: Issue, variant: str = IssuePDF.Variant.STANDARD, retry: bool = False) -> IssuePDF:
     """The stored PDF of the issue as it is now; when there is none, record it and queue its
     rendering (once: a second request while it renders queues nothing more). A failed rendering
@@ -344,10 +349,12 @@ def pdf_request(*, issue: Issue, variant: str = IssuePDF.Variant.STANDARD, retry
         content_hash=content_hash, defaults={"issue": issue, "variant": variant}
     )
     if not created and retry and record.status == IssuePDF.Status.FAILED:
+        # A new request: the time a rendering may take starts again (pdfs_fail_stalled).
         created = IssuePDF.objects.filter(pk=record.pk, status=IssuePDF.Status.FAILED).update(
-            status=IssuePDF.Status.PENDING, error=""
+            status=IssuePDF.Status.PENDING, error="", created_at=timezone.now()
         )
         record.status = IssuePDF.Status.PENDING
+        # The staff home may list it as failed until the rendering ends: then it is moved on.
     if created:
         transaction.on_commit(lambda: _queue_pdf(record.pk), robust=True)
     return record
@@ -359,27 +366,61 @@ def _queue_pdf(record_id: int) -> None:
     render_issue_pdf.delay(record_id)
 
 
+def pdf_fail(*, record_id: int, error: str) -> bool:
+    """Record that the rendering failed: members see it failed (and may ask again) instead of "en
+    préparation", staff see it on their home and in the admin. False if it was no longer pending."""
+    failed = IssuePDF.objects.filter(pk=record_id, status=IssuePDF.Status.PENDING).update(
+        status=IssuePDF.Status.FAILED, error=error[:2000]
+    )
+    if failed:
+        logger.error("Rendering of issue PDF %s failed: %s", record_id, error[:200])
+        pagecache.invalidate("staff")
+    return bool(failed)
+
+
+def pdfs_fail_stalled(*, now: datetime | None = None) -> int:
+    """Mark failed the renderings pending for longer than PDF_STALLED_AFTER (beat, with the
+    scheduled publications). A task handed out again after it failed this way renders nothing."""
+    limit = (now or timezone.now()) - PDF_STALLED_AFTER
+    stalled = list(
+        IssuePDF.objects.filter(status=IssuePDF.Status.PENDING, created_at__lt=limit).values_list(
+            "pk", flat=True
+        )
+    )
+    minutes = int(PDF_STALLED_AFTER.total_seconds() // 60)
+    return sum(
+        pdf_fail(
+            record_id=pk,
+            error=f"Le rendu n'a pas abouti en {minutes} minutes : le processus qui le faisait s'est arrêté.",
+        )
+        for pk in stalled
+    )
+
+
 def pdf_render(*, record_id: int) -> bool:
-    """Render the PDF of ``record`` if not yet done; returns True when this call rendered it."""
+    """Render the PDF of ``record`` if it is pending; returns True when this call rendered it. A
+    rendering that fails, whatever the error, leaves the record failed (pdf_fail), never pending."""
     from . import pdf
 
     record = IssuePDF.objects.select_related("issue").filter(pk=record_id).first()
-    if record is None or record.status == IssuePDF.Status.READY:
+    if record is None or record.status != IssuePDF.Status.PENDING:
+        # Ready, or failed (a task handed out again after pdfs_fail_stalled): a new request
+        # (pdf_request with retry) makes it pending again.
         return False
-    html, content_hash = pdf_source(issue=record.issue, variant=record.variant)
-    if content_hash != record.content_hash:
-        # The issue changed since the request: render the current version under its own key.
-        record, _ = IssuePDF.objects.get_or_create(
-            content_hash=content_hash, defaults={"issue": record.issue, "variant": record.variant}
-        )
-        if record.status == IssuePDF.Status.READY:
-            return False
-    archival = record.variant == IssuePDF.Variant.ARCHIVAL
-    started = time.monotonic()
     try:
+        html, content_hash = pdf_source(issue=record.issue, variant=record.variant)
+        if content_hash != record.content_hash:
+            # The issue changed since the request: render the current version under its own key.
+            record, _ = IssuePDF.objects.get_or_create(
+                content_hash=content_hash, defaults={"issue": record.issue, "variant": record.variant}
+            )
+            if record.status != IssuePDF.Status.PENDING:
+                return False
+        archival = record.variant == IssuePDF.Variant.ARCHIVAL
+        started = time.monotonic()
         data = pdf.render_pdf(html, archival=archival)
     except Exception as exc:
-        IssuePDF.objects.filter(pk=record.pk).update(status=IssuePDF.Status.FAILED, error=str(exc)[:2000])
+        pdf_fail(record_id=record.pk, error=f"{type(exc).__name__}: {exc}")
         raise
     name = default_storage.save(
         f"publications/pdf/territoires-de-projets-{record.issue.number:02d}"
@@ -393,6 +434,7 @@ def pdf_render(*, record_id: int) -> bool:
         render_seconds=round(time.monotonic() - started, 3),
         error="",
     )
+    pagecache.invalidate("staff")  # an earlier failure of this issue's PDF is behind it now
     return True
 
 

@@ -21,7 +21,9 @@ def announce_issue(issue_id: int) -> bool:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def publish_due_issues() -> int:
-    """Publish the scheduled issues that are due, and resume the announcements that stalled."""
+    """Publish the scheduled issues that are due, resume the announcements that stalled, and mark
+    failed the PDF renderings whose worker died."""
     published = services.issues_publish_due()
     services.announcements_resume_stalled()
+    services.pdfs_fail_stalled()
     return published

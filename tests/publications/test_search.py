@@ -189,7 +189,8 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
 
 
 def test_excerpts_are_escaped_except_the_highlight_marks():
-    html = selectors._highlight(f"<b>gras</b> {selectors.START_SEL}mot{selectors.STOP_SEL} **fin**")
+    start, stop = markers = selectors._highlight_markers()
+    html = selectors._highlight(f"<b>gras</b> {start}mot{stop} **fin**", markers)
     assert html == "&lt;b&gt;gras&lt;/b&gt; <mark>mot</mark> fin"
 
 
