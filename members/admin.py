@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
 
@@ -169,7 +170,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-class CancelForm(forms.Form):
+class CancelForm(portal_forms.Form):
     reason = forms.CharField(
         label=_("Motif de l'annulation"),
         max_length=2000,
@@ -188,7 +189,7 @@ class FlatFeeInline(admin.TabularInline):
     extra = 0
 
 
-class AdhesionCampaignForm(forms.ModelForm):
+class AdhesionCampaignForm(portal_forms.ModelForm):
     reminder_days_without_submission = IntegerListField(
         label=_("relances sans soumission (jours après l'ouverture)")
     )
@@ -463,7 +464,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
         )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(portal_forms.Form):
     message = forms.CharField(
         label=_("Message au territoire"),
         max_length=2000,
@@ -593,7 +594,7 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
         )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(portal_forms.Form):
     message = forms.CharField(
         label=_("Message au demandeur"),
         max_length=2000,
