@@ -251,9 +251,16 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+}
+# The portal's own rate limits (anpp_portal/ratelimit.py): "amount/period/ip" or ".../key".
+ANPP_RATE_LIMITS = {
     # The newsletter form is open to anyone (and carries no CSRF token, see publications/views.py):
     # confirmation emails per client IP and per address are capped.
     "newsletter_subscribe": os.environ.get("RATE_LIMIT_NEWSLETTER", "10/h/ip,3/d/key"),
+    # Join requests are anonymous and email the address typed: per client IP and per address.
+    "join_request": os.environ.get("RATE_LIMIT_JOIN_REQUEST", "5/h/ip,3/d/key"),
+    # The password check before deleting an account: per client IP and per account.
+    "account_delete": os.environ.get("RATE_LIMIT_ACCOUNT_DELETE", "20/h/ip,5/15m/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANPP"

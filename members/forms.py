@@ -116,12 +116,17 @@ class DeleteAccountForm(portal_forms.Form):
         error_messages={"required": _("Cochez la case pour confirmer.")},
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, rate_limited: bool = False, **kwargs):
         self.user = user
+        self.rate_limited = rate_limited
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        if self.rate_limited:  # the password is not even checked: guessing it here gets nowhere
+            raise forms.ValidationError(
+                _("Trop de tentatives de suppression : réessayez dans un quart d'heure."), code="rate_limited"
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Mot de passe incorrect."))
         return password
