@@ -467,6 +467,8 @@ ANPP_MAX_REQUEST_BYTES = env_int("ANPP_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 # --- Portal -------------------------------------------------------------------------------------
 
 ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
+# How long the link confirming a join request's address works (members/services/joins.py).
+ANPP_JOIN_CONFIRM_DAYS = env_int("ANPP_JOIN_CONFIRM_DAYS", 7)
 ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
 # Event registrations one account may make per hour (ANPP staff are not limited): no account can
 # flood addresses with confirmations.
