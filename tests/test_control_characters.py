@@ -10,8 +10,6 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from anpp_portal.forms import TextGuardMixin
-from anpp_portal.text import has_guard, strip_stored_control_characters
 from events.forms import ParticipantForm
 from members.forms import AdhesionForm, JoinRequestForm
 from members.models import Territory
@@ -39,6 +37,8 @@ def _subclasses(cls):
 
 
 def test_every_text_field_of_every_project_model_refuses_control_characters():
+    from anpp_portal.text import has_guard
+
     unguarded = [
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models(include_auto_created=True)
@@ -51,6 +51,8 @@ def test_every_text_field_of_every_project_model_refuses_control_characters():
 
 
 def test_every_form_class_of_the_project_guards_its_text_fields():
+    from anpp_portal.forms import TextGuardMixin
+
     _import_every_module()
     project_forms = {
         form_class
@@ -119,6 +121,8 @@ def test_the_admin_refuses_a_control_character_at_the_field(client, territory_a)
 
 
 def test_the_data_migration_strips_what_was_stored_before(territory_a):
+    from anpp_portal.text import strip_stored_control_characters
+
     registration = RegistrationFactory(territory=territory_a)
     participant = ParticipantFactory(registration=registration)
     type(participant).objects.filter(pk=participant.pk).update(

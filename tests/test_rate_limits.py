@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from anpp_portal import ratelimit
 from members.models import User
 
 from .factories import PASSWORD, UserFactory
@@ -36,6 +35,8 @@ def test_no_module_counts_attempts_outside_the_rate_limit_module():
 
 
 def test_a_rate_counts_per_ip_and_per_key_separately():
+    from anpp_portal import ratelimit
+
     rates = "3/h/ip,2/h/key"
     assert ratelimit.consume(action="essai", ip="192.0.2.1", key="a@x.fr", rates=rates)
     assert ratelimit.consume(action="essai", ip="192.0.2.1", key="a@x.fr", rates=rates)
@@ -46,6 +47,8 @@ def test_a_rate_counts_per_ip_and_per_key_separately():
 
 
 def test_the_rates_are_read_as_amount_period_and_per():
+    from anpp_portal import ratelimit
+
     assert ratelimit.parse_rates("10/h/ip, 3/15m/key,1/d/key") == [
         ratelimit.Rate(10, 3600, "ip"),
         ratelimit.Rate(3, 900, "key"),
@@ -54,12 +57,16 @@ def test_the_rates_are_read_as_amount_period_and_per():
 
 
 def test_an_ipv6_client_counts_for_its_64(rf):
+    from anpp_portal import ratelimit
+
     first = rf.get("/", REMOTE_ADDR="2001:db8:1:2::10")
     second = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::1")
     assert ratelimit.client_ip(first) == ratelimit.client_ip(second) == "2001:db8:1:2::"
 
 
 def test_simultaneous_attempts_cannot_all_pass():
+    from anpp_portal import ratelimit
+
     """Atomic: 20 threads at once against a limit of 5 let exactly 5 through."""
     results, barrier = [], threading.Barrier(20)
 

@@ -25,7 +25,7 @@ def test_an_event_invoice_that_cannot_be_built_takes_no_number(territory_a, staf
     registration = priced_registration(territory_a)
     participant = registration.participants.filter(status="confirmed", price__gt=0).first()
     _stored_with_a_control_character(participant)
-    with pytest.raises(services.DocumentUnbuildable, match="aucun numéro attribué"):
+    with pytest.raises(services.BillingError, match="aucun numéro attribué"):
         services.event_invoice_issue(registration=registration, by=staff)
     assert not Invoice.objects.exists()
     assert not InvoiceSequence.objects.filter(last_number__gt=0).exists()
@@ -53,7 +53,7 @@ def test_a_credit_note_that_cannot_be_built_takes_no_number(territory_a, staff):
     participant = registration.participants.filter(status="confirmed", price__gt=0).first()
     _stored_with_a_control_character(participant)
     participant.refresh_from_db()
-    with pytest.raises(services.DocumentUnbuildable):
+    with pytest.raises(services.BillingError, match="Factur-X ne peut pas être construit"):
         services.participant_credit(participant=participant, by=staff)
     assert list(Invoice.objects.values_list("number", flat=True)) == [invoice.number]
     assert not InvoiceSequence.objects.filter(series="AV", last_number__gt=0).exists()
@@ -63,7 +63,7 @@ def test_an_appel_that_cannot_be_built_takes_no_call_number(territory_a, staff):
     adhesion = validated_adhesion(territory_a)
     Adhesion.objects.filter(pk=adhesion.pk).update(billing_address="1 place\x01de la Mairie\n16700 Ruffec")
     adhesion.refresh_from_db()
-    with pytest.raises(services.DocumentUnbuildable):
+    with pytest.raises(services.BillingError, match="Factur-X ne peut pas être construit"):
         member_services.call_issue(adhesion=adhesion, by=staff)
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.VALIDEE and adhesion.call_number is None
