@@ -387,6 +387,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "unconfirmed-join-requests": {
+        "task": "members.tasks.purge_unconfirmed_join_requests",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
     "adhesion-documents": {
         "task": "members.tasks.render_missing_adhesion_documents",
         "schedule": 300.0,

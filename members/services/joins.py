@@ -33,6 +33,7 @@ __all__ = [
     "join_request_confirm_url",
     "join_request_create",
     "join_request_refuse",
+    "join_requests_unconfirmed_purge",
 ]
 
 # The exact answer for a SIREN already in the portal: it names no one and shows nothing of the territory.
@@ -137,6 +138,16 @@ def join_request_confirm(*, token: str) -> JoinRequest:
             context={"join": join_request},
         )
     return join_request
+
+
+def join_requests_unconfirmed_purge(*, now=None) -> int:
+    """Delete the requests whose confirmation link has expired (beat, daily): they hold the name and
+    address of people who may never have asked for anything. Returns how many were deleted."""
+    before = (now or timezone.now()) - timedelta(days=_confirm_days())
+    _total, per_model = JoinRequest.objects.filter(
+        status=JoinRequest.Status.UNCONFIRMED, created_at__lt=before
+    ).delete()
+    return per_model.get(JoinRequest._meta.label, 0)  # not counting their départements' link rows
 
 
 def join_request_competitors(join_request: JoinRequest):

@@ -154,3 +154,19 @@ def test_a_request_for_a_registered_siren_is_flagged_to_staff_and_cannot_be_acce
     assert "Un territoire inscrit a déjà ce SIREN" in page and territory_a.name in page
     with pytest.raises(services.TerritoryAlreadyRegistered):
         services.join_request_approve(join_request=join, by=staff)
+
+
+def test_requests_never_confirmed_are_deleted_once_their_link_has_expired(client, send_outbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.tasks import purge_unconfirmed_join_requests
+
+    _post(client, email="jamais@exemple.fr", **SPAM)
+    deliver(send_outbox)
+    confirmed = _confirmed(client, send_outbox, email="direction@vrai-pays.fr")
+    assert purge_unconfirmed_join_requests.delay().get() == 0  # its link still works
+    JoinRequest.objects.update(created_at=timezone.now() - timedelta(days=8))
+    assert purge_unconfirmed_join_requests.delay().get() == 1
+    assert list(JoinRequest.objects.all()) == [confirmed]
