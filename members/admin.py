@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
+from anpp_portal.formats import format_time
 
 from . import (
     admin_questionnaire,  # noqa: F401 (registers the questionnaire's admin)
@@ -614,6 +616,14 @@ def _join_warning(join) -> str:
     return " · ".join(parts)
 
 
+def _when(moment) -> str:
+    """A moment as staff read it: local date and French time (« 07/12/2026 à 9 h 30 »)."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{local:%d/%m/%Y} à {format_time(local)}"
+
+
 def _join_comparison(join):
     """``join`` and every other confirmed request for its SIREN, side by side, with the warning."""
     rows = [join, *services.join_request_competitors(join)]
@@ -640,8 +650,8 @@ def _join_comparison(join):
                 row.function,
                 row.email,
                 row.get_status_display(),
-                row.created_at.strftime("%d/%m/%Y %H:%M") if row.created_at else "",
-                row.confirmed_at.strftime("%d/%m/%Y %H:%M") if row.confirmed_at else "—",
+                _when(row.created_at),
+                _when(row.confirmed_at),
             )
             for row in rows
         ),
