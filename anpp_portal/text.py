@@ -75,15 +75,28 @@ def guard_model_text_fields() -> None:
                 field.validators.append(validate_no_control_characters)
 
 
+def _strip_deep(value):
+    """``value`` (a string, or JSON: lists and dicts of them) without control characters."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list):
+        return [_strip_deep(item) for item in value]
+    if isinstance(value, dict):
+        return {_strip_deep(key): _strip_deep(item) for key, item in value.items()}
+    return value
+
+
 def strip_stored_control_characters(apps, app_label: str) -> int:
     """Data migration body: remove control characters from every text column of ``app_label``'s
-    models (historical models given by the migration's ``apps``). Returns the rows changed."""
+    models, and from the strings inside their JSON columns (an invoice's lines carry participants'
+    names, a fiche's answers what was typed). ``apps``: the migration's historical models.
+    Returns the rows changed."""
     changed = 0
     for model in apps.get_app_config(app_label).get_models():
         fields = [
             field.attname
             for field in model._meta.concrete_fields
-            if isinstance(field, models.CharField | models.TextField)
+            if isinstance(field, models.CharField | models.TextField | models.JSONField)
         ]
         if not fields:
             continue
@@ -92,8 +105,9 @@ def strip_stored_control_characters(apps, app_label: str) -> int:
             dirty = False
             for name in fields:
                 value = getattr(row, name)
-                if isinstance(value, str) and CONTROL_CHARACTERS_RE.search(value):
-                    setattr(row, name, strip_control_characters(value))
+                cleaned = _strip_deep(value)
+                if cleaned != value:
+                    setattr(row, name, cleaned)
                     dirty = True
             if dirty:
                 batch.append(row)

@@ -69,3 +69,29 @@ def test_an_appel_that_cannot_be_built_takes_no_call_number(territory_a, staff):
     assert adhesion.status == Adhesion.Status.VALIDEE and adhesion.call_number is None
     assert not CallNumberSequence.objects.filter(last_number__gt=0).exists()
     assert not Invoice.objects.exists()
+
+
+def test_a_document_numbered_before_the_fix_becomes_renderable_once_its_stored_text_is_cleaned(
+    territory_a, staff
+):
+    """A document numbered with a control character in its lines (before this fix) answered 500
+    forever: the data migration strips them from the stored lines and buyer too."""
+    from django.apps import apps
+
+    from anpp_portal.text import strip_stored_control_characters
+    from billing.einvoice import invoice_xml
+
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    lines = [
+        {**line, "label": line["label"].replace("Participation", "Partici\x0bpation")}
+        for line in invoice.lines
+    ]
+    Invoice.objects.filter(pk=invoice.pk).update(lines=lines, buyer_name="PETR du\x01 Pays A")
+    invoice.refresh_from_db()
+    with pytest.raises(ValueError):
+        invoice_xml(invoice, services.billing_identity_get())
+    assert strip_stored_control_characters(apps, "billing") == 1
+    invoice.refresh_from_db()
+    assert invoice.buyer_name == "PETR du Pays A"
+    assert all(line["label"].startswith("Participation de ") for line in invoice.lines)
+    assert b"Participation de " in invoice_xml(invoice, services.billing_identity_get())
