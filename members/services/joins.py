@@ -36,7 +36,8 @@ __all__ = [
     "join_requests_unconfirmed_purge",
 ]
 
-# The exact answer for a SIREN already in the portal: it names no one and shows nothing of the territory.
+# Why a request for a SIREN already in the portal cannot be accepted (staff see it; the public form
+# answers the same for every SIREN). It names no one and shows nothing of the territory.
 ALREADY_REGISTERED = (
     "Ce territoire est déjà inscrit : demandez une invitation à son référent ou écrivez à l'ANPP."
 )
