@@ -6,6 +6,7 @@ class AnppPortalConfig(AppConfig):
     verbose_name = "Portail ANPP"
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache, text
 
         pagecache.connect_signals()
+        text.guard_model_text_fields()

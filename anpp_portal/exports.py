@@ -18,6 +18,16 @@ def neutralise(value):
     return value
 
 
+def xlsx_cell(value):
+    """A value as openpyxl may write it: stored text can hold characters a spreadsheet cell refuses
+    (openpyxl raises IllegalCharacterError, which made the export a 500); they are dropped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralise(value)
+
+
 def csv_cell(value):
     """A value as a French spreadsheet reads it from a ``;``-separated file: ``1234,5`` for numbers
     with decimals (no thousands separator, so that it stays a number), dates as ``29/11/2026``."""
@@ -54,9 +64,9 @@ def xlsx_response(
     workbook = Workbook(write_only=True)
     for title, sheet_headers, sheet_rows in sheets or [(filename, headers, rows)]:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(list(sheet_headers))
+        sheet.append([xlsx_cell(value) for value in sheet_headers])
         for row in sheet_rows:
-            sheet.append([neutralise(value) for value in row])
+            sheet.append([xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -251,9 +251,16 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+}
+# The portal's own rate limits (anpp_portal/ratelimit.py): "amount/period/ip" or ".../key".
+ANPP_RATE_LIMITS = {
     # The newsletter form is open to anyone (and carries no CSRF token, see publications/views.py):
     # confirmation emails per client IP and per address are capped.
     "newsletter_subscribe": os.environ.get("RATE_LIMIT_NEWSLETTER", "10/h/ip,3/d/key"),
+    # Join requests are anonymous and email the address typed: per client IP and per address.
+    "join_request": os.environ.get("RATE_LIMIT_JOIN_REQUEST", "5/h/ip,3/d/key"),
+    # The password check before deleting an account: per client IP and per account.
+    "account_delete": os.environ.get("RATE_LIMIT_ACCOUNT_DELETE", "20/h/ip,5/15m/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANPP"
@@ -381,6 +388,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "unconfirmed-join-requests": {
+        "task": "members.tasks.purge_unconfirmed_join_requests",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
     "adhesion-documents": {
         "task": "members.tasks.render_missing_adhesion_documents",
         "schedule": 300.0,
@@ -461,6 +473,8 @@ ANPP_MAX_REQUEST_BYTES = env_int("ANPP_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 # --- Portal -------------------------------------------------------------------------------------
 
 ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
+# How long the link confirming a join request's address works (members/services/joins.py).
+ANPP_JOIN_CONFIRM_DAYS = env_int("ANPP_JOIN_CONFIRM_DAYS", 7)
 ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
 # Event registrations one account may make per hour (ANPP staff are not limited): no account can
 # flood addresses with confirmations.

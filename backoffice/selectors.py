@@ -66,6 +66,26 @@ def action_items(today: date) -> list[ActionItem]:
             urgent=pending > 0,
         )
     )
+    contested = members_selectors.join_requests_contested().count()
+    if contested:
+        items.append(
+            ActionItem(
+                "join-requests-contested",
+                ngettext(
+                    "demande d'adhésion en concurrence : SIREN demandé plusieurs fois ou déjà inscrit",
+                    "demandes d'adhésion en concurrence : SIREN demandés plusieurs fois ou déjà inscrits",
+                    contested,
+                ),
+                contested,
+                _admin_list(
+                    "members_joinrequest", status__exact=JoinRequest.Status.PENDING, concurrence="oui"
+                ),
+                _(
+                    "Comparer les demandes côte à côte et vérifier auprès du territoire avant d'en accepter une."
+                ),
+                urgent=True,
+            )
+        )
     unpaid = members_selectors.adhesions_unpaid_after(UNPAID_AFTER_DAYS, today).count()
     items.append(
         ActionItem(

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.formats import FrenchDecimalField
 from members.models import Payment
 
@@ -19,7 +20,7 @@ def _not_in_future(value):
     return value
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(portal_forms.Form):
     paid_on = forms.DateField(label=_("Date du paiement"), widget=DateInput())
     amount = FrenchDecimalField(label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=0.01)
     method = forms.ChoiceField(label=_("Mode de paiement"), choices=Payment.Method.choices)
@@ -34,7 +35,7 @@ class PaymentForm(forms.Form):
         return _not_in_future(self.cleaned_data["paid_on"])
 
 
-class ChorusDepositForm(forms.Form):
+class ChorusDepositForm(portal_forms.Form):
     deposited_on = forms.DateField(label=_("Déposé sur Chorus Pro le"), widget=DateInput())
     number = forms.CharField(label=_("Numéro de dépôt Chorus Pro"), max_length=50)
 
@@ -42,7 +43,7 @@ class ChorusDepositForm(forms.Form):
         return _not_in_future(self.cleaned_data["deposited_on"])
 
 
-class AmountCorrectionForm(forms.Form):
+class AmountCorrectionForm(portal_forms.Form):
     amount = FrenchDecimalField(
         label=_("Montant corrigé (€)"), max_digits=10, decimal_places=2, min_value=0.01
     )

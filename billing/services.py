@@ -5,6 +5,7 @@ the last check that could refuse it and together with the stored PDF: a refusal 
 the number back, so each series is gapless and a number is never used twice.
 """
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,6 +19,8 @@ from members.models import Adhesion, AdhesionTransition, User
 from members.services.people import MembersError
 
 from .models import BillingIdentity, Invoice, InvoicePayment, InvoiceSequence
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 SERIES = {Invoice.Kind.FACTURE: "F", Invoice.Kind.AVOIR: "AV"}
@@ -38,6 +41,14 @@ class BillingIdentityIncomplete(BillingError):
 
 class NothingToInvoice(BillingError):
     pass
+
+
+class DocumentUnbuildable(BillingError):
+    def __init__(self, detail: str):
+        super().__init__(
+            "Émission refusée, aucun numéro attribué : le document Factur-X ne peut pas être construit "
+            f"({detail}). Corrigez le texte en cause (nom, adresse, libellé) puis recommencez."
+        )
 
 
 class AlreadyInvoiced(BillingError):
@@ -88,12 +99,26 @@ def _next_number(kind: str, year: int) -> str:
     return f"{series}{year}-{sequence.last_number:04d}"
 
 
-def _record(invoice: Invoice) -> None:
+def _check_buildable(invoice: Invoice, identity: BillingIdentity) -> None:
+    """Build and validate the Factur-X XML of a numbered document in the transaction that takes its
+    number: a document that cannot be built (a control character stored in a name, a value the XSD
+    refuses) is refused and its number rolled back, instead of numbered and never renderable."""
+    from .einvoice import invoice_xml
+
+    try:
+        invoice_xml(invoice, identity)
+    except Exception as exc:  # lxml's ValueError, factur-x's bare Exception for the XSD
+        raise DocumentUnbuildable(str(exc)[:200]) from exc
+
+
+def _record(invoice: Invoice, identity: BillingIdentity) -> None:
     """Save a numbered invoice or credit note without its PDF: no PDF is rendered while the series'
     number (and, for an event invoice, the event) is locked. A worker renders it after the commit;
-    the document view renders it at once if someone asks before the worker is done."""
+    the document view renders it at once if someone asks before the worker is done. Its XML is
+    built here, so that a document that cannot be built takes no number."""
     from .tasks import render_invoice_pdf
 
+    _check_buildable(invoice, identity)
     invoice.save()
     transaction.on_commit(lambda: render_invoice_pdf.delay(invoice.pk), robust=True)
 
@@ -132,6 +157,7 @@ def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
         created_by=by,
         **_buyer_from_adhesion(adhesion),
     )
+    _check_buildable(invoice, identity)  # in call_issue's transaction: a refusal returns the number
     invoice.save()
     return invoice
 
@@ -294,7 +320,7 @@ def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoi
             created_by=by,
             **_registration_buyer(registration),
         )
-        _record(invoice)
+        _record(invoice, identity)
     return invoice
 
 
@@ -316,6 +342,9 @@ def event_invoices_issue(*, event, by) -> list[Invoice]:
             issued.append(event_invoice_issue(registration=registration, by=by))
         except (AlreadyInvoiced, NothingToInvoice):
             continue  # changed since the list was read
+        except DocumentUnbuildable as exc:
+            # The others are issued; this one waits, unnumbered, until its text is corrected.
+            logger.warning("Invoice of registration %s not issued: %s", registration.pk, exc)
     return issued
 
 
@@ -373,7 +402,7 @@ def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if total <= 0 or _credited(invoice) + total > invoice.total:
             raise BillingError(f"L'avoir dépasserait le montant de {invoice} ({_euros(invoice.total)}).")
-        billing_identity_require()  # no document is numbered while the identity lacks a field
+        identity = billing_identity_require()  # no document is numbered while the identity lacks a field
         now = timezone.now()
         note = Invoice(
             kind=Invoice.Kind.AVOIR,
@@ -395,7 +424,7 @@ def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -
             reason=reason,
             created_by=by,
         )
-        _record(note)
+        _record(note, identity)
     return note
 
 

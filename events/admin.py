@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
 
@@ -57,7 +58,7 @@ def _posted(data, prefix: str, field: str) -> list[str]:
     return values
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(portal_forms.ModelForm):
     """A session names its day by date and its site by name, so that it can be added in the same
     save as the days and sites it uses; both are checked against the event's days and sites, saved
     or typed on the same page."""
@@ -119,7 +120,7 @@ class SessionInline(admin.TabularInline):
     fields = ["day_date", "site_name", "starts_at", "ends_at", "title", "speakers", "is_atelier", "capacity"]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(portal_forms.ModelForm):
     reminder_offsets = IntegerListField(
         label=_("rappels (jours avant le début)"),
         max_value=60,
@@ -130,7 +131,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = "__all__"  # noqa: DJ007 - the admin shows every field of an event
+        fields = "__all__"  # the admin shows every field of an event
 
 
 @admin.register(Event)

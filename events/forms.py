@@ -5,6 +5,7 @@ from django.forms import formset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.formats import format_time
 
 from .models import Event, EventDay, Function, Session
@@ -121,7 +122,7 @@ class ChoicesMixin:
         return [s for name in self.atelier_fields for s in self.cleaned_data.get(name) or []]
 
 
-class ParticipantForm(ChoicesMixin, forms.Form):
+class ParticipantForm(ChoicesMixin, portal_forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Adresse email"), max_length=254)  # as the model
@@ -187,7 +188,7 @@ def participant_formset(*, event, days, ateliers, data=None, initial=None, extra
     )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(portal_forms.Form):
     territory = forms.ModelChoiceField(
         label=_("Inscrire au titre de"),
         queryset=None,
@@ -200,13 +201,13 @@ class RegistrationForm(forms.Form):
         self.fields["territory"].queryset = territories
 
 
-class ParticipantChangeForm(ChoicesMixin, forms.Form):
+class ParticipantChangeForm(ChoicesMixin, portal_forms.Form):
     def __init__(self, *args, event, days, ateliers, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_choice_fields(event, days, ateliers)
 
 
-class MessageForm(forms.Form):
+class MessageForm(portal_forms.Form):
     """Staff writing to an event's participants from the admin."""
 
     statuses = forms.MultipleChoiceField(

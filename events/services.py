@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Lower
@@ -24,8 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anpp_portal import pagecache
-from anpp_portal.cache import count_hit
+from anpp_portal import pagecache, ratelimit
 from anpp_portal.formats import format_time
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
@@ -200,8 +198,7 @@ def _check_rate(by) -> None:
     if by.is_staff:
         return
     limit = getattr(settings, "ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
-    count = count_hit(caches["default"], f"events:registrations:{by.pk}:{timezone.now():%Y%m%d%H}", 3600)
-    if count > limit:
+    if not ratelimit.consume(action="event_registration", key=f"user:{by.pk}", rates=f"{limit}/h/key"):
         raise RateLimited(
             _("Vous avez fait %(limit)s inscriptions dans l'heure : réessayez plus tard ou écrivez à l'ANPP.")
             % {"limit": limit}

@@ -4,13 +4,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
+from anpp_portal.formats import format_time
 
 from . import (
     admin_questionnaire,  # noqa: F401 (registers the questionnaire's admin)
@@ -169,7 +172,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-class CancelForm(forms.Form):
+class CancelForm(portal_forms.Form):
     reason = forms.CharField(
         label=_("Motif de l'annulation"),
         max_length=2000,
@@ -188,7 +191,7 @@ class FlatFeeInline(admin.TabularInline):
     extra = 0
 
 
-class AdhesionCampaignForm(forms.ModelForm):
+class AdhesionCampaignForm(portal_forms.ModelForm):
     reminder_days_without_submission = IntegerListField(
         label=_("relances sans soumission (jours après l'ouverture)")
     )
@@ -463,7 +466,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
         )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(portal_forms.Form):
     message = forms.CharField(
         label=_("Message au territoire"),
         max_length=2000,
@@ -593,7 +596,7 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
         )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(portal_forms.Form):
     message = forms.CharField(
         label=_("Message au demandeur"),
         max_length=2000,
@@ -602,26 +605,134 @@ class RefuseForm(forms.Form):
     )
 
 
+def _join_warning(join) -> str:
+    """Why staff must compare before accepting ``join`` (an annotated row of
+    selectors.join_requests_for_staff), or an empty string."""
+    parts = []
+    if join.siren_registered:
+        parts.append(str(_("⚠ un territoire inscrit a déjà ce SIREN")))
+    if join.competitors:
+        parts.append(str(_("⚠ %(count)d autre(s) demande(s) pour ce SIREN")) % {"count": join.competitors})
+    return " · ".join(parts)
+
+
+def _when(moment) -> str:
+    """A moment as staff read it: local date and French time (« 07/12/2026 à 9 h 30 »)."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{local:%d/%m/%Y} à {format_time(local)}"
+
+
+def _join_comparison(join):
+    """``join`` and every other confirmed request for its SIREN, side by side, with the warning."""
+    rows = [join, *services.join_request_competitors(join)]
+    territory = Territory.objects.filter(siren=join.siren).first()
+    header = format_html(
+        "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        _("Territoire"),
+        _("Demandeur"),
+        _("Fonction"),
+        _("Adresse email"),
+        _("Statut"),
+        _("Reçue le"),
+        _("Adresse confirmée le"),
+    )
+    body = format_html_join(
+        "",
+        '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                mark_safe(' style="font-weight:bold"') if row.pk == join.pk else "",
+                reverse("admin:members_joinrequest_change", args=[row.pk]),
+                row.territory_name,
+                row.requester_name,
+                row.function,
+                row.email,
+                row.get_status_display(),
+                _when(row.created_at),
+                _when(row.confirmed_at),
+            )
+            for row in rows
+        ),
+    )
+    warnings = []
+    if territory is not None:
+        warnings.append(
+            format_html(
+                '<p class="errornote">{} <a href="{}">{}</a>.</p>',
+                _("Un territoire inscrit a déjà ce SIREN :"),
+                reverse("admin:members_territory_change", args=[territory.pk]),
+                territory.name,
+            )
+        )
+    if len(rows) > 1:
+        warnings.append(
+            format_html(
+                '<p class="errornote">{}</p>',
+                _(
+                    "Plusieurs demandes nomment ce SIREN : vérifiez auprès du territoire laquelle vient de lui "
+                    "avant d'en accepter une (la première arrivée n'est pas forcément la bonne)."
+                ),
+            )
+        )
+    return format_html(
+        "{}<table>{}{}</table>",
+        format_html_join("", "{}", ((warning,) for warning in warnings)),
+        header,
+        body,
+    )
+
+
+class ContestedFilter(admin.SimpleListFilter):
+    title = _("concurrence")
+    parameter_name = "concurrence"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("SIREN demandé plusieurs fois ou déjà inscrit"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(pk__in=selectors.join_requests_contested().values("pk"))
+        return queryset
+
+
 @admin.register(JoinRequest)
 class JoinRequestAdmin(admin.ModelAdmin):
-    """Requests of territories not yet in the portal: accept (territory created, requester invited as
-    référent) or refuse with a message; both answers are emailed."""
+    """Requests of territories not yet in the portal, once the requester confirmed their address:
+    accept (territory created, requester invited as référent) or refuse with a message; both answers
+    are emailed. Requests naming the same SIREN are shown side by side, with a warning, before any
+    of them is accepted."""
 
     list_display = [
         "territory_name",
         "kind",
         "siren",
+        "contest",
         "population",
         "requester",
         "email",
         "status",
         "created_at",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", ContestedFilter, "kind"]
     search_fields = ["territory_name", "siren", "email", "last_name"]
     actions = ["approve", "refuse"]
-    readonly_fields = ["status", "decision_message", "decided_by", "decided_at", "territory", "created_at"]
+    readonly_fields = [
+        "competing_requests",
+        "status",
+        "confirmed_at",
+        "decision_message",
+        "decided_by",
+        "decided_at",
+        "territory",
+        "created_at",
+    ]
     filter_horizontal = ["departments"]
+
+    def get_queryset(self, request):
+        # Unconfirmed requests never reach staff: their text was typed by someone nobody vouched for.
+        return selectors.join_requests_for_staff()
 
     def has_add_permission(self, request):
         return False  # requests come from the public page
@@ -630,11 +741,38 @@ class JoinRequestAdmin(admin.ModelAdmin):
     def requester(self, obj):
         return f"{obj.requester_name} ({obj.function})"
 
+    @admin.display(description=_("concurrence"))
+    def contest(self, obj):
+        return _join_warning(obj) or "—"
+
+    @admin.display(description=_("demandes pour le même SIREN"))
+    def competing_requests(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return _join_comparison(obj)
+
     @admin.action(
         description=_("Accepter : créer le territoire et inviter le demandeur comme référent"),
         permissions=["change"],
     )
     def approve(self, request, queryset):
+        contested = [join for join in queryset if join.competitors or join.siren_registered]
+        if contested and "apply" not in request.POST:
+            # Compared side by side, with the warning, before anything is accepted.
+            return TemplateResponse(
+                request,
+                "admin/members/joinrequest/approve.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Accepter des demandes d'adhésion en concurrence"),
+                    "joins": queryset,
+                    "comparisons": [
+                        (join, _join_warning(join), _join_comparison(join)) for join in contested
+                    ],
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         done = 0
         for join in queryset:
             try:
@@ -648,6 +786,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
                 _("%(count)d demande(s) acceptée(s) : territoire(s) créé(s), invitation(s) envoyée(s).")
                 % {"count": done},
             )
+        return None
 
     @admin.action(description=_("Refuser (avec un message au demandeur)"), permissions=["change"])
     def refuse(self, request, queryset):

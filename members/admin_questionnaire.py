@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField as DayListField
 
 from . import services
@@ -53,7 +54,7 @@ class ChoicesField(forms.CharField):
         return (initial or []) != self.to_python(data)
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(portal_forms.ModelForm):
     choices = ChoicesField(label=_("choix proposés"))
 
     class Meta:
@@ -195,7 +196,7 @@ class SectionInline(FrozenInlineMixin, admin.TabularInline):
         )
 
 
-class FicheCampaignForm(forms.ModelForm):
+class FicheCampaignForm(portal_forms.ModelForm):
     reminder_days_not_started = DayListField(label=_("relances si non commencée (jours après l'ouverture)"))
     reminder_days_not_submitted = DayListField(
         label=_("relances si commencée mais non soumise (jours après l'ouverture)")

@@ -127,7 +127,10 @@ def load() -> list[DemoAccount]:
 
 
 def _load_join_request() -> None:
-    """A pending request of a fictional territory, for staff to accept or refuse in the admin."""
+    """A pending request of a fictional territory (its address confirmed), for staff to accept or
+    refuse in the admin."""
+    from django.utils import timezone
+
     from .models import JoinRequest
 
     request, created = JoinRequest.objects.get_or_create(
@@ -140,6 +143,8 @@ def _load_join_request() -> None:
             "last_name": "Exemple",
             "function": "Directrice (fictive)",
             "email": "alix@pays-exemple.demo",
+            "status": JoinRequest.Status.PENDING,
+            "confirmed_at": timezone.now(),
         },
     )
     if created:

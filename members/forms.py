@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.formats import FrenchIntegerField
 
 from .models import Adhesion, DirectoryProfile, JoinRequest, Role, Territory
 from .validators import validate_siren
 
 
-class SignupForm(forms.Form):
+class SignupForm(portal_forms.Form):
     """Extra fields of allauth's signup form: a person is known by first and last name."""
 
     first_name = forms.CharField(
@@ -25,7 +26,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["first_name", "last_name"])
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(portal_forms.Form):
     email = forms.EmailField(
         label=_("Adresse email de la personne à inviter"),
         max_length=254,  # as the model: a longer address is a form error, not a 500 at full_clean
@@ -40,11 +41,11 @@ class InvitationForm(forms.Form):
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(portal_forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
 
 
-class AdhesionForm(forms.ModelForm):
+class AdhesionForm(portal_forms.ModelForm):
     """What a territory fills for its yearly adhésion; required fields are enforced at submission."""
 
     # Longer than the 14 digits it stores: people type SIRETs with spaces ("200 070 498 00007").
@@ -104,7 +105,7 @@ class AdhesionForm(forms.ModelForm):
         return population
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(portal_forms.Form):
     password = forms.CharField(
         label=_("Votre mot de passe, pour confirmer"),
         max_length=4096,  # hashing a megabyte-long "password" is work an attacker should not get for free
@@ -115,18 +116,23 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": _("Cochez la case pour confirmer.")},
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, rate_limited: bool = False, **kwargs):
         self.user = user
+        self.rate_limited = rate_limited
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        if self.rate_limited:  # the password is not even checked: guessing it here gets nowhere
+            raise forms.ValidationError(
+                _("Trop de tentatives de suppression : réessayez dans un quart d'heure."), code="rate_limited"
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Mot de passe incorrect."))
         return password
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(portal_forms.Form):
     """The directory's filters (GET): only values some member territory has are offered."""
 
     region = forms.ChoiceField(label=_("Région"), required=False)
@@ -145,7 +151,7 @@ class DirectoryFilterForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = invalid
 
 
-class DirectoryProfileForm(forms.ModelForm):
+class DirectoryProfileForm(portal_forms.ModelForm):
     """The référent's choice of what the public directory shows of the territory."""
 
     class Meta:
@@ -173,7 +179,7 @@ class DirectoryProfileForm(forms.ModelForm):
         }
 
 
-class SimulatorForm(forms.Form):
+class SimulatorForm(portal_forms.Form):
     """The public cotisation simulator: a kind of territory and a population."""
 
     nature = forms.ChoiceField(label=_("Nature du territoire"), choices=Territory.Kind.choices)
@@ -190,7 +196,7 @@ class SimulatorForm(forms.Form):
     )
 
 
-class JoinRequestForm(forms.ModelForm):
+class JoinRequestForm(portal_forms.ModelForm):
     """A territory not yet in the portal asks to join the ANPP."""
 
     siren = forms.CharField(

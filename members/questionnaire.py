@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.formats import FrenchDecimalField, FrenchIntegerField, format_euros, format_number
 
 from .validators import validate_siren
@@ -173,7 +174,7 @@ def _rows_formset(question, columns) -> type[BaseRowsFormSet]:
 
     row_form = type(
         f"{question.key}_row",
-        (forms.Form,),
+        (portal_forms.Form,),
         {**{column.key: form_field(column) for column in columns}, "clean": clean},
     )
     formset = forms.formset_factory(row_form, formset=BaseRowsFormSet, extra=1, can_delete=True, max_num=200)
@@ -207,7 +208,9 @@ class Section:
 
     @cached_property
     def form_class(self) -> type[forms.Form]:
-        return type(f"{self.slug}_form", (forms.Form,), {q.key: form_field(q) for q in self.field_questions})
+        return type(
+            f"{self.slug}_form", (portal_forms.Form,), {q.key: form_field(q) for q in self.field_questions}
+        )
 
     @cached_property
     def formset_classes(self) -> list[type[BaseRowsFormSet]]:

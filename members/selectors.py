@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anpp_portal.formats import format_number
 
-from .models import Invitation, Territory, TerritoryMembership
+from .models import Invitation, JoinRequest, Territory, TerritoryMembership
 
 
 def user_needs_mfa_reminder(user) -> bool:
@@ -537,3 +538,31 @@ def fiche_recap(fiche) -> list[dict]:
         ]
         recap.append({"title": str(section.title), "rows": rows})
     return recap
+
+
+def join_requests_for_staff():
+    """Join requests as staff see them: only those whose address was confirmed (an unconfirmed one
+    carries text nobody vouched for), each with ``competitors`` (the other confirmed requests for
+    its SIREN) and ``siren_registered`` (a territory of the portal has it)."""
+    others = JoinRequest.objects.filter(siren=models.OuterRef("siren")).exclude(pk=models.OuterRef("pk"))
+    others = others.exclude(status=JoinRequest.Status.UNCONFIRMED)
+    return JoinRequest.objects.exclude(status=JoinRequest.Status.UNCONFIRMED).annotate(
+        competitors=Coalesce(
+            models.Subquery(
+                others.order_by().values("siren").annotate(n=models.Count("pk")).values("n")[:1],
+                output_field=models.IntegerField(),
+            ),
+            0,
+        ),
+        siren_registered=models.Exists(Territory.objects.filter(siren=models.OuterRef("siren"))),
+    )
+
+
+def join_requests_contested():
+    """Waiting requests that staff must compare before accepting: another confirmed request names the
+    same SIREN, or a territory of the portal already has it."""
+    return (
+        join_requests_for_staff()
+        .filter(status=JoinRequest.Status.PENDING)
+        .filter(models.Q(competitors__gt=0) | models.Q(siren_registered=True))
+    )

@@ -28,3 +28,8 @@ def render_missing_adhesion_documents() -> int:
     for adhesion_id in missing:
         render_adhesion_documents.delay(adhesion_id)
     return len(missing)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_unconfirmed_join_requests() -> int:
+    return services.join_requests_unconfirmed_purge()

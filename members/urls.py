@@ -8,6 +8,9 @@ urlpatterns = [
     path("adherer/", views_join.join, name="join"),
     path("adherer/demande/", views_join.join_request, name="join_request"),
     path("adherer/demande/envoyee/", views_join.join_request_sent, name="join_request_sent"),
+    path(
+        "adherer/demande/confirmer/<str:token>/", views_join.join_request_confirm, name="join_request_confirm"
+    ),
     path("territoire/", views.space, name="space"),
     path("territoire/<slug:slug>/", views.territory_detail, name="territory"),
     path(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from anpp_portal import pagecache, privacy
+from anpp_portal import pagecache, privacy, ratelimit
 from anpp_portal.params import bounded_int
 from anpp_portal.storage import private_file_response
 
@@ -754,7 +754,8 @@ def my_data(request):
 @login_required
 @require_http_methods(["POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.user, request.POST)
+    allowed = ratelimit.consume_request(request, action="account_delete", key=f"user:{request.user.pk}")
+    form = DeleteAccountForm(request.user, request.POST, rate_limited=not allowed)
     if form.is_valid():
         try:
             privacy.account_delete(user=request.user)

@@ -1,11 +1,11 @@
 """The public "Adhérer à l'ANPP" page (fee schedule and simulator) and the join request form."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from anpp_portal import ratelimit
 from anpp_portal.pagecache import public_page
 
 from . import selectors, services
@@ -45,23 +45,20 @@ def join(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def join_request(request):
+    """The same answer whatever the SIREN: the request waits for its address to be confirmed."""
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.join_request_create(**form.cleaned_data)
-        except services.TerritoryAlreadyRegistered as exc:
-            form.add_error("siren", str(exc))
-        except services.JoinRequestPending as exc:
-            form.add_error("siren", str(exc))
-        else:
-            messages.success(
-                request,
+        email = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.consume_request(request, action="join_request", key=email):
+            form.add_error(
+                "email",
                 _(
-                    "Demande envoyée à l'ANPP. Un email de confirmation part vers %(email)s ; "
-                    "la réponse de l'ANPP suivra par email."
-                )
-                % {"email": form.cleaned_data["email"]},
+                    "Trop de demandes d'adhésion depuis votre connexion ou pour cette adresse : "
+                    "réessayez plus tard ou écrivez à l'ANPP."
+                ),
             )
+        else:
+            services.join_request_create(**form.cleaned_data)
             return redirect("members:join_request_sent")
     return render(request, "members/join_request.html", {"form": form})
 
@@ -70,3 +67,16 @@ def join_request(request):
 @require_safe
 def join_request_sent(request):
     return render(request, "members/join_request_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join_request_confirm(request, token):
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+    if request.method == "POST":
+        try:
+            services.join_request_confirm(token=token)
+        except services.JoinLinkInvalid as exc:
+            return render(request, "members/join_request_invalid.html", {"reason": str(exc)}, status=404)
+        return render(request, "members/join_request_confirmed.html")
+    return render(request, "members/join_request_confirm.html")

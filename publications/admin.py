@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import LinesField, NameRoleListField
 
 from . import selectors, services
@@ -19,7 +20,7 @@ from .importer import ImportFormatError
 from .models import Announcement, Article, Issue, IssuePDF, Rubrique, Subscriber
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(portal_forms.ModelForm):
     """Authors, pull quotes and links as lines of text: no JSON typed by hand."""
 
     authors = NameRoleListField(label=_("auteurs"))

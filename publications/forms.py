@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
+
 from .fts import MAX_QUERY_WORDS, parse_query
 
 
-class SearchForm(forms.Form):
+class SearchForm(portal_forms.Form):
     q = forms.CharField(label=_("Rechercher dans les articles"), max_length=200, required=False)
     annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
     rubrique = forms.ChoiceField(label=_("Rubrique"), required=False)
@@ -31,7 +33,7 @@ class SearchForm(forms.Form):
         return q
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(portal_forms.Form):
     email = forms.EmailField(
         label=_("Votre courriel"),
         max_length=254,
@@ -53,7 +55,7 @@ def shipped_issue_folders() -> list[tuple[str, str]]:
     ]
 
 
-class IssueImportForm(forms.Form):
+class IssueImportForm(portal_forms.Form):
     """Staff import an issue folder, as ``manage.py import_issue``: one shipped with the portal, or
     a .zip of a folder (issue.yaml and the NN-slug.md files)."""
 

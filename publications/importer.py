@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
+from anpp_portal.text import CONTROL_CHARACTERS_RE
+
 from .links import is_safe_link
 from .rendering import markdown_nesting_error
 
@@ -119,8 +121,22 @@ def _text(
     return value
 
 
+def _read(path: Path) -> str:
+    """The file's text, refused (naming its line) if it holds a control character: the portal
+    refuses them in every text (anpp_portal/text.py), the import included."""
+    text = path.read_text(encoding="utf-8")
+    match = CONTROL_CHARACTERS_RE.search(text)
+    if match:
+        raise ImportFormatError(
+            path,
+            text.count("\n", 0, match.start()) + 1,
+            f"caractère de contrôle invisible (U+{ord(match.group()):04X}) : retirez-le",
+        )
+    return text
+
+
 def _parse_issue_file(path: Path) -> dict:
-    data, lines = _load_yaml(path.read_text(encoding="utf-8"), path, 0)
+    data, lines = _load_yaml(_read(path), path, 0)
     _check_keys(data, lines, path, ISSUE_KEYS, ISSUE_REQUIRED, 1)
     number = data["number"]
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
@@ -164,7 +180,7 @@ def _string_list(data: dict, key: str, path: Path, lines: dict) -> list[str]:
 
 
 def _parse_article_file(path: Path) -> ArticleData:
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     all_lines = text.splitlines()
     if not all_lines or all_lines[0].strip() != "---":
         raise ImportFormatError(

@@ -1,6 +1,5 @@
 """Reading the magazine, searching it, downloading its PDF, and the newsletter. Thin views."""
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from anpp_portal import ratelimit
 from anpp_portal.bodylimits import small_body
 from anpp_portal.pagecache import public_page
 
@@ -136,7 +136,7 @@ def newsletter_subscribe(request):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        if not ratelimit.consume(request, action="newsletter_subscribe", key=email):
+        if not ratelimit.consume_request(request, action="newsletter_subscribe", key=email):
             form.add_error(
                 "email",
                 _(

@@ -195,6 +195,10 @@ MATRIX = [
     row(get("members:join_request"),                                       OK,          OK,           OK,        OK,           OK),
     row(post("members:join_request", note="empty form: the form again"),   OK,          OK,           OK,        OK,           OK),
     row(get("members:join_request_sent"),                                  OK,          OK,           OK,        OK,           OK),
+    row(get("members:join_request_confirm", token="jeton-inconnu", note="the button, nothing checked yet"),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(post("members:join_request_confirm", token="jeton-inconnu", note="forged link"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # Public media: covers and logos only; private documents never have a media URL.
     row(get("public_media", path="publications/covers/absente.png", note="missing cover"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),

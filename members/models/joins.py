@@ -13,6 +13,8 @@ from .people import Department, Territory
 
 class JoinRequest(models.Model):
     class Status(models.TextChoices):
+        # Sent from the public form; reaches staff only once the requester followed the emailed link.
+        UNCONFIRMED = "unconfirmed", _("Adresse à confirmer")
         PENDING = "pending", _("En attente")
         APPROVED = "approved", _("Acceptée")
         REFUSED = "refused", _("Refusée")
@@ -30,7 +32,8 @@ class JoinRequest(models.Model):
     last_name = models.CharField(_("nom"), max_length=150)
     function = models.CharField(_("fonction"), max_length=150)
     email = models.EmailField(_("adresse email"))
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
     decision_message = BoundedTextField(_("message au demandeur"), max_length=2000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,14 +58,9 @@ class JoinRequest(models.Model):
         verbose_name = _("demande d'adhésion")
         verbose_name_plural = _("demandes d'adhésion")
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                "siren",
-                condition=models.Q(status="pending"),
-                name="join_request_one_pending_per_siren",
-                violation_error_message=_("Une demande est déjà en cours d'examen pour ce SIREN."),
-            )
-        ]
+        # No "one pending request per SIREN": the first requester for a real territory's SIREN
+        # would block the real one. Competing requests are shown side by side to staff instead.
+        indexes = [models.Index(fields=["siren", "status"], name="join_request_siren_status")]
 
     def __str__(self):
         return f"{self.territory_name} ({self.get_status_display()})"

@@ -112,6 +112,16 @@ def test_a_new_territory_joins_and_goes_through_its_year(browser, live_server, t
     page.get_by_label(re.compile(r"^Votre adresse email")).fill(REQUESTER)
     page.get_by_role("button", name="Envoyer la demande").click()
     page.wait_for_url(re.compile(r"/adherer/demande/envoyee/$"))
+    # The request reaches staff once the requester confirmed their address; that email repeats
+    # nothing they typed.
+    confirmation = only_to(mailbox.new(), {REQUESTER})[REQUESTER]
+    assert confirmation.subject == (
+        "[ANPP] Confirmez votre adresse pour transmettre une demande d'adhésion à l'ANPP"
+    )
+    assert "Exemple" not in confirmation.body and "Alix" not in confirmation.body
+    page.goto(link_in(confirmation, r"https?://\S+/adherer/demande/confirmer/\S+/"))
+    page.get_by_role("button", name="Confirmer et transmettre la demande").click()
+    page.wait_for_selector("text=Demande d'adhésion transmise")
     received = only_to(mailbox.new(), {REQUESTER})[REQUESTER]
     assert (
         received.subject

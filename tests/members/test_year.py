@@ -315,13 +315,27 @@ def join_data(**overrides):
     }
 
 
-def test_a_join_request_is_acknowledged_then_approved_into_a_territory_and_an_invitation(
-    client, staff, send_outbox, open_campaign
+def confirm_by_the_emailed_link(client, message) -> None:
+    """Follow the link of the confirmation email as the requester does: GET shows a button, POST confirms."""
+    path = re.search(r"http://testserver(/adherer/demande/confirmer/[^/\s]+/)", message.body).group(1)
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
+
+
+def test_a_join_request_is_confirmed_then_acknowledged_then_approved_into_a_territory_and_an_invitation(
+    client, staff, send_outbox, open_campaign, settings
 ):
+    settings.SITE_URL = "http://testserver"
     response = client.post(reverse("members:join_request"), join_data())
     assert response["Location"] == reverse("members:join_request_sent")
     join = JoinRequest.objects.get()
     assert join.siren == "200070498" and join.population == 41250
+    assert join.status == JoinRequest.Status.UNCONFIRMED
+    [confirmation] = deliver(send_outbox)
+    assert confirmation.to == ["alix.martin@pays-exemple.fr"]
+    confirm_by_the_emailed_link(client, confirmation)
+    join.refresh_from_db()
+    assert join.status == JoinRequest.Status.PENDING and join.confirmed_at is not None
     [received] = deliver(send_outbox)
     assert received.to == ["alix.martin@pays-exemple.fr"] and "bien reçue" in received.subject
 
@@ -338,8 +352,10 @@ def test_a_join_request_is_acknowledged_then_approved_into_a_territory_and_an_in
     assert "/invitation/" in approved.body
 
 
-def test_a_refused_join_request_is_emailed_with_the_staff_message(client, staff, send_outbox):
+def test_a_refused_join_request_is_emailed_with_the_staff_message(client, staff, send_outbox, settings):
+    settings.SITE_URL = "http://testserver"
     client.post(reverse("members:join_request"), join_data())
+    confirm_by_the_emailed_link(client, deliver(send_outbox)[0])
     deliver(send_outbox)
     join = services.join_request_refuse(
         join_request=JoinRequest.objects.get(), by=staff, message="Ce territoire relève d'une métropole."
@@ -352,16 +368,16 @@ def test_a_refused_join_request_is_emailed_with_the_staff_message(client, staff,
     )
 
 
-def test_a_known_siren_gets_the_exact_answer_and_reveals_no_personal_data(client, territory_a, referent_a):
-    response = client.post(reverse("members:join_request"), join_data(siren=territory_a.siren))
-    content = response.content.decode()
-    assert (
-        "Ce territoire est déjà inscrit : demandez une invitation à son référent ou écrivez à l&#x27;ANPP."
-        in content
-    )
+def test_a_known_siren_gets_the_same_answer_as_an_unknown_one_and_reveals_no_personal_data(
+    client, territory_a, referent_a
+):
+    known = client.post(reverse("members:join_request"), join_data(siren=territory_a.siren), follow=True)
+    unknown = Client().post(reverse("members:join_request"), join_data(), follow=True)
+    assert known.redirect_chain == unknown.redirect_chain == [(reverse("members:join_request_sent"), 302)]
+    assert known.content == unknown.content
     for personal in (referent_a.email, referent_a.get_full_name(), territory_a.name):
-        assert personal not in content
-    assert not JoinRequest.objects.exists()
+        assert personal not in known.content.decode()
+    assert JoinRequest.objects.filter(status=JoinRequest.Status.UNCONFIRMED).count() == 2
 
 
 def test_an_invalid_siren_is_refused_next_to_the_field_and_the_rest_kept(client):

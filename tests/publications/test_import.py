@@ -117,6 +117,21 @@ def test_each_kind_of_mistake_is_named_with_its_line(seed_folder, tmp_path, file
     assert not Issue.objects.exists()
 
 
+@pytest.mark.parametrize(("file", "line"), [("issue.yaml", 3), ("02-dossier-reciprocite.md", 2)])
+def test_a_control_character_in_a_file_is_refused_naming_the_file_and_its_line(tmp_path, file, line):
+    """Issue 23, finding 3: the import refuses control characters as every other door does."""
+    shutil.copytree(FICTIONAL_ISSUE, tmp_path / "n")
+    path = tmp_path / "n" / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] = lines[line - 1][:-1] + "\x0b" + lines[line - 1][-1:]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ImportFormatError) as excinfo:
+        services.issue_import(folder=tmp_path / "n")
+    assert excinfo.value.line == line and "caractère de contrôle invisible (U+000B)" in excinfo.value.reason
+    assert path.name in str(excinfo.value)  # the message names the file
+    assert not Issue.objects.exists()
+
+
 def test_a_file_without_front_matter_is_refused(tmp_path):
     shutil.copytree(FICTIONAL_ISSUE, tmp_path / "n")
     (tmp_path / "n" / "04-sans-entete.md").write_text("Juste du texte.\n", encoding="utf-8")
