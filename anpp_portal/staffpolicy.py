@@ -35,9 +35,17 @@ def is_staff_account(user) -> bool:
 
 
 def has_totp(user) -> bool:
+    """Has ``user`` set TOTP up? A yes is kept on the instance (a request's user), so that a page
+    asking the policy for every row of a list asks the database once; a no is asked again, as the
+    account may set TOTP up at any moment."""
+    if getattr(user, "_anpp_has_totp", False):
+        return True
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found:
+        user._anpp_has_totp = True
+    return found
 
 
 def mfa_overdue(user) -> bool:
