@@ -118,6 +118,13 @@ def price_for(*, event: Event, member: bool, function: str) -> Decimal:
 # What a staff account needs to register others as ANPP staff: third parties' delegations without a
 # territory, events reserved to members, no hourly cap (anpp_portal/staffpolicy.py).
 STAFF_REGISTERS = "events.add_registration"
+# Checking people in at the door is a write: staff holding only view permissions do not.
+STAFF_CHECKS_IN = "events.change_participant"
+
+
+def _require_staff(by, permission: str) -> None:
+    if not acts_as_staff(by, permission):
+        raise NotAllowed(_("Réservé à l'équipe de l'ANPP."))
 
 
 def _check_can_register(*, event: Event, by, territory, now) -> None:
@@ -638,6 +645,7 @@ def participant_update(
 
 def event_capacity_change(*, event: Event, capacity: int | None, by, now=None) -> list[Participant]:
     """Staff change the number of seats; raising it promotes waiting participants at once."""
+    _require_staff(by, "events.change_event")
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(event.pk)
@@ -712,6 +720,7 @@ def participant_check_in(
     *, participant: Participant, day: EventDay, by, present: bool = True, now=None
 ) -> Attendance | None:
     """Staff mark a participant present on ``day`` (or undo it)."""
+    _require_staff(by, STAFF_CHECKS_IN)
     now = now or timezone.now()
     if participant.status != Participant.Status.CONFIRMED:
         raise EventsError(_("Seuls les participants confirmés peuvent être pointés."))
@@ -744,6 +753,7 @@ class ScanResult:
 
 def checkin_scan(*, event: Event, day: EventDay, code: str, by, now=None) -> ScanResult:
     """A QR code read at the door on ``day``: check the person in if the code is theirs and valid."""
+    _require_staff(by, STAFF_CHECKS_IN)
     now = now or timezone.now()
     content = qr.read_code(code)
     if content is None or day.event_id != event.pk:

@@ -88,3 +88,42 @@ def test_asking_many_times_for_one_account_asks_the_database_once(
     with django_assert_max_num_queries(0):
         for _ in range(20):
             assert acts_as_staff(staff, PERMISSION)
+
+
+def _view_only_staff():
+    """Staff holding only the group's view permissions."""
+    account = UserFactory(is_staff=True)
+    group_permissions = StaffFactory().groups.get().permissions
+    account.user_permissions.set(group_permissions.filter(codename__startswith="view_"))
+    return account
+
+
+def test_staff_holding_only_view_permissions_check_no_one_in_and_register_no_third_party():
+    from events import qr
+    from events import services as event_services
+
+    from .events.factories import EventFactory, ParticipantFactory
+    from .events.helpers import person
+
+    event = EventFactory(capacity=10)
+    day = event.days.first()
+    participant = ParticipantFactory(registration__event=event, qr_secret=qr.new_secret())
+    participant.days.set([day])
+    view_only = _view_only_staff()
+    assert acts_as_staff(view_only, "events.view_participant")
+    with pytest.raises(event_services.NotAllowed):
+        event_services.participant_check_in(participant=participant, day=day, by=view_only)
+    with pytest.raises(event_services.NotAllowed):
+        event_services.checkin_scan(event=event, day=day, code=qr.code_for(participant), by=view_only)
+    with pytest.raises(event_services.NotAllowed):
+        event_services.event_capacity_change(event=event, capacity=20, by=view_only)
+    with pytest.raises(event_services.NotAllowed):
+        event_services.registration_create(event=event, by=view_only, participants=[person(1, event)])
+    assert not participant.attendances.exists()
+    # Staff of the group do all four.
+    staff = StaffFactory()
+    assert event_services.checkin_scan(
+        event=event, day=day, code=qr.code_for(participant), by=staff
+    ).state == ("present")
+    event_services.event_capacity_change(event=event, capacity=20, by=staff)
+    event_services.registration_create(event=event, by=staff, participants=[person(1, event)])
