@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from members.selectors import user_needs_mfa_reminder
+from .staffpolicy import STAFF_HOME_PERMISSION, acts_as_staff, is_staff_account, needs_mfa_reminder
 
 # Pages of ANPP staff that live in an app's URLs: the header highlights "Espace équipe" on them.
 STAFF_PAGES = {
@@ -40,7 +40,7 @@ def _needs_mfa_reminder(user) -> bool:
             "mfa-reminder",
             vary=str(user.pk),
             sections=("members",),
-            render=lambda: "1" if user_needs_mfa_reminder(user) else "",
+            render=lambda: "1" if needs_mfa_reminder(user) else "",
         )
     )
 
@@ -50,10 +50,14 @@ def portal(request):
     section = nav_section(request)
     authenticated = bool(user and user.is_authenticated)
     match = getattr(request, "resolver_match", None)
+    staff_nav = acts_as_staff(user, STAFF_HOME_PERMISSION)
     return {
         "anpp": settings.ANPP_IDENTITY,
         "nav_section": section,
-        "show_mfa_banner": authenticated and user.is_staff and _needs_mfa_reminder(user),
+        "show_mfa_banner": is_staff_account(user) and _needs_mfa_reminder(user),
+        # The staff links of the header: for an account that may act as staff, not one whose TOTP
+        # is overdue or that lacks the group (it is a plain person, see anpp_portal/staffpolicy.py).
+        "staff_nav": staff_nav,
         # What the site's header shows of the page and the visitor (base.html keeps one per kind).
         "header_kind": ":".join(
             str(part)
@@ -63,7 +67,7 @@ def portal(request):
                 int(bool(match) and match.url_name == "join"),
                 section,
                 int(authenticated),
-                int(authenticated and user.is_staff),
+                int(staff_nav),
             )
         ),
     }

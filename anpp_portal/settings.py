@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "members.staff.StaffMfaMiddleware",
+    "anpp_portal.staffpolicy.StaffMfaMiddleware",
     "anpp_portal.middleware.ServiceErrorsMiddleware",
     "anpp_portal.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anpp_portal import pagecache
-from members.staff import staff_permission_required
+from anpp_portal.staffpolicy import STAFF_HOME_PERMISSION, staff_permission_required
 
 from . import selectors
 
@@ -16,7 +16,7 @@ from . import selectors
 @never_cache
 @login_required
 @require_http_methods(["GET"])
-@staff_permission_required("members.view_adhesion", not_staff=PermissionDenied)
+@staff_permission_required(STAFF_HOME_PERMISSION, not_staff=PermissionDenied)
 def home(request):
     """The staff home: what needs action now and the key figures of the year."""
     today = timezone.localdate()

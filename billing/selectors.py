@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from anpp_portal.staffpolicy import acts_as_staff
 from members.models import Payment
 from members.permissions import Action, territories_for
 
@@ -77,7 +78,7 @@ def invoice_for(user, pk: int) -> Invoice:
     """The document ``pk`` if ``user`` may read it (staff, or a person of its territory); else 404."""
     if not (user and user.is_authenticated and user.is_active):
         raise Http404
-    staff = user.is_staff and user.has_perm("billing.view_invoice")
+    staff = acts_as_staff(user, "billing.view_invoice")
     queryset = Invoice.objects.all() if staff else Invoice.objects.filter(_visible_q(user))
     try:
         return queryset.select_related("territory").get(pk=pk)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anpp_portal import formats, pagecache
+from anpp_portal.staffpolicy import acts_as_staff
 from members.models import Adhesion, AdhesionTransition, User
 from members.services.people import MembersError
 
@@ -60,7 +61,7 @@ class PaymentRefused(BillingError):
 
 
 def _require_staff(by) -> None:
-    if not (by and by.is_active and by.is_staff and by.has_perm("billing.change_invoice")):
+    if not acts_as_staff(by, "billing.change_invoice"):
         raise BillingError("Réservé à l'équipe de l'ANPP.")
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anpp_portal.exports import csv_response, xlsx_response
+from anpp_portal.staffpolicy import staff_permission_required
 from anpp_portal.storage import private_file_response
 from events.selectors import registrations_visible_to
-from members.staff import staff_permission_required
 
 from . import selectors, services
 from .forms import AmountCorrectionForm, ChorusDepositForm, PaymentForm

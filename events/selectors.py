@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from anpp_portal.staffpolicy import acts_as_staff
 from members.permissions import Action, territories_for
 
 from .models import Attendance, Event, EventDay, Function, Participant, Registration, Session, SessionChoice
@@ -41,7 +42,7 @@ def public_events(*, now=None) -> tuple[list[Event], list[Event]]:
 
 def sees_drafts(user) -> bool:
     """Does ``user`` see the events that are not public yet (staff preview)?"""
-    return user is not None and user.is_staff and user.has_perm("events.view_event")
+    return acts_as_staff(user, "events.view_event")
 
 
 def event_for_page(*, slug: str, user=None) -> Event:
@@ -65,11 +66,7 @@ def event_for_page(*, slug: str, user=None) -> Event:
 def event_for_registration(*, slug: str, user=None) -> Event:
     """The event, its days and ateliers for the registration form: no counts (the service counts
     seats under the event's lock), so a burst of registrations reads as little as possible."""
-    queryset = (
-        Event.objects.all()
-        if user is not None and user.is_staff and user.has_perm("events.view_event")
-        else Event.objects.filter(status__in=PUBLIC_STATUSES)
-    )
+    queryset = Event.objects.all() if sees_drafts(user) else Event.objects.filter(status__in=PUBLIC_STATUSES)
     return queryset.prefetch_related(
         Prefetch("days", queryset=EventDay.objects.order_by("date")),
         Prefetch(

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from anpp_portal import pagecache, ratelimit
 from anpp_portal.formats import format_time
+from anpp_portal.staffpolicy import acts_as_staff
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
 
@@ -112,11 +113,23 @@ def price_for(*, event: Event, member: bool, function: str) -> Decimal:
     return event.price_member if member else event.price_non_member
 
 
+# What a staff account needs to register others as ANPP staff: third parties' delegations without a
+# territory, events reserved to members, no hourly cap (anpp_portal/staffpolicy.py).
+STAFF_REGISTERS = "events.add_registration"
+# Checking people in at the door is a write: staff holding only view permissions do not.
+STAFF_CHECKS_IN = "events.change_participant"
+
+
+def _require_staff(by, permission: str) -> None:
+    if not acts_as_staff(by, permission):
+        raise NotAllowed(_("Réservé à l'équipe de l'ANPP."))
+
+
 def _check_can_register(*, event: Event, by, territory, now) -> None:
     _check_registration_open(event=event, now=now)
     if territory is not None and not can(by, Action.ACT, territory):
         raise NotAllowed(_("Vous ne pouvez pas inscrire de délégation pour ce territoire."))
-    if event.members_only and not by.is_staff:
+    if event.members_only and not acts_as_staff(by, STAFF_REGISTERS):
         allowed = (
             is_member_territory(territory)
             if territory is not None
@@ -195,7 +208,7 @@ def _check_no_clash(sessions, name: str) -> None:
 
 def _check_rate(by) -> None:
     """Registrations per account and hour, so that no account can flood addresses with confirmations."""
-    if by.is_staff:
+    if acts_as_staff(by, STAFF_REGISTERS):
         return
     limit = getattr(settings, "ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
     if not ratelimit.consume(action="event_registration", key=f"user:{by.pk}", rates=f"{limit}/h/key"):
@@ -208,7 +221,7 @@ def _check_rate(by) -> None:
 def _check_addresses(*, by, territory, participants: list[ParticipantData]) -> None:
     """Registering other people is for persons acting for a territory (or ANPP staff); a personal
     registration is for one's own address."""
-    if territory is not None or by.is_staff:
+    if territory is not None or acts_as_staff(by, STAFF_REGISTERS):
         return
     own = by.email.strip().lower()
     if len(participants) != 1 or participants[0].email != own:
@@ -337,7 +350,7 @@ def registration_create(
         emails_seen.add(data.email)
         _check_choices(event=event, data=data)
     _check_rate(by)
-    personal = territory is None and not by.is_staff
+    personal = territory is None and not acts_as_staff(by, STAFF_REGISTERS)
     try:
         # The page cache is told once, after the commit: not while the event's lock is held.
         with pagecache.invalidations_once(), transaction.atomic():
@@ -453,7 +466,7 @@ REASON_DECLINED = "Désistement par le lien de l'email"
 
 
 def _check_may_change(*, participant: Participant, by, now) -> None:
-    if by.is_staff and by.has_perm("events.change_participant"):
+    if acts_as_staff(by, "events.change_participant"):
         return
     if now >= participant.event.cancellation_deadline:
         raise RegistrationClosed(
@@ -629,6 +642,7 @@ def participant_update(
 
 def event_capacity_change(*, event: Event, capacity: int | None, by, now=None) -> list[Participant]:
     """Staff change the number of seats; raising it promotes waiting participants at once."""
+    _require_staff(by, "events.change_event")
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(event.pk)
@@ -703,6 +717,7 @@ def participant_check_in(
     *, participant: Participant, day: EventDay, by, present: bool = True, now=None
 ) -> Attendance | None:
     """Staff mark a participant present on ``day`` (or undo it)."""
+    _require_staff(by, STAFF_CHECKS_IN)
     now = now or timezone.now()
     if participant.status != Participant.Status.CONFIRMED:
         raise EventsError(_("Seuls les participants confirmés peuvent être pointés."))
@@ -735,6 +750,7 @@ class ScanResult:
 
 def checkin_scan(*, event: Event, day: EventDay, code: str, by, now=None) -> ScanResult:
     """A QR code read at the door on ``day``: check the person in if the code is theirs and valid."""
+    _require_staff(by, STAFF_CHECKS_IN)
     now = now or timezone.now()
     content = qr.read_code(code)
     if content is None or day.event_id != event.pk:

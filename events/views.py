@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from anpp_portal import pagecache
 from anpp_portal.formats import format_time
 from anpp_portal.pagecache import public_page
+from anpp_portal.staffpolicy import acts_as_staff, staff_permission_required
 from members.permissions import Action, territories_for
 from members.security_events import log_access_denied
-from members.staff import staff_permission_required
 
 from . import pdf, qr, selectors, services
 from .forms import ParticipantChangeForm, RegistrationForm, participant_formset
@@ -54,9 +54,8 @@ def event_detail(request, slug):
     # exact), so a logged-in visitor costs what the rest of the page costs. The staff links lead to
     # staff-only pages: only staff with the permission get them.
     user = request.user
-    staff = user.is_authenticated and user.is_staff
-    sees_drafts = staff and selectors.sees_drafts(user)
-    staff_tools = staff and user.has_perm("events.view_participant")
+    sees_drafts = selectors.sees_drafts(user)
+    staff_tools = acts_as_staff(user, "events.view_participant")
     page = pagecache.cached_fragment(
         "event-page",
         vary=f"{slug}:{int(sees_drafts)}:{int(staff_tools)}",

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from anpp_portal.emails import RenderedEmail
 from anpp_portal.outbox import email_enqueue
+from anpp_portal.staffpolicy import STAFF_HOME_PERMISSION, acts_as_staff, mfa_overdue
 
 PENDING_INVITATION_SESSION_KEY = "members_pending_invitation"
 
@@ -96,7 +97,8 @@ def on_site(url: str) -> str:
 def home_after_login(user) -> str | None:
     """Where a person lands after logging in, when no page asked for them (``?next=``): ANPP staff on
     the staff home; everyone else on the default (``LOGIN_REDIRECT_URL``, the territory space)."""
-    if user.is_staff:
+    # An account whose TOTP is overdue lands there too: the staff home sends it to the TOTP setup.
+    if acts_as_staff(user, STAFF_HOME_PERMISSION) or mfa_overdue(user):
         return reverse("backoffice:home")
     from . import selectors
 

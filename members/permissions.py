@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404
 
+from anpp_portal.staffpolicy import acts_as_staff
+
 from .models import Role, Territory, TerritoryMembership
 from .security_events import log_access_denied
 
@@ -43,7 +45,7 @@ _STAFF_PERMISSIONS = {
 def staff_may(user, action: Action) -> bool:
     """May this staff account do ``action`` on every territory? Being staff is not enough: the
     permission comes from the group « Équipe ANPP » (members/staff.py)."""
-    return bool(user.is_staff and user.has_perm(_STAFF_PERMISSIONS[action]))
+    return acts_as_staff(user, _STAFF_PERMISSIONS[action])
 
 
 def _is_active(user) -> bool:

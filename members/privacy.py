@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 
 from anpp_portal import pagecache
 from anpp_portal.models import OutboundEmail
+from anpp_portal.staffpolicy import is_staff_account
 
 from .models import (
     AdhesionTransition,
@@ -25,7 +26,7 @@ def personal_data(user) -> dict:
             "nom": user.last_name,
             "inscrit_le": user.date_joined.isoformat(),
             "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
-            "equipe_anpp": user.is_staff,
+            "equipe_anpp": is_staff_account(user),
         },
         "adresses_email": [
             {"email": a.email, "verifiee": a.verified, "principale": a.primary}

@@ -14,15 +14,6 @@ from anpp_portal.formats import format_number
 from .models import Invitation, JoinRequest, Territory, TerritoryMembership
 
 
-def user_needs_mfa_reminder(user) -> bool:
-    """ANPP staff are asked to enable two-factor authentication until they have."""
-    if not user.is_staff:
-        return False
-    from allauth.mfa.models import Authenticator
-
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 def memberships_of_territory(territory: Territory) -> QuerySet[TerritoryMembership]:
     return territory.memberships.select_related("user").order_by("user__last_name", "user__first_name")
 

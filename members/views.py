@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from anpp_portal import pagecache, privacy, ratelimit
 from anpp_portal.params import bounded_int
+from anpp_portal.staffpolicy import acts_as_staff, staff_permission_required
 from anpp_portal.storage import private_file_response
 
 from . import dashboard as dashboard_figures
@@ -24,7 +25,6 @@ from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import AdhesionForm, DeleteAccountForm, InvitationForm, RoleForm
 from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements, Territory
 from .permissions import Action, can, territories_for, territory_view
-from .staff import staff_permission_required
 
 
 @never_cache
@@ -407,7 +407,7 @@ def adhesion_submit(request, territory, year):
 def adhesion_document(request, territory, year, document):
     adhesion = get_object_or_404(territory.adhesions.active().select_related("campaign"), campaign__year=year)
     acts_for_it = territories_for(request.user).filter(pk=territory.pk).exists()
-    if not acts_for_it and not request.user.has_perm("members.view_adhesion"):
+    if not acts_for_it and not acts_as_staff(request.user, "members.view_adhesion"):
         raise Http404  # staff reach the territory, but its accounts need one more permission
     file = {"appel": adhesion.call_pdf, "attestation": adhesion.attestation_pdf}[document]
     return private_file_response(file, filename=f"{document}-{year}-{territory.slug}.pdf")

@@ -6,6 +6,7 @@ territory whose adhésion is valid (members.selectors.user_is_member).
 """
 
 from anpp_portal import pagecache
+from anpp_portal.staffpolicy import acts_as_staff
 from members.selectors import user_is_member
 
 from .models import Issue
@@ -13,7 +14,7 @@ from .models import Issue
 
 def _staff_reader(user) -> bool:
     """Staff of the magazine (the group « Équipe ANPP »): previews and members-only texts."""
-    return user.is_staff and user.has_perm("publications.view_issue")
+    return acts_as_staff(user, "publications.view_issue")
 
 
 def is_member(user) -> bool:

@@ -7,9 +7,21 @@ One row per request (a URL name, its keywords, GET or POST), one column per role
 - ``person_b``: a person of territory B, without a valid adhésion, requesting A's objects;
 - ``referent_a``: the référent of territory A;
 - ``staff``: ANPP staff in the group « Équipe ANPP » (not superuser: the permissions of the group);
-- ``staff_no_perms``: a staff account (``is_staff``) without any permission. Being staff must give
-  nothing by itself: every staff page is a 403 for it, and everywhere else it gets what ``person_b``
-  gets (a logged-in person of no member territory), unless its row says otherwise.
+- ``staff_no_perms``: a staff account (``is_staff``) outside the group « Équipe ANPP », without any
+  permission. Being staff must give nothing by itself: every staff page is a 403 for it, and
+  everywhere else it gets what ``person_b`` gets (a logged-in person of no member territory), unless
+  its row says otherwise.
+- ``staff_mfa_overdue``: staff of the group, past the TOTP grace period without TOTP (TOTP required).
+  Every staff page sends it to the TOTP setup; everywhere else it is a plain person and gets what
+  ``person_b`` gets (anpp_portal/staffpolicy.py), unless its row says otherwise.
+- ``staff_view_only``: staff holding only the group's view permissions. It reads what staff read;
+  check-in, payments, invitations and every write need a change or add permission: its row says so
+  where it differs from ``staff``.
+- ``referent_b``: the référent of territory B (not a member), asking for A's URLs and for B's URLs
+  with A's document year or id; by default what ``person_b`` gets.
+- ``invoice_owner``: a person of no territory who registered personally and has an invoice for it;
+  ``stranger``: another person of no territory. By default both get what ``person_b`` gets; the rows
+  of the personal registration and its invoice say what differs.
 
 Keywords and POST data are format strings filled from the objects built by the test (A's territory,
 adhésion, fiche, event, registration…, the magazine's issues): ``"{territory.slug}"``.
@@ -20,7 +32,19 @@ pattern: tests/test_access_matrix.py fails otherwise.
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "person_a", "person_b", "referent_a", "staff", "staff_no_perms")
+ROLES = (
+    "anonymous",
+    "person_a",
+    "person_b",
+    "referent_a",
+    "staff",
+    "staff_no_perms",
+    "staff_mfa_overdue",
+    "staff_view_only",
+    "referent_b",
+    "invoice_owner",
+    "stranger",
+)
 
 # The full text of the articles built by the test, and the chapeau everyone may read. Only the
 # members-only article's text has the SECRET_WORD: searching it must not show that text to others.
@@ -100,11 +124,31 @@ def row(
     staff: Outcome,
     *,
     staff_no_perms: Outcome | None = None,
+    staff_mfa_overdue: Outcome | None = None,
+    staff_view_only: Outcome | None = None,
+    referent_b: Outcome | None = None,
+    invoice_owner: Outcome | None = None,
+    stranger: Outcome | None = None,
 ) -> Row:
     if staff_no_perms is None:
         # Past the admin's door (is_staff), a staff page asks for a permission this account lacks.
         staff_no_perms = FORBIDDEN if person_b == ADMIN_LOGIN else person_b
-    outcomes = (anonymous, person_a, person_b, referent_a, staff, staff_no_perms)
+    if staff_mfa_overdue is None:
+        # A staff page sends it to the TOTP setup; anywhere else it is a plain person.
+        staff_mfa_overdue = TO_TOTP if request.url in STAFF_PAGES else person_b
+    outcomes = (
+        anonymous,
+        person_a,
+        person_b,
+        referent_a,
+        staff,
+        staff_no_perms,
+        staff_mfa_overdue,
+        staff if staff_view_only is None else staff_view_only,
+        person_b if referent_b is None else referent_b,
+        person_b if invoice_owner is None else invoice_owner,
+        person_b if stranger is None else stranger,
+    )
     return Row(request, dict(zip(ROLES, outcomes, strict=True)))
 
 
@@ -156,6 +200,14 @@ TO_ADHESION = to("members:adhesion", **A_2018)
 TO_REGISTRATION = to("events:registration", **REGISTRATION)
 TO_ARCHIVE = to("publications:archive")
 TO_DIRECTORY_SETTINGS = to("members:directory_settings", **A)
+TO_TOTP = to("mfa_activate_totp")
+B = {"slug": "pays-b"}
+PERSONAL_REGISTRATION = {"pk": "{personal_registration.pk}"}
+PERSONAL_INVOICE = {"pk": "{personal_invoice.pk}"}
+
+# POSTs a person makes for themselves (their account, their own registration): no staff permission
+# is involved, so staff holding only view permissions make them like anyone.
+PERSONAL_WRITES = {"members:delete_account", "events:register", "members:invitation", "billing:document"}
 
 # The staff pages: a 403 for a staff account without permissions (tests/test_access_matrix.py
 # checks that this names every view marked by members.staff.staff_permission_required).
@@ -205,23 +257,33 @@ MATRIX = [
     row(get("public_media", path="adhesions/appels/appel-2018-0001.pdf", note="a private document's old name"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # --- territory space ---
+    # Staff holding only view permissions (staff_view_only) read a territory's page and documents;
+    # its forms (people, directory entry, adhésion, fiche) are writes: a 404, as for anyone who may
+    # not act for the territory. Staff pages that write (reminders, check-in, payments) are a 403.
     row(get("members:space"),                                              LOGIN,       WITH_A,       WITHOUT_A, WITH_A,       WITHOUT_A),
     row(get("members:territory", **A),                                     LOGIN,       OK,           NOT_FOUND, OK,           OK),
     row(post("members:territory", **A, note="invite someone",
              data={"email": "nouvelle.personne@territoire.test", "role": "membre"}),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY,
+        staff_view_only=NOT_FOUND),
     row(get("members:invitation_revoke", **A, invitation_pk="{invitation.pk}"),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED,
+        staff_view_only=NOT_FOUND),
     row(post("members:invitation_revoke", **A, invitation_pk="{invitation.pk}"),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY,
+        staff_view_only=NOT_FOUND),
     row(get("members:membership_role", **A, membership_pk="{membership.pk}"),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED,
+        staff_view_only=NOT_FOUND),
     row(post("members:membership_role", **A, membership_pk="{membership.pk}", data={"role": "referent"}),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY,
+        staff_view_only=NOT_FOUND),
     row(get("members:membership_remove", **A, membership_pk="{membership_to_remove.pk}"),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_ALLOWED,  NOT_ALLOWED,
+        staff_view_only=NOT_FOUND),
     row(post("members:membership_remove", **A, membership_pk="{membership_to_remove.pk}"),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_TERRITORY, TO_TERRITORY,
+        staff_view_only=NOT_FOUND),
     # The invitation's key is the credential: anyone holding the link sees it; only the invited
     # address may accept it.
     row(get("members:invitation", key="{invitation_key}"),                 OK,          OK,           OK,        OK,           OK),
@@ -235,41 +297,66 @@ MATRIX = [
     row(get("directory:territory", slug="pays-b", note="not a member"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # Only A's référent (and staff) choose what the directory shows of A; anyone else gets a 404.
-    row(get("members:directory_settings", **A),                            LOGIN,       NOT_FOUND,    NOT_FOUND, OK,           OK),
+    row(get("members:directory_settings", **A),                            LOGIN,       NOT_FOUND,    NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     row(post("members:directory_settings", **A, data={"show_website": "on"}),
-                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_DIRECTORY_SETTINGS, TO_DIRECTORY_SETTINGS),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, TO_DIRECTORY_SETTINGS, TO_DIRECTORY_SETTINGS,
+        staff_view_only=NOT_FOUND),
     # Invitations waiting for a verified address of the person: only their own are found.
     row(get("members:pending_invitations"),                                LOGIN,       OK,           OK,        OK,           OK),
     row(get("members:pending_invitation_accept", pk="{invitation.pk}"),   LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     row(post("members:pending_invitation_accept", pk="{invitation.pk}", note="another person's invitation"),
                                                                            LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    # B's URLs with A's ids: B's référent (and staff) find only B's own objects there.
+    row(post("members:invitation_revoke", **B, invitation_pk="{invitation.pk}", note="B's URL, A's invitation"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(post("members:membership_role", **B, membership_pk="{membership.pk}", data={"role": "referent"},
+             note="B's URL, A's membership"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(post("members:membership_remove", **B, membership_pk="{membership_to_remove.pk}", note="B's URL, A's membership"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # --- adhésion ---
-    row(get("members:adhesion", **A_2018),                                 LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(get("members:adhesion", **A_2018),                                 LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     row(post("members:adhesion", **A_2018, note="a paid adhésion cannot change: back to its page"),
-                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION),
+                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION,
+        staff_view_only=NOT_FOUND),
     row(get("members:adhesion_submit", **A_2018, note="already paid: back to the adhésion"),
-                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION),
+                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION,
+        staff_view_only=NOT_FOUND),
     row(post("members:adhesion_submit", **A_2018, note="already paid: back to the adhésion"),
-                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION),
+                                                                           LOGIN,       TO_ADHESION,  NOT_FOUND, TO_ADHESION,  TO_ADHESION,
+        staff_view_only=NOT_FOUND),
     row(get("members:adhesion_call_pdf", **A_2018),                        LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
     row(get("members:adhesion_attestation_pdf", **A_2018),                 LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
+    # B has no adhésion of A's year: B's URLs with A's year are a 404 for everyone, B's référent too.
+    row(get("members:adhesion_call_pdf", **B, year=2018, note="B's URL, A's document year"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(get("members:adhesion_attestation_pdf", **B, year=2018, note="B's URL, A's document year"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # --- fiche de renseignements ---
     row(get("members:fiche", **A_2018),
         LOGIN,
         to("members:fiche_section", **A_2018, section=FIRST_SECTION),
         NOT_FOUND,
         to("members:fiche_section", **A_2018, section=FIRST_SECTION),
-        to("members:fiche_section", **A_2018, section=FIRST_SECTION)),
-    row(get("members:fiche_section", **A_2018, section=FIRST_SECTION),    LOGIN,       OK,           NOT_FOUND, OK,           OK),
+        to("members:fiche_section", **A_2018, section=FIRST_SECTION),
+        staff_view_only=NOT_FOUND),
+    row(get("members:fiche_section", **A_2018, section=FIRST_SECTION),    LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     row(get("members:fiche_section", **A_2018, section="perimetre", note="the section with the EPCI table"),
-                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     row(post("members:fiche_section", **A_2018, section=FIRST_SECTION, note="incomplete: the form again"),
-                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     row(get("members:fiche_section", **A_2018, section="inconnue", note="unknown section"),
                                                                            LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
-    row(get("members:fiche_submit", **A_2018),                             LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(get("members:fiche_submit", **A_2018),                             LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     row(post("members:fiche_submit", **A_2018, note="incomplete: refused on the page"),
-                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
     # --- personal data ---
     row(get("members:my_data"),                                            LOGIN,       OK,           OK,        OK,           OK),
     row(get("members:my_data", query="format=json"),                       LOGIN,       JSON,         JSON,      JSON,         JSON),
@@ -281,9 +368,11 @@ MATRIX = [
     row(get("members:panorama"),                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     row(get("members:staff_remind"),                                       LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     row(post("members:staff_remind", data={"adhesion": "{adhesion.pk}"}, note="paid: nothing to remind, back to the list"),
-                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    to("members:dashboard")),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    to("members:dashboard"),
+        staff_view_only=FORBIDDEN),
     row(post("members:staff_remind", data={"territory": "{territory.pk}", "annee": "2018"}, note="remind of the fiche"),
-                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    to("members:dashboard")),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    to("members:dashboard"),
+        staff_view_only=FORBIDDEN),
     row(get("members:questionnaire_preview", year=2018),                   LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     row(get("backoffice:home"),                                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     # A fiche's number must not tell a territory person that it exists: 404, not 403.
@@ -316,22 +405,37 @@ MATRIX = [
                                                                            LOGIN,       OK,           NOT_FOUND, OK,           NOT_FOUND),
     row(post("events:participant_cancel", pk="{registration.pk}", participant_pk="{participant_to_cancel.pk}"),
                                                                            LOGIN,       TO_REGISTRATION, NOT_FOUND, TO_REGISTRATION, NOT_FOUND),
+    # A personal registration (no territory) is its author's alone; staff manage it from the admin.
+    row(get("events:registration", **PERSONAL_REGISTRATION, note="a personal registration"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND,
+        invoice_owner=OK),
+    # --- territory B's URLs naming A's objects: found inside B only, so a 404 for everyone ---
+    row(get("events:participant_change", pk="{registration_b.pk}", participant_pk="{participant.pk}",
+            note="B's registration, A's participant"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(post("events:participant_cancel", pk="{registration_b.pk}", participant_pk="{participant.pk}",
+             note="B's registration, A's participant"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # --- events, ANPP staff ---
     row(get("events:staff_participants", **EVENT),                         ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:checkin", **EVENT),                                    ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:checkin_day", **DAY),                                  ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:checkin_day", **DAY, query="q=%00", note="NUL in the search: refused before anything"),
                                                                            BAD_REQUEST, BAD_REQUEST,  BAD_REQUEST, BAD_REQUEST, BAD_REQUEST,
-        staff_no_perms=BAD_REQUEST),
+        staff_no_perms=BAD_REQUEST, staff_mfa_overdue=BAD_REQUEST),
     row(get("events:checkin_day", slug="{event.slug}", day_pk="{draft_event_day.pk}", note="another event's day"),
                                                                            ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND),
-    row(get("events:checkin_scan", **DAY),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED),
+    row(get("events:checkin_scan", **DAY),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED,
+        staff_view_only=FORBIDDEN),
     row(post("events:checkin_scan", **DAY, data={"code": "{participant_code}"}),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, JSON),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, JSON,
+        staff_view_only=FORBIDDEN),
     row(get("events:checkin_mark", **DAY, participant_pk="{participant.pk}"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_ALLOWED,
+        staff_view_only=FORBIDDEN),
     row(post("events:checkin_mark", **DAY, participant_pk="{participant.pk}", data={"present": "1"}),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, to("events:checkin_day", **DAY)),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, to("events:checkin_day", **DAY),
+        staff_view_only=FORBIDDEN),
     row(get("events:statistics", **EVENT),                                 ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK),
     row(get("events:badges", **EVENT),                                     ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
     row(get("events:signin_sheets", **EVENT),                              ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, PDF),
@@ -345,11 +449,21 @@ MATRIX = [
     row(get("billing:unpaid", query="chorus=non-depose&format=csv"),       ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, CSV, staff_no_perms=FORBIDDEN),
     row(get("billing:invoice_staff", **INVOICE),                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, OK, staff_no_perms=FORBIDDEN),
     row(post("billing:invoice_payment", **INVOICE, note="empty form: the page again"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST, staff_no_perms=FORBIDDEN),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST, staff_no_perms=FORBIDDEN,
+        staff_view_only=FORBIDDEN),
     row(post("billing:invoice_chorus", **INVOICE, note="empty form: the page again"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST, staff_no_perms=FORBIDDEN),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, BAD_REQUEST, staff_no_perms=FORBIDDEN,
+        staff_view_only=FORBIDDEN),
     row(post("billing:invoice_correct", **INVOICE, note="only an appel's amount is corrected"),
-                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND, staff_no_perms=FORBIDDEN),
+                                                                           ADMIN_LOGIN, ADMIN_LOGIN,  ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND, staff_no_perms=FORBIDDEN,
+        staff_view_only=FORBIDDEN),
+    # An invoice of a personal registration: its author's (and staff's) only.
+    row(get("billing:document", **PERSONAL_INVOICE, note="a personal registration's invoice"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    PDF,
+        staff_no_perms=NOT_FOUND, invoice_owner=PDF),
+    row(post("billing:request_invoice", **PERSONAL_REGISTRATION, note="a personal registration, already invoiced"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND,
+        invoice_owner=to("events:registration", **PERSONAL_REGISTRATION)),
     # --- publications: public pages ---
     row(get("publications:archive"),                                       NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT, NO_FULL_TEXT),
     row(get("publications:search", query="q=mobilites"),                  OK,          OK,           OK,        OK,           OK),

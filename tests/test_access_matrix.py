@@ -5,15 +5,18 @@ fails test_every_project_url_has_a_row_in_the_matrix_and_every_row_a_url before 
 remember it.
 """
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, path, reverse
+from django.utils import timezone
 
 from anpp_portal import views as portal_views
+from billing.models import Invoice
 from events import qr as event_qr
 from events.models import Event
 from members.models import Role
@@ -21,28 +24,33 @@ from publications import services as publication_services
 from publications.models import Issue, IssuePDF, News
 
 from .access_matrix import (
+    ADMIN_LOGIN,
     CHAPEAU_MARKER,
     DRAFT_EVENT_TITLE,
     DRAFT_NEWS_TITLE,
     FORBIDDEN,
     FULL_TEXT_MARKER,
+    LOGIN,
     MATRIX,
+    PERSONAL_WRITES,
     ROLES,
     SECRET_WORD,
     STAFF_PAGES,
+    TO_TOTP,
     Outcome,
     Request,
     Row,
     get,
     row,
 )
-from .events.factories import EventFactory, ParticipantFactory
+from .events.factories import EventFactory, ParticipantFactory, RegistrationFactory
 from .factories import InvitationFactory, MembershipFactory, StaffFactory, TerritoryFactory, UserFactory
 from .members.adhesion_factories import make_member
 from .publications.factories import ArticleFactory, IssueFactory, RubriqueFactory, SubscriberFactory
 from .urlwalk import objects_of, project_patterns
 
 INVITATION_KEY = "cle-invitation-matrice-abcdefghijklmnop"
+MFA_GRACE_DAYS = 7
 
 
 def matrix_gaps(matrix: list[Row], patterns) -> list[str]:
@@ -79,7 +87,7 @@ def test_a_new_url_without_a_row_is_reported():
 
 
 def test_a_row_naming_no_url_is_reported():
-    stale = row(get("members:ancienne_page"), *[Outcome(200)] * (len(ROLES) - 1))
+    stale = row(get("members:ancienne_page"), *[Outcome(200)] * 5)  # the five positional roles
     assert matrix_gaps([*MATRIX, stale], project_patterns()) == [
         "a row of tests/access_matrix.py names no URL of the project: 'members:ancienne_page'"
     ]
@@ -109,6 +117,36 @@ def test_every_staff_page_is_a_403_for_staff_without_permissions():
         )
     ]
     assert not not_forbidden, not_forbidden
+
+
+def test_staff_holding_only_view_permissions_write_nothing():
+    """Check-in, payments, invitations and every write need a change or add permission: every POST
+    that staff make behind a login (their own account's aside) is refused to staff_view_only."""
+    writes = [
+        entry
+        for entry in MATRIX
+        if entry.request.method == "post"
+        and entry.request.url not in PERSONAL_WRITES
+        and entry.expected["anonymous"] in (LOGIN, ADMIN_LOGIN)
+        and entry.expected["staff"].status not in (403, 404, 405)
+    ]
+    assert len(writes) >= 15, "the table no longer declares the staff writes this test is about"
+    writes_allowed = [
+        str(e.request) for e in writes if e.expected["staff_view_only"].status not in (403, 404)
+    ]
+    assert not writes_allowed, writes_allowed
+
+
+def test_every_staff_page_sends_staff_with_totp_overdue_to_the_totp_setup():
+    not_sent = [
+        str(entry.request)
+        for entry in MATRIX
+        if entry.request.url in STAFF_PAGES
+        and entry.expected["staff_mfa_overdue"] != TO_TOTP
+        # Refused to everyone before anything (a NUL byte in the query): the same 400 as for staff.
+        and not (entry.expected["staff_mfa_overdue"].status == 400 and entry.expected["staff"].status == 400)
+    ]
+    assert not not_sent, not_sent
 
 
 def test_no_request_is_declared_twice():
@@ -181,8 +219,59 @@ def _world() -> tuple[dict, dict]:
         "referent_a": MembershipFactory(territory=territory_a, role=Role.REFERENT).user,
         "staff": StaffFactory(),
         "staff_no_perms": UserFactory(is_staff=True),
+        "staff_mfa_overdue": StaffFactory(date_joined=timezone.now() - timedelta(days=MFA_GRACE_DAYS + 1)),
+        "staff_view_only": _staff_with_view_permissions_only(),
+        "referent_b": MembershipFactory(territory=territory_b, role=Role.REFERENT).user,
+        "invoice_owner": UserFactory(),
+        "stranger": UserFactory(),
     }
+    # Each to another event than A's, so that "my registrations" shows them A's event only for A.
+    objects |= _personal_registration_and_invoice(
+        users["invoice_owner"], EventFactory(slug="forum-personnel")
+    )
+    # Territory B's own objects, for the rows that ask B's URLs with A's ids.
+    objects |= {
+        "registration_b": RegistrationFactory(
+            event=EventFactory(slug="rencontres-pays-b"), territory=territory_b
+        ),
+        "invitation_b": InvitationFactory(territory=territory_b),
+        "membership_b": MembershipFactory(territory=territory_b, role=Role.MEMBRE),
+    }
+    objects["participant_b"] = ParticipantFactory(registration=objects["registration_b"])
     return objects, users
+
+
+def _staff_with_view_permissions_only():
+    """A staff account holding only the view permissions of the group « Équipe ANPP »."""
+    from django.contrib.auth.models import Group
+
+    from anpp_portal.staffpolicy import STAFF_GROUP
+
+    account = UserFactory(is_staff=True)
+    StaffFactory()  # makes the group if a flush removed it
+    group = Group.objects.get(name=STAFF_GROUP)
+    account.user_permissions.set(group.permissions.filter(codename__startswith="view_"))
+    return account
+
+
+def _personal_registration_and_invoice(owner, event) -> dict:
+    """A registration of ``owner`` for themselves (no territory) and its stored invoice."""
+    registration = RegistrationFactory(event=event, territory=None, created_by=owner)
+    ParticipantFactory(registration=registration, email=owner.email)
+    invoice = Invoice(
+        kind=Invoice.Kind.FACTURE,
+        number="F2018-9999",
+        issued_at=timezone.now(),
+        territory=None,
+        registration=registration,
+        buyer_name=f"{owner.first_name} {owner.last_name}",
+        subject="Participation (test)",
+        lines=[{"label": "Participation", "quantity": 1, "unit_price": "90", "amount": "90"}],
+        total=Decimal("90"),
+    )
+    invoice.pdf.save("facture-personnelle.pdf", ContentFile(b"%PDF-1.7 facture"), save=False)
+    invoice.save()
+    return {"personal_registration": registration, "personal_invoice": invoice}
 
 
 def _store_rendered_pdf(issue) -> None:
@@ -267,6 +356,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def _mfa_required(settings):
+    """As in production: staff must set TOTP up; staff_mfa_overdue is past its grace period."""
+    settings.ANPP_STAFF_MFA_REQUIRED = True
+    settings.ANPP_STAFF_MFA_GRACE_DAYS = MFA_GRACE_DAYS
+
+
+@pytest.fixture
 def _broker_up(monkeypatch):
     """/sante/ probes the broker, which is outside this test: here it answers, so the row is about
     who may read the page, not about the machine's Redis."""
@@ -274,7 +370,7 @@ def _broker_up(monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_media_in_tmp", "_broker_up")
+@pytest.mark.usefixtures("_media_in_tmp", "_broker_up", "_mfa_required")
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_gives_each_role_what_the_matrix_declares(role):
     objects, users = _world()
@@ -291,7 +387,7 @@ def test_every_url_gives_each_role_what_the_matrix_declares(role):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_media_in_tmp", "_broker_up")
+@pytest.mark.usefixtures("_media_in_tmp", "_broker_up", "_mfa_required")
 def test_what_a_role_gets_does_not_depend_on_who_asked_before(settings):
     """The test above clears the cache between roles; here all roles share it, as in production:
     every page read (GET) by an anonymous visitor, then each role, then a new anonymous visitor.

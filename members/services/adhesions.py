@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from anpp_portal import formats, pagecache
+from anpp_portal.staffpolicy import acts_as_staff
 
 from .. import emails
 from ..models import (
@@ -190,7 +191,7 @@ def _locked(adhesion: Adhesion) -> Adhesion:
 
 
 def _require_staff(user: User, permission: str = "members.change_adhesion") -> None:
-    if not (user and user.is_active and user.is_staff and user.has_perm(permission)):
+    if not acts_as_staff(user, permission):
         raise NotAllowed("Réservé à l'équipe de l'ANPP.")
 
 

@@ -6,6 +6,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from anpp_portal.staffpolicy import acts_as_staff
+
 from .. import emails, questionnaire
 from ..models import FicheCampaign, FicheRenseignements, Role, Territory, User
 from ..permissions import Action, can
@@ -170,7 +172,7 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
 
 
 def fiche_reopen(*, fiche: FicheRenseignements, by: User, message: str) -> FicheRenseignements:
-    if not (by.is_active and by.is_staff and by.has_perm("members.change_ficherenseignements")):
+    if not acts_as_staff(by, "members.change_ficherenseignements"):
         raise NotAllowed("Réservé à l'équipe de l'ANPP.")
     if not message.strip():
         raise FicheError("Expliquez au territoire pourquoi la fiche est rouverte.")
@@ -224,7 +226,7 @@ def fiche_remind_now(
 ) -> int:
     """Staff remind a territory of its fiche now (at most once a day per territory and person), through
     the same outbox path as the scheduled reminders; returns how many emails were recorded."""
-    if not (by.is_active and by.is_staff):
+    if not acts_as_staff(by, "members.change_ficherenseignements"):
         raise NotAllowed("Réservé à l'équipe de l'ANPP.")
     today = today or timezone.localdate()
     status = (

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from anpp_portal.outbox import email_enqueue
+from anpp_portal.staffpolicy import acts_as_staff
 
 from ..models import Department, JoinRequest, Role, Territory, User
 from .people import MembersError, NotAllowed, invitation_create
@@ -61,7 +62,7 @@ class JoinLinkInvalid(JoinRequestError):
 
 
 def _require_staff(user: User) -> None:
-    if not (user and user.is_active and user.is_staff):
+    if not acts_as_staff(user, "members.change_joinrequest"):
         raise NotAllowed("Réservé à l'équipe de l'ANPP.")
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 
+from anpp_portal.staffpolicy import acts_as_staff
+
 from .models import AssociationPage, News, Partner
 
 NEWS_PAGE_SIZE = 20
@@ -20,7 +22,7 @@ def news_page(*, page=1):
 
 def news_for_reader(*, user, slug: str) -> News:
     """A published news item; staff also see unpublished ones (a preview)."""
-    staff = user.is_authenticated and user.is_staff and user.has_perm("publications.view_news")
+    staff = acts_as_staff(user, "publications.view_news")
     queryset = News.objects.all() if staff else published_news()
     return get_object_or_404(queryset, slug=slug)
 

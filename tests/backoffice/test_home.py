@@ -13,7 +13,7 @@ from events.models import Participant
 from members.models import Adhesion, JoinRequest, Role, Territory
 
 from ..events.factories import EventFactory, ParticipantFactory, RegistrationFactory
-from ..factories import MembershipFactory, TerritoryFactory, UserFactory
+from ..factories import MembershipFactory, StaffFactory, TerritoryFactory, UserFactory
 from ..members.adhesion_factories import CampaignFactory
 from ..members.fiche_factories import FicheCampaignFactory
 
@@ -34,8 +34,14 @@ def _login(client, user):
 
 
 def test_staff_land_on_the_staff_home_after_logging_in(client):
-    response = _login(client, UserFactory(is_staff=True))
+    response = _login(client, StaffFactory())
     assert response.status_code == 302 and response["Location"] == reverse("backoffice:home")
+
+
+def test_a_staff_account_without_the_group_lands_where_a_plain_person_does(client):
+    """Being staff gives nothing by itself (anpp_portal/staffpolicy.py): no landing on a 403."""
+    response = _login(client, UserFactory(is_staff=True))
+    assert response.status_code == 302 and response["Location"] != reverse("backoffice:home")
 
 
 def test_territory_people_still_land_on_their_territory_space(client):

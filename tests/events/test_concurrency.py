@@ -9,7 +9,7 @@ from django.db import connection
 from events import services
 from events.models import Event, Participant
 
-from ..factories import UserFactory
+from ..factories import StaffFactory
 from .factories import EventFactory
 from .helpers import person
 
@@ -56,7 +56,7 @@ def slow_count(monkeypatch):
 def test_sixty_simultaneous_attempts_on_ten_seats_confirm_exactly_ten(slow_count):
     event = EventFactory(capacity=SEATS)
     # Staff may register other addresses without a territory, and are not rate-limited.
-    errors = _burst(event, UserFactory(is_staff=True))
+    errors = _burst(event, StaffFactory())
     assert errors == []
     assert Participant.objects.filter(event=event, status="confirmed").count() == SEATS
     waiting = list(Participant.objects.filter(event=event, status="waiting").order_by("waiting_position"))
@@ -68,7 +68,7 @@ def test_without_the_lock_the_same_burst_overbooks_the_event(slow_count, monkeyp
     """Negative control: the test above would catch a missing lock."""
     monkeypatch.setattr(services, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id))
     event = EventFactory(capacity=SEATS)
-    _burst(event, UserFactory(is_staff=True))
+    _burst(event, StaffFactory())
     assert Participant.objects.filter(event=event, status="confirmed").count() > SEATS
 
 
@@ -92,7 +92,7 @@ def _day_room_event():
 
 def test_simultaneous_delegations_fill_each_days_room_exactly(slow_count):
     event = _day_room_event()
-    errors = _burst(event, UserFactory(is_staff=True), delegation=_delegation_of_three, attempts=20)
+    errors = _burst(event, StaffFactory(), delegation=_delegation_of_three, attempts=20)
     assert errors == []
     for day, seats in zip(event.days.order_by("date"), DAY_SEATS, strict=True):
         assert day.participants.filter(status="confirmed").count() == seats
@@ -105,7 +105,7 @@ def test_without_the_lock_the_delegations_overbook_a_day(slow_count, monkeypatch
     """Negative control: the test above would catch a missing lock."""
     monkeypatch.setattr(services, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id))
     event = _day_room_event()
-    _burst(event, UserFactory(is_staff=True), delegation=_delegation_of_three, attempts=20)
+    _burst(event, StaffFactory(), delegation=_delegation_of_three, attempts=20)
     overbooked = [
         day.participants.filter(status="confirmed").count() > seats
         for day, seats in zip(event.days.order_by("date"), DAY_SEATS, strict=True)
@@ -115,7 +115,7 @@ def test_without_the_lock_the_delegations_overbook_a_day(slow_count, monkeypatch
 
 def test_simultaneous_cancellations_promote_each_waiting_person_once(monkeypatch):
     event = EventFactory(capacity=5)
-    user = UserFactory(is_staff=True)
+    user = StaffFactory()
     outcome = services.registration_create(
         event=event, by=user, participants=[person(n, event) for n in range(10)]
     )

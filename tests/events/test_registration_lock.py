@@ -12,7 +12,7 @@ from anpp_portal.models import OutboundEmail
 from events import services
 from events.models import Participant
 
-from ..factories import UserFactory
+from ..factories import StaffFactory, UserFactory
 from .factories import EventFactory, add_atelier
 from .helpers import person
 
@@ -45,7 +45,7 @@ def _under_lock(monkeypatch, event, by, participants) -> list[tuple[str, str]]:
 
 def test_a_confirmed_registration_only_counts_the_seats_under_the_lock(monkeypatch):
     event = EventFactory(capacity=10)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     under_lock = _under_lock(monkeypatch, event, staff, [person(0, event), person(1, event)])
     # The event's row (locked) and one count of the seats held by others, whatever the delegation's size.
     assert under_lock == [("SELECT", "events_event"), ("SELECT", "events_participant")]
@@ -55,7 +55,7 @@ def test_a_confirmed_registration_only_counts_the_seats_under_the_lock(monkeypat
 def test_a_day_with_its_own_capacity_adds_one_count_under_the_lock(monkeypatch):
     event = EventFactory(capacity=10)
     event.days.update(capacity=5)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     under_lock = _under_lock(monkeypatch, event, staff, [person(0, event)])
     assert under_lock == [
         ("SELECT", "events_event"),
@@ -67,7 +67,7 @@ def test_a_day_with_its_own_capacity_adds_one_count_under_the_lock(monkeypatch):
 
 def test_a_participant_who_finds_no_seat_waits_in_three_updates_under_the_lock(monkeypatch):
     event = EventFactory(capacity=1)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     services.registration_create(event=event, by=staff, participants=[person(0, event)])
     under_lock = _under_lock(monkeypatch, event, staff, [person(1, event)])
     assert under_lock == [
@@ -141,7 +141,7 @@ def test_a_waiting_participant_waits_for_the_ateliers_too(referent_a, territory_
 def test_a_seat_given_back_goes_to_the_next_person_who_registers(referent_a, territory_a):
     """Only confirmed seats count: a cancelled participant and the waiting ones hold none."""
     event = EventFactory(capacity=2)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     first = services.registration_create(event=event, by=staff, participants=[person(0, event)])
     services.participant_cancel(participant=first.confirmed[0], by=staff)
     outcome = services.registration_create(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from events import services
 from events.models import Event, Participant, Registration, SessionChoice
 
-from ..factories import MembershipFactory, UserFactory
+from ..factories import MembershipFactory, StaffFactory, UserFactory
 from ..members.adhesion_factories import make_member
 from .factories import EventFactory, ParticipantFactory, add_atelier, in_days
 from .helpers import person
@@ -61,7 +61,7 @@ def test_raising_the_capacity_promotes_the_waiting_participants(referent_a, terr
 def test_the_same_email_cannot_be_registered_twice_even_with_other_case(referent_a, territory_a):
     event = EventFactory()
     register(event, referent_a, 0, 1, territory=territory_a)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     with pytest.raises(services.AlreadyRegistered, match=r"personne0@pays\.test"):
         services.registration_create(
             event=event, by=staff, participants=[person(9, event, email="PERSONNE0@Pays.test")]
@@ -236,7 +236,7 @@ def test_each_refusal_of_a_registration_says_why_in_french(referent_a, territory
     cause (and the address or the limit it is about), and nothing is written when it refuses."""
     settings.ANPP_EVENTS_MAX_DELEGATION = 3
     event = EventFactory(capacity=10)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
     assert _refusal(event, referent_a, [], territory=territory_a) == "Indiquez au moins un participant."
     assert _refusal(event, referent_a, [person(n, event) for n in range(4)], territory=territory_a) == (
         "Une inscription compte au plus 3 participants ; faites plusieurs inscriptions."
@@ -289,7 +289,7 @@ def test_a_recap_goes_to_whoever_registers_for_a_territory_or_for_someone_else(r
     from anpp_portal.models import OutboundEmail
 
     event = EventFactory(capacity=10)
-    staff = UserFactory(is_staff=True)
+    staff = StaffFactory()
 
     def recapped(outcome) -> bool:
         return OutboundEmail.objects.filter(key=f"event-recap:{outcome.registration.pk}").exists()
