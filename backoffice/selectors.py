@@ -51,7 +51,16 @@ def action_items(today: date) -> list[ActionItem]:
             _("Vérifier puis « Valider et émettre les appels de cotisation »."),
         )
     )
-    pending = JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).count()
+    # Waiting requests and, among them, those to compare before accepting: one query.
+    join_counts = (
+        members_selectors.join_requests_for_staff()
+        .filter(status=JoinRequest.Status.PENDING)
+        .aggregate(
+            pending=Count("pk"),
+            contested=Count("pk", filter=Q(competitors__gt=0) | Q(siren_registered=True)),
+        )
+    )
+    pending, contested = join_counts["pending"], join_counts["contested"]
     items.append(
         ActionItem(
             "join-requests",
@@ -66,7 +75,6 @@ def action_items(today: date) -> list[ActionItem]:
             urgent=pending > 0,
         )
     )
-    contested = members_selectors.join_requests_contested().count()
     if contested:
         items.append(
             ActionItem(
