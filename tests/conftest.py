@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from anpp_portal import outbox
 from anpp_portal.celery import app as celery_app
 
-from .factories import MembershipFactory, TerritoryFactory, UserFactory
+from .factories import MembershipFactory, StaffFactory, TerritoryFactory
 
 STRICT = os.environ.get("ANPP_REQUIRE_SERVICES") == "1"
 
@@ -191,4 +191,6 @@ def referent_b(territory_b):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(is_staff=True, is_superuser=True)
+    """ANPP staff as production has them: members of « Équipe ANPP », never superusers, so that a
+    rule tested with this fixture is the rule ordinary staff meet."""
+    return StaffFactory()

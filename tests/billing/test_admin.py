@@ -7,7 +7,7 @@ from django.utils import timezone
 from billing import services
 from billing.models import Invoice
 
-from ..factories import UserFactory
+from ..factories import StaffFactory
 from .conftest import called_adhesion, priced_registration
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(StaffFactory())
     return client
 
 

@@ -13,6 +13,7 @@ from events import services as event_services
 from members import services as member_services
 from members.models import Adhesion, CallNumberSequence
 
+from ..factories import StaffFactory
 from .conftest import called_adhesion, priced_registration, validated_adhesion
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +59,9 @@ def test_an_event_invoice_and_a_credit_note_are_refused_without_numbering(territ
 
 
 def test_the_admin_names_the_missing_parts_of_the_identity(client):
-    from ..factories import UserFactory
 
     _without("iban")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(StaffFactory())
     identity = services.billing_identity_get()
     response = client.get(reverse("admin:billing_billingidentity_change", args=[identity.pk]), follow=True)
     assert "IBAN" in response.content.decode()

@@ -11,7 +11,7 @@ from members import directory, services
 from members.models import Adhesion, DirectoryProfile, FicheRenseignements, Territory
 from members.services import NotAllowed
 
-from ..factories import MembershipFactory, TerritoryFactory, load_departments
+from ..factories import MembershipFactory, StaffFactory, TerritoryFactory, load_departments
 from .adhesion_factories import CampaignFactory, make_member
 from .fiche_factories import FicheCampaignFactory
 
@@ -287,10 +287,9 @@ def test_a_member_who_is_not_referent_does_not_see_the_link_nor_the_page(client,
 
 
 def test_staff_correct_a_territorys_choices_in_the_admin(client, db):
-    from ..factories import UserFactory
 
     territory = member("ruffecois", population=37533)
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = StaffFactory()
     client.force_login(staff)
 
     response = client.post(

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from publications.models import Article, Issue
 
-from ..factories import UserFactory
+from ..factories import StaffFactory, UserFactory
 from .factories import ArticleFactory, IssueFactory, RubriqueFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(StaffFactory())
     return client
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from publications.association import seed, services
 from publications.association.models import AssociationPage, News, Partner
 
-from ..factories import UserFactory
+from ..factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def loaded():
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(StaffFactory())
     return client
 
 

@@ -12,7 +12,7 @@ from anpp_portal.models import OutboundEmail
 from publications import services, tasks
 from publications.models import Announcement, Issue, Subscriber
 
-from ..factories import UserFactory
+from ..factories import StaffFactory
 from .factories import ArticleFactory, IssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_staff_see_the_progress_of_announcements_and_the_subscribers_in_the_admi
     issue = IssueFactory()
     Announcement.objects.create(issue=issue, total=40, queued=20)
     SubscriberFactory(email="lectrice@exemple.fr")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(StaffFactory())
     assert (
         "20 / 40 (en cours)"
         in client.get(reverse("admin:publications_announcement_changelist")).content.decode()

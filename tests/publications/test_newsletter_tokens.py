@@ -12,7 +12,7 @@ from anpp_portal.models import OutboundEmail
 from publications import services
 from publications.models import Subscriber
 
-from ..factories import UserFactory
+from ..factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_admin_never_shows_a_token_of_the_headers_even_before_sending():
     subscriber = services.subscriber_subscribe(email="lectrice@exemple.fr")
     email = OutboundEmail.objects.get()
     admin = Client()
-    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin.force_login(StaffFactory())
     page = admin.get(reverse("admin:anpp_portal_outboundemail_change", args=[email.pk]))
     assert page.status_code == 200
     content = page.content.decode()
