@@ -68,7 +68,7 @@ SECTIONS = ("events", "publications", "members", "directory", "territories", "st
 # "staff" with every model of the apps the staff home and dashboard count across (the outbox's
 # failed emails, adhésions, fiches, invoices, events).
 TERRITORY_APPS = {"members", "billing"}
-STAFF_APPS = {"anpp_portal", "members", "billing", "events"}
+STAFF_APPS = {"anpp_portal", "members", "billing", "events", "legal"}
 # The models whose changes a section's pages show: every model of the events and publications
 # apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}

@@ -174,3 +174,19 @@ def test_staff_pages_need_the_permission(client, member_a, territory_a):
     assert client.get(reverse("legal:staff_queue")).status_code == 403
     assert client.get(reverse("legal:staff_publish", args=[question.pk])).status_code == 403
     assert client.get(question.get_absolute_url()).status_code == 404
+
+
+def test_the_staff_home_lists_new_and_long_waiting_questions_with_a_link_to_the_queue(
+    client, member_a, territory_a, anpp_staff
+):
+    client.force_login(anpp_staff)
+    home = reverse("backoffice:home")
+    assert not {"legal-new", "legal-waiting"} & {item.kind for item in client.get(home).context["items"]}
+    services.question_ask(territory=territory_a, user=member_a, subject="Question récente", text="T")
+    old = services.question_ask(territory=territory_a, user=member_a, subject="Question ancienne", text="T")
+    services.question_assign(question=old, staff_user=anpp_staff)
+    Question.objects.filter(pk=old.pk).update(waiting_since=timezone.now() - timedelta(days=10))
+    items = {item.kind: item for item in client.get(home).context["items"]}
+    assert (items["legal-new"].count, items["legal-waiting"].count) == (1, 1)
+    queue = client.get(items["legal-waiting"].url).content.decode()
+    assert "Question ancienne" in queue and "Question récente" not in queue
