@@ -1,7 +1,9 @@
 """Staff publish notes and edit themes and the Q&A base here; every save and action goes through
 resources.services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,7 +32,8 @@ class NoteAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["themes"]
+    # A handful of themes: boxes to tick, readable without JavaScript.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [NoteAttachmentInline]
     readonly_fields = ["published_at", "announced_at"]
     fields = [
@@ -85,7 +88,7 @@ class QAEntryAdmin(admin.ModelAdmin):
     list_filter = ["is_published", "themes"]
     search_fields = ["title", "question", "answer"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["themes"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fields = ["title", "slug", "date", "question", "answer", "signature", "themes", "is_published"]
 
     def save_model(self, request, obj, form, change):
