@@ -62,7 +62,9 @@ from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications", "members", "directory", "territories", "staff", "questionnaire")
+SECTIONS = (
+    "events", "publications", "members", "directory", "territories", "staff", "questionnaire", "resources",
+)  # fmt: skip
 # Sections of the logged-in pages' shared fragments (never of a whole page): "territories" moves with
 # every model of a territory's year (members and billing: adhésions, payments, fiches, invoices…),
 # "staff" with every model of the apps the staff home and dashboard count across (the outbox's

@@ -190,3 +190,23 @@ class ThemeFollow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.theme}"
+
+
+class NotesVisit(models.Model):
+    """When a person last opened the notes library: their territory's year page lists the notes
+    published since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notes_visit",
+        verbose_name=_("personne"),
+    )
+    seen_at = models.DateTimeField(_("dernière visite des notes le"))
+
+    class Meta:
+        verbose_name = _("dernière visite des notes")
+        verbose_name_plural = _("dernières visites des notes")
+
+    def __str__(self):
+        return f"{self.user} : {self.seen_at:%d/%m/%Y}"

@@ -96,12 +96,23 @@ def feed_notes(limit: int = 50) -> QuerySet[Note]:
     return published_notes().filter(visibility=Note.Visibility.PUBLIC).order_by("-date", "-pk")[:limit]
 
 
-def notes_since(*, user, since) -> QuerySet[Note]:
-    """Notes published after ``since`` (the person's last visit), newest first."""
-    notes = published_notes()
-    if since is not None:
-        notes = notes.filter(published_at__gt=since)
-    return notes.order_by("-published_at").only("title", "slug", "kind", "date", "published_at")[:10]
+# Without a recorded visit, "new" notes are those of the last NEW_NOTES_DAYS days.
+NEW_NOTES_DAYS = 30
+NEW_NOTES_SHOWN = 5
+
+
+def notes_new_for(*, user, now=None) -> list[Note]:
+    """The notes published since ``user`` last opened the notes library, newest first (two queries)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import NotesVisit
+
+    visit = NotesVisit.objects.filter(user=user).first() if user.is_authenticated else None
+    since = visit.seen_at if visit else (now or timezone.now()) - timedelta(days=NEW_NOTES_DAYS)
+    notes = published_notes().filter(published_at__gt=since).order_by("-published_at")
+    return list(notes.only("title", "slug", "kind", "date", "published_at", "visibility")[:NEW_NOTES_SHOWN])
 
 
 # --- Search --------------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from anpp_portal import pagecache
 from anpp_portal.outbox import email_enqueue
 from publications.rendering import markdown_to_html
 
 from . import fts
-from .models import Note, NoteAttachment, QAEntry, Theme, ThemeFollow, validate_pdf
+from .models import Note, NoteAttachment, NotesVisit, QAEntry, Theme, ThemeFollow, validate_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ def note_publish(*, note: Note, now: datetime | None = None) -> bool:
         if not updated:
             return False
         note.refresh_from_db()
+        # update() sends no post_save: the year pages' "new notes" are stale now.
+        pagecache.invalidate("resources")
         from . import tasks
 
         transaction.on_commit(lambda: tasks.announce_note.delay(note.pk), robust=True)
@@ -111,6 +114,12 @@ def notes_publish_due(*, now: datetime | None = None) -> int:
         note_publish(note=note, now=now)
         for note in Note.objects.filter(status=Note.Status.SCHEDULED, publish_at__lte=now)
     )
+
+
+def notes_visit_record(*, user, now: datetime | None = None) -> None:
+    """``user`` opened the notes library: the notes published until now are no longer new to them."""
+    if user.is_authenticated:
+        NotesVisit.objects.update_or_create(user=user, defaults={"seen_at": now or timezone.now()})
 
 
 # --- Following themes ----------------------------------------------------------------------------

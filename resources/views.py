@@ -29,6 +29,7 @@ def note_list(request):
     form = NoteFilterForm(request.GET or None, years=years)
     filters = selectors.note_filters(params=form.cleaned_data if form.is_valid() else {})
     page = selectors.note_list(filters=filters, page=request.GET.get("page", 1))
+    services.notes_visit_record(user=request.user)
     return render(
         request,
         "resources/note_list.html",

@@ -95,7 +95,7 @@ STAFF_PAGES = {"staff home": reverse("backoffice:home"), "dashboard": reverse("m
 # and at 6 of everything: nothing is read row by row.
 FIRST_RENDER = {
     "space": 6,
-    "year": 17,
+    "year": 19,  # 17 + the notes published since the person's last visit of the notes (resources)
     "adhesion": 8,
     "fiche section": 5,
     "event": 6,
@@ -103,7 +103,7 @@ FIRST_RENDER = {
     "my registrations": 4,
     "archive": 4,
     "article": 8,
-    "staff home": 18,  # 17 + the pending join requests it counts
+    "staff home": 19,  # 17 + the pending join requests + the legal questions it counts
     "dashboard": 14,
 }
 KEPT = dict.fromkeys(FIRST_RENDER, 2)  # the session and the person: everything else is kept

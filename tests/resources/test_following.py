@@ -79,3 +79,23 @@ def test_the_follow_page_saves_the_chosen_themes(client, member, themes):
     }
     page = client.get(reverse("resources:follow")).content.decode()
     assert f'value="{themes[0].pk}"' in page and "checked" in page
+
+
+def test_the_year_page_lists_the_notes_published_since_the_last_visit_of_the_notes(
+    client, member, territory_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_note(title="Note déjà lue")
+    client.force_login(member)
+    year_page = reverse("members:territory", args=[territory_a.slug])
+    assert "Note déjà lue" in client.get(year_page).content.decode()  # no visit yet: the last 30 days
+    client.get(reverse("resources:list"))  # the visit
+    page = client.get(year_page).content.decode()
+    assert "Note déjà lue" not in page and "Aucune nouvelle note depuis votre dernière visite." in page
+    note = make_note(title="Note toute fraîche")
+    Note.objects.filter(pk=note.pk).update(published_at=timezone.now() + timedelta(seconds=1))
+    page = client.get(year_page).content.decode()
+    assert "Note toute fraîche" in page and "Note déjà lue" not in page
