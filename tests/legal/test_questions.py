@@ -190,3 +190,19 @@ def test_the_staff_home_lists_new_and_long_waiting_questions_with_a_link_to_the_
     assert (items["legal-new"].count, items["legal-waiting"].count) == (1, 1)
     queue = client.get(items["legal-waiting"].url).content.decode()
     assert "Question ancienne" in queue and "Question récente" not in queue
+
+
+def test_a_persons_questions_are_in_their_data_and_stay_with_the_territory_when_they_leave(
+    member_a, territory_a
+):
+    from anpp_portal import privacy
+
+    question = services.question_ask(
+        territory=territory_a, user=member_a, subject="Objet à moi", text="Mon texte"
+    )
+    data = privacy.personal_data_export(user=member_a)
+    assert data["legal"]["questions_posees"][0]["objet"] == "Objet à moi"
+    assert data["legal"]["messages_ecrits"][0]["texte"] == "Mon texte"
+    privacy.account_delete(user=member_a)
+    question.refresh_from_db()
+    assert question.asked_by is None and question.messages.get().author is None
