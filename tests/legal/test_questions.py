@@ -206,3 +206,16 @@ def test_a_persons_questions_are_in_their_data_and_stay_with_the_territory_when_
     privacy.account_delete(user=member_a)
     question.refresh_from_db()
     assert question.asked_by is None and question.messages.get().author is None
+
+
+def test_the_demo_question_says_it_is_fictional_and_loads_once():
+    from legal import demo as legal_demo
+    from members import demo as members_demo
+
+    members_demo.load()
+    legal_demo.load()
+    legal_demo.load()
+    question = Question.objects.get()
+    assert question.subject.startswith("Exemple fictif")
+    assert all("Exemple fictif" in m.text for m in question.messages.all())
+    assert question.status == Question.Status.ANSWERED
