@@ -219,3 +219,32 @@ def test_the_demo_question_says_it_is_fictional_and_loads_once():
     assert question.subject.startswith("Exemple fictif")
     assert all("Exemple fictif" in m.text for m in question.messages.all())
     assert question.status == Question.Status.ANSWERED
+
+
+def test_the_queue_and_a_thread_make_the_same_queries_for_one_question_or_many(
+    client, member_a, territory_a, anpp_staff, django_assert_max_num_queries
+):
+    first = services.question_ask(territory=territory_a, user=member_a, subject="S0", text="T")
+    client.force_login(anpp_staff)
+    client.get(
+        reverse("legal:staff_queue")
+    )  # the person's own parts (second factor banner) are kept after this
+    counts = []
+    for round_ in range(2):
+        with django_assert_max_num_queries(30) as captured:
+            client.get(reverse("legal:staff_queue"))
+            client.get(first.get_absolute_url())
+        counts.append(len(captured.captured_queries))
+        for n in range(6):
+            question = services.question_ask(
+                territory=territory_a, user=member_a, subject=f"S{round_}{n}", text="T"
+            )
+            services.message_add(
+                question=first,
+                author=anpp_staff,
+                from_staff=True,
+                text=f"Réponse {n}",
+                files=[SimpleUploadedFile("a.pdf", PDF)],
+            )
+            services.question_assign(question=question, staff_user=anpp_staff)
+    assert counts[0] == counts[1]

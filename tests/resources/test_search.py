@@ -172,3 +172,21 @@ def test_the_qa_base_is_searched_the_same_way(member, non_member):
 @pytest.mark.postgres
 def test_the_qa_base_is_searched_the_same_way_on_postgresql(member, non_member):
     _qa_cases(member, non_member)
+
+
+def test_the_qa_base_page_makes_the_same_queries_for_one_entry_or_many(client, member, themes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member)
+    counts = []
+    for n in range(2):
+        for i in range(1 + 5 * n):
+            entry = services.qa_entry_save(
+                entry=QAEntry(title=f"Question {n}-{i}", date=date(2018, 1, 1), answer="Réponse.")
+            )
+            entry.themes.set(themes)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("resources:qa_list"), {"q": "reponse"})
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
