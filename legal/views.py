@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anpp_portal.storage import private_file_response
-from members.permissions import Action, territories_for, territory_view
+from members.permissions import Action, can, territories_for, territory_view
 from members.staff import staff_permission_required
 
 from . import selectors, services
@@ -63,6 +63,14 @@ def question_ask(request, territory):
 def question_detail(request, pk):
     question = selectors.question_for(user=request.user, pk=pk)
     staff = is_legal_staff(request.user, "legal.change_question")
+    staff_view = is_legal_staff(request.user)
+    if (
+        request.method == "POST"
+        and staff_view
+        and not staff
+        and not can(request.user, Action.VIEW, question.territory)
+    ):
+        raise PermissionDenied  # staff who may only read the thread do not write in it
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,7 +89,7 @@ def question_detail(request, pk):
     return render(
         request,
         "legal/question.html",
-        {"question": question, "form": form, "staff": staff, "staff_view": is_legal_staff(request.user)},
+        {"question": question, "form": form, "staff": staff, "staff_view": staff_view},
     )
 
 

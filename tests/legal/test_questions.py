@@ -248,3 +248,19 @@ def test_the_queue_and_a_thread_make_the_same_queries_for_one_question_or_many(
             )
             services.question_assign(question=question, staff_user=anpp_staff)
     assert counts[0] == counts[1]
+
+
+def test_staff_who_may_only_read_a_thread_cannot_write_in_it(client, member_a, territory_a):
+    from django.contrib.auth.models import Permission
+
+    from ..factories import UserFactory
+
+    question = services.question_ask(territory=territory_a, user=member_a, subject="S", text="T")
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.add(
+        Permission.objects.get(codename="view_question", content_type__app_label="legal")
+    )
+    client.force_login(reader)
+    assert client.get(question.get_absolute_url()).status_code == 200
+    assert client.post(question.get_absolute_url(), {"text": "Pas de réponse de ma part"}).status_code == 403
+    assert question.messages.count() == 1
