@@ -4,14 +4,12 @@ territory (its adhésion is valid)."""
 
 from members.permissions import Action, can
 from members.selectors import territories_with_valid_adhesion
+from resources.access import anpp_staff_may
 
 
 def is_legal_staff(user, permission: str = "legal.view_question") -> bool:
-    """The one staff check of the app outside the staff pages (which use
-    members.staff.staff_permission_required): staff of the group « Équipe ANPP » with ``permission``."""
-    return bool(
-        user and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
-    )
+    """Staff of the group « Équipe ANPP » with ``permission`` (resources.access.anpp_staff_may)."""
+    return anpp_staff_may(user, permission)
 
 
 def can_see_question(user, question) -> bool:

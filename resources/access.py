@@ -8,12 +8,16 @@ adhésion is valid. The Q&A base is for members only. Drafts and scheduled notes
 from members.selectors import user_is_member
 
 
-def is_resources_staff(user, permission: str = "resources.view_note") -> bool:
-    """The one staff check of the app outside the staff pages (which use
+def anpp_staff_may(user, permission: str) -> bool:
+    """The one staff check of the resources and legal apps outside the staff pages (which use
     members.staff.staff_permission_required): staff of the group « Équipe ANPP » with ``permission``."""
     return bool(
         user and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
     )
+
+
+def is_resources_staff(user, permission: str = "resources.view_note") -> bool:
+    return anpp_staff_may(user, permission)
 
 
 def is_member(user) -> bool:
