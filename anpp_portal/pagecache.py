@@ -62,13 +62,15 @@ from .middleware import chosen_language
 
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("events", "publications", "members", "directory", "territories", "staff", "questionnaire")
+SECTIONS = (
+    "events", "publications", "members", "directory", "territories", "staff", "questionnaire", "resources",
+)  # fmt: skip
 # Sections of the logged-in pages' shared fragments (never of a whole page): "territories" moves with
 # every model of a territory's year (members and billing: adhésions, payments, fiches, invoices…),
 # "staff" with every model of the apps the staff home and dashboard count across (the outbox's
 # failed emails, adhésions, fiches, invoices, events).
 TERRITORY_APPS = {"members", "billing"}
-STAFF_APPS = {"anpp_portal", "members", "billing", "events"}
+STAFF_APPS = {"anpp_portal", "members", "billing", "events", "legal"}
 # The models whose changes a section's pages show: every model of the events and publications
 # apps but those no public page shows; for members, what the territory space lists.
 UNSHOWN_MODELS = {"publications.issuepdf", "publications.subscriber", "publications.announcement"}

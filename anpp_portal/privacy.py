@@ -11,7 +11,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-APPS = ["members", "events", "publications"]
+APPS = ["members", "events", "publications", "resources", "legal"]
 security_log = logging.getLogger("anpp.security")
 
 

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "publications",
     "billing",
     "backoffice",
+    "resources",
+    "legal",
 ]
 
 MIDDLEWARE = [
@@ -400,6 +402,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "publish-due-issues": {
         "task": "publications.tasks.publish_due_issues",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "publish-due-notes": {
+        "task": "resources.tasks.publish_due_notes",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("members.directory_urls")),
     path("", include("billing.urls")),
     path("", include("backoffice.urls")),
+    path("", include("resources.urls")),
+    path("", include("legal.urls")),
 ]
 
 handler400 = "anpp_portal.views.bad_request"

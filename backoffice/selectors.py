@@ -207,6 +207,43 @@ def action_items(today: date) -> list[ActionItem]:
             urgent=failed > 0,
         )
     )
+    items.extend(_legal_questions_items())
+    return items
+
+
+def _legal_questions_items() -> list[ActionItem]:
+    """New legal questions, and those waiting for an answer for too long (shown only when there are)."""
+    from legal import selectors as legal_selectors
+
+    counts = legal_selectors.queue_counts()
+    items = []
+    if counts["new"]:
+        items.append(
+            ActionItem(
+                "legal-new",
+                ngettext("nouvelle question juridique", "nouvelles questions juridiques", counts["new"]),
+                counts["new"],
+                reverse("legal:staff_queue") + "?afficher=nouvelles",
+                _("Se l'attribuer, puis répondre dans le fil de la question."),
+                urgent=True,
+            )
+        )
+    if counts["waiting"]:
+        items.append(
+            ActionItem(
+                "legal-waiting",
+                ngettext(
+                    "question juridique en attente depuis plus de %(days)s jours",
+                    "questions juridiques en attente depuis plus de %(days)s jours",
+                    counts["waiting"],
+                )
+                % {"days": legal_selectors.WAITING_DAYS},
+                counts["waiting"],
+                reverse("legal:staff_queue") + "?afficher=en-attente",
+                _("Répondre, ou dire au territoire quand la réponse viendra."),
+                urgent=True,
+            )
+        )
     return items
 
 

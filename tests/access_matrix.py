@@ -56,6 +56,12 @@ DRAFT_NEWS_TITLE = "Actualité encore en préparation"
 # The directory prints a population as "37 533 habitants (2018)": A keeps its population private.
 PRIVATE_POPULATION = "habitants"
 FIRST_SECTION = "identite"
+# The notes library and the Q&A base: the members-only note's body (with its own searchable word),
+# the Q&A entry's answer, and the subject of A's legal question (tests/legal/access.py).
+NOTE_BODY_MARKER = "Texte intégral de la note réservée"
+NOTE_SECRET_WORD = "quetzalcoatl"
+QA_ANSWER_MARKER = "Réponse publiée dans la base des adhérents"
+QUESTION_SUBJECT = "Question privée du territoire"
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,13 @@ ATOM = Outcome(200, content_type="application/atom+xml")
 # A's population is not public (only name, kind and départements are by default): never shown.
 DIRECTORY_WITH_A = Outcome(200, contains="{territory.name}", lacks=PRIVATE_POPULATION)
 MAP = Outcome(200, lacks=PRIVATE_POPULATION)  # A has no département here: listed, not on the map
+NOTE_BODY = Outcome(200, contains=NOTE_BODY_MARKER)
+NOTE_SUMMARY_ONLY = Outcome(200, contains="{members_note.summary}", lacks=NOTE_BODY_MARKER)
+NO_NOTE_BODY = Outcome(200, lacks=NOTE_BODY_MARKER)
+QA_ANSWER = Outcome(200, contains=QA_ANSWER_MARKER)
+NO_QA_ANSWER = Outcome(200, lacks=QA_ANSWER_MARKER)
+WITH_QUESTION = Outcome(200, contains=QUESTION_SUBJECT)
+WITHOUT_QUESTION = Outcome(200, lacks=QUESTION_SUBJECT)
 
 A = {"slug": "{territory.slug}"}
 A_2018 = {"slug": "{territory.slug}", "year": 2018}
@@ -231,7 +244,13 @@ STAFF_PAGES = {
     "billing:invoice_payment",
     "billing:invoice_chorus",
     "billing:invoice_correct",
+    "legal:staff_queue",
+    "legal:staff_assign",
+    "legal:staff_close",
+    "legal:staff_publish",
 }
+QUESTION = {"pk": "{question.pk}"}
+TO_QUESTION = to("legal:question", **QUESTION)
 
 # fmt: off
 MATRIX = [
@@ -523,5 +542,50 @@ MATRIX = [
                                                                            OK,          OK,           OK,        OK,           OK),
     row(post("publications:newsletter_unsubscribe", token="jeton-inconnu", note="unknown token"),
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    # --- notes library: members-only body and files to members, summary and how to join to others ---
+    row(get("resources:list"),                                             OK,          OK,           OK,        OK,           OK),
+    row(get("resources:search", query=f"q={NOTE_SECRET_WORD}s", note="a word of the members-only body"),
+                                                                           NO_NOTE_BODY, NOTE_BODY,   NO_NOTE_BODY, NOTE_BODY,  NOTE_BODY),
+    row(get("resources:feed"),                                             Outcome(200, content_type="application/atom+xml", lacks="{members_note.summary}"),
+                                                                           Outcome(200, content_type="application/atom+xml", lacks="{members_note.summary}"),
+                                                                           Outcome(200, content_type="application/atom+xml", lacks="{members_note.summary}"),
+                                                                           Outcome(200, content_type="application/atom+xml", lacks="{members_note.summary}"),
+                                                                           Outcome(200, content_type="application/atom+xml", lacks="{members_note.summary}")),
+    row(get("resources:feed_rss"),                                         RSS,         RSS,          RSS,       RSS,          RSS),
+    row(get("resources:note", slug="{public_note.slug}", note="public"),  OK,          OK,           OK,        OK,           OK),
+    row(get("resources:note", slug="{members_note.slug}", note="members only"),
+                                                                           NOTE_SUMMARY_ONLY, NOTE_BODY, NOTE_SUMMARY_ONLY, NOTE_BODY, NOTE_BODY),
+    row(get("resources:note", slug="{draft_note.slug}", note="draft: staff preview"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
+    row(get("resources:attachment", slug="{members_note.slug}", pk="{note_attachment.pk}", note="members only"),
+                                                                           NOT_FOUND,   PDF,          NOT_FOUND, PDF,          PDF),
+    row(post("resources:attachment", slug="{members_note.slug}", pk="{note_attachment.pk}", note="read only"),
+                                                                           NOT_ALLOWED, NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(get("resources:qa_list"),                                          NO_QA_ANSWER, QA_ANSWER,   NO_QA_ANSWER, QA_ANSWER,  QA_ANSWER),
+    row(get("resources:qa_entry", slug="{qa_entry.slug}"),                NO_QA_ANSWER, QA_ANSWER,   NO_QA_ANSWER, QA_ANSWER,  QA_ANSWER),
+    row(get("resources:follow"),                                           LOGIN,       OK,           OK,        OK,           OK),
+    row(post("resources:follow", note="no theme: follows nothing"),        LOGIN,       to("resources:follow"), to("resources:follow"), to("resources:follow"), to("resources:follow")),
+    row(get("resources:unfollow", token="{theme_follow.unsubscribe_token}"),
+                                                                           OK,          OK,           OK,        OK,           OK),
+    row(post("resources:unfollow", token="jeton-inconnu", note="unknown token"),
+                                                                           NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    # --- legal questions: a thread is its territory's and staff's; a 404 for anyone else ---
+    row(get("legal:list"),                                                 LOGIN,       WITH_QUESTION, WITHOUT_QUESTION, WITH_QUESTION, OK),
+    row(get("legal:ask", **A),                                             LOGIN,       OK,           NOT_FOUND, OK,           FORBIDDEN),
+    row(post("legal:ask", **A, note="empty form: the form again"),         LOGIN,       OK,           NOT_FOUND, OK,           FORBIDDEN),
+    row(get("legal:question", **QUESTION),                                 LOGIN,       WITH_QUESTION, NOT_FOUND, WITH_QUESTION, WITH_QUESTION),
+    row(post("legal:question", **QUESTION, note="empty form: the page again"),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+    row(get("legal:attachment", **QUESTION, attachment_pk="{question_attachment.pk}"),
+                                                                           LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
+    row(get("legal:staff_queue"),                                          LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    WITH_QUESTION, staff_no_perms=FORBIDDEN),
+    row(get("legal:staff_publish", **QUESTION),                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK, staff_no_perms=FORBIDDEN),
+    row(post("legal:staff_publish", **QUESTION, note="empty form: the form again"),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK, staff_no_perms=FORBIDDEN),
+    row(get("legal:staff_assign", **QUESTION),                             LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(post("legal:staff_assign", **QUESTION),                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    TO_QUESTION, staff_no_perms=FORBIDDEN),
+    row(get("legal:staff_close", **QUESTION),                              LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(post("legal:staff_close", **QUESTION, note="last: the question is closed after it"),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    TO_QUESTION, staff_no_perms=FORBIDDEN),
 ]
 # fmt: on

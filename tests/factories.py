@@ -56,6 +56,9 @@ class StaffFactory(UserFactory):
                         codename__in=migration.ACCOUNT_ADMINISTRATION
                     )
                 )
+                # Apps added since give the group their permissions in their own migration.
+                later = import_module("resources.migrations.0002_search_tables_and_staff_permissions")
+                group.permissions.add(*Permission.objects.filter(content_type__app_label__in=later.APPS))
             obj.groups.add(group)
 
 

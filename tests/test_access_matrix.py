@@ -32,7 +32,10 @@ from .access_matrix import (
     FULL_TEXT_MARKER,
     LOGIN,
     MATRIX,
+    NOTE_BODY_MARKER,
+    NOTE_SECRET_WORD,
     PERSONAL_WRITES,
+    QA_ANSWER_MARKER,
     ROLES,
     SECRET_WORD,
     STAFF_PAGES,
@@ -189,6 +192,7 @@ def _world() -> tuple[dict, dict]:
         ),
     }
     InvitationFactory(territory=territory_a, key=INVITATION_KEY)
+    objects |= _notes_library()
     # The participant's QR code and decline link need its secret (the services give one).
     participant = objects["participant"]
     participant.qr_secret = event_qr.new_secret()
@@ -272,6 +276,43 @@ def _personal_registration_and_invoice(owner, event) -> dict:
     invoice.pdf.save("facture-personnelle.pdf", ContentFile(b"%PDF-1.7 facture"), save=False)
     invoice.save()
     return {"personal_registration": registration, "personal_invoice": invoice}
+
+
+def _notes_library() -> dict:
+    """A public note, a members-only note with a PDF, a draft note, an entry of the Q&A base and a
+    theme followed (its unsubscribe token is the credential of its link)."""
+    from resources import services as resources_services
+    from resources.models import Note, QAEntry, Theme, ThemeFollow
+
+    theme = Theme.objects.create(name="Mobilités", slug="mobilites")
+    notes = {}
+    for kind, visibility, publish in (
+        ("public", Note.Visibility.PUBLIC, True),
+        ("members", Note.Visibility.MEMBERS, True),
+        ("draft", Note.Visibility.PUBLIC, False),
+    ):
+        note = resources_services.note_save(
+            note=Note(
+                kind=Note.Kind.ANALYSIS,
+                title=f"Note {kind}",
+                date=date(2018, 1, 10),
+                summary=f"Résumé de la note {kind}",
+                body=f"{NOTE_BODY_MARKER} : {NOTE_SECRET_WORD}." if kind == "members" else "Texte public.",
+                visibility=visibility,
+            ),
+            themes=[theme],
+        )
+        if publish:
+            resources_services.note_publish(note=note)
+        notes[f"{kind}_note"] = note
+    attachment = resources_services.attachment_add(
+        note=notes["members_note"], title="Annexe", file=ContentFile(b"%PDF-1.4 annexe", name="annexe.pdf")
+    )
+    entry = resources_services.qa_entry_save(
+        entry=QAEntry(title="Une question publiée", date=date(2018, 1, 1), answer=QA_ANSWER_MARKER)
+    )
+    follow = ThemeFollow.objects.create(user=UserFactory(), theme=theme)
+    return {**notes, "note_attachment": attachment, "qa_entry": entry, "theme_follow": follow}
 
 
 def _store_rendered_pdf(issue) -> None:

@@ -95,7 +95,7 @@ STAFF_PAGES = {"staff home": reverse("backoffice:home"), "dashboard": reverse("m
 # and at 6 of everything: nothing is read row by row.
 FIRST_RENDER = {
     "space": 6,
-    "year": 17,
+    "year": 19,  # 17 + the notes published since the person's last visit of the notes (resources)
     "adhesion": 8,
     "fiche section": 5,
     "event": 6,
@@ -105,7 +105,7 @@ FIRST_RENDER = {
     "article": 8,
     # The two staff pages: + the staff account's permissions, its own and its group's (2 queries:
     # staff are members of « Équipe ANPP », not superusers).
-    "staff home": 21,  # 17 + the join requests it counts (waiting and contested, one query) + failed issue PDFs
+    "staff home": 22,  # 17 + join requests (waiting and contested, one query) + failed issue PDFs + legal questions
     "dashboard": 16,
 }
 KEPT = dict.fromkeys(FIRST_RENDER, 2)  # the session and the person: everything else is kept

@@ -9,7 +9,7 @@ import importlib.util
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PROJECT_APPS = ["members", "events", "publications", "billing", "backoffice"]
+PROJECT_APPS = ["members", "events", "publications", "billing", "backoffice", "resources", "legal"]
 PROJECT_PACKAGES = {"anpp_portal", *PROJECT_APPS}
 
 

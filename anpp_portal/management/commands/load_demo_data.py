@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 # Each app may have a `demo` module with a `load()` returning the demo accounts it created, and a
 # `finish()` run once every app has loaded (for data that spans apps). billing comes first: the
 # members demo issues appels, which need ANPP's billing identity.
-APPS_WITH_DEMO_DATA = ["billing", "members", "events", "publications"]
+APPS_WITH_DEMO_DATA = ["billing", "members", "events", "publications", "resources", "legal"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+"""Who may read what of the notes library and the Q&A base: the one place for these rules.
+
+A published public note is open to everyone; a members-only one shows its title and summary to
+everyone and its body and files only to ANPP staff and to people acting for a territory whose
+adhésion is valid. The Q&A base is for members only. Drafts and scheduled notes are staff previews.
+"""
+
+from members.selectors import user_is_member
+
+
+def anpp_staff_may(user, permission: str) -> bool:
+    """The one staff check of the resources and legal apps outside the staff pages (which use
+    members.staff.staff_permission_required): staff of the group « Équipe ANPP » with ``permission``."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
+    )
+
+
+def is_resources_staff(user, permission: str = "resources.view_note") -> bool:
+    return anpp_staff_may(user, permission)
+
+
+def is_member(user) -> bool:
+    """Staff, or a person of a member territory; asked once per request."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_resources_staff(user):
+        return True
+    cached = getattr(user, "_resources_is_member", None)
+    if cached is None:
+        cached = user_is_member(user)
+        user._resources_is_member = cached
+    return cached
+
+
+def can_see_note(user, note) -> bool:
+    return note.is_published or is_resources_staff(user)
+
+
+def can_read_note(user, note) -> bool:
+    """May ``user`` read the body and download the files of ``note``?"""
+    if not can_see_note(user, note):
+        return False
+    return not note.members_only or is_member(user)

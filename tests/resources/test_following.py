@@ -1,0 +1,101 @@
+"""People of member territories follow themes; each new note reaches each follower once."""
+
+import pytest
+from django.urls import reverse
+
+from resources import services
+from resources.models import Note, ThemeFollow
+
+from .conftest import make_note
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_follower_of_two_themes_of_a_note_gets_exactly_one_email(
+    member, themes, send_outbox, django_capture_on_commit_callbacks
+):
+    services.themes_follow_set(user=member, themes=themes[:2])
+    with django_capture_on_commit_callbacks(execute=True):
+        note = make_note(title="Note sur deux thèmes", themes=themes[:2])
+    sent = send_outbox()
+    assert [m.to for m in sent] == [[member.email]]
+    assert "Note sur deux thèmes" in sent[0].subject
+    assert settings_url(note) in sent[0].body
+    # Both themes can be left from the email, each with its own link; the header has one of them.
+    follows = ThemeFollow.objects.filter(user=member)
+    assert all(reverse("resources:unfollow", args=[f.unsubscribe_token]) in sent[0].body for f in follows)
+    assert sent[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Announcing again (a retried task, a second publish) sends nothing more.
+    services.note_announce(note_id=note.pk)
+    assert services.note_publish(note=note) is False
+    assert send_outbox() == sent
+
+
+def settings_url(note):
+    from django.conf import settings
+
+    return settings.SITE_URL + note.get_absolute_url()
+
+
+def test_a_members_only_note_is_not_sent_to_a_follower_who_is_not_a_member(
+    non_member, member, themes, send_outbox, django_capture_on_commit_callbacks
+):
+    services.themes_follow_set(user=non_member, themes=[themes[0]])
+    services.themes_follow_set(user=member, themes=[themes[0]])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_note(themes=[themes[0]])
+        make_note(title="Note publique", themes=[themes[0]], visibility=Note.Visibility.PUBLIC)
+    sent = send_outbox()
+    assert sorted((m.to[0], m.subject.split(": ", 1)[1]) for m in sent) == sorted(
+        [(member.email, "Une note"), (member.email, "Note publique"), (non_member.email, "Note publique")]
+    )
+
+
+def test_a_draft_note_is_announced_to_nobody(member, themes, send_outbox, django_capture_on_commit_callbacks):
+    services.themes_follow_set(user=member, themes=themes)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_note(themes=themes, publish=False)
+    assert send_outbox() == []
+
+
+def test_one_click_unsubscribe_leaves_that_theme_only(client, member, themes):
+    services.themes_follow_set(user=member, themes=themes[:2])
+    follow = ThemeFollow.objects.get(user=member, theme=themes[0])
+    url = reverse("resources:unfollow", args=[follow.unsubscribe_token])
+    assert "Mobilités" in client.get(url).content.decode()
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert list(ThemeFollow.objects.filter(user=member).values_list("theme__slug", flat=True)) == ["sante"]
+    assert client.post(url).status_code == 404  # the link was used
+
+
+def test_the_follow_page_saves_the_chosen_themes(client, member, themes):
+    client.force_login(member)
+    response = client.post(reverse("resources:follow"), {"themes": [themes[0].pk, themes[2].pk]})
+    assert response.status_code == 302
+    assert set(ThemeFollow.objects.filter(user=member).values_list("theme__slug", flat=True)) == {
+        "mobilites",
+        "contrats-de-ruralite",
+    }
+    page = client.get(reverse("resources:follow")).content.decode()
+    assert f'value="{themes[0].pk}"' in page and "checked" in page
+
+
+def test_the_year_page_lists_the_notes_published_since_the_last_visit_of_the_notes(
+    client, member, territory_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_note(title="Note déjà lue")
+    client.force_login(member)
+    year_page = reverse("members:territory", args=[territory_a.slug])
+    assert "Note déjà lue" in client.get(year_page).content.decode()  # no visit yet: the last 30 days
+    client.get(reverse("resources:list"))  # the visit
+    page = client.get(year_page).content.decode()
+    assert "Note déjà lue" not in page and "Aucune nouvelle note depuis votre dernière visite." in page
+    note = make_note(title="Note toute fraîche")
+    Note.objects.filter(pk=note.pk).update(published_at=timezone.now() + timedelta(seconds=1))
+    page = client.get(year_page).content.decode()
+    assert "Note toute fraîche" in page and "Note déjà lue" not in page
