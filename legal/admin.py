@@ -45,6 +45,8 @@ class QuestionAdmin(admin.ModelAdmin):
 class MessageAttachmentAdmin(admin.ModelAdmin):
     list_display = ["name", "message"]
     readonly_fields = ["message", "file", "name", "content_type"]
+    search_fields = ["name", "message__question__subject"]
+    list_filter = ["content_type", "message__from_staff"]
 
     def has_add_permission(self, request):
         return False

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anpp_portal.storage import private_file_response
 from members.permissions import Action, can, territories_for, territory_view
-from members.staff import staff_permission_required
+from anpp_portal.staffpolicy import staff_permission_required
 
 from . import selectors, services
 from .access import is_legal_staff, may_ask_for
@@ -31,7 +31,7 @@ def question_list(request):
         {
             "questions": selectors.questions_of(request.user),
             "territories": territories,
-            "is_staff": is_legal_staff(request.user),
+            "staff_queue": is_legal_staff(request.user),
         },
     )
 

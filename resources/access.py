@@ -5,15 +5,13 @@ everyone and its body and files only to ANPP staff and to people acting for a te
 adhésion is valid. The Q&A base is for members only. Drafts and scheduled notes are staff previews.
 """
 
+from anpp_portal.staffpolicy import acts_as_staff
 from members.selectors import user_is_member
 
 
 def anpp_staff_may(user, permission: str) -> bool:
-    """The one staff check of the resources and legal apps outside the staff pages (which use
-    members.staff.staff_permission_required): staff of the group « Équipe ANPP » with ``permission``."""
-    return bool(
-        user and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
-    )
+    """Staff rights in the resources and legal apps: the portal's one staff policy (TOTP included)."""
+    return acts_as_staff(user, permission)
 
 
 def is_resources_staff(user, permission: str = "resources.view_note") -> bool:

@@ -17,6 +17,7 @@ class ThemeAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    list_filter = ["notes__kind"]  # the themes of the notes of one kind
 
 
 class NoteAttachmentInline(admin.TabularInline):
