@@ -6,7 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from anpp_portal.emails import RenderedEmail
+from anpp_portal.emails import RenderedEmail, portal_site
 from anpp_portal.outbox import email_enqueue
 
 PENDING_INVITATION_SESSION_KEY = "members_pending_invitation"
@@ -20,7 +20,11 @@ class TooManyLoginAttempts(Exception):
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Account emails go through the outbox too: retried on SMTP failure, visible to staff."""
+        """Account emails go through the outbox too: retried on SMTP failure, visible to staff.
+
+        allauth's own send_mail (replaced here) gives its templates ``current_site``: without it
+        they read "Bonjour, c'est  !"; the sites framework is not installed, so it is the portal's."""
+        context = {"email": email, "current_site": portal_site(), **context}
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
