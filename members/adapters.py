@@ -1,3 +1,4 @@
+import datetime
 import logging
 import uuid
 from urllib.parse import urlencode
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from anpp_portal.emails import RenderedEmail, portal_site
+from anpp_portal.formats import format_datetime
 from anpp_portal.outbox import email_enqueue
 
 PENDING_INVITATION_SESSION_KEY = "members_pending_invitation"
@@ -25,6 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
         allauth's own send_mail (replaced here) gives its templates ``current_site``: without it
         they read "Bonjour, c'est  !"; the sites framework is not installed, so it is the portal's."""
         context = {"email": email, "current_site": portal_site(), **context}
+        if isinstance(context.get("timestamp"), datetime.datetime):  # notifications: "Date : …"
+            context["timestamp"] = format_datetime(context["timestamp"])
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
