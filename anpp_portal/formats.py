@@ -139,6 +139,10 @@ class FrenchIntegerField(forms.IntegerField):
     widget = forms.TextInput(attrs={"inputmode": "numeric"})
     default_error_messages = {"invalid": _("Saisissez un nombre entier, par exemple 120 000.")}
 
+    def __init__(self, *, max_value=None, min_value=None, **kwargs):
+        # "inférieure ou égale à 15 000 000", not "15000000"
+        super().__init__(max_value=limit(max_value), min_value=limit(min_value), **kwargs)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -165,6 +169,10 @@ class FrenchDecimalField(forms.DecimalField):
 
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
     default_error_messages = {"invalid": _("Saisissez un nombre, par exemple 1 234,50.")}
+
+    def __init__(self, *, max_value=None, min_value=None, **kwargs):
+        # "supérieure ou égale à 0,01", not "0.01"
+        super().__init__(max_value=limit(max_value), min_value=limit(min_value), **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:

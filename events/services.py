@@ -21,12 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anpp_portal import pagecache
 from anpp_portal.cache import count_hit
-from anpp_portal.formats import format_time
+from anpp_portal.formats import format_date, format_time
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
 
@@ -141,7 +140,7 @@ def _check_registration_open(*, event: Event, now) -> None:
         raise RegistrationClosed(
             _("Les inscriptions ouvriront le %(date)s.")
             % {
-                "date": date_format(timezone.localtime(event.registration_opens_at), "j F Y")
+                "date": format_date(event.registration_opens_at)
                 + " à "
                 + format_time(event.registration_opens_at)
             }
@@ -461,7 +460,7 @@ def _check_may_change(*, participant: Participant, by, now) -> None:
     if now >= participant.event.cancellation_deadline:
         raise RegistrationClosed(
             _("Les modifications et annulations sont closes depuis le %(date)s ; écrivez à l'ANPP.")
-            % {"date": date_format(timezone.localtime(participant.event.cancellation_deadline), "j F Y")}
+            % {"date": format_date(participant.event.cancellation_deadline)}
         )
 
 
@@ -608,7 +607,7 @@ def participant_update(
                 day = next(d for d in data.days if d.pk == full[0])
                 raise InvalidChoice(
                     _("La journée du %(day)s est complète : %(name)s ne peut pas l'ajouter.")
-                    % {"day": date_format(day.date, "l j F"), "name": participant.full_name}
+                    % {"day": format_date(day.date, "l j F"), "name": participant.full_name}
                 )
         participant.dietary_needs = dietary_needs.strip()
         participant.accessibility_needs = accessibility_needs.strip()

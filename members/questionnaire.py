@@ -20,7 +20,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from anpp_portal.formats import FrenchDecimalField, FrenchIntegerField, format_euros, format_number
+from anpp_portal.formats import (
+    FrenchDecimalField,
+    FrenchIntegerField,
+    format_date,
+    format_euros,
+    format_number,
+)
 
 from .validators import validate_siren
 
@@ -264,6 +270,11 @@ class Questionnaire:
         )
         if isinstance(value, list) and question.kind == "multiple":
             return ", ".join(str(choices.get(item, item)) for item in value)
+        if question.kind == "date":  # stored "2026-03-12": read "12 mars 2026"
+            try:
+                return format_date(date.fromisoformat(str(value)))
+            except ValueError:
+                return value
         if question.kind == "amount":
             try:
                 return format_euros(Decimal(str(value)))

@@ -5,15 +5,22 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
 
 from anpp_portal.formats import (
     FrenchDecimalField,
     FrenchIntegerField,
+    format_date,
+    format_datetime,
     format_euros,
     format_number,
     format_price,
     format_time,
+    limit,
     parse_decimal,
 )
 
@@ -76,3 +83,107 @@ def test_template_filters_give_the_same_formats():
         Context({"n": 450000, "x": Decimal("1234.5"), "z": 0, "t": datetime.time(9, 30)})
     )
     assert html == "450\u00a0000|1\u00a0234,50 €|Gratuit|9 h 30"
+
+
+# --- Issue 27, point 5: one formatting module, everywhere ---------------------------------------
+
+NBSP = "\u00a0"
+
+
+def test_the_first_of_the_month_is_1er_in_python_and_in_every_template():
+    first, twelfth = datetime.date(2026, 6, 1), datetime.date(2026, 3, 12)
+    assert format_date(first) == "1er juin 2026"
+    assert format_date(first, "l j F") == "lundi 1er juin"
+    assert format_date(twelfth) == "12 mars 2026"
+    assert format_datetime(datetime.datetime(2026, 12, 7, 7, 38)) == "7 décembre 2026 à 7 h 38"
+    # Django's own date filter, without loading anything: every template, the admin's included.
+    template = Template('{{ d|date:"j F Y" }}|{{ d|date:"l j F" }}|{{ d|date }}|{{ t|date:"j/m" }}')
+    assert (
+        template.render(Context({"d": first, "t": twelfth}))
+        == "1er juin 2026|lundi 1er juin|1er juin 2026|12/03"
+    )
+    with translation.override("en"):
+        assert Template('{{ d|date:"j F Y" }}').render(Context({"d": first})) == "1 June 2026"
+
+
+def test_validation_limits_read_the_french_way_in_forms_and_models(territory_a):
+    class Form(forms.Form):
+        communes = FrenchIntegerField(max_value=5000)
+        amount = FrenchDecimalField(max_digits=10, decimal_places=2, min_value=0.01)
+
+    form = Form(data={"communes": "6 000", "amount": "0"})
+    assert not form.is_valid()
+    assert form.errors["communes"] == [f"Assurez-vous que cette valeur est inférieure ou égale à 5{NBSP}000."]
+    assert form.errors["amount"] == ["Assurez-vous que cette valeur est supérieure ou égale à 0,01."]
+
+    territory_a.communes_count = 6000
+    territory_a.population = 16_000_000
+    with pytest.raises(ValidationError) as refused:
+        territory_a.full_clean()
+    assert refused.value.message_dict["communes_count"] == [
+        f"Assurez-vous que cette valeur est inférieure ou égale à 5{NBSP}000."
+    ]
+    assert f"15{NBSP}000{NBSP}000" in refused.value.message_dict["population"][0]
+    # The limits still compare and are written into migrations as the plain numbers they are.
+    assert limit(5000) == 5000 and repr(limit(5000)) == "5000" and limit(Decimal("0.01")) < 1
+
+
+def test_a_date_answer_of_the_fiche_reads_as_a_date():
+    from members.models import Question
+    from members.questionnaire import Questionnaire, Section
+
+    question = Question(key="date_creation", label="Date de création", kind="date", choices=[])
+    form = Questionnaire(None, [Section("identite", "Identité", "", [question])])
+    assert form.display("date_creation", "2026-03-12") == "12 mars 2026"
+    assert form.display("date_creation", "2026-06-01") == "1er juin 2026"
+
+
+def test_the_check_in_count_agrees_in_number():
+    from events.views import checkin_count_label
+
+    assert checkin_count_label({"present": 1, "expected": 1}) == "1 présent sur 1 inscrit"
+    assert checkin_count_label({"present": 0, "expected": 2}) == "0 présent sur 2 inscrits"
+    assert (
+        checkin_count_label({"present": 1200, "expected": 1500})
+        == f"1{NBSP}200 présents sur 1{NBSP}500 inscrits"
+    )
+
+
+@pytest.mark.django_db
+def test_a_free_price_ends_its_sentence_without_a_space_before_the_full_stop(client):
+    from events.models import Event
+
+    from .events.factories import EventFactory
+
+    event = EventFactory(
+        price_member=Decimal("40"), price_non_member=Decimal("80"), price_partner=Decimal("0")
+    )
+    assert Event.objects.filter(pk=event.pk).exists()
+    page = client.get(reverse("events:detail", kwargs={"slug": event.slug})).content.decode()
+    text = " ".join(strip_tags(page).split())
+    assert "partenaire gratuit. Règlement hors ligne" in text
+    assert "gratuit ." not in text
+
+
+def test_the_admin_shows_amounts_and_populations_the_french_way(client, territory_a):
+    from members.models import Adhesion
+
+    from .events.factories import EventFactory
+    from .factories import StaffFactory
+    from .members.adhesion_factories import CampaignFactory
+
+    territory_a.population = 52480
+    territory_a.save()
+    Adhesion.objects.create(
+        territory=territory_a, campaign=CampaignFactory(year=2026), status="validee", amount=Decimal("2624")
+    )
+    event = EventFactory(price_member=Decimal("40"))
+    client.force_login(StaffFactory())
+
+    territories = client.get(reverse("admin:members_territory_changelist")).content.decode()
+    assert f"52{NBSP}480" in territories and ">52480<" not in territories
+    adhesions = client.get(reverse("admin:members_adhesion_changelist")).content.decode()
+    assert f"2{NBSP}624,00" in adhesions and "2624,00" not in adhesions
+    assert ">2026<" in adhesions  # a year stays a year
+    change = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert 'name="price_member" value="40,00"' in change and 'value="40.00"' not in change
