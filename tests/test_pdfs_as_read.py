@@ -24,7 +24,7 @@ from publications import demo as publications_demo
 from publications import pdf as issue_pdf
 from publications.models import Issue
 
-from .billing.conftest import BUYER_SIRET, called_adhesion, priced_registration
+from .billing.conftest import BUYER_SIRET, called_adhesion, priced_registration, validated_adhesion
 from .events.factories import EventFactory
 from .events.helpers import person
 from .factories import StaffFactory, TerritoryFactory
@@ -132,6 +132,22 @@ def test_the_appel_holds_on_one_page_with_its_signatory_and_sirets(territory, st
     for expected in (f"SIRET {SELLER_SIRET}", f"SIRET de l'acheteur : {BUYER_SIRET}", SIGNATORY):
         assert expected in text, expected
     assert "PETR du Pays de l'Œuvre-Évreux Sud" in text and "1 877,00 €" in text
+
+
+def test_an_appel_with_a_long_billing_address_still_holds_on_one_page(territory, staff):
+    adhesion = validated_adhesion(territory)
+    adhesion.billing_address = (
+        f"{territory.name}\nDirection des finances – service comptabilité\nBâtiment B, 2e étage\n"
+        "1 place de l'Église\nCS 40021\n27000 Évreux Cedex"
+    )
+    adhesion.amount_basis = "52 480 habitants × 0,05 € = 2 624 €, ramené au plafond de 1 877 €"
+    adhesion.save()
+    member_services.call_issue(adhesion=adhesion, by=staff)
+    member_services.adhesion_documents_render(adhesion_id=adhesion.pk)
+    adhesion.refresh_from_db()
+    pages = pages_of("appel-long", adhesion.call_pdf.read())
+    assert len(pages) == 1, f"the appel runs onto page 2: {footer_free(pages[-1], DOCUMENT_FOOTER)!r}"
+    assert "CS 40021" in pages[0] and SIGNATORY in flat(pages)
 
 
 def test_the_attestation_names_its_signatory_and_anpps_siret(territory, staff):
