@@ -1,10 +1,13 @@
 """French numbers, amounts and times: what people type is read, and shown back the French way."""
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
@@ -187,3 +190,30 @@ def test_the_admin_shows_amounts_and_populations_the_french_way(client, territor
     assert ">2026<" in adhesions  # a year stays a year
     change = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="price_member" value="40,00"' in change and 'value="40.00"' not in change
+
+
+# Where a number or a date may be written without anpp_portal.formats: the Factur-X XML wants "40.00".
+FORMAT_SHORTCUTS_ALLOWED = {"anpp_portal/formats.py", "billing/einvoice.py"}
+PYTHON_SHORTCUTS = re.compile(r"""\bdate_format\(|\bnumber_format\(|:\.2f\}|["']%\.2f["']""")
+TEMPLATE_SHORTCUTS = re.compile(r"""\|floatformat|\{%\s*now\s|\|stringformat:["']\.2f""")
+
+
+def test_numbers_and_dates_are_written_by_the_formats_module_only():
+    """One rule, one module: a shortcut ("%.2f", floatformat, date_format) would bypass the French
+    grouping, the decimal comma or "1er"."""
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for app in ("anpp_portal", "members", "events", "publications", "billing", "backoffice"):
+        for path in (root / app).rglob("*.py"):
+            relative = str(path.relative_to(root))
+            if "/migrations/" in relative or relative in FORMAT_SHORTCUTS_ALLOWED:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if PYTHON_SHORTCUTS.search(line):
+                    offenders.append(f"{relative}:{number}: {line.strip()}")
+    for path in (root / "templates").rglob("*"):
+        if path.suffix in (".html", ".txt"):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if TEMPLATE_SHORTCUTS.search(line):
+                    offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
