@@ -26,6 +26,7 @@ from anpp_portal.formats import (
     format_date,
     format_euros,
     format_number,
+    limit,
 )
 
 from .validators import validate_siren
@@ -97,10 +98,12 @@ def form_field(question) -> forms.Field:
     Kind = type(question).Kind
     common = {"label": question.label, "help_text": question.help_text, "required": False}
     bounds = []
+    # A quantity's limits read the French way ("5 000"); a year's stay a year ("2015").
+    bound = (lambda value: value) if question.key.startswith("annee") else limit
     if question.min_value is not None:
-        bounds.append(MinValueValidator(question.min_value))
+        bounds.append(MinValueValidator(bound(question.min_value)))
     if question.max_value is not None:
-        bounds.append(MaxValueValidator(question.max_value))
+        bounds.append(MaxValueValidator(bound(question.max_value)))
     kind = question.kind
     if kind == Kind.LONG_TEXT:
         return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)

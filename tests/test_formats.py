@@ -217,3 +217,23 @@ def test_numbers_and_dates_are_written_by_the_formats_module_only():
                 if TEMPLATE_SHORTCUTS.search(line):
                     offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_fiche_tells_a_quantity_limit_in_french_and_a_year_limit_as_a_year():
+    from members import questionnaire
+
+    from .members.fiche_factories import FicheCampaignFactory
+
+    form = (
+        questionnaire.for_campaign(FicheCampaignFactory(year=2018))
+        .section("perimetre")
+        .form_class({"nombre_communes": "6 000", "annee_population": "1800"})
+    )
+    assert not form.is_valid()
+    assert form.errors["nombre_communes"] == [
+        f"Assurez-vous que cette valeur est inférieure ou égale à 5{NBSP}000."
+    ]
+    assert form.errors["annee_population"] == [
+        "Assurez-vous que cette valeur est supérieure ou égale à 1990."
+    ]
