@@ -8,6 +8,8 @@ admin's two callers get the portal's formatting (anpp_portal.formats), for quant
 primary key, a year or a coded choice. Installed by the admin's AppConfig before its autodiscovery.
 """
 
+from decimal import Decimal
+
 from django.contrib.admin import helpers, options
 from django.contrib.admin import utils as admin_utils
 from django.contrib.admin.templatetags import admin_list
@@ -16,6 +18,7 @@ from django.db import models
 from .formats import FrenchDecimalField, format_number
 
 _django_display_for_field = admin_utils.display_for_field
+_django_display_for_value = admin_utils.display_for_value
 
 # Whole numbers that name something rather than count it: shown as typed ("2026", "n°7").
 NOT_QUANTITIES = {"year", "edition", "number", "population_year", "position", "order"}
@@ -36,8 +39,17 @@ def display_for_field(value, field, empty_value_display, avoid_link=False):
     return _django_display_for_field(value, field, empty_value_display, avoid_link)
 
 
+def display_for_value(value, empty_value_display, boolean=False):
+    """A column computed by a method: an amount (a Decimal, "payé (€)") is grouped; a whole number
+    may be a year, and is left as Django shows it."""
+    if isinstance(value, Decimal) and not boolean:
+        return format_number(value, decimals=2)
+    return _django_display_for_value(value, empty_value_display, boolean)
+
+
 def install() -> None:
     admin_list.display_for_field = display_for_field
+    admin_list.display_for_value = display_for_value
     helpers.display_for_field = display_for_field
     # Every ModelAdmin copies these defaults when it is registered: amounts are typed as on the site.
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DecimalField] = {"form_class": FrenchDecimalField}

@@ -169,7 +169,7 @@ def test_a_free_price_ends_its_sentence_without_a_space_before_the_full_stop(cli
 
 
 def test_the_admin_shows_amounts_and_populations_the_french_way(client, territory_a):
-    from members.models import Adhesion
+    from members.models import Adhesion, Payment
 
     from .events.factories import EventFactory
     from .factories import StaffFactory
@@ -177,16 +177,25 @@ def test_the_admin_shows_amounts_and_populations_the_french_way(client, territor
 
     territory_a.population = 52480
     territory_a.save()
-    Adhesion.objects.create(
+    adhesion = Adhesion.objects.create(
         territory=territory_a, campaign=CampaignFactory(year=2026), status="validee", amount=Decimal("2624")
     )
+    staff = StaffFactory()
+    Payment.objects.create(
+        adhesion=adhesion,
+        paid_on=datetime.date(2026, 3, 1),
+        amount=Decimal("1312.5"),
+        method="virement",
+        recorded_by=staff,
+    )
     event = EventFactory(price_member=Decimal("40"))
-    client.force_login(StaffFactory())
+    client.force_login(staff)
 
     territories = client.get(reverse("admin:members_territory_changelist")).content.decode()
     assert f"52{NBSP}480" in territories and ">52480<" not in territories
     adhesions = client.get(reverse("admin:members_adhesion_changelist")).content.decode()
     assert f"2{NBSP}624,00" in adhesions and "2624,00" not in adhesions
+    assert f">1{NBSP}312,50<" in adhesions  # "payé (€)", a column computed by a method
     assert ">2026<" in adhesions  # a year stays a year
     change = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="price_member" value="40,00"' in change and 'value="40.00"' not in change
