@@ -28,6 +28,7 @@ from .billing.conftest import BUYER_SIRET, called_adhesion, priced_registration,
 from .events.factories import EventFactory
 from .events.helpers import person
 from .factories import StaffFactory, TerritoryFactory
+from .reading import PLAIN_TEXT_RULES, problems
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +66,23 @@ def flat(pages: list[str]) -> str:
     return " ".join(" ".join(pages).split())
 
 
+# The documents the portal writes (not the magazine's own text) read the French way.
+DOCUMENT_RULES = [
+    rule
+    for rule in PLAIN_TEXT_RULES
+    if rule[0] not in ("empty placeholder", "space before a full stop or comma", "time with a colon")
+]
+
+
 def pages_of(name: str, data: bytes) -> list[str]:
     if folder := os.environ.get("ANPP_PDF_DUMP"):
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / f"{name}.pdf").write_bytes(data)
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return [_SPACES.sub(" ", page.extract_text() or "") for page in reader.pages]
+    pages = [_SPACES.sub(" ", page.extract_text() or "") for page in reader.pages]
+    if name != "issue":
+        assert problems(flat(pages), DOCUMENT_RULES) == [], name
+    return pages
 
 
 def footer_free(text: str, footer: str) -> str:
