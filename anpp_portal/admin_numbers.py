@@ -1,5 +1,5 @@
 """Numbers in the admin the French way: "2 624,00" and "52 480" in the lists and read-only fields,
-"40,00" (typed back "1 234,50" as well) in the inputs of amounts.
+"40,00" and "52 480" (typed back "1 234,50" as well) in the inputs of amounts and counts.
 
 Django's admin shows a number through one function, ``django.contrib.admin.utils.display_for_field``
 (imported by the changelist and the read-only fields), which groups thousands only when
@@ -15,7 +15,7 @@ from django.contrib.admin import utils as admin_utils
 from django.contrib.admin.templatetags import admin_list
 from django.db import models
 
-from .formats import FrenchDecimalField, format_number
+from .formats import FrenchDecimalField, FrenchIntegerField, format_number
 
 _django_display_for_field = admin_utils.display_for_field
 _django_display_for_value = admin_utils.display_for_value
@@ -51,5 +51,7 @@ def install() -> None:
     admin_list.display_for_field = display_for_field
     admin_list.display_for_value = display_for_value
     helpers.display_for_field = display_for_field
-    # Every ModelAdmin copies these defaults when it is registered: amounts are typed as on the site.
+    # Every ModelAdmin copies these defaults when it is registered: amounts and counts are typed as
+    # on the site ("40,00", "52 480"). Years are small integer fields, never PositiveIntegerField.
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DecimalField] = {"form_class": FrenchDecimalField}
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.PositiveIntegerField] = {"form_class": FrenchIntegerField}

@@ -199,6 +199,9 @@ def test_the_admin_shows_amounts_and_populations_the_french_way(client, territor
     assert ">2026<" in adhesions  # a year stays a year
     change = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="price_member" value="40,00"' in change and 'value="40.00"' not in change
+    change = client.get(reverse("admin:members_territory_change", args=[territory_a.pk])).content.decode()
+    assert f'name="population" value="52{NBSP}480"' in change
+    assert 'name="population_year" value="2018"' in change  # a year stays a year
 
 
 # Where a number or a date may be written without anpp_portal.formats: the Factur-X XML wants "40.00".
