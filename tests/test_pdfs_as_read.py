@@ -28,6 +28,7 @@ from .billing.conftest import BUYER_SIRET, called_adhesion, priced_registration,
 from .events.factories import EventFactory
 from .events.helpers import person
 from .factories import StaffFactory, TerritoryFactory
+from .publications.factories import ArticleFactory, IssueFactory
 from .reading import PLAIN_TEXT_RULES, problems
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,21 @@ def test_the_issue_opens_on_its_cover_alone_and_every_page_after_it_carries_text
     # Page 2 is the table of contents, starting with its title (no spilled cover block before it).
     assert pages[1].startswith("Sommaire"), pages[1][:200]
     assert_no_thin_page("issue", pages, r"Hiver 2018 / n°01 / Territoires de Projets \d+\s*ANPP")
+
+
+def test_an_issue_without_a_cover_image_keeps_its_drawn_cover_on_page_1_whatever_its_titles(staff):
+    issue = IssueFactory(
+        number=42, title="Territoires de Projets : la transition écologique des Pays et des PETR"
+    )
+    for order in range(1, 7):
+        ArticleFactory(
+            issue=issue,
+            order=order,
+            title=f"Article {order} : un titre long comme en écrivent les territoires de projets, sur deux lignes",
+        )
+    pages = pages_of("issue-sans-image", issue_pdf.render_pdf(issue_pdf.issue_html(issue)))
+    assert "n°42" in pages[0]
+    assert pages[1].startswith("Sommaire"), pages[1][:200]
 
 
 # Footer of the administrative documents: "<seller> · <address> · SIRET … · <number> · page 1/2".
