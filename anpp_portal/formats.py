@@ -95,10 +95,11 @@ def format_date(value: datetime.date | datetime.datetime | None, pattern: str = 
 
 
 def french_day_pattern(value, pattern: str) -> str:
-    """``pattern`` with its day of the month ("j", not escaped) written "1er" on the first."""
+    """``pattern`` with its day of the month ("j", not escaped) written "1er" on the first, when the
+    month follows in words ("j F": "1er juin"); a numeric date stays numeric ("j/m": "1/06")."""
     if getattr(value, "day", None) != 1:
         return pattern
-    return re.sub(r"(?<!\\)j", r"1\\e\\r", pattern)
+    return re.sub(r"(?<!\\)j(?=\s+[FEMN])", r"1\\e\\r", pattern)
 
 
 def format_datetime(value: datetime.datetime | None) -> str:

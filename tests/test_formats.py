@@ -100,11 +100,9 @@ def test_the_first_of_the_month_is_1er_in_python_and_in_every_template():
     assert format_date(twelfth) == "12 mars 2026"
     assert format_datetime(datetime.datetime(2026, 12, 7, 7, 38)) == "7 décembre 2026 à 7 h 38"
     # Django's own date filter, without loading anything: every template, the admin's included.
-    template = Template('{{ d|date:"j F Y" }}|{{ d|date:"l j F" }}|{{ d|date }}|{{ t|date:"j/m" }}')
-    assert (
-        template.render(Context({"d": first, "t": twelfth}))
-        == "1er juin 2026|lundi 1er juin|1er juin 2026|12/03"
-    )
+    template = Template('{{ d|date:"j F Y" }}|{{ d|date:"l j F" }}|{{ d|date }}|{{ d|date:"j/m" }}')
+    assert template.render(Context({"d": first})) == "1er juin 2026|lundi 1er juin|1er juin 2026|1/06"
+    assert Template('{{ t|date:"j F" }}').render(Context({"t": twelfth})) == "12 mars"
     with translation.override("en"):
         assert Template('{{ d|date:"j F Y" }}').render(Context({"d": first})) == "1 June 2026"
 
