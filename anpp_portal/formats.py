@@ -91,7 +91,21 @@ def format_date(value: datetime.date | datetime.datetime | None, pattern: str = 
 
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     with translation.override("fr"):
-        return formats.date_format(value, french_day_pattern(value, pattern))
+        return french_date(value, pattern, formats.date_format)
+
+
+# A time in a date pattern ("j F Y à H:i") is written by format_time: "14 h 05", not "14:05".
+_TIME_IN_PATTERN = re.compile(r"(?<!\\)[HG]:i")
+
+
+def french_date(value, pattern: str, render) -> str:
+    """``render(value, pattern)`` (Django's date_format or date filter) the French way: "1er juin",
+    and any "H:i" written "14 h 05"."""
+    pieces = _TIME_IN_PATTERN.split(pattern)
+    if len(pieces) == 1:
+        return render(value, french_day_pattern(value, pattern))
+    written = [render(value, french_day_pattern(value, piece)) if piece else "" for piece in pieces]
+    return format_time(value).join(written)
 
 
 def french_day_pattern(value, pattern: str) -> str:

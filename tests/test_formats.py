@@ -103,6 +103,11 @@ def test_the_first_of_the_month_is_1er_in_python_and_in_every_template():
     template = Template('{{ d|date:"j F Y" }}|{{ d|date:"l j F" }}|{{ d|date }}|{{ d|date:"j/m" }}')
     assert template.render(Context({"d": first})) == "1er juin 2026|lundi 1er juin|1er juin 2026|1/06"
     assert Template('{{ t|date:"j F" }}').render(Context({"t": twelfth})) == "12 mars"
+    submitted = datetime.datetime(2026, 3, 12, 14, 5)
+    assert (
+        Template('{{ s|date:"j F Y à H:i" }}').render(Context({"s": submitted})) == "12 mars 2026 à 14 h 05"
+    )
+    assert format_date(submitted, "j F Y à H:i") == "12 mars 2026 à 14 h 05"
     with translation.override("en"):
         assert Template('{{ d|date:"j F Y" }}').render(Context({"d": first})) == "1 June 2026"
 
