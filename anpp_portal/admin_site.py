@@ -103,7 +103,7 @@ class AnppAdminConfig(AdminConfig):
     default_site = "anpp_portal.admin_site.AnppAdminSite"
 
     def ready(self):
-        from .admin_numbers import install
+        from .admin_formats import install
 
         install()  # before the ModelAdmins are registered: they copy the form field defaults
         super().ready()

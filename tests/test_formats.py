@@ -200,6 +200,9 @@ def test_the_admin_shows_amounts_and_populations_the_french_way(client, territor
     assert f"2{NBSP}624,00" in adhesions and "2624,00" not in adhesions
     assert f">1{NBSP}312,50<" in adhesions  # "payé (€)", a column computed by a method
     assert ">2026<" in adhesions  # a year stays a year
+    # A recorded payment, read-only in the adhésion's page: its date and amount the French way.
+    page = client.get(reverse("admin:members_adhesion_change", args=[adhesion.pk])).content.decode()
+    assert "1er mars 2026" in page and f"1{NBSP}312,50" in page
     change = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="price_member" value="40,00"' in change and 'value="40.00"' not in change
     change = client.get(reverse("admin:members_territory_change", args=[territory_a.pk])).content.decode()

@@ -1,5 +1,6 @@
-"""Numbers in the admin the French way: "2 624,00" and "52 480" in the lists and read-only fields,
-"40,00" and "52 480" (typed back "1 234,50" as well) in the inputs of amounts and counts.
+"""Numbers and dates in the admin the French way: "2 624,00" and "52 480" in the lists and read-only
+fields, "40,00" and "52 480" (typed back "1 234,50" as well) in the inputs of amounts and counts;
+"1er juin 2026" and "7 décembre 2026 à 9 h 30" for dates and times.
 
 Django's admin shows a number through one function, ``django.contrib.admin.utils.display_for_field``
 (imported by the changelist and the read-only fields), which groups thousands only when
@@ -15,7 +16,7 @@ from django.contrib.admin import utils as admin_utils
 from django.contrib.admin.templatetags import admin_list
 from django.db import models
 
-from .formats import FrenchDecimalField, FrenchIntegerField, format_number
+from .formats import FrenchDecimalField, FrenchIntegerField, format_date, format_datetime, format_number
 
 _django_display_for_field = admin_utils.display_for_field
 _django_display_for_value = admin_utils.display_for_value
@@ -33,6 +34,10 @@ def is_quantity(field) -> bool:
 
 
 def display_for_field(value, field, empty_value_display, avoid_link=False):
+    if value is not None and not field.choices and isinstance(field, models.DateTimeField):
+        return format_datetime(value)
+    if value is not None and not field.choices and isinstance(field, models.DateField):
+        return format_date(value)
     if value is not None and is_quantity(field):
         decimals = field.decimal_places if isinstance(field, models.DecimalField) else None
         return format_number(value, decimals=decimals)
