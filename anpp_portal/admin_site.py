@@ -101,3 +101,9 @@ class AnppAdminConfig(AdminConfig):
     """Django's admin with the portal's own site (in INSTALLED_APPS instead of django.contrib.admin)."""
 
     default_site = "anpp_portal.admin_site.AnppAdminSite"
+
+    def ready(self):
+        from .admin_formats import install
+
+        install()  # before the ModelAdmins are registered: they copy the form field defaults
+        super().ready()

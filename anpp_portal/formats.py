@@ -81,11 +81,82 @@ def format_time(value: datetime.time | datetime.datetime | None) -> str:
     return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
 
 
+def format_date(value: datetime.date | datetime.datetime | None, pattern: str = "j F Y") -> str:
+    """``date(2026, 6, 1)`` → ``"1er juin 2026"``; ``pattern`` as Django's ``date`` filter ("l j F"
+    gives "lundi 1er juin"). The first of the month is "1er" in French; Django writes "1"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    with translation.override("fr"):
+        return french_date(value, pattern, formats.date_format)
+
+
+# A time in a date pattern ("j F Y à H:i") is written by format_time: "14 h 05", not "14:05".
+_TIME_IN_PATTERN = re.compile(r"(?<!\\)[HG]:i")
+
+
+def french_date(value, pattern: str, render) -> str:
+    """``render(value, pattern)`` (Django's date_format or date filter) the French way: "1er juin",
+    and any "H:i" written "14 h 05"."""
+    pieces = _TIME_IN_PATTERN.split(pattern)
+    if len(pieces) == 1:
+        return render(value, french_day_pattern(value, pattern))
+    written = [render(value, french_day_pattern(value, piece)) if piece else "" for piece in pieces]
+    return format_time(value).join(written)
+
+
+def french_day_pattern(value, pattern: str) -> str:
+    """``pattern`` with its day of the month ("j", not escaped) written "1er" on the first, when the
+    month follows in words ("j F": "1er juin"); a numeric date stays numeric ("j/m": "1/06")."""
+    if getattr(value, "day", None) != 1:
+        return pattern
+    return re.sub(r"(?<!\\)j(?=\s+[FEMN])", r"1\\e\\r", pattern)
+
+
+def format_datetime(value: datetime.datetime | None) -> str:
+    """``"7 décembre 2026 à 9 h 30"`` (local time)."""
+    if value is None:
+        return ""
+    return f"{format_date(value)} à {format_time(value)}"
+
+
+class FrenchLimitInt(int):
+    """A validator's limit that prints itself the French way in its message ("5 000", not "5000")
+    and compares and serialises (migrations) as the plain number it is."""
+
+    def __str__(self):
+        return format_number(int(self))
+
+
+class FrenchLimitDecimal(Decimal):
+    def __str__(self):
+        return format_number(Decimal(self))
+
+
+def limit(value):
+    """Wrap a Min/MaxValueValidator's limit: ``MaxValueValidator(limit(5000))`` says "5 000" and
+    ``MinValueValidator(limit(Decimal("0.01")))`` says "0,01" ("inférieure ou égale à 5 000")."""
+    if value is None or isinstance(value, FrenchLimitInt | FrenchLimitDecimal):
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return FrenchLimitInt(value)
+    return FrenchLimitDecimal(str(value))
+
+
 class FrenchIntegerField(forms.IntegerField):
     """An integer typed the French way: ``"120 000"`` (any kind of space) is 120000."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric"})
     default_error_messages = {"invalid": _("Saisissez un nombre entier, par exemple 120 000.")}
+
+    def __init__(self, *, max_value=None, min_value=None, **kwargs):
+        # "inférieure ou égale à 15 000 000", not "15000000"
+        super().__init__(max_value=limit(max_value), min_value=limit(min_value), **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -113,6 +184,10 @@ class FrenchDecimalField(forms.DecimalField):
 
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
     default_error_messages = {"invalid": _("Saisissez un nombre, par exemple 1 234,50.")}
+
+    def __init__(self, *, max_value=None, min_value=None, **kwargs):
+        # "supérieure ou égale à 0,01", not "0.01"
+        super().__init__(max_value=limit(max_value), min_value=limit(min_value), **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -145,6 +145,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "anpp_portal.context_processors.portal",
             ],
+            # "1er juin": Django's date filter, with the French first of the month (formats.py).
+            "builtins": ["anpp_portal.templatetags.french_dates"],
         },
     },
 ]

@@ -16,6 +16,7 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 
 from anpp_portal.fields import BoundedTextField
+from anpp_portal.formats import limit
 from anpp_portal.storage import UnguessableName, private_storage
 from members.models import Adhesion, Payment, Territory
 from members.validators import validate_siret
@@ -223,7 +224,9 @@ class Invoice(models.Model):
     buyer_email = models.EmailField(_("email de facturation de l'acheteur"), blank=True)
     subject = models.CharField(_("objet"), max_length=300)
     lines = models.JSONField(_("lignes"), default=list)
-    total = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    total = models.DecimalField(
+        _("montant (€)"), **MONEY, validators=[MinValueValidator(limit(Decimal("0.01")))]
+    )
     reason = BoundedTextField(_("motif"), max_length=2000, blank=True)
     pdf = models.FileField(
         _("document Factur-X (PDF)"),

@@ -44,7 +44,7 @@ def rows(participants):
             ", ".join(f"{d.date:%d/%m/%Y}" for d in p.meal_days.all()),
             p.dietary_needs,
             p.accessibility_needs,
-            f"{p.price:.2f}",
+            p.price,  # a number: "40,00" in the CSV (anpp_portal.exports), a number cell in XLSX
             timezone.localtime(p.created_at).strftime("%d/%m/%Y %H:%M"),
             ", ".join(
                 f"{a.day.date:%d/%m/%Y} {format_time(a.checked_in_at)}"

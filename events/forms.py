@@ -2,11 +2,10 @@
 
 from django import forms
 from django.forms import formset_factory
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import forms as portal_forms
-from anpp_portal.formats import format_time
+from anpp_portal.formats import format_date, format_time
 
 from .models import Event, EventDay, Function, Session
 from .services import ParticipantData, max_delegation_size
@@ -28,7 +27,7 @@ class ObjectsChoiceField(forms.MultipleChoiceField):
 
 
 def day_label(day) -> str:
-    return date_format(day.date, "l j F Y").capitalize()
+    return format_date(day.date, "l j F Y").capitalize()
 
 
 def atelier_label(session) -> str:
@@ -64,7 +63,7 @@ class ChoicesMixin:
                 continue
             name = f"ateliers_{day.pk}"
             self.fields[name] = ObjectsChoiceField(
-                label=_("Ateliers du %(day)s") % {"day": date_format(day.date, "l j F")},
+                label=_("Ateliers du %(day)s") % {"day": format_date(day.date, "l j F")},
                 objects=of_day,
                 label_of=atelier_label,
                 required=False,

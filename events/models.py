@@ -198,9 +198,9 @@ class EventDay(models.Model):
         constraints = [models.UniqueConstraint("event", "date", name="eventday_one_per_date")]
 
     def __str__(self):
-        from django.utils.formats import date_format
+        from anpp_portal.formats import format_date
 
-        return date_format(self.date, "l j F Y")
+        return format_date(self.date, "l j F Y")
 
     def starts_at_datetime(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.starts_at))

@@ -20,11 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anpp_portal import pagecache, ratelimit
-from anpp_portal.formats import format_time
+from anpp_portal.formats import format_date, format_time
 from anpp_portal.staffpolicy import acts_as_staff
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
@@ -152,7 +151,7 @@ def _check_registration_open(*, event: Event, now) -> None:
         raise RegistrationClosed(
             _("Les inscriptions ouvriront le %(date)s.")
             % {
-                "date": date_format(timezone.localtime(event.registration_opens_at), "j F Y")
+                "date": format_date(event.registration_opens_at)
                 + " à "
                 + format_time(event.registration_opens_at)
             }
@@ -471,7 +470,7 @@ def _check_may_change(*, participant: Participant, by, now) -> None:
     if now >= participant.event.cancellation_deadline:
         raise RegistrationClosed(
             _("Les modifications et annulations sont closes depuis le %(date)s ; écrivez à l'ANPP.")
-            % {"date": date_format(timezone.localtime(participant.event.cancellation_deadline), "j F Y")}
+            % {"date": format_date(participant.event.cancellation_deadline)}
         )
 
 
@@ -618,7 +617,7 @@ def participant_update(
                 day = next(d for d in data.days if d.pk == full[0])
                 raise InvalidChoice(
                     _("La journée du %(day)s est complète : %(name)s ne peut pas l'ajouter.")
-                    % {"day": date_format(day.date, "l j F"), "name": participant.full_name}
+                    % {"day": format_date(day.date, "l j F"), "name": participant.full_name}
                 )
         participant.dietary_needs = dietary_needs.strip()
         participant.accessibility_needs = accessibility_needs.strip()

@@ -7,16 +7,15 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anpp_portal import pagecache
-from anpp_portal.formats import format_time
+from anpp_portal.formats import format_date, format_number, format_time
 from anpp_portal.pagecache import public_page
 from anpp_portal.staffpolicy import acts_as_staff, staff_permission_required
 from members.permissions import Action, territories_for
@@ -471,7 +470,7 @@ def checkin_day(request, slug, day_pk):
             "days": list(event.days.all()),
             "query": query,
             "results": results,
-            "counts": selectors.checkin_day_counts(day),
+            "count_label": checkin_count_label(selectors.checkin_day_counts(day)),
         },
     )
     response["Permissions-Policy"] = CHECKIN_PERMISSIONS
@@ -494,7 +493,7 @@ def _scan_answer(result: services.ScanResult, day: EventDay) -> dict:
     if result.state == "already":
         detail = _("Déjà pointé·e à %(time)s.") % {"time": format_time(result.checked_in_at)}
     elif result.state == "not_today":
-        days = ", ".join(date_format(d.date, "l j F") for d in participant.days.order_by("date"))
+        days = ", ".join(format_date(d.date, "l j F") for d in participant.days.order_by("date"))
         detail = _("Inscrit·e : %(days)s.") % {"days": days}
     elif result.state == "cancelled":
         detail = _("Ce code n'est plus valable : la participation est annulée.")
@@ -514,6 +513,19 @@ def _scan_answer(result: services.ScanResult, day: EventDay) -> dict:
     }
 
 
+def checkin_count_label(counts: dict) -> str:
+    """ "1 présent sur 1 inscrit", "12 présents sur 40 inscrits". Zero is singular in French: the
+    form is chosen for max(n, 1), whatever plural rule the catalogue in use has."""
+
+    def counted(singular, plural, n):
+        return ngettext(singular, plural, max(n, 1)) % {"n": format_number(n)}
+
+    return _("%(present)s sur %(expected)s") % {
+        "present": counted("%(n)s présent", "%(n)s présents", counts["present"]),
+        "expected": counted("%(n)s inscrit", "%(n)s inscrits", counts["expected"]),
+    }
+
+
 @never_cache
 @staff_member_required
 @staff_permission_required("events.change_participant")
@@ -526,7 +538,7 @@ def checkin_scan(request, slug, day_pk):
     result = services.checkin_scan(event=event, day=day, code=code, by=request.user)
     counts = selectors.checkin_day_counts(day)
     answer = _scan_answer(result, day)
-    answer["count"] = _("%(present)s présents sur %(expected)s inscrits") % counts
+    answer["count"] = checkin_count_label(counts)
     return JsonResponse(answer)
 
 

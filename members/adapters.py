@@ -1,3 +1,4 @@
+import datetime
 import logging
 import uuid
 from urllib.parse import urlencode, urlsplit
@@ -7,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from anpp_portal.emails import RenderedEmail
+from anpp_portal.emails import RenderedEmail, portal_site
+from anpp_portal.formats import format_datetime
 from anpp_portal.outbox import email_enqueue
 from anpp_portal.staffpolicy import STAFF_HOME_PERMISSION, acts_as_staff, mfa_overdue
 
@@ -22,7 +24,13 @@ class TooManyLoginAttempts(Exception):
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Account emails go through the outbox too: retried on SMTP failure, visible to staff."""
+        """Account emails go through the outbox too: retried on SMTP failure, visible to staff.
+
+        allauth's own send_mail (replaced here) gives its templates ``current_site``: without it
+        they read "Bonjour, c'est  !"; the sites framework is not installed, so it is the portal's."""
+        context = {"email": email, "current_site": portal_site(), **context}
+        if isinstance(context.get("timestamp"), datetime.datetime):  # notifications: "Date : …"
+            context["timestamp"] = format_datetime(context["timestamp"])
         # allauth builds its links (activate_url, password_reset_url, signup_url…) from the request's
         # Host header, which the requester chooses: every link points to SITE_URL instead.
         context = {

@@ -1,7 +1,14 @@
 """The attestation of a paid adhésion. (The appel is a Factur-X invoice: billing/pdf.py.)"""
 
+from django.utils import timezone
+
 from anpp_portal.pdf import render_pdf
 
 
-def attestation_pdf(adhesion) -> bytes:
-    return render_pdf("members/pdf/attestation.html", {"adhesion": adhesion})
+def attestation_pdf(adhesion, identity) -> bytes:
+    """``identity`` is ANPP's billing identity (billing.services.billing_identity_get): the attestation
+    is signed and identified (SIRET) as the appel it follows."""
+    return render_pdf(
+        "members/pdf/attestation.html",
+        {"adhesion": adhesion, "seller": identity, "signed_on": timezone.localdate()},
+    )

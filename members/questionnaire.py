@@ -21,7 +21,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import forms as portal_forms
-from anpp_portal.formats import FrenchDecimalField, FrenchIntegerField, format_euros, format_number
+from anpp_portal.formats import (
+    FrenchDecimalField,
+    FrenchIntegerField,
+    format_date,
+    format_euros,
+    format_number,
+    limit,
+)
 
 from .validators import validate_siren
 
@@ -92,10 +99,12 @@ def form_field(question) -> forms.Field:
     Kind = type(question).Kind
     common = {"label": question.label, "help_text": question.help_text, "required": False}
     bounds = []
+    # A quantity's limits read the French way ("5 000"); a year's stay a year ("2015").
+    bound = (lambda value: value) if question.key.startswith("annee") else limit
     if question.min_value is not None:
-        bounds.append(MinValueValidator(question.min_value))
+        bounds.append(MinValueValidator(bound(question.min_value)))
     if question.max_value is not None:
-        bounds.append(MaxValueValidator(question.max_value))
+        bounds.append(MaxValueValidator(bound(question.max_value)))
     kind = question.kind
     if kind == Kind.LONG_TEXT:
         return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
@@ -267,6 +276,11 @@ class Questionnaire:
         )
         if isinstance(value, list) and question.kind == "multiple":
             return ", ".join(str(choices.get(item, item)) for item in value)
+        if question.kind == "date":  # stored "2026-03-12": read "12 mars 2026"
+            try:
+                return format_date(date.fromisoformat(str(value)))
+            except ValueError:
+                return value
         if question.kind == "amount":
             try:
                 return format_euros(Decimal(str(value)))

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.fields import BoundedTextField
+from anpp_portal.formats import limit
 from anpp_portal.history import HistoricalRecords
 from anpp_portal.storage import UnguessableName, private_storage
 
@@ -183,7 +184,7 @@ class Adhesion(models.Model):
     )
     deliberation_date = models.DateField(_("date de la délibération"), null=True, blank=True)
     population = models.PositiveIntegerField(
-        _("population retenue"), null=True, blank=True, validators=[MaxValueValidator(15_000_000)]
+        _("population retenue"), null=True, blank=True, validators=[MaxValueValidator(limit(15_000_000))]
     )
     amount = models.DecimalField(_("cotisation (€)"), **MONEY, null=True, blank=True)
     amount_basis = models.CharField(_("base de calcul"), max_length=300, blank=True)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.fields import BoundedTextField
+from anpp_portal.formats import limit
 
 from ..validators import validate_siren
 from .people import Department, Territory
@@ -26,7 +27,7 @@ class JoinRequest(models.Model):
         Department, verbose_name=_("départements"), related_name="join_requests"
     )
     population = models.PositiveIntegerField(
-        _("population"), validators=[MinValueValidator(1), MaxValueValidator(15_000_000)]
+        _("population"), validators=[MinValueValidator(1), MaxValueValidator(limit(15_000_000))]
     )
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)

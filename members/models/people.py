@@ -12,6 +12,7 @@ from localflavor.fr.fr_region import REGION_2016_CHOICES
 from localflavor.fr.models import FRSIRENField
 
 from anpp_portal.fields import BoundedTextField
+from anpp_portal.formats import limit
 
 from ..validators import validate_siren
 
@@ -110,7 +111,7 @@ class Territory(models.Model):
     city = models.CharField(_("commune"), max_length=100, blank=True)
     website = models.URLField(_("site internet"), blank=True)
     population = models.PositiveIntegerField(
-        _("population"), null=True, blank=True, validators=[MaxValueValidator(15_000_000)]
+        _("population"), null=True, blank=True, validators=[MaxValueValidator(limit(15_000_000))]
     )
     population_year = models.PositiveSmallIntegerField(
         _("année de référence de la population"),
@@ -119,7 +120,7 @@ class Territory(models.Model):
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
     communes_count = models.PositiveSmallIntegerField(
-        _("nombre de communes"), null=True, blank=True, validators=[MaxValueValidator(5000)]
+        _("nombre de communes"), null=True, blank=True, validators=[MaxValueValidator(limit(5000))]
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

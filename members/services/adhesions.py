@@ -457,7 +457,7 @@ def adhesion_documents_render(*, adhesion_id: int) -> list[str]:
     attestation once paid); returns the fields stored. Holds no lock while rendering and is safe to
     run twice: the first stored document wins, and a stored one is never replaced."""
     from billing.models import Invoice
-    from billing.services import invoice_pdf_render
+    from billing.services import billing_identity_get, invoice_pdf_render
 
     from ..pdf import attestation_pdf
 
@@ -470,7 +470,8 @@ def adhesion_documents_render(*, adhesion_id: int) -> list[str]:
         stored.append("call_pdf")
     if adhesion.status == Status.PAYEE and not adhesion.attestation_pdf:
         filename = f"attestation-{adhesion.year}-{adhesion.territory.slug}.pdf"
-        _store_document(adhesion, "attestation_pdf", filename, attestation_pdf(adhesion), _paid_email)
+        content = attestation_pdf(adhesion, billing_identity_get())
+        _store_document(adhesion, "attestation_pdf", filename, content, _paid_email)
         stored.append("attestation_pdf")
     return stored
 

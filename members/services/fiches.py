@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from anpp_portal.formats import format_datetime
 from anpp_portal.staffpolicy import acts_as_staff
 
 from .. import emails, questionnaire
@@ -46,7 +47,7 @@ class FicheStale(FicheError):
         self.fiche = fiche
         who = fiche.updated_by.get_full_name() if fiche.updated_by else "quelqu'un d'autre"
         super().__init__(
-            f"{who} a enregistré cette fiche le {timezone.localtime(fiche.updated_at):%d/%m/%Y à %H:%M}, "
+            f"{who} a enregistré cette fiche le {format_datetime(fiche.updated_at)}, "
             "après que vous l'avez ouverte. Vos saisies ne sont pas enregistrées mais restent ci-dessous : "
             "rechargez la section pour voir ses modifications, ou enregistrez à nouveau pour les remplacer."
         )
