@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anpp_portal.staffpolicy import staff_permission_required
 from anpp_portal.storage import private_file_response
 from members.permissions import Action, can, territories_for, territory_view
-from anpp_portal.staffpolicy import staff_permission_required
 
 from . import selectors, services
 from .access import is_legal_staff, may_ask_for

@@ -39,7 +39,12 @@ pytestmark = pytest.mark.django_db
 NAME = "PETR du Pays de l'Œuvre-Évreux Sud"
 
 EXPECTED = {
-    "join": {"members/email/join_received", "members/email/join_approved", "members/email/join_refused"},
+    "join": {
+        "members/email/join_confirm",
+        "members/email/join_received",
+        "members/email/join_approved",
+        "members/email/join_refused",
+    },
     "adhesion": {
         "members/email/invitation",
         "members/email/adhesion_reminder_not_submitted",
@@ -68,6 +73,8 @@ EXPECTED = {
         "events/email/staff_message",
     },
     "publications": {"publications/email/newsletter_confirm", "publications/email/issue_announcement"},
+    "resources": {"resources/email/note_published"},
+    "legal": {"legal/email/reply"},
     "accounts": {
         "account/email/email_confirmation_signup",
         "account/email/email_confirmation",
@@ -150,15 +157,23 @@ def test_join_request_emails_read_well(staff, send_outbox, rendered):
     accepted = member_services.join_request_create(
         territory_name=NAME, siren="200070498", email="helene@oeuvre.test", **common
     )
-    member_services.join_request_approve(join_request=accepted, by=staff)
     refused = member_services.join_request_create(
         territory_name=NAME + " bis", siren="200041556", email="autre@oeuvre.test", **common
     )
+    # The confirmation link's email repeats nothing the requester typed (not even the name).
+    confirmations = send_outbox()
+    assert_read_well(confirmations, naming_the_territory=False)
+    for request in (accepted, refused):
+        token = member_services.join_request_confirm_url(request).rstrip("/").rsplit("/", 1)[-1]
+        member_services.join_request_confirm(token=token)
+    accepted.refresh_from_db()
+    refused.refresh_from_db()
+    member_services.join_request_approve(join_request=accepted, by=staff)
     member_services.join_request_refuse(
         join_request=refused, by=staff, message="Ce territoire relève d'une métropole : écrivez-nous."
     )
     assert JoinRequest.objects.filter(status=JoinRequest.Status.APPROVED).count() == 1
-    assert_read_well(send_outbox())
+    assert_read_well(send_outbox()[len(confirmations) :])
     assert rendered == EXPECTED["join"]
 
 
@@ -317,3 +332,36 @@ def test_account_emails_read_well_and_name_the_portal(client, send_outbox, rende
     assert all("Bonjour, c'est Portail ANPP !" in m.body for m in sent), [m.body[:80] for m in sent]
     assert rendered == EXPECTED["accounts"]
     assert mail.outbox
+
+
+def test_note_and_legal_reply_emails_read_well(territory, referent, staff, send_outbox, rendered):
+    from legal import services as legal_services
+    from resources import services as resources_services
+    from resources.models import Note, Theme
+
+    from .members.adhesion_factories import make_member
+
+    make_member(territory)
+    theme = Theme.objects.create(name="Mobilités et services", slug="mobilites-et-services")
+    resources_services.themes_follow_set(user=referent, themes=[theme])
+    note = resources_services.note_save(
+        note=Note(
+            kind=Note.Kind.ANALYSIS,
+            title=f"Exemple fictif : la mobilité au {NAME}",
+            date=datetime.date(2026, 6, 1),
+            summary="Résumé d'une note fictive de 1 234 mots.",
+            body="Texte fictif.",
+            visibility=Note.Visibility.MEMBERS,
+        ),
+        themes=[theme],
+    )
+    resources_services.note_publish(note=note)
+    resources_services.note_announce(note_id=note.pk)
+    question = legal_services.question_ask(
+        territory=territory, user=referent, subject="Congé de mobilité d'un agent", text="Question ?"
+    )
+    legal_services.message_add(question=question, author=staff, text="Réponse de l'équipe.", from_staff=True)
+    sent = send_outbox()
+    assert len(sent) == 2
+    assert_read_well(sent)
+    assert rendered == EXPECTED["resources"] | EXPECTED["legal"]
