@@ -1,0 +1,267 @@
+"""Imports of territories, people and past adhésions from the ANPP's spreadsheets (issue 29)."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from members.imports import services
+from members.imports.formats import write_csv, write_xlsx
+from members.models import Adhesion, AdhesionCampaign, ImportBatch, ImportedPerson, Payment, Territory
+
+from ..factories import StaffFactory, TerritoryFactory, valid_siren
+
+TERRITORY_HEADER = (
+    "SIREN;Nom;Nature juridique;Région;Départements;Population;Année de la population;"
+    "Nombre de communes;Site internet;Adresse;Code postal;Commune"
+)
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+def territory_line(n, *, name=None, siren=None, departments="16", population="37 533"):
+    return (
+        f"{siren or valid_siren(900 + n)};{name or f'PETR exemple n°{n}'};PETR;Nouvelle-Aquitaine;{departments};"
+        f"{population};2021;80;https://exemple-{n}.example;1 place de l'Exemple;16700;Ville-Fictive"
+    )
+
+
+def csv_bytes(header, lines, encoding="utf-8"):
+    return ("\n".join([header, *lines]) + "\n").encode(encoding)
+
+
+def upload_and_preview(kind, content, by, name="fichier.csv"):
+    batch = services.import_batch_create(kind=kind, upload=SimpleUploadedFile(name, content), by=by)
+    services.import_batch_preview(batch_id=batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_file(kind, content, by, name="fichier.csv"):
+    batch = upload_and_preview(kind, content, by, name)
+    assert services.import_batch_confirm(batch=batch, by=by), batch.report
+    services.import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_preview_names_each_bad_row_and_column_and_writes_nothing(staff):
+    content = csv_bytes(
+        TERRITORY_HEADER,
+        [
+            territory_line(1),
+            territory_line(2, siren="123456789"),
+            territory_line(3, departments="16, 99"),
+            territory_line(4),
+        ],
+    )
+    batch = upload_and_preview("territoires", content, staff)
+
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert batch.report["new"] == 2
+    assert batch.report["invalid"] == 2
+    errors = {(e["line"], e["column"]): e["message"] for e in batch.report["errors"]}
+    assert "SIREN invalide" in errors[(3, "SIREN")]
+    assert errors[(4, "Départements")] == "Département inconnu : « 99 »."
+    assert not Territory.objects.filter(name__startswith="PETR exemple").exists()
+    assert not AdhesionCampaign.objects.exists()
+    assert not services.import_batch_is_importable(batch)
+    with pytest.raises(services.ImportRefused):
+        services.import_batch_confirm(batch=batch, by=staff)
+
+
+def test_a_clean_file_imports_in_one_go_and_again_changes_nothing(staff):
+    content = csv_bytes(TERRITORY_HEADER, [territory_line(n, departments="16, 17") for n in range(1, 6)])
+
+    first = import_file("territoires", content, staff)
+    assert first.status == ImportBatch.Status.IMPORTED
+    assert first.report["new"] == 5
+    territory = Territory.objects.get(name="PETR exemple n°1")
+    assert territory.population == 37533
+    assert territory.region == "75"
+    assert sorted(territory.departments.values_list("code", flat=True)) == ["16", "17"]
+    assert territory.slug.startswith("petr-exemple")
+
+    again = import_file("territoires", content, staff)
+    assert again.report["skip"] == 5
+    assert again.report["new"] == again.report["update"] == 0
+    assert Territory.objects.filter(name__startswith="PETR exemple").count() == 5
+
+
+def test_a_changed_cell_updates_the_territory_of_that_siren(staff):
+    import_file("territoires", csv_bytes(TERRITORY_HEADER, [territory_line(1)]), staff)
+    batch = import_file(
+        "territoires", csv_bytes(TERRITORY_HEADER, [territory_line(1, population="40 000")]), staff
+    )
+    assert batch.report["update"] == 1
+    assert Territory.objects.get(siren=valid_siren(901)).population == 40000
+
+
+def test_a_semicolon_csv_in_the_windows_encoding_imports(staff):
+    content = csv_bytes(
+        TERRITORY_HEADER, [territory_line(1, name="Pôle exemple de l'Épine")], encoding="cp1252"
+    )
+    batch = import_file("territoires", content, staff)
+    assert batch.status == ImportBatch.Status.IMPORTED
+    assert Territory.objects.filter(name="Pôle exemple de l'Épine").exists()
+
+
+def test_a_comma_csv_in_utf8_with_headers_typed_differently_imports(staff):
+    header = TERRITORY_HEADER.replace(";", ",").replace("Départements", "DEPARTEMENTS")
+    line = territory_line(1).replace(";", ",")
+    batch = import_file("territoires", csv_bytes(header, [line]), staff)
+    assert batch.report["new"] == 1
+
+
+def test_an_xlsx_workbook_imports(staff):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(TERRITORY_HEADER.split(";"))
+    sheet.append(
+        [
+            int(valid_siren(7)),
+            "PETR exemple du classeur",
+            "PETR",
+            "75",
+            "16",
+            12000,
+            2021,
+            40,
+            "",
+            "",
+            16700,
+            "",
+        ]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    batch = import_file("territoires", out.getvalue(), staff, name="territoires.xlsx")
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.report
+    territory = Territory.objects.get(siren=valid_siren(7))
+    assert (territory.population, territory.postal_code) == (12000, "16700")
+
+
+def test_a_missing_column_refuses_the_file_with_its_name(staff):
+    batch = upload_and_preview("territoires", b"SIREN;Nom\n200000016;PETR exemple\n", staff)
+    assert batch.status == ImportBatch.Status.REFUSED
+    assert "« Nature juridique »" in batch.report["file_error"]
+
+
+def test_a_file_over_the_limit_is_refused_from_its_size_before_it_is_read(staff, settings):
+    settings.ANPP_IMPORT_MAX_BYTES = 100
+
+    class Unreadable(SimpleUploadedFile):
+        def read(self, *args):
+            raise AssertionError("the file was read")
+
+    with pytest.raises(services.FileTooLarge, match="trop volumineux"):
+        services.import_batch_create(kind="territoires", upload=Unreadable("gros.csv", b"x" * 101), by=staff)
+    assert not ImportBatch.objects.exists()
+
+
+PEOPLE_HEADER = "Email;Prénom;Nom;Fonction;SIREN du territoire;Rôle"
+
+
+def test_people_match_by_email_and_an_address_used_twice_is_refused(staff):
+    territory = TerritoryFactory()
+    lines = [
+        f"direction@exemple.example;Camille;Exemple;Directrice;{territory.siren};Référent",
+        f"mission@exemple.example;Dominique;Exemple;Chargé de mission;{territory.siren};Membre",
+        f"DIRECTION@exemple.example;Claude;Exemple;Directeur;{territory.siren};Référent",
+        "autre@exemple.example;Alix;Exemple;;200000016;Membre",
+    ]
+    batch = upload_and_preview("personnes", csv_bytes(PEOPLE_HEADER, lines), staff)
+    errors = {(e["line"], e["column"]): e["message"] for e in batch.report["errors"]}
+    assert errors[(4, "Email")] == "Cette adresse figure déjà à la ligne 2 : une personne par adresse."
+    assert "Aucun territoire n'a le SIREN 200000016" in errors[(5, "SIREN du territoire")]
+    assert batch.report["new"] == 2
+
+    fixed = import_file("personnes", csv_bytes(PEOPLE_HEADER, lines[:2]), staff)
+    assert fixed.report["new"] == 2
+    person = ImportedPerson.objects.get(email="direction@exemple.example")
+    assert (person.territory, person.role, person.function) == (territory, "referent", "Directrice")
+    assert import_file("personnes", csv_bytes(PEOPLE_HEADER, lines[:2]), staff).report["skip"] == 2
+
+
+ADHESION_HEADER = (
+    "SIREN du territoire;Année;Montant;Statut;Date de l'appel;Numéro d'appel;Paiements;Mode de paiement"
+)
+
+
+def test_past_adhesions_keep_their_numbers_outside_the_portal_series_and_feed_the_years(staff):
+    territory = TerritoryFactory()
+    lines = [
+        f"{territory.siren};2019;1 200,00;Payée;15/02/2019;A2019-017;15/03/2019;Mandat administratif",
+        f"{territory.siren};2020;1 250,50;Appel émis;10/02/2020;;;",
+        f"{territory.siren};2020;900;Payée;;;01/03/2020 900,00;Virement",
+    ]
+    batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, lines), staff)
+    assert [(e["line"], e["column"]) for e in batch.report["errors"]] == [(4, "Année")]
+
+    batch = import_file("adhesions", csv_bytes(ADHESION_HEADER, lines[:2]), staff)
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.report
+    paid = Adhesion.objects.get(territory=territory, campaign__year=2019)
+    assert (paid.status, paid.amount, paid.call_number) == ("payee", Decimal("1200.00"), "A2019-017")
+    assert list(Payment.objects.filter(adhesion=paid).values_list("paid_on", "amount", "method")) == [
+        (date(2019, 3, 15), Decimal("1200.00"), "mandat")
+    ]
+    from members.dashboard import available_years
+    from members.models import CallNumberSequence
+
+    assert {2019, 2020} <= set(available_years(date.today()))
+    assert not CallNumberSequence.objects.exists()
+    assert import_file("adhesions", csv_bytes(ADHESION_HEADER, lines[:2]), staff).report["skip"] == 2
+
+
+def test_an_imported_number_of_the_portal_series_is_refused(staff):
+    territory = TerritoryFactory()
+    from members.models import CallNumberSequence
+
+    CallNumberSequence.objects.create(year=2019, last_number=3)
+    line = f"{territory.siren};2019;1200;Payée;;2019-0007;;"
+    batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [line]), staff)
+    assert batch.report["errors"][0]["column"] == "Numéro d'appel"
+
+
+@pytest.mark.parametrize("kind", ["territoires", "personnes", "adhesions"])
+def test_an_export_reimported_changes_nothing(staff, kind):
+    territory = TerritoryFactory(website="https://exemple.example", address="1 rue de l'Exemple")
+    territory.departments.set(["16", "86"])
+    TerritoryFactory()
+    ImportedPerson.objects.create(
+        territory=territory, email="a@exemple.example", first_name="A", role="referent"
+    )
+    ImportedPerson.objects.create(
+        territory=territory, email="b@exemple.example", last_name="B", function="Élu"
+    )
+    import_file(
+        "adhesions",
+        csv_bytes(
+            ADHESION_HEADER,
+            [
+                f'{territory.siren};2019;1200,50;Payée;15/02/2019;A-1;"01/03/2019 600 ; 02/04/2019 600,50";Chèque',
+                f"{territory.siren};2021;1300;Appel émis;15/02/2021;;;",
+            ],
+        ),
+        staff,
+    )
+    exported = services.import_export(kind)
+    assert len(exported) == {"territoires": 2, "personnes": 2, "adhesions": 2}[kind]
+
+    for content, name in ((write_csv(exported), "export.csv"), (write_xlsx(exported, kind), "export.xlsx")):
+        batch = import_file(kind, content, staff, name=name)
+        assert batch.status == ImportBatch.Status.IMPORTED, batch.report
+        assert batch.report["skip"] == len(exported), batch.report
+
+
+@pytest.mark.parametrize("kind", ["territoires", "personnes", "adhesions"])
+def test_each_template_has_the_import_columns_and_an_example_row(kind):
+    template = services.import_template(kind)
+    assert template.headers == services.columns_of(kind)
+    assert len(template) == 1 and all(template[0][:2])
