@@ -18,6 +18,7 @@ class UnreadableFile(Exception):
 
 
 XLSX_MAGIC = b"PK\x03\x04"
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def header_key(header) -> str:
@@ -84,20 +85,16 @@ def read_dataset(content: bytes, columns: list[str]) -> tablib.Dataset:
     dataset = tablib.Dataset(headers=columns)
     for row in rows[1:]:
         cells = [row[positions[column]] if positions[column] < len(row) else "" for column in columns]
-        dataset.append([cell.strip() if isinstance(cell, str) else cell for cell in cells])
+        dataset.append([_cell(cell) for cell in cells])
     return dataset
 
 
-def write_csv(dataset: tablib.Dataset) -> bytes:
-    """Semicolon-separated UTF-8 with a byte order mark: what a French Excel opens as columns."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(dataset.headers)
-    for row in dataset:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(dataset: tablib.Dataset, title: str) -> bytes:
-    dataset.title = title[:31]
-    return dataset.export("xlsx")
+def _cell(value):
+    """A cell as typed: trimmed, and without the quote our exports put before a formula-like text
+    (anpp_portal/exports.py), so that an export re-imports as it was."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if value.startswith("'") and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value

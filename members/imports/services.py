@@ -7,7 +7,7 @@ import tablib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from import_export.results import RowResult
@@ -223,4 +223,15 @@ def imported_people_invite(*, territories, referents_only: bool, by: User) -> In
 
 
 def territories_with_people_to_invite():
-    return Territory.objects.filter(imported_people__invitation__isnull=True).distinct().order_by("name")
+    """The territories with imported people not yet invited, and how many (référents, everyone)."""
+    waiting = Q(imported_people__invitation__isnull=True)
+    return (
+        Territory.objects.filter(
+            pk__in=ImportedPerson.objects.filter(invitation__isnull=True).values("territory_id")
+        )
+        .annotate(
+            referents_waiting=Count("imported_people", filter=waiting & Q(imported_people__role=Role.REFERENT)),
+            people_waiting=Count("imported_people", filter=waiting),
+        )
+        .order_by("name")
+    )

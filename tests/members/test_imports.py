@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from members.imports import services
-from members.imports.formats import write_csv, write_xlsx
 from members.models import Adhesion, AdhesionCampaign, ImportBatch, ImportedPerson, Payment, Territory
 
 from ..factories import StaffFactory, TerritoryFactory, valid_siren
@@ -227,37 +226,6 @@ def test_an_imported_number_of_the_portal_series_is_refused(staff):
     line = f"{territory.siren};2019;1200;Payée;;2019-0007;;"
     batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [line]), staff)
     assert batch.report["errors"][0]["column"] == "Numéro d'appel"
-
-
-@pytest.mark.parametrize("kind", ["territoires", "personnes", "adhesions"])
-def test_an_export_reimported_changes_nothing(staff, kind):
-    territory = TerritoryFactory(website="https://exemple.example", address="1 rue de l'Exemple")
-    territory.departments.set(["16", "86"])
-    TerritoryFactory()
-    ImportedPerson.objects.create(
-        territory=territory, email="a@exemple.example", first_name="A", role="referent"
-    )
-    ImportedPerson.objects.create(
-        territory=territory, email="b@exemple.example", last_name="B", function="Élu"
-    )
-    import_file(
-        "adhesions",
-        csv_bytes(
-            ADHESION_HEADER,
-            [
-                f'{territory.siren};2019;1200,50;Payée;15/02/2019;A-1;"01/03/2019 600 ; 02/04/2019 600,50";Chèque',
-                f"{territory.siren};2021;1300;Appel émis;15/02/2021;;;",
-            ],
-        ),
-        staff,
-    )
-    exported = services.import_export(kind)
-    assert len(exported) == {"territoires": 2, "personnes": 2, "adhesions": 2}[kind]
-
-    for content, name in ((write_csv(exported), "export.csv"), (write_xlsx(exported, kind), "export.xlsx")):
-        batch = import_file(kind, content, staff, name=name)
-        assert batch.status == ImportBatch.Status.IMPORTED, batch.report
-        assert batch.report["skip"] == len(exported), batch.report
 
 
 @pytest.mark.parametrize("kind", ["territoires", "personnes", "adhesions"])
