@@ -36,7 +36,9 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Fichier CSV ou XLSX"),
-        help_text=_("CSV séparé par des virgules ou des points-virgules (UTF-8 ou Windows), ou classeur Excel."),
+        help_text=_(
+            "CSV séparé par des virgules ou des points-virgules (UTF-8 ou Windows), ou classeur Excel."
+        ),
         error_messages={"required": _("Choisissez le fichier à importer.")},
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(FILE_EXTENSIONS)}),
     )
@@ -57,6 +59,7 @@ class ImportUploadForm(forms.Form):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "file_name", "status", "summary", "created_by"]
     list_filter = ["kind", "status"]
+    search_fields = ["file_name", "created_by__email", "created_by__last_name"]
     list_select_related = ["created_by"]
     change_list_template = "admin/members/importbatch/change_list.html"
 
@@ -73,15 +76,21 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return _("Fichier illisible")
         if "total" not in report:
             return "–"
-        return _("%(new)d à créer ou créées, %(update)d mises à jour, %(skip)d inchangées, %(invalid)d refusées") % {
-            key: report.get(key, 0) for key in ("new", "update", "skip", "invalid")
-        }
+        return _(
+            "%(new)d à créer ou créées, %(update)d mises à jour, %(skip)d inchangées, %(invalid)d refusées"
+        ) % {key: report.get(key, 0) for key in ("new", "update", "skip", "invalid")}
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:batch_id>/importer/", wrap(require_POST(self.confirm_view)), name="members_importbatch_confirm"),
-            path("modele/<str:kind>.<str:fmt>", wrap(self.template_view), name="members_importbatch_template"),
+            path(
+                "<int:batch_id>/importer/",
+                wrap(require_POST(self.confirm_view)),
+                name="members_importbatch_confirm",
+            ),
+            path(
+                "modele/<str:kind>.<str:fmt>", wrap(self.template_view), name="members_importbatch_template"
+            ),
             path("export/<str:kind>.<str:fmt>", wrap(self.export_view), name="members_importbatch_export"),
             *super().get_urls(),
         ]
@@ -93,7 +102,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+        form = ImportUploadForm(
+            request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 batch = services.import_batch_create(
@@ -133,8 +144,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 "report": report,
                 "working": working,
                 "progress": progress,
-                "importable": services.import_batch_is_importable(batch)
-                and self.has_add_permission(request),
+                "importable": services.import_batch_is_importable(batch) and self.has_add_permission(request),
                 "changes_shown": services.CHANGES_SHOWN,
             },
         )
@@ -210,14 +220,15 @@ class BulkInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["territories"]
         field.queryset = services.territories_with_people_to_invite()
-        field.label_from_instance = lambda territory: _(
-            "%(name)s (SIREN %(siren)s) : %(referents)d référent(s), %(people)d personne(s) à inviter"
-        ) % {
-            "name": territory.name,
-            "siren": territory.siren,
-            "referents": territory.referents_waiting,
-            "people": territory.people_waiting,
-        }
+        field.label_from_instance = lambda territory: (
+            _("%(name)s (SIREN %(siren)s) : %(referents)d référent(s), %(people)d personne(s) à inviter")
+            % {
+                "name": territory.name,
+                "siren": territory.siren,
+                "referents": territory.referents_waiting,
+                "people": territory.people_waiting,
+            }
+        )
 
 
 @admin.register(ImportedPerson)
@@ -264,8 +275,14 @@ class ImportedPersonAdmin(admin.ModelAdmin):
             )
             messages.success(
                 request,
-                _("%(sent)d invitation(s) envoyée(s) ; %(already)d déjà invitée(s) ; %(members)d déjà membre(s).")
-                % {"sent": outcome.sent, "already": outcome.already_invited, "members": outcome.already_members},
+                _(
+                    "%(sent)d invitation(s) envoyée(s) ; %(already)d déjà invitée(s) ; %(members)d déjà membre(s)."
+                )
+                % {
+                    "sent": outcome.sent,
+                    "already": outcome.already_invited,
+                    "members": outcome.already_members,
+                },
             )
             return HttpResponseRedirect(reverse("admin:members_importedperson_changelist"))
         return TemplateResponse(

@@ -230,7 +230,9 @@ def territories_with_people_to_invite():
             pk__in=ImportedPerson.objects.filter(invitation__isnull=True).values("territory_id")
         )
         .annotate(
-            referents_waiting=Count("imported_people", filter=waiting & Q(imported_people__role=Role.REFERENT)),
+            referents_waiting=Count(
+                "imported_people", filter=waiting & Q(imported_people__role=Role.REFERENT)
+            ),
             people_waiting=Count("imported_people", filter=waiting),
         )
         .order_by("name")

@@ -10,7 +10,7 @@ from members.imports import services
 from members.models import ImportBatch, ImportedPerson, Invitation, Role, Territory
 
 from ..factories import MembershipFactory, StaffFactory, TerritoryFactory, UserFactory
-from .test_imports import ADHESION_HEADER, PEOPLE_HEADER, TERRITORY_HEADER, csv_bytes, territory_line
+from .test_imports import ADHESION_HEADER, TERRITORY_HEADER, csv_bytes, territory_line
 
 
 @pytest.fixture
@@ -39,7 +39,9 @@ def confirm(client, batch, capture):
 def test_staff_upload_see_the_refused_rows_then_import_the_fixed_file(
     staff_client, django_capture_on_commit_callbacks
 ):
-    bad = csv_bytes(TERRITORY_HEADER, [territory_line(1), territory_line(2, siren="123456789"), territory_line(3)])
+    bad = csv_bytes(
+        TERRITORY_HEADER, [territory_line(1), territory_line(2, siren="123456789"), territory_line(3)]
+    )
     response = upload(staff_client, "territoires", bad, capture=django_capture_on_commit_callbacks)
     batch = ImportBatch.objects.get()
     assert response.url == reverse("admin:members_importbatch_change", args=[batch.pk])
@@ -97,12 +99,18 @@ def test_each_template_downloads_with_the_import_columns(staff_client, kind):
 
 @pytest.mark.parametrize("kind", ["territoires", "personnes", "adhesions"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_an_export_reimported_changes_nothing(staff, staff_client, kind, fmt, django_capture_on_commit_callbacks):
+def test_an_export_reimported_changes_nothing(
+    staff, staff_client, kind, fmt, django_capture_on_commit_callbacks
+):
     territory = TerritoryFactory(website="https://exemple.example", address="1 rue de l'Exemple")
     territory.departments.set(["16", "86"])
     TerritoryFactory(name="-PETR exemple au tiret", population=None, population_year=None)
-    ImportedPerson.objects.create(territory=territory, email="a@exemple.example", first_name="A", role="referent")
-    ImportedPerson.objects.create(territory=territory, email="b@exemple.example", last_name="B", function="Élu")
+    ImportedPerson.objects.create(
+        territory=territory, email="a@exemple.example", first_name="A", role="referent"
+    )
+    ImportedPerson.objects.create(
+        territory=territory, email="b@exemple.example", last_name="B", function="Élu"
+    )
     history = csv_bytes(
         ADHESION_HEADER,
         [
@@ -126,8 +134,12 @@ def test_bulk_invitation_sends_one_email_per_referent_of_the_chosen_territories_
     chosen = [TerritoryFactory(name="PETR exemple A"), TerritoryFactory(name="PETR exemple B")]
     other = TerritoryFactory(name="PETR exemple C")
     for n, territory in enumerate([*chosen, other]):
-        ImportedPerson.objects.create(territory=territory, email=f"ref{n}@exemple.example", role=Role.REFERENT)
-        ImportedPerson.objects.create(territory=territory, email=f"membre{n}@exemple.example", role=Role.MEMBRE)
+        ImportedPerson.objects.create(
+            territory=territory, email=f"ref{n}@exemple.example", role=Role.REFERENT
+        )
+        ImportedPerson.objects.create(
+            territory=territory, email=f"membre{n}@exemple.example", role=Role.MEMBRE
+        )
     url = reverse("admin:members_importedperson_invite")
     form = staff_client.get(url).content.decode()
     assert "PETR exemple A (SIREN" in form and "1 référent(s), 2 personne(s) à inviter" in form
@@ -171,3 +183,13 @@ def test_an_accepted_invitation_shows_in_the_list(staff, staff_client):
     invitation_accept(invitation=ImportedPerson.objects.get(pk=person.pk).invitation, user=user)
     listing = staff_client.get(reverse("admin:members_importedperson_changelist") + "?invitation=acceptee")
     assert "Acceptée le" in listing.content.decode()
+
+
+def test_staff_without_the_permissions_get_a_403(client, db):
+    client.force_login(UserFactory(is_staff=True))
+    for url in (
+        reverse("admin:members_importbatch_add"),
+        reverse("admin:members_importbatch_export", args=["personnes", "csv"]),
+        reverse("admin:members_importedperson_invite"),
+    ):
+        assert client.get(url).status_code == 403
