@@ -108,6 +108,21 @@ class PortalResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's field checks, without its uniqueness and constraint queries (one SELECT each,
+        per row): what they guard is the import's key, found once per file (loader, duplicates)."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=errors.keys(), validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        self.check_instance(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_instance(self, instance, errors: dict) -> None:
+        """What the model's constraints say, checked in Python (see validate_instance)."""
+
     def column_of(self, attribute: str) -> str:
         if attribute == NON_FIELD_ERRORS:
             return ""
@@ -188,14 +203,17 @@ class TerritoryResource(PortalResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The slug is made when saving (it is not a column): leave it out of the checks until then.
-        if not instance.slug:
-            instance.slug = "a-definir"
-            try:
-                super().validate_instance(instance, import_validation_errors, validate_unique=False)
-            finally:
-                instance.slug = ""
-        else:
-            super().validate_instance(instance, import_validation_errors, validate_unique=False)
+        if instance.slug:
+            return super().validate_instance(instance, import_validation_errors)
+        instance.slug = "a-definir"
+        try:
+            return super().validate_instance(instance, import_validation_errors)
+        finally:
+            instance.slug = ""
+
+    def check_instance(self, instance, errors):
+        if instance.population is not None and instance.population_year is None:
+            errors.setdefault("population_year", []).append("Indiquez l'année de référence de la population.")
 
     def before_save_instance(self, instance, row, **kwargs):
         if not instance.slug:
@@ -239,10 +257,6 @@ class PersonResource(PortalResource):
 
     def get_queryset(self):
         return ImportedPerson.objects.select_related("territory")
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # The address is unique whatever its case: a duplicate in the file is reported by line above.
-        super().validate_instance(instance, import_validation_errors, validate_unique=False)
 
 
 # --- Past adhésions ----------------------------------------------------------------------------------
@@ -439,10 +453,6 @@ class AdhesionResource(PortalResource):
         if adhesion.pk is None:
             return []
         return sorted((p.paid_on, p.amount, p.method) for p in adhesion.payments.all())
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # Unique call numbers are checked above (the model's check would read the table once per row).
-        super().validate_instance(instance, import_validation_errors, validate_unique=False)
 
     def after_save_instance(self, instance, row, **kwargs):
         wanted = sorted(instance.imported_payments)

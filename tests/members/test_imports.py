@@ -233,3 +233,15 @@ def test_each_template_has_the_import_columns_and_an_example_row(kind):
     template = services.import_template(kind)
     assert template.headers == services.columns_of(kind)
     assert len(template) == 1 and all(template[0][:2])
+
+
+def test_a_population_without_its_year_is_refused_at_that_column(staff):
+    line = territory_line(1).replace(";37 533;2021;", ";37 533;;")
+    batch = upload_and_preview("territoires", csv_bytes(TERRITORY_HEADER, [line]), staff)
+    assert batch.report["errors"] == [
+        {
+            "line": 2,
+            "column": "Année de la population",
+            "message": "Indiquez l'année de référence de la population.",
+        }
+    ]
