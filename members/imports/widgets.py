@@ -6,10 +6,13 @@ column (members/imports/resources.py).
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from import_export.widgets import ManyToManyWidget, Widget
+
+from anpp_portal.exports import csv_cell
+from anpp_portal.formats import parse_decimal
 
 from .formats import header_key
 
@@ -31,34 +34,45 @@ def siren_text(value) -> str:
 
 class FrenchIntegerWidget(Widget):
     def clean(self, value, row=None, **kwargs):
-        raw = SPACES.sub("", text(value))
-        if not raw:
-            return None
-        if not raw.isdigit():
-            raise ValueError(f"Nombre entier attendu, pas « {text(value)} ».")
-        return int(raw)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = Decimal(str(value))
+        else:
+            raw = text(value)
+            if not raw:
+                return None
+            try:
+                number = parse_decimal(raw)
+            except ValueError:
+                raise ValueError(f"Nombre entier attendu, pas « {raw} ».") from None
+        if number != number.to_integral_value() or number < 0:
+            raise ValueError(f"Nombre entier positif attendu, pas « {text(value)} ».")
+        return int(number)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
 
 
 def parse_amount(value) -> Decimal | None:
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    raw = SPACES.sub("", text(value)).replace("€", "").replace(",", ".")
-    if not raw:
-        return None
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"Montant attendu (ex. 1 234,50), pas « {text(value)} ».") from None
+    """An amount as a French spreadsheet holds it: « 1 234,50 », « 1234.5 », « 1 200 € », or a number."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+    else:
+        raw = text(value).replace("€", "").strip()
+        if not raw:
+            return None
+        try:
+            amount = parse_decimal(raw)
+        except ValueError:
+            raise ValueError(f"Montant attendu (ex. 1 234,50), pas « {text(value)} ».") from None
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"Au plus deux décimales : « {text(value)} ».")
     return amount.quantize(Decimal("0.01"))
 
 
 def render_amount(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+    """« 1234,50 »: the decimal comma, no grouping, so that the spreadsheet reads a number (as
+    anpp_portal/exports.py writes amounts)."""
+    return "" if value is None else csv_cell(value)
 
 
 class FrenchDecimalWidget(Widget):
