@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
 
 from members.imports import services
@@ -245,3 +246,25 @@ def test_a_population_without_its_year_is_refused_at_that_column(staff):
             "message": "Indiquez l'année de référence de la population.",
         }
     ]
+
+
+def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, territory_a, referent_a, staff):
+    lines = [
+        f"{territory_a.siren};2019;1 200,00;Payée;15/02/2019;A2019-017;15/03/2019;Mandat administratif",
+        f"{territory_a.siren};2020;1 250,50;Appel émis;10/02/2020;;;",
+    ]
+    assert import_file("adhesions", csv_bytes(ADHESION_HEADER, lines), staff).status == "importe"
+
+    client.force_login(referent_a)
+    page = client.get(territory_a.get_absolute_url()).content.decode()
+    assert "Adhésions des années précédentes" in page
+    assert "2019</a> : Payée, 1\u00a0200 €" in page
+    # The latest imported year is the page's adhésion; the earlier ones are listed under it.
+    assert "1\u00a0250,50 €" in page
+    past = client.get(reverse("members:adhesion", kwargs={"slug": territory_a.slug, "year": 2019}))
+    assert past.status_code == 200 and "A2019-017" in past.content.decode()
+
+    client.force_login(staff)
+    dashboard = client.get(reverse("members:dashboard"), {"annee": 2019}).content.decode()
+    assert '<option value="2019" selected' in dashboard or 'value="2019"' in dashboard
+    assert "1\u00a0200 €" in dashboard or "1\u00a0200,00 €" in dashboard
