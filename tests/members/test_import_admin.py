@@ -193,3 +193,42 @@ def test_staff_without_the_permissions_get_a_403(client, db):
         reverse("admin:members_importedperson_invite"),
     ):
         assert client.get(url).status_code == 403
+
+
+def test_a_file_being_read_shows_its_progress_and_refreshes_itself(staff_client, staff):
+    batch = ImportBatch.objects.create(
+        kind="territoires",
+        file_name="gros.csv",
+        content=b"",
+        created_by=staff,
+        status=ImportBatch.Status.PREVIEWING,
+    )
+    page = staff_client.get(reverse("admin:members_importbatch_change", args=[batch.pk])).content.decode()
+    assert "en attente d'un worker" in page and '<meta http-equiv="refresh" content="2">' in page
+
+    services._reporter(batch.pk, 1000)(350)
+    page = staff_client.get(reverse("admin:members_importbatch_change", args=[batch.pk])).content.decode()
+    assert "ligne 350 sur 1000" in page
+
+
+def test_the_worker_reports_its_progress_every_fifty_rows(staff, monkeypatch):
+    seen = []
+    real = services._reporter
+
+    def recording(batch_id, total):
+        report = real(batch_id, total)
+
+        def record(done):
+            seen.append(done)
+            report(done)
+
+        return record
+
+    monkeypatch.setattr(services, "_reporter", recording)
+    content = csv_bytes(TERRITORY_HEADER, [territory_line(n) for n in range(1, 121)])
+    batch = services.import_batch_create(
+        kind="territoires", upload=SimpleUploadedFile("t.csv", content), by=staff
+    )
+    services.import_batch_preview(batch_id=batch.pk)
+    assert seen == [50, 100]
+    assert services.import_batch_progress(batch) == {"done": 120, "total": 120}
