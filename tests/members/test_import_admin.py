@@ -232,3 +232,15 @@ def test_the_worker_reports_its_progress_every_fifty_rows(staff, monkeypatch):
     services.import_batch_preview(batch_id=batch.pk)
     assert seen == [50, 100]
     assert services.import_batch_progress(batch) == {"done": 120, "total": 120}
+
+
+def test_a_person_listed_by_an_import_finds_it_in_their_data_and_it_goes_with_their_account(db):
+    from members import privacy
+
+    user = UserFactory(email="liste@exemple.example")
+    ImportedPerson.objects.create(
+        territory=TerritoryFactory(), email="Liste@exemple.example", function="Élue"
+    )
+    assert privacy.personal_data(user)["listes_importees_par_l_anpp"][0]["fonction"] == "Élue"
+    privacy.erase(user)
+    assert not ImportedPerson.objects.exists()
