@@ -122,10 +122,16 @@ def import_batch_preview(*, batch_id: int) -> ImportBatch | None:
     batch = ImportBatch.objects.filter(pk=batch_id, status=Status.PREVIEWING).first()
     if batch is None:
         return None  # already previewed (a task delivered twice)
-    report, _ = _run(batch, dry_run=True, by=batch.created_by)
+    report, clean = _run(batch, dry_run=True, by=batch.created_by)
     batch.report = report
     batch.status = Status.REFUSED if "file_error" in report else Status.PREVIEWED
-    batch.save(update_fields=["report", "status"])
+    fields = ["report", "status"]
+    if not clean:
+        # It will never be imported (staff fix the file and upload it again): no copy of its
+        # people's names and addresses is kept.
+        batch.content = b""
+        fields.append("content")
+    batch.save(update_fields=fields)
     return batch
 
 
@@ -159,7 +165,8 @@ def import_batch_run(*, batch_id: int) -> ImportBatch | None:
         batch.report = report
         batch.status = Status.IMPORTED if clean else Status.REFUSED
         batch.imported_at = timezone.now() if clean else None
-        batch.save(update_fields=["report", "status", "imported_at"])
+        batch.content = b""  # what it held is in the portal now (or refused): no second copy is kept
+        batch.save(update_fields=["report", "status", "imported_at", "content"])
     return batch
 
 

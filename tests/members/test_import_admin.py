@@ -244,3 +244,43 @@ def test_a_person_listed_by_an_import_finds_it_in_their_data_and_it_goes_with_th
     assert privacy.personal_data(user)["listes_importees_par_l_anpp"][0]["fonction"] == "Élue"
     privacy.erase(user)
     assert not ImportedPerson.objects.exists()
+
+
+@pytest.mark.postgres
+def test_five_staff_inviting_the_same_territories_at_once_send_each_invitation_once(transactional_db):
+    from .test_concurrency import _run_together
+
+    staff = StaffFactory()
+    territories = [TerritoryFactory(), TerritoryFactory()]
+    for n, territory in enumerate(territories):
+        for k in range(3):
+            ImportedPerson.objects.create(territory=territory, email=f"p{n}-{k}@exemple.example")
+    outcomes = _run_together(
+        [
+            lambda: services.imported_people_invite(territories=territories, referents_only=False, by=staff)
+            for _ in range(5)
+        ]
+    )
+    assert sum(outcome.sent for outcome in outcomes) == 6, outcomes
+    assert OutboundEmail.objects.count() == 6
+    assert Invitation.objects.count() == 6
+
+
+def test_the_imported_people_list_makes_as_many_queries_for_fifty_people_as_for_five(
+    staff_client, staff, django_assert_max_num_queries
+):
+    def people(count):
+        for n in range(count):
+            ImportedPerson.objects.create(territory=TerritoryFactory(), email=f"q{count}-{n}@exemple.example")
+        services.imported_people_invite(territories=Territory.objects.all(), referents_only=False, by=staff)
+
+    url = reverse("admin:members_importedperson_changelist")
+    people(5)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get(url).status_code == 200
+    people(45)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff_client.get(url).status_code == 200

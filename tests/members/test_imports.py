@@ -268,3 +268,13 @@ def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, terri
     dashboard = client.get(reverse("members:dashboard"), {"annee": 2019}).content.decode()
     assert '<option value="2019" selected' in dashboard or 'value="2019"' in dashboard
     assert "1\u00a0200 €" in dashboard or "1\u00a0200,00 €" in dashboard
+
+
+def test_the_file_is_not_kept_once_imported_or_refused(staff):
+    refused = upload_and_preview(
+        "territoires", csv_bytes(TERRITORY_HEADER, [territory_line(1, siren="1")]), staff
+    )
+    imported = import_file("territoires", csv_bytes(TERRITORY_HEADER, [territory_line(2)]), staff)
+    waiting = upload_and_preview("territoires", csv_bytes(TERRITORY_HEADER, [territory_line(3)]), staff)
+    assert bytes(refused.content) == b"" and bytes(imported.content) == b""
+    assert bytes(waiting.content).startswith(b"SIREN;")
