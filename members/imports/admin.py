@@ -76,9 +76,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return _("Fichier illisible")
         if "total" not in report:
             return "–"
-        return _(
-            "%(new)d à créer ou créées, %(update)d mises à jour, %(skip)d inchangées, %(invalid)d refusées"
-        ) % {key: report.get(key, 0) for key in ("new", "update", "skip", "invalid")}
+        counts = {key: report.get(key, 0) for key in ("new", "update", "skip", "invalid")}
+        if batch.status == ImportBatch.Status.IMPORTED:
+            return _("%(new)d créées, %(update)d mises à jour, %(skip)d inchangées") % counts
+        return (
+            _("%(new)d à créer, %(update)d à mettre à jour, %(skip)d inchangées, %(invalid)d refusées")
+            % counts
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -97,7 +101,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         kinds = [{"code": code, "label": label} for code, label in KIND_CHOICES]
-        return super().changelist_view(request, {**(extra_context or {}), "import_kinds": kinds})
+        return super().changelist_view(
+            request, {**(extra_context or {}), "import_kinds": kinds, "title": _("Imports de fichiers")}
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

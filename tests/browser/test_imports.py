@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from anpp_portal.models import OutboundEmail
 from members.models import ImportedPerson, Invitation, Territory
 
-from ..factories import StaffFactory, valid_siren
+from ..factories import StaffFactory, load_departments, valid_siren
 from .test_adhesion import log_in
 
 HEADER = (
@@ -68,6 +68,7 @@ def count(page, kind):
 def test_staff_import_territories_and_people_then_invite_the_referents_of_two(
     page, transactional_db, tmp_path, send_outbox
 ):
+    load_departments()  # gone if a transactional test ran before
     staff = StaffFactory()
     log_in(page, staff.email)
 
