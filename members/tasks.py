@@ -28,3 +28,7 @@ def render_missing_adhesion_documents() -> int:
     for adhesion_id in missing:
         render_adhesion_documents.delay(adhesion_id)
     return len(missing)
+
+
+# The imports' tasks live with them (members/imports/tasks.py); imported here, a worker knows them.
+from .imports.tasks import preview_import, run_import  # noqa: E402, F401

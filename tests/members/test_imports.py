@@ -278,3 +278,27 @@ def test_the_file_is_not_kept_once_imported_or_refused(staff):
     waiting = upload_and_preview("territoires", csv_bytes(TERRITORY_HEADER, [territory_line(3)]), staff)
     assert bytes(refused.content) == b"" and bytes(imported.content) == b""
     assert bytes(waiting.content).startswith(b"SIREN;")
+
+
+def test_a_row_refused_at_import_time_leaves_every_row_unwritten(staff):
+    kept, removed = TerritoryFactory(), TerritoryFactory()
+    lines = [
+        f"un@exemple.example;Un;Exemple;;{kept.siren};Référent",
+        f"deux@exemple.example;Deux;Exemple;;{removed.siren};Membre",
+    ]
+    batch = upload_and_preview("personnes", csv_bytes(PEOPLE_HEADER, lines), staff)
+    assert services.import_batch_is_importable(batch)
+    removed.delete()  # between the preview and the confirmation
+    services.import_batch_confirm(batch=batch, by=staff)
+    services.import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.REFUSED
+    assert batch.report["errors"][0]["line"] == 3
+    assert not ImportedPerson.objects.exists()
+
+
+def test_a_worker_knows_the_import_tasks():
+    from anpp_portal.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start (autodiscovery of <app>.tasks)
+    assert {"members.imports.tasks.preview_import", "members.imports.tasks.run_import"} <= set(app.tasks)
