@@ -284,3 +284,16 @@ def test_the_imported_people_list_makes_as_many_queries_for_fifty_people_as_for_
     people(45)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert staff_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_three_templates_import_as_downloaded(staff_client, fmt, django_capture_on_commit_callbacks):
+    for kind in ("territoires", "personnes", "adhesions"):
+        template = staff_client.get(reverse("admin:members_importbatch_template", args=[kind, fmt])).content
+        upload(staff_client, kind, template, name=f"modele.{fmt}", capture=django_capture_on_commit_callbacks)
+        batch = ImportBatch.objects.latest("pk")
+        assert batch.report["new"] == 1, batch.report
+        confirm(staff_client, batch, django_capture_on_commit_callbacks)
+    person = ImportedPerson.objects.get()
+    assert person.territory.name == "PETR exemple du Val Fictif"
+    assert person.territory.adhesions.get().call_number == "A2019-017"
