@@ -6,10 +6,12 @@ invited and who accepted; « Inviter en nombre » invites the people of chosen t
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,6 +44,19 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": _("Choisissez le fichier à importer.")},
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(FILE_EXTENSIONS)}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.ANPP_IMPORT_MAX_BYTES
+        self.fields["file"].widget.attrs.update(
+            {
+                "data-max-bytes": str(limit),
+                "data-too-big": _(
+                    "Fichier trop volumineux : la limite est de %(limit)s. Découpez-le en plusieurs fichiers."
+                )
+                % {"limit": filesizeformat(limit)},
+            }
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -4,10 +4,11 @@ a change, then the référents of two territories invited, one email each, once.
 
 import re
 
+from django.conf import settings
 from playwright.sync_api import expect
 
 from anpp_portal.models import OutboundEmail
-from members.models import ImportedPerson, Invitation, Territory
+from members.models import ImportBatch, ImportedPerson, Invitation, Territory
 
 from ..factories import StaffFactory, load_departments, valid_siren
 from .test_adhesion import log_in
@@ -71,6 +72,16 @@ def test_staff_import_territories_and_people_then_invite_the_referents_of_two(
     load_departments()  # gone if a transactional test ran before
     staff = StaffFactory()
     log_in(page, staff.email)
+
+    # A file over the limit is refused in the browser, before it is sent.
+    big = tmp_path / "trop-gros.csv"
+    big.write_bytes(b"x" * (settings.ANPP_IMPORT_MAX_BYTES + 1))
+    page.goto("/admin/members/importbatch/add/")
+    page.get_by_label("Territoires", exact=True).check()
+    page.get_by_label("Fichier CSV ou XLSX").set_input_files(str(big))
+    page.get_by_role("button", name="Lire le fichier et voir l’aperçu").click()
+    expect(page.get_by_role("alert")).to_contain_text("Fichier trop volumineux : la limite est de 5,0")
+    assert not ImportBatch.objects.exists()
 
     # A semicolon CSV in the Windows encoding, with two bad rows: the preview names them and why.
     upload(page, "Territoires", write(tmp_path, "territoires.csv", HEADER, territory_rows(bad=True)))
