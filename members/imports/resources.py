@@ -420,10 +420,23 @@ class AdhesionResource(PortalResource):
             instance.imported_payments = [(paid_on, paid, method) for paid_on, paid in payments]
         if instance.amount is None and "amount" not in errors:
             errors["amount"] = ["Indiquez le montant de la cotisation."]
-        if instance.call_number:
-            self._check_number(instance, errors)
         if errors:
             raise ValidationError(errors)
+
+    def check_instance(self, instance, errors):
+        # Checked only for a row that changes something: an export of the portal's own adhésions
+        # re-imports unchanged.
+        if instance.pk is not None and not instance.imported:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                "Cette adhésion a été faite dans le portail : l'import ne la modifie pas "
+                "(modifiez-la dans l'administration)."
+            )
+        elif instance.call_number:
+            self._check_number(instance, errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            instance.imported = True
 
     def _check_number(self, instance, errors):
         """A number is kept as it was issued, outside the portal's series: refused if the portal numbers

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from members.imports import services
 from members.models import Adhesion, AdhesionCampaign, ImportBatch, ImportedPerson, Payment, Territory
 
-from ..factories import StaffFactory, TerritoryFactory, valid_siren
+from ..factories import MembershipFactory, StaffFactory, TerritoryFactory, valid_siren
 
 TERRITORY_HEADER = (
     "SIREN;Nom;Nature juridique;Région;Départements;Population;Année de la population;"
@@ -302,3 +302,57 @@ def test_a_worker_knows_the_import_tasks():
 
     app.loader.import_default_modules()  # what a worker does at start (autodiscovery of <app>.tasks)
     assert {"members.imports.tasks.preview_import", "members.imports.tasks.run_import"} <= set(app.tasks)
+
+
+def test_imported_adhesions_get_no_document_nor_reminder_from_the_portal(staff, send_outbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.services import adhesions as adhesion_services
+
+    territory = TerritoryFactory()
+    MembershipFactory(territory=territory, role="referent")
+    lines = [
+        f"{territory.siren};2019;1200;Payée;15/02/2019;A2019-017;15/03/2019;Virement",
+        f"{territory.siren};2020;1250;Appel émis;10/02/2020;A2020-003;;",
+    ]
+    import_file("adhesions", csv_bytes(ADHESION_HEADER, lines), staff)
+    AdhesionCampaign.objects.filter(year=2020).update(reminder_days_unpaid=[30, 60])
+    later = timezone.now() + timedelta(hours=1)
+
+    assert set(Adhesion.objects.values_list("imported", flat=True)) == {True}
+    assert adhesion_services.adhesion_documents_missing(now=later) == []
+    paid = Adhesion.objects.get(campaign__year=2019)
+    assert adhesion_services.adhesion_documents_render(adhesion_id=paid.pk) == []
+    assert adhesion_services.adhesion_reminders_send() == 0
+    assert send_outbox() == []
+
+
+def test_an_adhesion_made_in_the_portal_is_not_changed_by_an_import(staff):
+    from members.models import CallNumberSequence
+
+    territory = TerritoryFactory()
+    campaign = AdhesionCampaign.objects.create(
+        year=2018,
+        opens_on=date(2018, 1, 1),
+        closes_on=date(2018, 12, 31),
+        fee_mode="brackets",
+        population_year=2018,
+    )
+    Adhesion.objects.create(
+        territory=territory, campaign=campaign, status="payee", amount=Decimal("900"), call_number="2018-0001"
+    )
+    CallNumberSequence.objects.create(year=2018, last_number=1)
+    unchanged = f"{territory.siren};2018;900;Payée;;2018-0001;;"
+    changed = f"{territory.siren};2018;950;Payée;;2018-0001;;"
+    assert upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [unchanged]), staff).report["skip"] == 1
+    batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [changed]), staff)
+    assert batch.report["errors"] == [
+        {
+            "line": 2,
+            "column": "",
+            "message": "Cette adhésion a été faite dans le portail : l'import ne la modifie pas "
+            "(modifiez-la dans l'administration).",
+        }
+    ]
