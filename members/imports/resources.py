@@ -56,6 +56,20 @@ class EmailWidget(Widget):
         return text(value).lower()
 
 
+class NoDiff:
+    """The preview shows no per-field diff: building one exports every field twice a row (a query for
+    the départements each time), a fifth of the import's time."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
 class PortalResource(resources.ModelResource):
     """The habits shared by the three imports: duplicates found before any row is read, progress."""
 
@@ -68,6 +82,9 @@ class PortalResource(resources.ModelResource):
     # The key of a row (SIREN, email…): a second row with the same key is refused, naming the first.
     def row_key(self, row):
         raise NotImplementedError
+
+    def get_diff_class(self):
+        return NoDiff
 
     duplicate_column = ""
     duplicate_message = ""
@@ -214,6 +231,20 @@ class TerritoryResource(PortalResource):
     def check_instance(self, instance, errors):
         if instance.population is not None and instance.population_year is None:
             errors.setdefault("population_year", []).append("Indiquez l'année de référence de la population.")
+
+    def save_m2m(self, instance, row, **kwargs):
+        """The départements, written as a difference in at most two queries (``set()`` takes four)."""
+        through = Territory.departments.through
+        wanted = {department.code for department in self.fields["departments"].clean(row)}
+        current = {department.code for department in instance.departments.all()}
+        if wanted == current:
+            return
+        through.objects.filter(territory=instance, department_id__in=current - wanted).delete()
+        through.objects.bulk_create(
+            through(territory=instance, department_id=code) for code in sorted(wanted - current)
+        )
+        if hasattr(instance, "_prefetched_objects_cache"):
+            instance._prefetched_objects_cache.pop("departments", None)
 
     def before_save_instance(self, instance, row, **kwargs):
         if not instance.slug:

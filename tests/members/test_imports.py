@@ -97,10 +97,19 @@ def test_a_clean_file_imports_in_one_go_and_again_changes_nothing(staff):
 def test_a_changed_cell_updates_the_territory_of_that_siren(staff):
     import_file("territoires", csv_bytes(TERRITORY_HEADER, [territory_line(1)]), staff)
     batch = import_file(
+        "territoires",
+        csv_bytes(TERRITORY_HEADER, [territory_line(1, population="40 000", departments="86, 16")]),
+        staff,
+    )
+    assert batch.report["update"] == 1
+    territory = Territory.objects.get(siren=valid_siren(901))
+    assert territory.population == 40000
+    assert sorted(territory.departments.values_list("code", flat=True)) == ["16", "86"]
+    batch = import_file(
         "territoires", csv_bytes(TERRITORY_HEADER, [territory_line(1, population="40 000")]), staff
     )
     assert batch.report["update"] == 1
-    assert Territory.objects.get(siren=valid_siren(901)).population == 40000
+    assert list(territory.departments.values_list("code", flat=True)) == ["16"]
 
 
 def test_a_semicolon_csv_in_the_windows_encoding_imports(staff):
