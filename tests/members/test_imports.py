@@ -365,3 +365,21 @@ def test_an_adhesion_made_in_the_portal_is_not_changed_by_an_import(staff):
             "(modifiez-la dans l'administration).",
         }
     ]
+
+
+def test_a_person_matched_by_email_is_updated_and_moved(staff):
+    first, second = TerritoryFactory(), TerritoryFactory()
+    line = f"Direction@Exemple.example;Camille;Exemple;Directrice;{first.siren};Référent"
+    import_file("personnes", csv_bytes(PEOPLE_HEADER, [line]), staff)
+    before = ImportedPerson.objects.get()
+    moved = f"direction@exemple.example;Camille;Exemple;Présidente;{second.siren};Membre"
+    batch = import_file("personnes", csv_bytes(PEOPLE_HEADER, [moved]), staff)
+    assert batch.report["update"] == 1
+    person = ImportedPerson.objects.get()
+    assert (person.pk, person.territory, person.function, person.role) == (
+        before.pk,
+        second,
+        "Présidente",
+        "membre",
+    )
+    assert person.updated_at > before.updated_at
