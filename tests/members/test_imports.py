@@ -383,3 +383,13 @@ def test_a_person_matched_by_email_is_updated_and_moved(staff):
         "membre",
     )
     assert person.updated_at > before.updated_at
+
+
+def test_columns_may_come_in_any_order_with_others_beside_them(staff):
+    territory = TerritoryFactory()
+    header = "Remarque;Rôle;SIREN du territoire;Nom;Prénom;Email;Fonction"
+    line = f"à rappeler;Membre;{territory.siren};Exemple;Alix;alix@exemple.example;Élue"
+    batch = import_file("personnes", csv_bytes(header, [line]), staff)
+    assert batch.report["new"] == 1
+    person = ImportedPerson.objects.get()
+    assert (person.first_name, person.last_name, person.function) == ("Alix", "Exemple", "Élue")
