@@ -20,6 +20,8 @@ GROUPS = [
             "members.invitation",
             "members.directoryprofile",
             "members.user",
+            "members.importbatch",
+            "members.importedperson",
         ],
     ),
     ("adhesions", _("Adhésions et cotisations"), ["members.adhesioncampaign", "members.adhesion"]),

@@ -478,6 +478,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Any request body, uploads included (the largest is a cover, ANPP_COVER_MAX_BYTES): 413 beyond,
 # before it is read (anpp_portal/bodylimits.py). Set the proxy's limit to the same value.
 ANPP_MAX_REQUEST_BYTES = env_int("ANPP_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+# The largest spreadsheet staff may import (members/imports/): refused from its size, before it is
+# read. 1,000 territories with 3,000 people weigh well under 1 MB.
+ANPP_IMPORT_MAX_BYTES = env_int("ANPP_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Portal -------------------------------------------------------------------------------------
 

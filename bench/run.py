@@ -197,6 +197,20 @@ def in_process_figures() -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def import_figures() -> dict:
+    """The import of 1,000 territories and 3,000 people from spreadsheets (bench/imports.py)."""
+    result = subprocess.run(
+        [PYTHON, str(BENCH_DIR / "imports.py")], cwd=BASE_DIR, env=ENV, capture_output=True, text=True
+    )
+    sys.stderr.write(result.stderr[-4000:])
+    if result.returncode != 0:
+        raise SystemExit(f"import measurements failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+IMPORTS_SECTION = "Import de tableurs (1 000 territoires, 3 000 personnes)"
+
+
 def main():
     (BENCH_DIR / "tmp").mkdir(exist_ok=True)
     started = time.monotonic()
@@ -247,6 +261,10 @@ def main():
         figures["sections"]["Rafale d'inscriptions (HTTP, PostgreSQL)"] = burst["entries"]
         figures.setdefault("correctness_failures", []).extend(burst["failures"])
     slowest = profile_slowest(loggedin_rows)
+    # Last: the 1,000 territories and 3,000 people it adds would change what the pages above measure.
+    imports = import_figures()
+    figures["sections"][IMPORTS_SECTION] = imports["entries"]
+    figures.setdefault("correctness_failures", []).extend(imports["failures"])
     write_results(
         generation,
         ceiling,
@@ -629,9 +647,25 @@ def burst_only():
         raise SystemExit(1)
 
 
+def imports_only():
+    """`python bench/run.py imports`: only the import of spreadsheets, on the small data set, printed;
+    bench/results.md is left alone."""
+    (BENCH_DIR / "tmp").mkdir(exist_ok=True)
+    prepare_database(data_args=SMALL_DATA_ARGS)
+    imports = import_figures()
+    for name, value in imports["entries"]:
+        print(f"{name}: {value}")
+    print(f"Load average: {load_average()}")
+    if imports["failures"]:
+        print("Correctness failures:", *imports["failures"], sep="\n- ")
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["burst"]:
         burst_only()
+    elif sys.argv[1:] == ["imports"]:
+        imports_only()
     elif sys.argv[1:] == ["loggedin"]:
         loggedin_only()
     else:

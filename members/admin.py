@@ -818,3 +818,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+# The imports of the ANPP's spreadsheets have their own admin (members/imports/admin.py).
+from .imports import admin as imports_admin  # noqa: E402, F401

@@ -9,6 +9,7 @@ from anpp_portal.staffpolicy import is_staff_account
 from .models import (
     AdhesionTransition,
     FicheRenseignements,
+    ImportedPerson,
     Invitation,
     JoinRequest,
     Role,
@@ -78,6 +79,17 @@ def personal_data(user) -> dict:
             }
             for j in JoinRequest.objects.filter(email__iexact=user.email)
         ],
+        "listes_importees_par_l_anpp": [
+            {
+                "territoire": p.territory.name,
+                "prenom": p.first_name,
+                "nom": p.last_name,
+                "fonction": p.function,
+                "role": p.get_role_display(),
+                "importee_le": p.created_at.isoformat(),
+            }
+            for p in ImportedPerson.objects.filter(email__iexact=user.email).select_related("territory")
+        ],
         "emails_recus": [
             {"objet": e.subject, "cree_le": e.created_at.isoformat(), "statut": e.get_status_display()}
             for e in OutboundEmail.objects.filter(to__iexact=user.email)
@@ -110,4 +122,6 @@ def erase(user) -> None:
     JoinRequest.objects.filter(email__iexact=user.email).update(
         email=ERASED_ADDRESS, first_name="[effacé]", last_name="[effacé]", function=""
     )
+    # The ANPP's spreadsheets listed the person: the line goes with the account.
+    ImportedPerson.objects.filter(email__iexact=user.email).delete()
     pagecache.invalidate("members")  # the territory space lists pending invitations by address

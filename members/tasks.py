@@ -33,3 +33,7 @@ def render_missing_adhesion_documents() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def purge_unconfirmed_join_requests() -> int:
     return services.join_requests_unconfirmed_purge()
+
+
+# The imports' tasks live with them (members/imports/tasks.py); imported here, a worker knows them.
+from .imports.tasks import preview_import, run_import  # noqa: E402, F401

@@ -11,6 +11,7 @@ from .adhesions import (
 )
 from .directory import DirectoryProfile
 from .fiches import FicheCampaign, FicheRenseignements
+from .imports import ImportBatch, ImportedPerson
 from .joins import JoinRequest
 from .people import (
     Department,
@@ -35,6 +36,8 @@ __all__ = [
     "FicheCampaign",
     "FicheRenseignements",
     "FlatFee",
+    "ImportBatch",
+    "ImportedPerson",
     "Invitation",
     "InvitationQuerySet",
     "JoinRequest",

@@ -209,6 +209,15 @@ class Adhesion(models.Model):
     )
     cancel_reason = BoundedTextField(_("motif d'annulation"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    # A past year's adhésion from the ANPP's spreadsheets (members/imports/): its call and payments
+    # happened outside the portal, which renders no document and sends no reminder for it.
+    imported = models.BooleanField(
+        _("importée de l'historique"),
+        default=False,
+        help_text=_(
+            "Adhésion d'une année passée, importée d'un tableur : ni document ni relance automatiques."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

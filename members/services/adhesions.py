@@ -463,6 +463,8 @@ def adhesion_documents_render(*, adhesion_id: int) -> list[str]:
 
     adhesion = Adhesion.objects.select_related("campaign", "territory").get(pk=adhesion_id)
     stored = []
+    if adhesion.imported:
+        return stored  # its documents were issued outside the portal
     appel = adhesion.invoices.filter(kind=Invoice.Kind.APPEL).first()
     if adhesion.call_number and not adhesion.call_pdf and appel is not None:
         content = invoice_pdf_render(invoice_id=appel.pk)
@@ -483,7 +485,9 @@ def adhesion_documents_missing(*, now=None) -> list[int]:
         Adhesion.objects.filter(
             Q(call_number__isnull=False, call_pdf="", call_issued_at__lt=before)
             | Q(status=Status.PAYEE, attestation_pdf="", updated_at__lt=before)
-        ).values_list("pk", flat=True)
+        )
+        .exclude(imported=True)
+        .values_list("pk", flat=True)
     )
 
 
@@ -538,7 +542,7 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
                     template="members/email/adhesion_reminder_not_submitted",
                     context={"campaign": campaign, "territory": territory, "user": user},
                 )
-    unpaid = adhesions_for_staff(Adhesion.objects.filter(status=Status.APPEL_EMIS))
+    unpaid = adhesions_for_staff(Adhesion.objects.filter(status=Status.APPEL_EMIS, imported=False))
     referents = referents_by_territory(unpaid.values("territory_id"))
     for adhesion in unpaid:
         step = latest_due_step(
