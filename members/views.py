@@ -424,7 +424,11 @@ def dashboard(request):
     def page():
         years = dashboard_figures.available_years(today)
         year = bounded_int(asked, default=years[0], low=2000, high=2100)
-        context = {**dashboard_figures.dashboard(year), **dashboard_figures.late(year, today), "years": years}
+        context = {
+            **dashboard_figures.dashboard(year, today),
+            **dashboard_figures.late(year, today),
+            "years": years,
+        }
         return {"year": year, "html": render_to_string("members/_dashboard.html", context, request=request)}
 
     # The same for every staff member: kept until anything changes (or the day does), with each
