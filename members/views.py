@@ -500,7 +500,13 @@ def _sections_progress(fiche, current=None):
     return [
         {
             "section": section,
-            "complete": form.section_complete(section, fiche.answers),
+            # "complète" once someone of the territory saved it with its required answers: a draft
+            # opened from last year's answers is there to be checked, not done.
+            "complete": (
+                section.slug in (fiche.saved_sections or [])
+                or fiche.status != FicheRenseignements.Status.BROUILLON
+            )
+            and form.section_complete(section, fiche.answers),
             "current": current is not None and section.slug == current.slug,
         }
         for section in form.sections
@@ -521,7 +527,7 @@ def fiche(request, territory, year):
         return redirect("members:fiche_submit", slug=territory.slug, year=year)
     sections = questionnaire.for_campaign(campaign).sections
     first_incomplete = next(
-        (s for s in sections if not questionnaire.for_campaign(campaign).section_complete(s, fiche.answers)),
+        (item["section"] for item in _sections_progress(fiche) if not item["complete"]),
         sections[0],
     )
     return redirect("members:fiche_section", slug=territory.slug, year=year, section=first_incomplete.slug)
@@ -568,7 +574,7 @@ def fiche_section(request, territory, year, section):
             if form.is_valid():
                 try:
                     fiche = services.fiche_save_section(
-                        fiche=fiche, answers=answers, version=version, by=request.user
+                        fiche=fiche, answers=answers, version=version, by=request.user, section=section.slug
                     )
                 except services.FicheStale as exc:
                     form.add_error(None, str(exc))
@@ -617,7 +623,22 @@ def _fiche_section_forms(section, fiche, data):
     return form, section.formsets(data, fiche.answers)
 
 
+def _error_links(form, formsets) -> list[dict]:
+    """Where the banner of a refused section points: each field, or table, holding an error."""
+    links = [
+        {"anchor": f"champ-{name}", "label": form.fields[name].label}
+        for name in form.errors
+        if name in form.fields
+    ]
+    for formset in formsets:
+        if formset.total_error_count():
+            links.append({"anchor": f"champ-{formset.question.key}", "label": formset.question.label})
+    return links
+
+
 def _fiche_section_html(request, territory, campaign, fiche, section, form, formsets, version=None) -> str:
+    bound = form.is_bound
+    has_errors = bound and (bool(form.errors) or any(formset.total_error_count() for formset in formsets))
     return render_to_string(
         "members/_fiche_section.html",
         {
@@ -631,6 +652,8 @@ def _fiche_section_html(request, territory, campaign, fiche, section, form, form
             "editable": fiche.status == FicheRenseignements.Status.BROUILLON,
             "required": section.required,
             "progress": _sections_progress(fiche, section),
+            "has_errors": has_errors,
+            "error_links": _error_links(form, formsets) if has_errors else [],
         },
         request=request,
     )
