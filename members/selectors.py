@@ -31,6 +31,37 @@ def pending_invitations_of_territory(territory: Territory) -> QuerySet[Invitatio
     return territory.invitations.pending().select_related("invited_by").order_by("-created_at")
 
 
+def join_request_of_pending_invitation(request):
+    """The accepted join request behind the invitation whose link this browser followed (its key
+    waits in the session): the signup form starts from the names it gave. None otherwise; only the
+    invitation's key, never an address typed in a URL, leads to a request's names."""
+    from .adapters import PENDING_INVITATION_SESSION_KEY
+    from .models import JoinRequest
+    from .services import invitation_find
+
+    key = request.session.get(PENDING_INVITATION_SESSION_KEY) if request is not None else None
+    invitation = invitation_find(key) if key else None
+    if invitation is None or not invitation.is_usable():
+        return None
+    return (
+        JoinRequest.objects.filter(
+            territory=invitation.territory, email__iexact=invitation.email, status=JoinRequest.Status.APPROVED
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def territories_for_staff_space(user):
+    """Every territory, for ANPP staff opening /territoire/ (they may view each); None for anyone
+    else, who sees only their own."""
+    from .permissions import Action, staff_may
+
+    if not staff_may(user, Action.VIEW):
+        return None
+    return Territory.objects.order_by("name").only("name", "slug")
+
+
 def territories_of_user_with_people(user) -> list[TerritoryMembership]:
     """The user's memberships with each territory's people and pending invitations, in 4 queries."""
     now = timezone.now()

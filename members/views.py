@@ -39,7 +39,12 @@ def space(request):
         sections=("members",),
         render=lambda: render_to_string(
             "members/_space_territories.html",
-            {"memberships": selectors.territories_of_user_with_people(request.user)},
+            {
+                "memberships": selectors.territories_of_user_with_people(request.user),
+                # ANPP staff act for no territory but may open any: they get the way to each, not
+                # "your account belongs to no territory".
+                "staff_territories": selectors.territories_for_staff_space(request.user),
+            },
             request=request,
         ),
     )
