@@ -48,6 +48,9 @@ GROUPS = [
 TECHNICAL_APPS = {"django_celery_beat", "mfa", "account", "auth", "simple_history"}
 TECHNICAL_MODELS = {"members.department", "anpp_portal.outboundemail", "publications.issuepdf"}
 TECHNICAL_GROUP = ("technique", _("Technique (réservé aux superutilisateurs)"))
+# Third-party models whose name has no French translation (allauth's Authenticator has no
+# verbose_name at all); the names that are translated wrongly are corrected in locale/fr.
+MODEL_NAMES = {"mfa.authenticator": _("Authentificateurs (double authentification)")}
 
 
 def is_technical(app_label: str, model_label: str) -> bool:
@@ -68,6 +71,8 @@ class AnppAdminSite(admin.AdminSite):
             for model in app["models"]:
                 label = f"{app['app_label']}.{model['object_name'].lower()}"
                 placed[label] = {**model, "_app": app}
+                if label in MODEL_NAMES:
+                    placed[label]["name"] = MODEL_NAMES[label]
         groups = []
         for slug, name, labels in GROUPS:
             models = [placed.pop(label) for label in labels if label in placed]
@@ -101,3 +106,10 @@ class AnppAdminConfig(AdminConfig):
     """Django's admin with the portal's own site (in INSTALLED_APPS instead of django.contrib.admin)."""
 
     default_site = "anpp_portal.admin_site.AnppAdminSite"
+
+    def ready(self):
+        super().ready()
+        from django_celery_beat.models import CrontabSchedule
+
+        # A property without a label reads "Human readable" in its admin.
+        CrontabSchedule.human_readable.fget.short_description = _("en clair")

@@ -638,6 +638,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["territory_name", "siren", "email", "last_name"]
     actions = ["approve", "refuse"]
+    change_form_template = "admin/members/joinrequest/change_form.html"
     readonly_fields = ["status", "decision_message", "decided_by", "decided_at", "territory", "created_at"]
     filter_horizontal = ["departments"]
 
