@@ -113,3 +113,23 @@ class AnppAdminConfig(AdminConfig):
 
         # A property without a label reads "Human readable" in its admin.
         CrontabSchedule.human_readable.fget.short_description = _("en clair")
+        _french_task_name()
+
+
+def _french_task_name():
+    """celery-beat names its task field 'Task Name', untranslatable: its filter and its form field
+    are named here (the model is left alone: a changed verbose_name would be a migration of theirs)."""
+    from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
+
+    label = _("nom de la tâche")
+
+    class TaskFilter(admin.AllValuesFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = label
+
+    PeriodicTaskAdmin.list_filter = [
+        ("task", TaskFilter) if name == "task" else name for name in PeriodicTaskAdmin.list_filter
+    ]
+    if "task" in PeriodicTaskForm.base_fields:
+        PeriodicTaskForm.base_fields["task"].label = label
