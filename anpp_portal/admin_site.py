@@ -6,6 +6,9 @@ Models are named by their label, so this module imports no app; a model it does 
 its app's group, after the named groups.
 """
 
+import json
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +121,7 @@ class AnppAdminConfig(AdminConfig):
 
 def _french_task_name():
     """celery-beat names its task field 'Task Name', untranslatable: its filter and its form field
-    are named here (the model is left alone: a changed verbose_name would be a migration of theirs)."""
+    are named here (and its JSON arguments typed as lines) (the model is left alone: a changed verbose_name would be a migration of theirs)."""
     from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
 
     label = _("nom de la tâche")
@@ -133,3 +136,69 @@ def _french_task_name():
     ]
     if "task" in PeriodicTaskForm.base_fields:
         PeriodicTaskForm.base_fields["task"].label = label
+    # The arguments are stored as JSON; staff type and read them as lines.
+    # (declared_fields: the admin builds its form as a subclass, which takes them from there.)
+    for name, field in (
+        ("args", ArgumentLinesField(label=_("arguments positionnels"))),
+        ("kwargs", KeywordLinesField(label=_("arguments nommés"))),
+    ):
+        PeriodicTaskForm.declared_fields[name] = PeriodicTaskForm.base_fields[name] = field
+
+
+def _scalar(text: str):
+    """A typed argument: a whole number as a number, anything else as text."""
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+class ArgumentLinesField(forms.CharField):
+    """A JSON list typed one value a line ("30", "rappel") and shown the same way."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 40})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Une valeur par ligne ; vide : aucun argument."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        try:
+            items = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            return value  # typed input sent back with its error
+        if isinstance(items, list):
+            return "\n".join(str(item) for item in items)
+        return value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        return json.dumps([_scalar(line) for line in lines], ensure_ascii=False)
+
+
+class KeywordLinesField(ArgumentLinesField):
+    """A JSON object typed one « nom : valeur » a line."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Un argument par ligne, « nom : valeur » ; vide : aucun."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        try:
+            items = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            return value
+        if isinstance(items, dict):
+            return "\n".join(f"{name} : {item}" for name, item in items.items())
+        return value
+
+    def to_python(self, value):
+        pairs = {}
+        for line in (value or "").splitlines():
+            if not line.strip():
+                continue
+            name, sep, item = line.partition(":")
+            if not sep or not name.strip():
+                raise forms.ValidationError(
+                    _("Ligne sans « nom : valeur » : « %(line)s ».") % {"line": line.strip()}
+                )
+            pairs[name.strip()] = _scalar(item.strip())
+        return json.dumps(pairs, ensure_ascii=False)

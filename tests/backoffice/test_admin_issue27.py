@@ -134,3 +134,33 @@ def test_an_outbound_emails_page_shows_no_json(client):
     text = _text(client.get(reverse("admin:anpp_portal_outboundemail_change", args=[email.pk])))
     assert "Reply-To : contact@anpp.fr" in text and "appel.pdf : application/pdf" in text
     assert not JSON_LIKE.search(text), JSON_LIKE.search(text)
+
+
+def test_beats_arguments_are_typed_and_read_as_lines_not_json(client):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    task = PeriodicTask.objects.create(
+        name="Relances (exemple)",
+        task="members.tasks.adhesion_reminders",
+        interval=every_day,
+        args='[30, "rappel"]',
+        kwargs='{"jours": 15}',
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    page = client.get(url).content.decode()
+    args = re.search(r'<textarea[^>]*name="args"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    kwargs = re.search(r'<textarea[^>]*name="kwargs"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert html.unescape(args).strip() == "30\nrappel" and html.unescape(kwargs).strip() == "jours : 15"
+    assert "arguments positionnels" in page.lower() and "nom de la tâche" in page.lower()
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"args": "7\nrelance", "kwargs": "jours : 30", "_save": "1"})
+    for name in ("last_run_at", "start_time", "expires"):
+        data.pop(name, None)
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    task.refresh_from_db()
+    assert task.args == '[7, "relance"]' and task.kwargs == '{"jours": 30}'
