@@ -163,3 +163,8 @@ def test_the_demo_data_issues_its_2018_appels_in_2018(db):
         assert timezone.localdate(adhesion.call_issued_at) <= today
         assert adhesion.call_issued_at.year == adhesion.campaign.year, adhesion
     assert Territory.objects.exists()
+    # The participants of past editions registered before them, not on the day the demo was loaded.
+    for participant in Participant.objects.select_related("event"):
+        first_day = participant.event.days.order_by("date").first()
+        if first_day and first_day.date < today:
+            assert timezone.localdate(participant.created_at) <= first_day.date, participant
