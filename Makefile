@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test venv system-check migrate demo messages lint bench clean mutants
+.PHONY: run test venv system-check migrate demo messages lint bench clean mutants look
 
 run: venv system-check
 	@mkdir -p var/celery var/media
@@ -34,6 +34,13 @@ system-check: venv
 		exit 1; }
 	@command -v msgfmt >/dev/null || test -f locale/en/LC_MESSAGES/django.mo || { \
 		echo "Compiled translations are missing and gettext is not installed: sudo apt-get install gettext"; exit 1; }
+
+# The look suite (tests/browser/test_look.py): every page as each role at 320 and 1280 px, checked
+# and photographed. The screenshots stay in $(LOOK_DIR) to page through, whatever the outcome.
+LOOK_DIR ?= $(CURDIR)/var/look
+look: venv system-check
+	@ANPP_LOOK_DIR=$(LOOK_DIR) $(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_look.py $(PYTEST_ARGS); \
+		status=$$?; echo "Screenshots of the look suite: $(LOOK_DIR)"; exit $$status
 
 messages: venv
 	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'mutants/*' --no-obsolete

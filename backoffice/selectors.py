@@ -39,15 +39,27 @@ def _admin_list(name: str, **params) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
+def _upcoming_events(today: date):
+    """Events with a day still to come (a subquery, not a list: the query count stays fixed)."""
+    return Event.objects.filter(days__date__gte=today).values("pk")
+
+
 def action_items(today: date) -> list[ActionItem]:
     items = []
-    submitted = Adhesion.objects.filter(status=Adhesion.Status.SOUMISE).count()
+    # Only campaigns staff still act on, and only events still to come: a 2018 adhésion or the
+    # waiting list of a 2017 gathering is history, not a to-do.
+    first_year = members_selectors.adhesion_first_year_in_progress(today)
+    submitted = Adhesion.objects.filter(
+        status=Adhesion.Status.SOUMISE, campaign__year__gte=first_year
+    ).count()
     items.append(
         ActionItem(
             "adhesions-to-validate",
             ngettext("adhésion soumise à valider", "adhésions soumises à valider", submitted),
             submitted,
-            _admin_list("members_adhesion", status__exact=Adhesion.Status.SOUMISE),
+            _admin_list(
+                "members_adhesion", status__exact=Adhesion.Status.SOUMISE, campaign__year__gte=first_year
+            ),
             _("Vérifier puis « Valider et émettre les appels de cotisation »."),
         )
     )
@@ -94,7 +106,11 @@ def action_items(today: date) -> list[ActionItem]:
                 urgent=True,
             )
         )
-    unpaid = members_selectors.adhesions_unpaid_after(UNPAID_AFTER_DAYS, today).count()
+    unpaid = (
+        members_selectors.adhesions_unpaid_after(UNPAID_AFTER_DAYS, today)
+        .filter(campaign__year__gte=first_year)
+        .count()
+    )
     items.append(
         ActionItem(
             "calls-unpaid",
@@ -105,7 +121,7 @@ def action_items(today: date) -> list[ActionItem]:
             )
             % {"days": UNPAID_AFTER_DAYS},
             unpaid,
-            _admin_list("members_adhesion", impaye_depuis=UNPAID_AFTER_DAYS),
+            _admin_list("members_adhesion", impaye_depuis=UNPAID_AFTER_DAYS, campaign__year__gte=first_year),
             _("Relancer (« Envoyer une relance maintenant ») ou enregistrer le paiement reçu."),
             urgent=unpaid > 0,
         )
@@ -130,7 +146,7 @@ def action_items(today: date) -> list[ActionItem]:
         )
     since = timezone.now() - timedelta(days=RECENT_REGISTRATION_DAYS)
     recent = (
-        Registration.objects.filter(created_at__gte=since)
+        Registration.objects.filter(created_at__gte=since, event__in=_upcoming_events(today))
         .values("event_id", "event__title")
         .annotate(n=Count("pk"))
         .order_by("event__title")
@@ -153,7 +169,7 @@ def action_items(today: date) -> list[ActionItem]:
             )
         )
     waiting = (
-        Participant.objects.filter(status=Participant.Status.WAITING)
+        Participant.objects.filter(status=Participant.Status.WAITING, event__in=_upcoming_events(today))
         .values("event_id", "event__title")
         .annotate(n=Count("pk"))
         .order_by("event__title")
@@ -252,12 +268,8 @@ def key_figures(today: date) -> dict:
     campaign = AdhesionCampaign.objects.filter(year__lte=year).order_by("-year").only("year").first()
     year = campaign.year if campaign else year
     territories = Territory.objects.count()
-    members = (
-        Adhesion.objects.filter(campaign__year=year, status__in=Adhesion.MEMBER_STATUSES)
-        .values("territory_id")
-        .distinct()
-        .count()
-    )
+    # Adhérents today, by the one rule the directory and the members-only pages follow.
+    members = members_selectors.territories_with_valid_adhesion(today).count()
     money = (
         Adhesion.objects.filter(campaign__year=year, call_number__isnull=False)
         .exclude(status=Adhesion.Status.ANNULEE)
@@ -290,6 +302,7 @@ def key_figures(today: date) -> dict:
         "territories": territories,
         "members": members,
         "rate": round(100 * members / territories) if territories else 0,
+        "member_definition": members_selectors.member_definition(today),
         "called": money["called"],
         "paid": paid,
         "fiche_year": fiche_campaign.year if fiche_campaign else None,

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import formats
@@ -102,12 +104,44 @@ class InvoiceAdmin(admin.ModelAdmin):
     date_hierarchy = "issued_at"
     inlines = [InvoicePaymentInline]
     # The PDF is private: served by the "PDF" link (billing:document), never by a storage URL.
-    exclude = ["pdf"]
+    exclude = ["pdf", "lines"]
+    # The lines as staff read a document (a table), not the JSON they are stored in (issue 27).
     readonly_fields = [
-        field.name
+        field.name if field.name != "lines" else "lines_shown"
         for field in Invoice._meta.fields
         if field.name not in ("id", "pdf", "chorus_deposited_on", "chorus_number")
     ] + ["staff_link"]
+
+    @admin.display(description=_("lignes"))
+    def lines_shown(self, obj):
+        def euros(value):
+            try:
+                return formats.format_euros(Decimal(str(value)))
+            except (ArithmeticError, ValueError):
+                return value
+
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    line.get("label", ""),
+                    line.get("quantity", ""),
+                    euros(line.get("unit_price")),
+                    euros(line.get("amount")),
+                )
+                for line in obj.lines or []
+                if isinstance(line, dict)
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Désignation"),
+            _("Quantité"),
+            _("Prix unitaire"),
+            _("Montant"),
+            rows,
+        )
 
     def get_queryset(self, request):
         return selectors.with_balance(super().get_queryset(request))

@@ -7,13 +7,16 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
+from anpp_portal.formats import format_time
 
 from . import exports, services
 from .forms import MessageForm
@@ -278,6 +281,8 @@ class SessionChoiceInline(admin.TabularInline):
 class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
+    verbose_name = _("participant")
+    verbose_name_plural = _("participants")
     fields = [
         "first_name",
         "last_name",
@@ -286,8 +291,48 @@ class ParticipantInline(admin.TabularInline):
         "status",
         "waiting_position",
         "price",
+        "programme",
     ]
-    readonly_fields = ["status", "waiting_position"]
+    readonly_fields = ["status", "waiting_position", "programme"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("days", queryset=EventDay.objects.order_by("date")),
+                Prefetch(
+                    "session_choices",
+                    queryset=SessionChoice.objects.select_related("session__day").order_by(
+                        "session__day__date", "session__starts_at"
+                    ),
+                ),
+            )
+        )
+
+    @admin.display(description=_("journées et ateliers"))
+    def programme(self, obj):
+        """What the person comes to: each day, then each atelier with its time (and a waiting place)."""
+        if not obj.pk:
+            return "–"
+        days = [(date_format(day.date, "l j F"),) for day in obj.days.all()]
+        ateliers = [
+            (
+                choice.session.title,
+                date_format(choice.session.day.date, "j F"),
+                format_time(choice.session.starts_at),
+                _(" – liste d'attente") if choice.status == "waiting" else "",
+            )
+            for choice in obj.session_choices.all()
+        ]
+        return (
+            format_html(
+                "{}{}",
+                format_html_join(mark_safe("<br>"), "{}", days),
+                format_html_join(mark_safe(""), '<br><span class="muted">{} ({}, {}){}</span>', ateliers),
+            )
+            or "–"
+        )
 
 
 class RecentFilter(admin.SimpleListFilter):
@@ -312,7 +357,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     list_filter = ["event", RecentFilter]
     search_fields = ["territory__name", "created_by__email", "participants__email", "participants__last_name"]
     list_select_related = ["event", "territory", "created_by"]
-    raw_id_fields = ["created_by", "territory"]
+    autocomplete_fields = ["created_by", "territory"]
     inlines = [ParticipantInline]
 
 

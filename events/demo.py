@@ -102,6 +102,7 @@ def _registrations(event: Event, *, territories: list[Territory], people_per_ter
                 waiting_position=None if has_seat else waiting_position,
                 price=event.price_partner if function == Function.PARTENAIRE else event.price_member,
                 qr_secret=qr.new_secret(),  # their QR code, on the badges
+                created_at=registration.created_at,  # with their delegation, not on the day of the demo
             )
             participant.days.set(days)
             for day in days:

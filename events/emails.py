@@ -41,8 +41,14 @@ def _participant_context(participant: Participant) -> dict:
         "registration_total": sum((p.price for p in active), start=participant.price * 0),
         "registration_size": len(active),
         "has_qr": participant.status == Participant.Status.CONFIRMED and bool(participant.qr_secret),
+        # Only a confirmed seat is paid for: a cancelled or waiting participant owes nothing.
+        "owes": participant.status == Participant.Status.CONFIRMED,
     }
-    if participant.qr_secret and registered_by_someone_else(participant):
+    if (
+        participant.qr_secret
+        and participant.status != Participant.Status.CANCELLED
+        and registered_by_someone_else(participant)
+    ):
         context["registered_by"] = registration.created_by
         context["decline_url"] = settings.SITE_URL + reverse(
             "events:decline", kwargs={"token": qr.decline_token(participant)}

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import forms as portal_forms
 from anpp_portal.formats import format_date, format_time
+from anpp_portal.formfields import PersonNameField
 
 from .models import Event, EventDay, Function, Session
 from .services import ParticipantData, max_delegation_size
@@ -122,8 +123,8 @@ class ChoicesMixin:
 
 
 class ParticipantForm(ChoicesMixin, portal_forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = PersonNameField(label=_("Prénom"))
+    last_name = PersonNameField(label=_("Nom"))
     email = forms.EmailField(label=_("Adresse email"), max_length=254)  # as the model
     # No function chosen in advance: "Élu·e" first in the list used to be everyone's by default.
     function = forms.ChoiceField(

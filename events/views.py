@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -94,89 +94,104 @@ def event_calendar(request, slug):
     return response
 
 
+def _draft_key(slug: str) -> str:
+    return f"events:registration-draft:{slug}"
+
+
+def _keep_draft(request, slug, data, *, show_errors: bool, message: str = ""):
+    """POST/redirect/GET: what was typed waits in the session and the browser gets a redirect, so
+    that no page of its history is the answer to a POST (Back would show ERR_CACHE_MISS: logged-in
+    pages are no-store)."""
+    request.session[_draft_key(slug)] = {
+        "data": {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"},
+        "show_errors": show_errors,
+        "message": message,
+    }
+    return redirect("events:register", slug=slug)
+
+
 @never_cache
 @login_required
 def register(request, slug):
     territories = territories_for(request.user, Action.ACT)
-    form = RegistrationForm(request.POST or None, territories=territories)
-    if request.method == "GET":
-        return _register_get(request, slug, form)
+    draft = request.session.get(_draft_key(slug)) if request.method == "GET" else None
+    if request.method == "GET" and not draft:
+        return _register_get(request, slug, RegistrationForm(territories=territories))
+    if draft:
+        data = QueryDict(mutable=True)
+        for key, values in draft["data"].items():
+            data.setlist(key, values)
+    else:
+        data = request.POST.copy()
+    form = RegistrationForm(data, territories=territories)
     try:
         event = selectors.event_for_registration(slug=slug, user=request.user)
     except Event.DoesNotExist:
         raise Http404 from None
     days = list(event.days.all())
     ateliers = list(event.sessions.all())
-    data = None
-    extra = 0
-    if request.method == "POST":
-        data = request.POST.copy()
-        if "add" in request.POST or "remove" in request.POST:
-            # Add or remove a row without losing what was typed (no JavaScript needed).
-            key = "participants-TOTAL_FORMS"
-            try:
-                total = int(data.get(key, "1"))
-            except ValueError:
-                total = 1
-            total = total + 1 if "add" in request.POST else total - 1
-            data[key] = str(min(max(total, 1), services.max_delegation_size()))
-            formset = participant_formset(event=event, days=days, ateliers=ateliers, data=data)
-            return _render_register(request, event, form, formset, adding=True)
-    # The person themselves first; their function is theirs to choose (no default "Élu·e").
-    initial = [
-        {
-            "first_name": request.user.first_name,
-            "last_name": request.user.last_name,
-            "email": request.user.email,
-        }
-    ]
-    formset = participant_formset(
-        event=event, days=days, ateliers=ateliers, data=data, initial=None if data else initial, extra=extra
-    )
-    if not event.registration_is_open() and request.method == "POST":
-        messages.error(request, _("Les inscriptions à cet événement ne sont pas ouvertes."))
-        return _render_register(request, event, form, formset)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    formset = participant_formset(event=event, days=days, ateliers=ateliers, data=data)
+    if draft:
+        # The typed rows back, with their errors if the last POST was refused.
+        if draft["show_errors"]:
+            form.is_valid()
+            formset.is_valid()
+            if draft["message"]:
+                form.add_error(None, draft["message"])
+        return _render_register(request, event, form, formset, adding=not draft["show_errors"])
+    if "add" in request.POST or "remove" in request.POST:
+        # Add or remove a row without losing what was typed (no JavaScript needed).
+        key = "participants-TOTAL_FORMS"
         try:
-            outcome = services.registration_create(
-                event=event,
-                by=request.user,
-                territory=form.cleaned_data["territory"],
-                participants=[f.to_data() for f in formset.forms],
+            total = int(data.get(key, "1"))
+        except ValueError:
+            total = 1
+        total = total + 1 if "add" in request.POST else total - 1
+        data[key] = str(min(max(total, 1), services.max_delegation_size()))
+        return _keep_draft(request, slug, data, show_errors=False)
+    if not event.registration_is_open():
+        messages.error(request, _("Les inscriptions à cet événement ne sont pas ouvertes."))
+        return _keep_draft(request, slug, data, show_errors=False)
+    if not (form.is_valid() and formset.is_valid()):
+        return _keep_draft(request, slug, data, show_errors=True)
+    try:
+        outcome = services.registration_create(
+            event=event,
+            by=request.user,
+            territory=form.cleaned_data["territory"],
+            participants=[f.to_data() for f in formset.forms],
+        )
+    except services.EventsError as exc:
+        return _keep_draft(request, slug, data, show_errors=True, message=str(exc))
+    request.session.pop(_draft_key(slug), None)
+    if form.cleaned_data["territory"] is not None:
+        # The same answer whoever was named, registered before or not: an address already
+        # registered is not skipped visibly (its owner is told by email instead).
+        named = len(formset.forms)
+        messages.success(
+            request,
+            _(
+                "Inscription enregistrée pour %(n)s personne(s). Chacune reçoit par email sa "
+                "confirmation (ou sa place en liste d'attente) et un lien pour se désister ; "
+                "un récapitulatif vous est envoyé."
             )
-        except services.EventsError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if form.cleaned_data["territory"] is not None:
-                # The same answer whoever was named, registered before or not: an address already
-                # registered is not skipped visibly (its owner is told by email instead).
-                named = len(formset.forms)
-                messages.success(
-                    request,
-                    _(
-                        "Inscription enregistrée pour %(n)s personne(s). Chacune reçoit par email sa "
-                        "confirmation (ou sa place en liste d'attente) et un lien pour se désister ; "
-                        "un récapitulatif vous est envoyé."
-                    )
-                    % {"n": named},
-                )
-                return redirect(outcome.registration)
-            if outcome.confirmed:
-                messages.success(
-                    request,
-                    _("Inscription enregistrée : %(n)s participant(s) confirmé(s).")
-                    % {"n": len(outcome.confirmed)},
-                )
-            if outcome.waiting:
-                messages.warning(
-                    request,
-                    _("L'événement est complet : %(n)s participant(s) sur la liste d'attente.")
-                    % {"n": len(outcome.waiting)},
-                )
-            for note in outcome.notes:
-                messages.warning(request, note)
-            return redirect(outcome.registration)
-    return _render_register(request, event, form, formset)
+            % {"n": named},
+        )
+        return redirect(outcome.registration)
+    if outcome.confirmed:
+        messages.success(
+            request,
+            _("Inscription enregistrée : %(n)s participant(s) confirmé(s).") % {"n": len(outcome.confirmed)},
+        )
+    if outcome.waiting:
+        messages.warning(
+            request,
+            _("L'événement est complet : %(n)s participant(s) sur la liste d'attente.")
+            % {"n": len(outcome.waiting)},
+        )
+    for note in outcome.notes:
+        messages.warning(request, note)
+    return redirect(outcome.registration)
 
 
 def _render_register(request, event, form, formset, adding=False, participants_html=None):

@@ -100,10 +100,28 @@ class FicheMissingFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=selectors.territories_missing_fiche(campaign).values("pk"))
 
 
+class AdherentFilter(admin.SimpleListFilter):
+    """Territories adhérents by the one rule (selectors.territories_with_valid_adhesion), on the
+    last day of a year or today: the list the dashboard's figure of adhérents opens."""
+
+    title = _("adhérent")
+    parameter_name = "adherent"
+
+    def lookups(self, request, model_admin):
+        years = AdhesionCampaign.objects.order_by("-year").values_list("year", flat=True)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        day = selectors.member_reference_day(int(self.value()))
+        return queryset.filter(pk__in=selectors.territories_with_valid_adhesion(day).values("pk"))
+
+
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "population", "communes_count", "siren"]
-    list_filter = ["kind", "region", FicheMissingFilter, "departments"]
+    list_filter = ["kind", "region", AdherentFilter, FicheMissingFilter, "departments"]
     actions = ["remind_fiche"]
     search_fields = ["name", "slug", "siren", "city", "postal_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -718,6 +736,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", ContestedFilter, "kind"]
     search_fields = ["territory_name", "siren", "email", "last_name"]
     actions = ["approve", "refuse"]
+    change_form_template = "admin/members/joinrequest/change_form.html"
     readonly_fields = [
         "competing_requests",
         "status",

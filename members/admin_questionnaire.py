@@ -5,7 +5,8 @@ campaign starts from a copy of it. Imported by members/admin.py."""
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -89,12 +90,33 @@ class FrozenMixin:
         return super().has_delete_permission(request, obj) and not (obj and self._frozen(obj))
 
 
+class ChoicesShownMixin:
+    """A frozen questionnaire is shown read-only: its choices one per line as staff typed them,
+    not as the JSON they are stored in."""
+
+    @admin.display(description=_("choix proposés"))
+    def choices_shown(self, obj):
+        return format_html_join(mark_safe("<br>"), "{} | {}", obj.choices or []) or "–"
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields = ["choices_shown" if name == "choices" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            readonly.append("choices_shown")
+        return readonly
+
+
 class FrozenInlineMixin(FrozenMixin):
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not (obj and self._frozen(obj))
 
 
-class ColumnInline(FrozenInlineMixin, admin.TabularInline):
+class ColumnInline(ChoicesShownMixin, FrozenInlineMixin, admin.TabularInline):
     model = Question
     fk_name = "parent"
     form = QuestionForm
@@ -114,7 +136,7 @@ class ColumnInline(FrozenInlineMixin, admin.TabularInline):
         return WithSection
 
 
-class QuestionInline(FrozenInlineMixin, admin.TabularInline):
+class QuestionInline(ChoicesShownMixin, FrozenInlineMixin, admin.TabularInline):
     model = Question
     form = QuestionForm
     extra = 1
@@ -156,7 +178,7 @@ class QuestionnaireSectionAdmin(FrozenMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(FrozenMixin, admin.ModelAdmin):
+class QuestionAdmin(ChoicesShownMixin, FrozenMixin, admin.ModelAdmin):
     """A question on its own page: where the columns of a table of rows are edited."""
 
     form = QuestionForm

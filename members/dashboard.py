@@ -82,13 +82,19 @@ def adhesions_url(**params) -> str:
     return f"{reverse('admin:members_adhesion_changelist')}?{urlencode(params)}"
 
 
-def dashboard(year: int) -> dict:
+def dashboard(year: int, today: date | None = None) -> dict:
+    from .selectors import member_definition, member_reference_day, territories_with_valid_adhesion
+
     campaign = AdhesionCampaign.objects.filter(year=year).first()
     territories = Territory.objects.count()
     by_status = dict(
         Adhesion.objects.filter(campaign__year=year).values_list("status").annotate(n=Count("pk")).order_by()
     )
-    members = sum(by_status.get(status, 0) for status in MEMBER_STATUSES)
+    # Adhérents by the one rule (the staff home, the directory and the members-only pages ask it
+    # too), on the year's last day or today.
+    on = member_reference_day(year, today)
+    adherents = territories_with_valid_adhesion(on).values("pk")
+    members = Territory.objects.filter(pk__in=adherents).count()
     called = (
         Adhesion.objects.filter(campaign__year=year, call_number__isnull=False)
         .exclude(status=Adhesion.Status.ANNULEE)
@@ -100,11 +106,7 @@ def dashboard(year: int) -> dict:
 
     regions = Territory.objects.values("region").annotate(
         total=Count("pk", distinct=True),
-        members=Count(
-            "adhesions",
-            filter=Q(adhesions__campaign__year=year, adhesions__status__in=MEMBER_STATUSES),
-            distinct=True,
-        ),
+        members=Count("pk", filter=Q(pk__in=adherents), distinct=True),
     )
     region_names = dict(REGION_2016_CHOICES)
     region_rows = sorted(
@@ -164,12 +166,13 @@ def dashboard(year: int) -> dict:
         "territories": territories,
         "members": members,
         "rate": percent(members, territories),
+        "member_definition": member_definition(on),
         "by_status": [
             (label, by_status.get(value, 0), adhesions_url(campaign__year=year, status__exact=value))
             for value, label in Adhesion.Status.choices
         ],
         "links": {
-            "members": adhesions_url(campaign__year=year, status__in=",".join(MEMBER_STATUSES)),
+            "members": f"{reverse('admin:members_territory_changelist')}?{urlencode({'adherent': year})}",
             "called": adhesions_url(campaign__year=year, call_number__isnull="False"),
             "paid": adhesions_url(campaign__year=year, status__exact=Adhesion.Status.PAYEE),
         },

@@ -200,6 +200,19 @@ def _campaign(year: int, opens_on, closes_on) -> AdhesionCampaign:
     return campaign
 
 
+def _issued_on(adhesion: Adhesion, day: datetime.date) -> None:
+    """Date a demo appel as if staff had issued it during its campaign, not on the day the demo is
+    loaded (a 2018 appel "émis le 7 décembre 2026" reads as a bug). Before its PDF is rendered."""
+    from billing.models import Invoice
+
+    issued_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    due_on = day + datetime.timedelta(days=adhesion.campaign.payment_delay_days)
+    Adhesion.objects.filter(pk=adhesion.pk).update(call_issued_at=issued_at, call_due_on=due_on)
+    Invoice.objects.filter(adhesion=adhesion).update(issued_at=issued_at, due_on=due_on)
+    adhesion.transitions.filter(at__gt=issued_at).update(at=issued_at)
+    adhesion.call_issued_at, adhesion.call_due_on = issued_at, due_on
+
+
 def _load_adhesions(territories: dict) -> None:
     staff = User.objects.get(email=STAFF.email)
     for slug, name, kind, region, department, population in MORE_TERRITORIES:
@@ -237,7 +250,8 @@ def _load_adhesions(territories: dict) -> None:
             by=staff,
         )
         services.adhesion_submit(adhesion=adhesion, by=staff, today=current.opens_on)
-        services.adhesion_validate(adhesion=adhesion, by=staff)
+        adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
+        _issued_on(adhesion, min(today, current.opens_on + datetime.timedelta(days=14)))
         # The worker renders documents after the commit; the demo has them at once.
         services.adhesion_documents_render(adhesion_id=adhesion.pk)
     if campaign.adhesions.exists():
@@ -253,45 +267,55 @@ def _load_adhesions(territories: dict) -> None:
         "codev-pays-basque": Adhesion.Status.APPEL_EMIS,
     }
     for slug, status in wanted.items():
-        territory = territories[slug]
-        adhesion = services.adhesion_open(territory=territory, campaign=campaign, by=staff, today=in_campaign)
-        if status == Adhesion.Status.BROUILLON:
-            continue
-        services.adhesion_save(
+        adhesion = services.adhesion_open(
+            territory=territories[slug], campaign=campaign, by=staff, today=in_campaign
+        )
+        _load_2018_adhesion(adhesion, slug, status, list(wanted).index(slug), staff)
+        # Its history happened in 2018 too, not on the day the demo was loaded.
+        last = timezone.make_aware(datetime.datetime(2018, 4, 12, 10))
+        adhesion.transitions.filter(at__gt=last).update(at=last)
+
+
+def _load_2018_adhesion(adhesion, slug, status, week, staff) -> None:
+    """One 2018 adhésion brought to ``status`` as staff would have, its dates in 2018."""
+    territory = adhesion.territory
+    if status == Adhesion.Status.BROUILLON:
+        return
+    services.adhesion_save(
+        adhesion=adhesion,
+        data={
+            "signatory_name": "Président du territoire",
+            "signatory_role": "Président",
+            "billing_contact_email": f"compta@{slug}.demo",
+            "billing_address": f"{territory.name}\n{territory.address or 'Hôtel de ville'}",
+        },
+        by=staff,
+    )
+    if status == Adhesion.Status.ANNULEE:
+        services.adhesion_cancel(adhesion=adhesion, by=staff, reason="Adhésion saisie en double.")
+        return
+    services.adhesion_submit(adhesion=adhesion, by=staff, today=datetime.date(2018, 2, 1))
+    # Spread the demo's submissions over the first weeks of the campaign, for the dashboard.
+    submitted_at = timezone.make_aware(datetime.datetime(2018, 1, 22) + datetime.timedelta(days=9 * week))
+    Adhesion.objects.filter(pk=adhesion.pk).update(submitted_at=submitted_at)
+    if status == Adhesion.Status.SOUMISE:
+        return
+    if status == Adhesion.Status.VALIDEE:
+        # Validation issues the call at once; shown here is the step between, as after a failed render.
+        Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE)
+        return
+    adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
+    _issued_on(adhesion, submitted_at.date() + datetime.timedelta(days=7))
+    if status == Adhesion.Status.PAYEE:
+        services.payment_record(
             adhesion=adhesion,
-            data={
-                "signatory_name": "Président du territoire",
-                "signatory_role": "Président",
-                "billing_contact_email": f"compta@{slug}.demo",
-                "billing_address": f"{territory.name}\n{territory.address or 'Hôtel de ville'}",
-            },
+            paid_on=datetime.date(2018, 4, 12),
+            amount=adhesion.amount,
+            method="mandat",
+            reference="Mandat n° 2018-117",
             by=staff,
         )
-        if status == Adhesion.Status.ANNULEE:
-            services.adhesion_cancel(adhesion=adhesion, by=staff, reason="Adhésion saisie en double.")
-            continue
-        services.adhesion_submit(adhesion=adhesion, by=staff, today=in_campaign)
-        # Spread the demo's submissions over the first weeks of the campaign, for the dashboard.
-        week = list(wanted).index(slug)
-        submitted_at = timezone.make_aware(datetime.datetime(2018, 1, 22) + datetime.timedelta(days=9 * week))
-        Adhesion.objects.filter(pk=adhesion.pk).update(submitted_at=submitted_at)
-        if status == Adhesion.Status.SOUMISE:
-            continue
-        if status == Adhesion.Status.VALIDEE:
-            # Validation issues the call at once; shown here is the step between, as after a failed render.
-            Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE)
-            continue
-        adhesion = services.adhesion_validate(adhesion=adhesion, by=staff)
-        if status == Adhesion.Status.PAYEE:
-            services.payment_record(
-                adhesion=adhesion,
-                paid_on=datetime.date(2018, 4, 12),
-                amount=adhesion.amount,
-                method="mandat",
-                reference="Mandat n° 2018-117",
-                by=staff,
-            )
-        services.adhesion_documents_render(adhesion_id=adhesion.pk)
+    services.adhesion_documents_render(adhesion_id=adhesion.pk)
 
 
 # 2018 answers of the demo territories, for the panorama (legal form, population, communes, programmes).

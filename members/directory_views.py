@@ -12,6 +12,7 @@ from anpp_portal.pagecache import public_page
 from . import directory, services
 from .forms import DirectoryFilterForm, DirectoryProfileForm
 from .permissions import Action, territory_view
+from .selectors import member_definition
 
 FILTERS = ("region", "departement", "nature")
 
@@ -39,6 +40,7 @@ def directory_list(request):
             "form": form,
             "entries": entries,
             "filtered": form.is_bound and any(request.GET.get(f) for f in FILTERS),
+            "member_definition": member_definition(),
         },
     )
 
@@ -55,6 +57,7 @@ def directory_map(request):
             "map": directory.directory_map(entries),
             "map_title": directory.map_title(entries),
             "query": request.GET.urlencode(),
+            "member_definition": member_definition(),
         },
     )
 

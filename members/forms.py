@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import forms as portal_forms
 from anpp_portal.formats import FrenchIntegerField
+from anpp_portal.formfields import PersonNameField
 
 from .models import Adhesion, DirectoryProfile, JoinRequest, Role, Territory
 from .validators import validate_siren
@@ -11,12 +12,10 @@ from .validators import validate_siren
 class SignupForm(portal_forms.Form):
     """Extra fields of allauth's signup form: a person is known by first and last name."""
 
-    first_name = forms.CharField(
-        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    first_name = PersonNameField(
+        label=_("Prénom"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
-    last_name = forms.CharField(
-        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
-    )
+    last_name = PersonNameField(label=_("Nom"), widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
@@ -229,6 +228,7 @@ class JoinRequestForm(portal_forms.ModelForm):
             "function",
             "email",
         ]
+        field_classes = {"first_name": PersonNameField, "last_name": PersonNameField}
         labels = {
             "territory_name": _("Nom du territoire"),
             "first_name": _("Votre prénom"),

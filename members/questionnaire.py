@@ -94,6 +94,20 @@ class SirenField(forms.CharField):
         return _no_spaces(super().to_python(value))
 
 
+def is_year(question) -> bool:
+    """A year (« Année de la population », « Année de création ») is an integer read as written,
+    "2015", never grouped like a count ("2 015")."""
+    return question.kind == "integer" and question.key.startswith("annee")
+
+
+class YearField(FrenchIntegerField):
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"})
+    default_error_messages = {"invalid": _("Saisissez une année, par exemple 2015.")}
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, int) else value
+
+
 def form_field(question) -> forms.Field:
     """The form field that asks ``question`` (a ``Question`` row)."""
     Kind = type(question).Kind
@@ -108,6 +122,8 @@ def form_field(question) -> forms.Field:
     kind = question.kind
     if kind == Kind.LONG_TEXT:
         return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if kind == Kind.INTEGER and is_year(question):
+        return YearField(validators=bounds, **common)
     if kind == Kind.INTEGER:
         return FrenchIntegerField(
             validators=bounds,
@@ -286,7 +302,7 @@ class Questionnaire:
                 return format_euros(Decimal(str(value)))
             except ArithmeticError:
                 return value
-        if question.kind == "integer" and isinstance(value, int) and not key.startswith("annee"):
+        if question.kind == "integer" and isinstance(value, int) and not is_year(question):
             return format_number(value)
         if question.kind == "decimal":  # stored as "4.5": read "4,5"
             try:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anpp_portal.formats import format_number
@@ -20,6 +21,37 @@ def memberships_of_territory(territory: Territory) -> QuerySet[TerritoryMembersh
 
 def pending_invitations_of_territory(territory: Territory) -> QuerySet[Invitation]:
     return territory.invitations.pending().select_related("invited_by").order_by("-created_at")
+
+
+def join_request_of_pending_invitation(request):
+    """The accepted join request behind the invitation whose link this browser followed (its key
+    waits in the session): the signup form starts from the names it gave. None otherwise; only the
+    invitation's key, never an address typed in a URL, leads to a request's names."""
+    from .adapters import PENDING_INVITATION_SESSION_KEY
+    from .models import JoinRequest
+    from .services import invitation_find
+
+    key = request.session.get(PENDING_INVITATION_SESSION_KEY) if request is not None else None
+    invitation = invitation_find(key) if key else None
+    if invitation is None or not invitation.is_usable():
+        return None
+    return (
+        JoinRequest.objects.filter(
+            territory=invitation.territory, email__iexact=invitation.email, status=JoinRequest.Status.APPROVED
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def territories_for_staff_space(user):
+    """Every territory, for ANPP staff opening /territoire/ (they may view each); None for anyone
+    else, who sees only their own."""
+    from .permissions import Action, staff_may
+
+    if not staff_may(user, Action.VIEW):
+        return None
+    return Territory.objects.order_by("name").only("name", "slug")
 
 
 def territories_of_user_with_people(user) -> list[TerritoryMembership]:
@@ -242,15 +274,42 @@ def territories_with_valid_adhesion(on=None):
     from .models import Adhesion, AdhesionCampaign
 
     on = on or timezone.localdate()
-    years = [on.year]
-    campaign = AdhesionCampaign.objects.filter(year=on.year).only("closes_on").first()
-    if campaign is None or on <= campaign.closes_on:
-        years.append(on.year - 1)
-    return Territory.objects.filter(
-        pk__in=Adhesion.objects.filter(campaign__year__in=years, status__in=Adhesion.MEMBER_STATUSES).values(
-            "territory_id"
-        )
+    # One query, however it is used: whether this year's campaign has closed is a subquery.
+    closed = AdhesionCampaign.objects.filter(year=on.year, closes_on__lt=on)
+    valid = Adhesion.objects.filter(status__in=Adhesion.MEMBER_STATUSES).filter(
+        models.Q(campaign__year=on.year) | (models.Q(campaign__year=on.year - 1) & ~models.Exists(closed))
     )
+    return Territory.objects.filter(pk__in=valid.values("territory_id"))
+
+
+def member_definition(on=None) -> str:
+    """The one sentence every page that counts territories as adhérents (or membres: the same rule)
+    shows beside the figure, so that the staff home, the dashboard and the directory say what they
+    count: :func:`territories_with_valid_adhesion` on ``on``. No query."""
+    on = on or timezone.localdate()
+    return _(
+        "Territoire adhérent (ou membre) au %(day)s : adhésion %(year)s validée, ou adhésion %(last)s "
+        "validée tant que la campagne %(year)s n'est pas close."
+    ) % {"year": on.year, "last": on.year - 1, "day": date_format(on, "j F Y")}
+
+
+def member_reference_day(year: int, today=None):
+    """The day a year's figures count adhérents on: today for this year (and a campaign opened
+    ahead), the last day of a past year."""
+    import datetime
+
+    today = today or timezone.localdate()
+    return min(today, datetime.date(year, 12, 31))
+
+
+def adhesion_first_year_in_progress(today=None) -> int:
+    """The earliest campaign year staff still act on: this year's, and any campaign not closed yet.
+    An adhésion of a campaign long closed (2018, in 2026) is history, not a to-do."""
+    from .models import AdhesionCampaign
+
+    today = today or timezone.localdate()
+    open_years = AdhesionCampaign.objects.filter(closes_on__gte=today).values_list("year", flat=True)
+    return min([today.year, *open_years])
 
 
 def user_is_member(user, on=None) -> bool:

@@ -11,6 +11,20 @@ from django.contrib.auth.hashers import make_password
 
 
 class EqualWorkSignupForm(SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Come from the invitation of an accepted join request: the names the request gave.
+            from allauth.core import context
+
+            from .selectors import join_request_of_pending_invitation
+
+            join = join_request_of_pending_invitation(getattr(context, "request", None))
+            if join is not None:
+                for name in ("first_name", "last_name"):
+                    if name in self.fields and not self.initial.get(name):
+                        self.initial[name] = getattr(join, name)
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))  # the work of creating the account

@@ -39,7 +39,12 @@ def space(request):
         sections=("members",),
         render=lambda: render_to_string(
             "members/_space_territories.html",
-            {"memberships": selectors.territories_of_user_with_people(request.user)},
+            {
+                "memberships": selectors.territories_of_user_with_people(request.user),
+                # ANPP staff act for no territory but may open any: they get the way to each, not
+                # "your account belongs to no territory".
+                "staff_territories": selectors.territories_for_staff_space(request.user),
+            },
             request=request,
         ),
     )
@@ -424,7 +429,11 @@ def dashboard(request):
     def page():
         years = dashboard_figures.available_years(today)
         year = bounded_int(asked, default=years[0], low=2000, high=2100)
-        context = {**dashboard_figures.dashboard(year), **dashboard_figures.late(year, today), "years": years}
+        context = {
+            **dashboard_figures.dashboard(year, today),
+            **dashboard_figures.late(year, today),
+            "years": years,
+        }
         return {"year": year, "html": render_to_string("members/_dashboard.html", context, request=request)}
 
     # The same for every staff member: kept until anything changes (or the day does), with each
@@ -496,7 +505,13 @@ def _sections_progress(fiche, current=None):
     return [
         {
             "section": section,
-            "complete": form.section_complete(section, fiche.answers),
+            # "complète" once someone of the territory saved it with its required answers: a draft
+            # opened from last year's answers is there to be checked, not done.
+            "complete": (
+                section.slug in (fiche.saved_sections or [])
+                or fiche.status != FicheRenseignements.Status.BROUILLON
+            )
+            and form.section_complete(section, fiche.answers),
             "current": current is not None and section.slug == current.slug,
         }
         for section in form.sections
@@ -517,7 +532,7 @@ def fiche(request, territory, year):
         return redirect("members:fiche_submit", slug=territory.slug, year=year)
     sections = questionnaire.for_campaign(campaign).sections
     first_incomplete = next(
-        (s for s in sections if not questionnaire.for_campaign(campaign).section_complete(s, fiche.answers)),
+        (item["section"] for item in _sections_progress(fiche) if not item["complete"]),
         sections[0],
     )
     return redirect("members:fiche_section", slug=territory.slug, year=year, section=first_incomplete.slug)
@@ -564,7 +579,7 @@ def fiche_section(request, territory, year, section):
             if form.is_valid():
                 try:
                     fiche = services.fiche_save_section(
-                        fiche=fiche, answers=answers, version=version, by=request.user
+                        fiche=fiche, answers=answers, version=version, by=request.user, section=section.slug
                     )
                 except services.FicheStale as exc:
                     form.add_error(None, str(exc))
@@ -613,7 +628,22 @@ def _fiche_section_forms(section, fiche, data):
     return form, section.formsets(data, fiche.answers)
 
 
+def _error_links(form, formsets) -> list[dict]:
+    """Where the banner of a refused section points: each field, or table, holding an error."""
+    links = [
+        {"anchor": f"champ-{name}", "label": form.fields[name].label}
+        for name in form.errors
+        if name in form.fields
+    ]
+    for formset in formsets:
+        if formset.total_error_count():
+            links.append({"anchor": f"champ-{formset.question.key}", "label": formset.question.label})
+    return links
+
+
 def _fiche_section_html(request, territory, campaign, fiche, section, form, formsets, version=None) -> str:
+    bound = form.is_bound
+    has_errors = bound and (bool(form.errors) or any(formset.total_error_count() for formset in formsets))
     return render_to_string(
         "members/_fiche_section.html",
         {
@@ -627,6 +657,8 @@ def _fiche_section_html(request, territory, campaign, fiche, section, form, form
             "editable": fiche.status == FicheRenseignements.Status.BROUILLON,
             "required": section.required,
             "progress": _sections_progress(fiche, section),
+            "has_errors": has_errors,
+            "error_links": _error_links(form, formsets) if has_errors else [],
         },
         request=request,
     )

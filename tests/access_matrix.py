@@ -404,8 +404,9 @@ MATRIX = [
     row(get("events:calendar", **DRAFT_EVENT, note="draft"),               NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    ICS),
     # Registering is open to any logged-in person: the form offers only their own territories.
     row(get("events:register", **EVENT),                                   LOGIN,       OK,           OK,        OK,           OK),
+    # POST/redirect/GET: the typed rows wait in the session, the form is shown again by a GET.
     row(post("events:register", **EVENT, note="empty form: the form again"),
-                                                                           LOGIN,       OK,           OK,        OK,           OK),
+                                                                           LOGIN,       to("events:register", **EVENT), to("events:register", **EVENT), to("events:register", **EVENT), to("events:register", **EVENT)),
     row(get("events:register", **DRAFT_EVENT, note="draft"),               LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK),
     # The decline link of an email: its signed token is the credential, whoever follows it.
     row(get("events:decline", token="{decline_token}"),                   OK,          OK,           OK,        OK,           OK),

@@ -91,6 +91,8 @@ def test_a_registration_of_a_participant_with_an_address_of_300_characters_is_a_
             f"{formset.prefix}-0-email": EMAIL_OF_300,
         }
     )
-    response = client_for(person).post(reverse("events:register", kwargs={"slug": event.slug}), data)
+    response = client_for(person).post(
+        reverse("events:register", kwargs={"slug": event.slug}), data, follow=True
+    )
     assert response.status_code == 200
     assert any("email" in errors for errors in response.context["formset"].errors)

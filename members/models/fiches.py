@@ -60,6 +60,8 @@ class FicheRenseignements(models.Model):
     answers = models.JSONField(_("réponses"), default=dict, blank=True)
     # Last year's submitted answers, as the fiche was pre-filled from them: what changed is marked for staff.
     baseline = models.JSONField(_("réponses de l'année précédente"), default=dict, blank=True)
+    # Slugs of the sections someone of the territory saved: the others were only pre-filled.
+    saved_sections = models.JSONField(_("sections enregistrées"), default=list, blank=True)
     # Optimistic locking: every save must name the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)

@@ -122,9 +122,10 @@ def fiche_open(
 
 
 def fiche_save_section(
-    *, fiche: FicheRenseignements, answers: dict, version: int, by: User
+    *, fiche: FicheRenseignements, answers: dict, version: int, by: User, section: str | None = None
 ) -> FicheRenseignements:
-    """Merge one section's answers into the draft, if nobody saved it since ``version``."""
+    """Merge one section's answers into the draft, if nobody saved it since ``version``; ``section``
+    (its slug) is then one the territory's people have gone through."""
     if not can(by, Action.ACT, fiche.territory):
         raise NotAllowed("Vous n'agissez pas pour ce territoire.")
     with transaction.atomic():
@@ -145,6 +146,8 @@ def fiche_save_section(
             **current.answers,
             **{key: questionnaire.to_json(value) for key, value in answers.items()},
         }
+        if section and section not in (current.saved_sections or []):
+            current.saved_sections = [*(current.saved_sections or []), section]
         current.version += 1
         current.updated_by = by
         current._history_user = by

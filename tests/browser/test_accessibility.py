@@ -77,3 +77,25 @@ def test_staff_dashboards_have_no_serious_violation(page, transactional_db):
     ):
         page.goto(path)
         assert serious_violations(page) == [], path
+
+
+def test_the_magazines_table_of_contents_links_are_big_enough_targets(page, transactional_db):
+    """Issue 27, point 7: axe-core's ``target-size`` (WCAG 2.2) on /publications/ and an issue's page,
+    whose table of contents put a rubrique's small link right above its article's."""
+    from publications import services
+    from publications.demo import FIRST_ISSUE
+
+    from .accessibility import AXE
+
+    issue = services.issue_import(folder=FIRST_ISSUE, publish=True).issue
+    for width, height in [(1280, 800), (320, 640)]:
+        page.set_viewport_size({"width": width, "height": height})
+        for path in ["/publications/", issue.get_absolute_url()]:
+            page.goto(path)
+            assert page.locator(".toc a").count() > 2, path
+            page.evaluate(AXE)
+            result = page.evaluate(
+                "async () => await axe.run(document, {runOnly: ['target-size'], resultTypes: ['violations']})"
+            )
+            failing = [str(node["target"]) for v in result["violations"] for node in v["nodes"]]
+            assert failing == [], (path, width, failing[:5])

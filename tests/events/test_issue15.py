@@ -68,7 +68,9 @@ def test_the_registration_form_refuses_overlapping_ateliers_next_to_the_field(
         "participants-0-days": [str(day.pk)],
         f"participants-0-ateliers_{day.pk}": [str(first.pk), str(second.pk)],
     }
-    body = client.post(reverse("events:register", kwargs={"slug": event.slug}), data).content.decode()
+    body = client.post(
+        reverse("events:register", kwargs={"slug": event.slug}), data, follow=True
+    ).content.decode()
     assert "ont lieu en même temps" in body and "14 h – 16 h" in body
     assert 'value="Rivière"' in body
     assert not Participant.objects.exists()
@@ -304,7 +306,9 @@ def test_a_personal_registration_is_for_ones_own_address_only(client, referent_a
         "participants-0-function": "technicien",
         "participants-0-days": [str(event.days.first().pk)],
     }
-    body = client.post(reverse("events:register", kwargs={"slug": event.slug}), data).content.decode()
+    body = client.post(
+        reverse("events:register", kwargs={"slug": event.slug}), data, follow=True
+    ).content.decode()
     assert "que vous-même" in body and 'value="quelquun@ailleurs.test"' in body
     assert not Participant.objects.exists() and not OutboundEmail.objects.exists()
 

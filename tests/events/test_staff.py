@@ -124,9 +124,10 @@ def test_the_check_in_search_runs_a_fixed_number_of_queries(
         services.registration_create(event=event, by=staff, participants=people)
     client.force_login(staff)
     url = reverse("events:checkin_day", kwargs={"slug": event.slug, "day_pk": event.days.first().pk})
-    # Session, user, 2FA, event, days, sites, participants, their day and attendance, two counts,
-    # and the staff account's permissions (its own and its group's: staff are not superusers).
-    with django_assert_max_num_queries(13):
+    # Session, user, 2FA, event, days, sites, the names matched (accents aside), participants, their
+    # day and attendance, two counts, and the staff account's permissions (its own and its group's:
+    # staff are not superusers).
+    with django_assert_max_num_queries(14):
         response = client.get(url, {"q": "Nom1"})
     assert response.status_code == 200
     found = set(re.findall(r"\bNOM(\d+)\b", response.content.decode()))

@@ -223,10 +223,12 @@ def test_every_figure_of_the_dashboard_links_to_the_admin_list_it_counts(client,
     admin_list = reverse("admin:members_adhesion_changelist")
     week_url = context["weeks"].bars[0].url
     region_url = context["regions"][0]["url"]
-    for url in [week_url, region_url, context["links"]["members"], context["by_status"][0][2]]:
+    for url in [week_url, region_url, context["by_status"][0][2]]:
         assert url.startswith(admin_list + "?")
         listed = client.get(url)
         assert listed.status_code == 200 and "?e=1" not in listed.get("Location", ""), url
+    # The adhérents are territories (by the rule of selectors.territories_with_valid_adhesion).
+    assert context["links"]["members"].startswith(reverse("admin:members_territory_changelist") + "?")
     listed = client.get(context["links"]["members"])
     assert listed.context["cl"].result_count == 2
     assert client.get(region_url).context["cl"].result_count == 2

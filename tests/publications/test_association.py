@@ -281,3 +281,11 @@ def test_saving_news_moves_the_publications_page_cache_on(client, loaded):
     news.title = "Club « Territoires et Parlementaires » (titre revu, exemple)"
     services.news_save(news=news)
     assert "titre revu, exemple" in client.get(url).content.decode()
+
+
+def test_the_partners_page_reads_as_text_for_its_readers_not_as_source_notes(loaded, client):
+    """Issue 27, point 7: no "(édito du n°01)", no "entendait développer", no file names."""
+    body = unescape(client.get(reverse("association:partners")).content.decode())
+    assert "Enedis" in body and "Nouveau partenariat annoncé pour 2018." in body
+    for note in ("édito du n°01", "du n°01)", "Actu ANPP du", "entendait", ".md", "Le lien mène"):
+        assert note not in body, note
