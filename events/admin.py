@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
-from anpp_portal.formats import format_time
+from anpp_portal.formats import format_date, format_time
 
 from . import exports, services
 from .forms import MessageForm
@@ -315,11 +314,11 @@ class ParticipantInline(admin.TabularInline):
         """What the person comes to: each day, then each atelier with its time (and a waiting place)."""
         if not obj.pk:
             return "–"
-        days = [(date_format(day.date, "l j F"),) for day in obj.days.all()]
+        days = [(format_date(day.date, "l j F"),) for day in obj.days.all()]
         ateliers = [
             (
                 choice.session.title,
-                date_format(choice.session.day.date, "j F"),
+                format_date(choice.session.day.date, "j F"),
                 format_time(choice.session.starts_at),
                 _(" – liste d'attente") if choice.status == "waiting" else "",
             )

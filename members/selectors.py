@@ -7,10 +7,9 @@ from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anpp_portal.formats import format_number
+from anpp_portal.formats import format_date, format_number
 
 from .models import Invitation, JoinRequest, Territory, TerritoryMembership
 
@@ -290,7 +289,7 @@ def member_definition(on=None) -> str:
     return _(
         "Territoire adhérent (ou membre) au %(day)s : adhésion %(year)s validée, ou adhésion %(last)s "
         "validée tant que la campagne %(year)s n'est pas close."
-    ) % {"year": on.year, "last": on.year - 1, "day": date_format(on, "j F Y")}
+    ) % {"year": on.year, "last": on.year - 1, "day": format_date(on)}
 
 
 def member_reference_day(year: int, today=None):

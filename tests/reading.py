@@ -26,7 +26,12 @@ PLAIN_TEXT_RULES = [
 ]
 
 
+# A link is read as an address, not as prose: its tokens (a signed "12:1vAbC…") are not times.
+LINK = re.compile(r"https?://\S+")
+
+
 def problems(text: str, rules=None) -> list[str]:
+    text = LINK.sub("<lien>", text)
     found = []
     for name, pattern in rules or PLAIN_TEXT_RULES:
         for match in pattern.finditer(text):

@@ -19,7 +19,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from anpp_portal import forms as portal_forms
 from anpp_portal.exports import csv_response, xlsx_response
+from anpp_portal.staffpolicy import acts_as_staff
 
 from ..models import ImportBatch, ImportedPerson
 from . import services
@@ -29,7 +31,7 @@ KIND_CHOICES = ImportBatch.Kind.choices
 FILE_EXTENSIONS = (".csv", ".txt", ".xlsx")
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(portal_forms.Form):
     kind = forms.ChoiceField(
         label=_("Le fichier contient"),
         choices=KIND_CHOICES,
@@ -223,7 +225,7 @@ class InvitationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BulkInviteForm(forms.Form):
+class BulkInviteForm(portal_forms.Form):
     territories = forms.ModelMultipleChoiceField(
         label=_("Territoires"),
         queryset=None,
@@ -285,7 +287,7 @@ class ImportedPersonAdmin(admin.ModelAdmin):
         ]
 
     def invite_view(self, request):
-        if not request.user.has_perm("members.add_invitation"):
+        if not acts_as_staff(request.user, "members.add_invitation"):
             raise PermissionDenied
         form = BulkInviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
