@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anpp_portal.staffpolicy import staff_permission_required
 from anpp_portal.storage import private_file_response
-from members.permissions import Action, can, territories_for, territory_view
+from members.permissions import Action, territories_for, territory_view
 
 from . import selectors, services
 from .access import is_legal_staff, may_ask_for
@@ -68,7 +68,7 @@ def question_detail(request, pk):
         request.method == "POST"
         and staff_view
         and not staff
-        and not can(request.user, Action.VIEW, question.territory)
+        and not territories_for(request.user, Action.ACT).filter(pk=question.territory_id).exists()
     ):
         raise PermissionDenied  # staff who may only read the thread do not write in it
     form = MessageForm(request.POST or None, request.FILES or None)

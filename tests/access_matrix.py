@@ -220,7 +220,13 @@ PERSONAL_INVOICE = {"pk": "{personal_invoice.pk}"}
 
 # POSTs a person makes for themselves (their account, their own registration): no staff permission
 # is involved, so staff holding only view permissions make them like anyone.
-PERSONAL_WRITES = {"members:delete_account", "events:register", "members:invitation", "billing:document"}
+PERSONAL_WRITES = {
+    "members:delete_account",
+    "events:register",
+    "members:invitation",
+    "billing:document",
+    "resources:follow",  # the themes one follows: one's own account
+}
 
 # The staff pages: a 403 for a staff account without permissions (tests/test_access_matrix.py
 # checks that this names every view marked by members.staff.staff_permission_required).
@@ -279,7 +285,8 @@ MATRIX = [
     # Staff holding only view permissions (staff_view_only) read a territory's page and documents;
     # its forms (people, directory entry, adhésion, fiche) are writes: a 404, as for anyone who may
     # not act for the territory. Staff pages that write (reminders, check-in, payments) are a 403.
-    row(get("members:space"),                                              LOGIN,       WITH_A,       WITHOUT_A, WITH_A,       WITHOUT_A),
+    # Staff who may see territories are shown the way to each (issue 27); without the right, none.
+    row(get("members:space"),                                              LOGIN,       WITH_A,       WITHOUT_A, WITH_A,       WITH_A),
     row(get("members:territory", **A),                                     LOGIN,       OK,           NOT_FOUND, OK,           OK),
     row(post("members:territory", **A, note="invite someone",
              data={"email": "nouvelle.personne@territoire.test", "role": "membre"}),
@@ -572,21 +579,21 @@ MATRIX = [
                                                                            NOT_FOUND,   NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     # --- legal questions: a thread is its territory's and staff's; a 404 for anyone else ---
     row(get("legal:list"),                                                 LOGIN,       WITH_QUESTION, WITHOUT_QUESTION, WITH_QUESTION, OK),
-    row(get("legal:ask", **A),                                             LOGIN,       OK,           NOT_FOUND, OK,           FORBIDDEN),
-    row(post("legal:ask", **A, note="empty form: the form again"),         LOGIN,       OK,           NOT_FOUND, OK,           FORBIDDEN),
+    row(get("legal:ask", **A),                                             LOGIN,       OK,           NOT_FOUND, OK,           FORBIDDEN, staff_view_only=NOT_FOUND),
+    row(post("legal:ask", **A, note="empty form: the form again"),         LOGIN,       OK,           NOT_FOUND, OK,           FORBIDDEN, staff_view_only=NOT_FOUND),
     row(get("legal:question", **QUESTION),                                 LOGIN,       WITH_QUESTION, NOT_FOUND, WITH_QUESTION, WITH_QUESTION),
     row(post("legal:question", **QUESTION, note="empty form: the page again"),
-                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK, staff_view_only=FORBIDDEN),
     row(get("legal:attachment", **QUESTION, attachment_pk="{question_attachment.pk}"),
                                                                            LOGIN,       PDF,          NOT_FOUND, PDF,          PDF),
     row(get("legal:staff_queue"),                                          LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    WITH_QUESTION, staff_no_perms=FORBIDDEN),
-    row(get("legal:staff_publish", **QUESTION),                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK, staff_no_perms=FORBIDDEN),
+    row(get("legal:staff_publish", **QUESTION),                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK, staff_no_perms=FORBIDDEN, staff_view_only=FORBIDDEN),
     row(post("legal:staff_publish", **QUESTION, note="empty form: the form again"),
-                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK, staff_no_perms=FORBIDDEN),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK, staff_no_perms=FORBIDDEN, staff_view_only=FORBIDDEN),
     row(get("legal:staff_assign", **QUESTION),                             LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
-    row(post("legal:staff_assign", **QUESTION),                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    TO_QUESTION, staff_no_perms=FORBIDDEN),
+    row(post("legal:staff_assign", **QUESTION),                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    TO_QUESTION, staff_no_perms=FORBIDDEN, staff_view_only=FORBIDDEN),
     row(get("legal:staff_close", **QUESTION),                              LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     row(post("legal:staff_close", **QUESTION, note="last: the question is closed after it"),
-                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    TO_QUESTION, staff_no_perms=FORBIDDEN),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    TO_QUESTION, staff_no_perms=FORBIDDEN, staff_view_only=FORBIDDEN),
 ]
 # fmt: on

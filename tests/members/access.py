@@ -73,6 +73,8 @@ OTHER_URLS = {
     "found; any other number is a 404 (tests/members/test_year.py)",
     "members:invitation": "the key of an invitation email is the credential by design; it works once and expires",
     "directory:territory": "a member territory's public page, built only from the fields its référent made public",
+    "members:join_request_confirm": "the signed token of the confirmation email is the credential by design; it "
+    "names a join request, never a territory's data, and expires (tests/members/test_join_requests.py)",
 }
 
 

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.django_db
 def _approved(client, staff):
     client.post(reverse("members:join_request"), join_data())
     join = JoinRequest.objects.get()
+    # The requester confirms their address by the emailed link (issue 23): only then may staff accept.
+    token = services.join_request_confirm_url(join).rstrip("/").rsplit("/", 1)[-1]
+    join = services.join_request_confirm(token=token)
     territory = services.join_request_approve(join_request=join, by=staff)
     return join, territory
 
