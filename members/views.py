@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -255,12 +255,49 @@ def pending_invitation_accept(request, pk):
     return redirect(membership.territory)
 
 
+# POST/redirect/GET on the territory's forms. Logged-in pages are sent no-store (personal data), so
+# Chromium cannot show again a page that answered a POST: Back to it shows its ERR_CACHE_MISS page.
+# Every POST therefore answers with a redirect; when it is refused, what was typed waits in the
+# session (with the errors that do not come back from validating it again) and the GET shows it
+# again, with its errors, until it is saved or the record changes under it.
+
+
+def _keep_typed(request, key, data, **extra):
+    request.session[key] = {
+        "data": {name: data.getlist(name) for name in data if name != "csrfmiddlewaretoken"},
+        **extra,
+    }
+
+
+def _typed_data(typed) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in typed["data"].items():
+        data.setlist(name, values)
+    return data
+
+
+def _error_dict(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+
+
+def _adhesion_typed_key(territory, year) -> str:
+    return f"members:adhesion-typed:{territory.pk}:{year}"
+
+
+def _adhesion_stamp(adhesion) -> str:
+    """What the adhésion is now: typed input waiting for it is dropped once it changes."""
+    updated_at = Adhesion.objects.filter(pk=adhesion.pk).values_list("updated_at", flat=True).first()
+    return f"{adhesion.pk}:{updated_at.isoformat() if updated_at else ''}"
+
+
 @never_cache
 @territory_view(Action.ACT)
 @require_http_methods(["GET", "POST"])
 def adhesion(request, territory, year):
+    key = _adhesion_typed_key(territory, year)
+    typed = request.session.get(key) if request.method == "GET" else None
     try:
-        if request.method == "GET":
+        if request.method == "GET" and typed is None:
             # The same for every person of the territory: kept until its data changes, with each
             # request's own CSRF token in the form.
             html = pagecache.cached_fragment(
@@ -279,43 +316,55 @@ def adhesion(request, territory, year):
             "members/adhesion_closed.html",
             {"territory": territory, "campaign": closed.campaign, "reason": closed.reason},
         )
-    form = AdhesionForm(instance=existing)
-    if request.method == "POST" and existing.is_editable_by_territory:
-        form = AdhesionForm(request.POST, instance=Adhesion.objects.get(pk=existing.pk))
-        valid = form.is_valid()
-        # Nothing typed is lost: the fields that are valid are saved even when others are not (their
-        # errors are shown next to them, with what was typed).
-        valid_data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
-        try:
-            existing = services.adhesion_save(adhesion=existing, data=valid_data, by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            valid = False
-        except services.MembersError as exc:
-            form.add_error(None, str(exc))
-            valid = False
-        if valid and "submit" in request.POST:
-            missing = services.adhesion_missing(existing)
-            if not missing:
-                return redirect("members:adhesion_submit", slug=territory.slug, year=year)
-            for field, message in missing.items():
-                form.add_error(field, message)
-        elif valid:
-            messages.success(request, _("Brouillon enregistré."))
+    if typed is not None:
+        if not existing.is_editable_by_territory or typed.get("stamp") != _adhesion_stamp(existing):
+            # Submitted, or changed since (by someone else): what it holds now is shown.
+            request.session.pop(key, None)
             return redirect("members:adhesion", slug=territory.slug, year=year)
-        elif valid_data:
-            messages.warning(
-                request,
-                _(
-                    "Brouillon enregistré, sauf les champs à corriger ci-dessous (ce que vous avez saisi y est gardé)."
-                ),
-            )
-    elif request.method == "POST":
+        # The refused input back, with its errors.
+        form = AdhesionForm(_typed_data(typed), instance=Adhesion.objects.get(pk=existing.pk))
+        form.is_valid()
+        if typed.get("errors"):
+            form.add_error(None, ValidationError(typed["errors"]))
+        return _adhesion_page(
+            request, territory, year, _adhesion_html(request, territory, campaign, existing, form)
+        )
+    if not existing.is_editable_by_territory:
         messages.error(request, _("Cette adhésion a été soumise : elle ne peut plus être modifiée."))
         return redirect("members:adhesion", slug=territory.slug, year=year)
-    return _adhesion_page(
-        request, territory, year, _adhesion_html(request, territory, campaign, existing, form)
-    )
+    form = AdhesionForm(request.POST, instance=Adhesion.objects.get(pk=existing.pk))
+    valid = form.is_valid()
+    # Nothing typed is lost: the fields that are valid are saved even when others are not (their
+    # errors are shown next to them, with what was typed).
+    valid_data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    errors = {}
+    try:
+        existing = services.adhesion_save(adhesion=existing, data=valid_data, by=request.user)
+    except ValidationError as exc:
+        errors = _error_dict(exc)
+        valid = False
+    except services.MembersError as exc:
+        errors = {NON_FIELD_ERRORS: [str(exc)]}
+        valid = False
+    if valid and "submit" in request.POST:
+        missing = services.adhesion_missing(existing)
+        if not missing:
+            request.session.pop(key, None)
+            return redirect("members:adhesion_submit", slug=territory.slug, year=year)
+        errors = {field: [str(message)] for field, message in missing.items()}
+    elif valid:
+        request.session.pop(key, None)
+        messages.success(request, _("Brouillon enregistré."))
+        return redirect("members:adhesion", slug=territory.slug, year=year)
+    elif valid_data:
+        messages.warning(
+            request,
+            _(
+                "Brouillon enregistré, sauf les champs à corriger ci-dessous (ce que vous avez saisi y est gardé)."
+            ),
+        )
+    _keep_typed(request, key, request.POST, errors=errors, stamp=_adhesion_stamp(existing))
+    return redirect("members:adhesion", slug=territory.slug, year=year)
 
 
 class _AdhesionClosed(Exception):
@@ -379,18 +428,22 @@ def adhesion_submit(request, territory, year):
     if adhesion.status != Adhesion.Status.BROUILLON:
         return redirect("members:adhesion", slug=territory.slug, year=year)
     missing = services.adhesion_missing(adhesion)
-    if request.method == "POST" and not missing:
+    if request.method == "POST":
+        # Refused or not, the answer is a redirect (Back must never reach the answer to a POST):
+        # what is missing is shown again by the GET.
+        if missing:
+            return redirect("members:adhesion_submit", slug=territory.slug, year=year)
         try:
             services.adhesion_submit(adhesion=adhesion, by=request.user)
         except services.MembersError as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Adhésion %(year)s soumise à l'ANPP. Un récapitulatif est envoyé par email. Merci !")
-                % {"year": year},
-            )
-            return redirect("members:adhesion", slug=territory.slug, year=year)
+            return redirect("members:adhesion_submit", slug=territory.slug, year=year)
+        messages.success(
+            request,
+            _("Adhésion %(year)s soumise à l'ANPP. Un récapitulatif est envoyé par email. Merci !")
+            % {"year": year},
+        )
+        return redirect("members:adhesion", slug=territory.slug, year=year)
     from .emails import adhesion_recipients
 
     return render(
@@ -538,13 +591,38 @@ def fiche(request, territory, year):
     return redirect("members:fiche_section", slug=territory.slug, year=year, section=first_incomplete.slug)
 
 
+def _fiche_typed_key(territory, year, slug) -> str:
+    return f"members:fiche-typed:{territory.pk}:{year}:{slug}"
+
+
+def _fiche_version(fiche) -> int:
+    return FicheRenseignements.objects.values_list("version", flat=True).get(pk=fiche.pk)
+
+
+def _fiche_section_answers(form, formsets) -> dict | None:
+    """The section's answers, or None when the form, its tables or the perimeter check refuse them."""
+    if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):
+        return None
+    answers = dict(form.cleaned_data)
+    for formset in formsets:
+        answers[formset.question.key] = formset.rows()
+    if "population" in answers and "epci" in answers:
+        error = questionnaire.perimetre_error(answers.get("population"), answers["epci"])
+        if error:
+            form.add_error("population", error)
+            return None
+    return answers
+
+
 @never_cache
 @territory_view(Action.ACT)
 @require_http_methods(["GET", "POST"])
 def fiche_section(request, territory, year, section):
     slug = section
+    key = _fiche_typed_key(territory, year, slug)
+    typed = request.session.get(key) if request.method == "GET" else None
     try:
-        if request.method == "GET":
+        if request.method == "GET" and typed is None:
             # The section as the fiche stands is the same for every person of the territory: kept
             # until the territory's data changes (a save moves it on), with each request's own CSRF
             # token; the fiche is read (or opened, or a 404 raised) only when it is rendered.
@@ -564,47 +642,51 @@ def fiche_section(request, territory, year, section):
     section = form_of_year.section(slug)
     if section is None:
         raise Http404
+    here = redirect("members:fiche_section", slug=territory.slug, year=year, section=section.slug)
+    if typed is not None:
+        if typed.get("base") != fiche.version:
+            # The fiche was saved since (by someone else): what it holds now is shown.
+            request.session.pop(key, None)
+            return here
+        # The refused input back, with its errors.
+        form, formsets = _fiche_section_forms(section, fiche, _typed_data(typed))
+        _fiche_section_answers(form, formsets)
+        for error in typed.get("errors", []):
+            form.add_error(None, error)
+        html = _fiche_section_html(
+            request, territory, campaign, fiche, section, form, formsets, typed["version"]
+        )
+        return _fiche_section_page(request, campaign.year, section.title, html)
     form, formsets = _fiche_section_forms(section, fiche, request.POST)
-    version = fiche.version
-    if request.method == "POST":
-        version = int(request.POST.get("version") or 0)
-        if form.is_valid() and all(formset.is_valid() for formset in formsets):
-            answers = dict(form.cleaned_data)
-            for formset in formsets:
-                answers[formset.question.key] = formset.rows()
-            if "population" in answers and "epci" in answers:
-                error = questionnaire.perimetre_error(answers.get("population"), answers["epci"])
-                if error:
-                    form.add_error("population", error)
-            if form.is_valid():
-                try:
-                    fiche = services.fiche_save_section(
-                        fiche=fiche, answers=answers, version=version, by=request.user, section=section.slug
-                    )
-                except services.FicheStale as exc:
-                    form.add_error(None, str(exc))
-                    version = exc.fiche.version  # saving again now replaces their changes, knowingly
-                except services.FicheLocked as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(
-                        request, _("Section « %(section)s » enregistrée.") % {"section": section.title}
-                    )
-                    if "next" in request.POST:
-                        following = form_of_year.sections.index(section) + 1
-                        if following < len(form_of_year.sections):
-                            return redirect(
-                                "members:fiche_section",
-                                slug=territory.slug,
-                                year=year,
-                                section=form_of_year.sections[following].slug,
-                            )
-                        return redirect("members:fiche_submit", slug=territory.slug, year=year)
+    version = int(request.POST.get("version") or 0)
+    answers = _fiche_section_answers(form, formsets)
+    errors = []
+    if answers is not None:
+        try:
+            fiche = services.fiche_save_section(
+                fiche=fiche, answers=answers, version=version, by=request.user, section=section.slug
+            )
+        except services.FicheStale as exc:
+            errors.append(str(exc))
+            version = exc.fiche.version  # saving again now replaces their changes, knowingly
+        except services.FicheLocked as exc:
+            errors.append(str(exc))
+        else:
+            request.session.pop(key, None)
+            messages.success(request, _("Section « %(section)s » enregistrée.") % {"section": section.title})
+            if "next" in request.POST:
+                following = form_of_year.sections.index(section) + 1
+                if following < len(form_of_year.sections):
                     return redirect(
-                        "members:fiche_section", slug=territory.slug, year=year, section=section.slug
+                        "members:fiche_section",
+                        slug=territory.slug,
+                        year=year,
+                        section=form_of_year.sections[following].slug,
                     )
-    html = _fiche_section_html(request, territory, campaign, fiche, section, form, formsets, version)
-    return _fiche_section_page(request, campaign.year, section.title, html)
+                return redirect("members:fiche_submit", slug=territory.slug, year=year)
+            return here
+    _keep_typed(request, key, request.POST, errors=errors, version=version, base=_fiche_version(fiche))
+    return here
 
 
 def _fiche_section_get(request, territory, year, slug) -> dict:
@@ -686,19 +768,24 @@ def fiche_submit(request, territory, year):
         return render(
             request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
         )
-    error = ""
+    # A refused submission redirects too (Back must never reach the answer to a POST): its error is
+    # shown once by the GET.
+    error_key = f"members:fiche-submit-error:{territory.pk}:{year}"
     if request.method == "POST":
         try:
             fiche = services.fiche_submit(fiche=fiche, by=request.user)
         except services.FicheIncomplete:
-            error = _("Il manque des réponses obligatoires : complétez-les avant de soumettre.")
+            request.session[error_key] = _(
+                "Il manque des réponses obligatoires : complétez-les avant de soumettre."
+            )
         except services.FicheLocked as exc:
-            error = str(exc)
+            request.session[error_key] = str(exc)
         else:
             messages.success(
                 request, _("Fiche de renseignements %(year)s soumise à l'ANPP. Merci !") % {"year": year}
             )
-            return redirect("members:fiche_submit", slug=territory.slug, year=year)
+        return redirect("members:fiche_submit", slug=territory.slug, year=year)
+    error = request.session.pop(error_key, "")
     form_of_year = questionnaire.for_campaign(campaign)
     missing = [
         {"section": section, "name": name, "label": form_of_year.field_label(name)}

@@ -210,6 +210,8 @@ PARTICIPANT = {"pk": "{registration.pk}", "participant_pk": "{participant.pk}"}
 INVOICE = {"pk": "{invoice.pk}"}
 TO_TERRITORY = to("members:territory", **A)
 TO_ADHESION = to("members:adhesion", **A_2018)
+TO_FIRST_SECTION = to("members:fiche_section", **A_2018, section=FIRST_SECTION)
+TO_FICHE_SUBMIT = to("members:fiche_submit", **A_2018)
 TO_REGISTRATION = to("events:registration", **REGISTRATION)
 TO_ARCHIVE = to("publications:archive")
 TO_DIRECTORY_SETTINGS = to("members:directory_settings", **A)
@@ -373,15 +375,15 @@ MATRIX = [
     row(get("members:fiche_section", **A_2018, section="perimetre", note="the section with the EPCI table"),
                                                                            LOGIN,       OK,           NOT_FOUND, OK,           OK,
         staff_view_only=NOT_FOUND),
-    row(post("members:fiche_section", **A_2018, section=FIRST_SECTION, note="incomplete: the form again"),
-                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK,
+    row(post("members:fiche_section", **A_2018, section=FIRST_SECTION, note="incomplete: back to the form (POST/redirect/GET)"),
+                                                                           LOGIN,       TO_FIRST_SECTION, NOT_FOUND, TO_FIRST_SECTION, TO_FIRST_SECTION,
         staff_view_only=NOT_FOUND),
     row(get("members:fiche_section", **A_2018, section="inconnue", note="unknown section"),
                                                                            LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
     row(get("members:fiche_submit", **A_2018),                             LOGIN,       OK,           NOT_FOUND, OK,           OK,
         staff_view_only=NOT_FOUND),
-    row(post("members:fiche_submit", **A_2018, note="incomplete: refused on the page"),
-                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK,
+    row(post("members:fiche_submit", **A_2018, note="incomplete: refused, back to the page (POST/redirect/GET)"),
+                                                                           LOGIN,       TO_FICHE_SUBMIT, NOT_FOUND, TO_FICHE_SUBMIT, TO_FICHE_SUBMIT,
         staff_view_only=NOT_FOUND),
     # --- personal data ---
     row(get("members:my_data"),                                            LOGIN,       OK,           OK,        OK,           OK),

@@ -56,8 +56,10 @@ def test_bad_input_is_refused_next_to_the_field_in_french_and_the_valid_part_sav
             "signatory_name": "Jean Dupont",
             "save": "",
         },
+        follow=True,
     )
-    assert response.status_code == 200
+    # POST/redirect/GET (Back never reaches the answer to a POST): the typed input comes back.
+    assert response.redirect_chain == [(url(territory_a, open_campaign.year), 302)]
     content = response.content.decode()
     assert "La population doit être d&#x27;au moins un habitant." in content
     assert "Numéro SIRET invalide" in content
@@ -76,8 +78,9 @@ def test_submitting_an_incomplete_adhesion_saves_it_and_points_at_the_missing_fi
     response = client.post(
         url(territory_a, open_campaign.year),
         {"population": "37533", "signatory_name": "Jean Dupont", "billing_address": "1 place", "submit": ""},
+        follow=True,
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(url(territory_a, open_campaign.year), 302)]
     content = response.content.decode()
     assert "Indiquez la qualité du signataire." in content
     assert "Indiquez l&#x27;email du contact facturation." in content
@@ -156,3 +159,21 @@ def test_documents_are_downloaded_by_the_territory_once_issued(
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_refused_input_waits_for_a_reload_and_goes_once_saved(client, territory_a, referent_a, open_campaign):
+    client.force_login(referent_a)
+    page = url(territory_a, open_campaign.year)
+    refused = client.post(
+        page, {"billing_contact_email": "pas-un-email", "signatory_name": "Jean", "save": ""}
+    )
+    assert refused.status_code == 302 and refused["Location"] == page
+    for _ in range(2):  # a reload, or Back then Forward, shows it again
+        content = client.get(page).content.decode()
+        assert 'value="pas-un-email"' in content and "Saisissez une adresse email valide." in content
+    saved = client.post(
+        page, {"billing_contact_email": "compta@pays-a.fr", "signatory_name": "Jean", "save": ""}
+    )
+    assert saved.status_code == 302 and saved["Location"] == page
+    content = client.get(page).content.decode()
+    assert 'value="compta@pays-a.fr"' in content and "pas-un-email" not in content

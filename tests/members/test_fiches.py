@@ -159,9 +159,11 @@ def test_bad_input_is_refused_next_to_the_field_and_kept(client, territory_a, re
             "annee_creation": "1800",
             "save": "",
         },
+        follow=True,
     )
     content = response.content.decode()
-    assert response.status_code == 200
+    # POST/redirect/GET (Back never reaches the answer to a POST): the typed input comes back.
+    assert response.redirect_chain == [(url, 302)]
     assert "Numéro SIREN invalide" in content and 'value="123456789"' in content
     assert "supérieure ou égale à 1950" in content
 
@@ -187,11 +189,15 @@ def test_negative_counts_and_a_population_below_its_epci_are_refused(
         "epci-1-population": "20000",
     }
     negative = client.post(
-        url, {"version": version, "nombre_communes": "-3", "population": "50000", **epci, "save": ""}
+        url,
+        {"version": version, "nombre_communes": "-3", "population": "50000", **epci, "save": ""},
+        follow=True,
     )
     assert "Ce nombre ne peut pas être négatif." in negative.content.decode()
     too_small = client.post(
-        url, {"version": version, "nombre_communes": "80", "population": "37533", **epci, "save": ""}
+        url,
+        {"version": version, "nombre_communes": "80", "population": "37533", **epci, "save": ""},
+        follow=True,
     )
     content = too_small.content.decode()
     assert f"inférieure à la somme de celle des EPCI membres ({format_number(40000)})" in content
@@ -223,9 +229,9 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_its_input_kept(
         == 302
     )
     client.force_login(colleague)
-    stale = client.post(url, {"version": version, "president_nom": "Saisi par Paul", "save": ""})
+    stale = client.post(url, {"version": version, "president_nom": "Saisi par Paul", "save": ""}, follow=True)
     content = stale.content.decode()
-    assert stale.status_code == 200 and "a enregistré cette fiche" in content
+    assert stale.redirect_chain == [(url, 302)] and "a enregistré cette fiche" in content
     assert 'value="Saisi par Paul"' in content
     assert FicheRenseignements.objects.get().answers["president_nom"] == "Saisi par Claire"
     # Saving again, knowingly, replaces it.
@@ -246,7 +252,9 @@ def test_a_submitted_fiche_edited_from_an_old_tab_is_refused_and_the_input_kept(
     fiche = FicheRenseignements.objects.get()
     submit_complete(fiche, referent_a)
     old_tab = client.post(
-        url, {"version": version, "projets_phares": "Texte tapé dans l'ancien onglet", "save": ""}
+        url,
+        {"version": version, "projets_phares": "Texte tapé dans l'ancien onglet", "save": ""},
+        follow=True,
     )
     content = old_tab.content.decode()
     assert "a été soumise à l&#x27;ANPP" in content and "Texte tapé dans l&#x27;ancien onglet" in content
@@ -261,7 +269,8 @@ def test_the_submit_page_links_to_each_missing_field(client, territory_a, refere
     content = page.content.decode()
     assert section_url(territory_a, open_campaign.year, "gouvernance") + "#champ-president_nom" in content
     refused = client.post(
-        reverse("members:fiche_submit", kwargs={"slug": territory_a.slug, "year": open_campaign.year})
+        reverse("members:fiche_submit", kwargs={"slug": territory_a.slug, "year": open_campaign.year}),
+        follow=True,
     )
     assert "Il manque des réponses obligatoires" in refused.content.decode()
     assert FicheRenseignements.objects.get().status == Status.BROUILLON
@@ -403,3 +412,26 @@ def test_a_decimal_answer_is_shown_the_french_way(fiche):
     shape = questionnaire.for_campaign(fiche.campaign)
     assert shape.display("etp", "4.5") == "4,5"
     assert shape.display("etp", "pas un nombre") == "pas un nombre"
+
+
+def test_refused_input_waits_for_a_reload_and_gives_way_to_a_colleagues_save(
+    client, territory_a, referent_a, open_campaign
+):
+    # POST/redirect/GET: the refused input waits in the session, so reloading (or Back then Forward)
+    # shows it again; once the fiche is saved by someone else, what it holds is shown instead.
+    colleague = MembershipFactory(territory=territory_a, role=Role.MEMBRE).user
+    url = section_url(territory_a, open_campaign.year, "identite")
+    client.force_login(referent_a)
+    version = client.get(url).context["version"]
+    refused = client.post(url, {"version": version, "nom": "Pays A", "siren": "123", "save": ""})
+    assert refused.status_code == 302 and refused["Location"] == url
+    for _ in range(2):
+        content = client.get(url).content.decode()
+        assert 'value="123"' in content and "Numéro SIREN invalide" in content
+    fiche = FicheRenseignements.objects.get()
+    services.fiche_save_section(
+        fiche=fiche, answers={"nom": "Nom du collègue"}, version=version, by=colleague
+    )
+    content = client.get(url, follow=True).content.decode()
+    assert 'value="Nom du collègue"' in content and "Numéro SIREN invalide" not in content
+    assert 'value="123"' not in content
