@@ -43,7 +43,7 @@ class Question(models.Model):
     created_at = models.DateTimeField(_("posée le"), auto_now_add=True)
     # The last message from the territory that staff have not answered yet: what the queue waits on.
     waiting_since = models.DateTimeField(_("en attente depuis le"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
     published_entry = models.OneToOneField(
         "resources.QAEntry",
         on_delete=models.SET_NULL,
