@@ -4,12 +4,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from members.models import Payment
 from members.permissions import Action, territories_for
 
 from .models import Invoice, InvoicePayment
@@ -31,12 +30,12 @@ def _sum(queryset, group: str):
 
 
 def with_balance(queryset):
-    """Annotate ``paid``, ``credited`` and ``balance`` (what remains due; 0 for a credit note).
+    """Annotate ``paid``, ``credited`` and ``balance``: the one definition of a document's balance.
 
-    An appel is paid by its adhésion's payments (members.Payment), an event invoice by its own; the
-    credit notes referring to a document reduce what it asks for."""
-    adhesion_paid = _sum(Payment.objects.filter(adhesion=OuterRef("adhesion")), "adhesion")
-    invoice_paid = _sum(InvoicePayment.objects.filter(invoice=OuterRef("pk")), "invoice")
+    balance = total − payments − credit notes referring to it (0 for a credit note itself, which is
+    never paid: it reduces the document it corrects). Negative only when a paid document was then
+    corrected: a refund due."""
+    paid = _sum(InvoicePayment.objects.filter(invoice=OuterRef("pk")), "invoice")
     credited = Subquery(
         Invoice.objects.filter(corrects=OuterRef("pk"))
         .values("corrects")
@@ -46,9 +45,8 @@ def with_balance(queryset):
     )
     return queryset.annotate(
         paid=Case(
-            When(kind=Invoice.Kind.APPEL, then=Coalesce(adhesion_paid, ZERO)),
-            When(kind=Invoice.Kind.FACTURE, then=Coalesce(invoice_paid, ZERO)),
-            default=ZERO,
+            When(kind=Invoice.Kind.AVOIR, then=ZERO),
+            default=Coalesce(paid, ZERO),
             output_field=AMOUNT,
         ),
         credited=Coalesce(credited, ZERO),
@@ -61,8 +59,29 @@ def with_balance(queryset):
     )
 
 
-def invoice_balance(invoice: Invoice) -> Decimal:
+def document_balance(invoice: Invoice) -> Decimal:
+    """What remains due on one document (total − payments − credit notes)."""
     return with_balance(Invoice.objects.filter(pk=invoice.pk)).values_list("balance", flat=True).get()
+
+
+invoice_balance = document_balance
+
+
+def territory_balance(territory, *, year: int | None = None) -> Decimal:
+    """What a territory owes: the sum of its documents' balances (of the Paris year ``year`` when
+    given). A sum of the one per-document balance, never a second formula."""
+    documents = with_balance(Invoice.objects.filter(territory=territory))
+    if year is not None:
+        documents = documents.filter(issued_at__in=_paris_year(year))
+    return sum(documents.values_list("balance", flat=True), Decimal("0"))
+
+
+def _paris_year(year: int):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    return (datetime(year, 1, 1, tzinfo=paris), datetime(year + 1, 1, 1, tzinfo=paris))
 
 
 def _visible_q(user) -> Q:
@@ -182,7 +201,34 @@ def unpaid_export_rows(invoices):
         ]
 
 
-def invoice_payments(invoice: Invoice) -> list:
-    if invoice.kind == Invoice.Kind.APPEL and invoice.adhesion_id:
-        return list(Payment.objects.filter(adhesion_id=invoice.adhesion_id).order_by("paid_on", "pk"))
-    return list(invoice.payments.order_by("paid_on", "pk"))
+def invoice_payments(invoice: Invoice) -> list[InvoicePayment]:
+    return list(invoice.payments.select_related("recorded_by").order_by("paid_on", "pk"))
+
+
+def adhesion_appel(adhesion) -> Invoice | None:
+    """The appel of an adhésion with its balance annotated and its payments loaded, or None before
+    the appel is issued."""
+    return (
+        with_balance(Invoice.objects.filter(adhesion=adhesion, kind=Invoice.Kind.APPEL))
+        .prefetch_related(Prefetch("payments", queryset=InvoicePayment.objects.order_by("paid_on", "pk")))
+        .first()
+    )
+
+
+def appels_prefetch() -> Prefetch:
+    """For a list of adhésions: ``adhesion.appels`` (0 or 1 appel, balance annotated, payments loaded)
+    in two queries whatever the number of adhésions."""
+    return Prefetch(
+        "invoices",
+        queryset=with_balance(Invoice.objects.filter(kind=Invoice.Kind.APPEL)).prefetch_related(
+            Prefetch("payments", queryset=InvoicePayment.objects.order_by("paid_on", "pk"))
+        ),
+        to_attr="appels",
+    )
+
+
+def appel_payments(*, campaign_year: int):
+    """The payments of the appels of one campaign year (dashboards' "encaissé")."""
+    return InvoicePayment.objects.filter(
+        invoice__kind=Invoice.Kind.APPEL, invoice__adhesion__campaign__year=campaign_year
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import facturx
 import pytest
+from django.utils import timezone
 from lxml import etree
 from pypdf import PdfReader
 
@@ -70,7 +71,9 @@ def test_an_appel_is_a_valid_facturx_invoice_with_the_buyer_and_payment_details(
     assert_facturx_pdf(pdf)
     xml = embedded_xml(pdf)
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
-    assert text(xml, "//rsm:ExchangedDocument/ram:ID") == ["2018-0001"]
+    assert text(xml, "//rsm:ExchangedDocument/ram:ID") == [
+        f"{timezone.localdate().year}-0001"
+    ]  # appels are numbered in their year of issue
     assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["380"]
     assert text(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") == ["urn:cen.eu:en16931:2017"]
     assert text(xml, "//ram:SellerTradeParty/ram:GlobalID[@schemeID='0009']") == ["12345678200010"]
