@@ -73,7 +73,9 @@ def forward(apps, schema_editor):
     for adhesion in legacy:
         _appel_for(apps, adhesion)
 
-    appels = dict(Invoice.objects.filter(kind="appel", adhesion__isnull=False).values_list("adhesion_id", "pk"))
+    appels = dict(
+        Invoice.objects.filter(kind="appel", adhesion__isnull=False).values_list("adhesion_id", "pk")
+    )
     for payment in Payment.objects.order_by("pk"):
         if payment.adhesion_id not in appels:
             raise RuntimeError(
@@ -132,7 +134,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name="invoicepayment",
-            options={"ordering": ["paid_on", "pk"], "verbose_name": "paiement", "verbose_name_plural": "paiements"},
+            options={
+                "ordering": ["paid_on", "pk"],
+                "verbose_name": "paiement",
+                "verbose_name_plural": "paiements",
+            },
         ),
         migrations.RunPython(forward, backward),
     ]
