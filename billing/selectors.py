@@ -72,7 +72,8 @@ def territory_balance(territory, *, year: int | None = None) -> Decimal:
     given). A sum of the one per-document balance, never a second formula."""
     documents = with_balance(Invoice.objects.filter(territory=territory))
     if year is not None:
-        documents = documents.filter(issued_at__in=_paris_year(year))
+        start, end = _paris_year(year)
+        documents = documents.filter(issued_at__gte=start, issued_at__lt=end)
     return sum(documents.values_list("balance", flat=True), Decimal("0"))
 
 

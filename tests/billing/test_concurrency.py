@@ -66,7 +66,7 @@ def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numb
     ]
     outcomes = _run_together(work)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
-    assert _numbers(Invoice.Kind.APPEL) == [f"2018-{n:04d}" for n in range(1, EACH + 1)]
+    assert _numbers(Invoice.Kind.APPEL) == [f"{year}-{n:04d}" for n in range(1, EACH + 1)]
     assert _numbers(Invoice.Kind.FACTURE) == [f"F{year}-{n:04d}" for n in range(1, 2 * EACH + 1)]
     assert _numbers(Invoice.Kind.AVOIR) == [f"AV{year}-{n:04d}" for n in range(1, EACH + 1)]
     assert InvoiceSequence.objects.get(series="F").last_number == 2 * EACH
@@ -75,13 +75,14 @@ def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numb
 def test_without_the_lock_the_same_burst_does_not_number_uniquely(monkeypatch):
     """Negative control: the test above would catch numbers taken without locking the sequence."""
 
-    def unlocked(kind, year):
-        series = services.SERIES[kind]
+    def unlocked(kind, issued_at):
+        series, prefix = services.SERIES[kind]
+        year = services.number_year(issued_at)
         sequence, _ = InvoiceSequence.objects.get_or_create(series=series, year=year)
         number = sequence.last_number + 1
         time.sleep(0.05)  # the window a loaded server leaves between reading and writing
         InvoiceSequence.objects.filter(pk=sequence.pk).update(last_number=number)
-        return f"{series}{year}-{number:04d}"
+        return f"{prefix}{year}-{number:04d}"
 
     monkeypatch.setattr(services, "_next_number", unlocked)
     staff = StaffFactory()
