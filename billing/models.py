@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 
+from anpp_portal import formats
 from anpp_portal.fields import BoundedTextField
 from anpp_portal.storage import UnguessableName, private_storage
 from members.models import Adhesion, Territory
@@ -324,4 +325,4 @@ class InvoicePayment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} € ({self.get_method_display()}, {self.paid_on})"
+        return f"{formats.format_euros(self.amount)} ({self.get_method_display()}, {self.paid_on:%d/%m/%Y})"
