@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Case, DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -13,6 +14,9 @@ from members.permissions import Action, territories_for
 
 from .models import Invoice, InvoicePayment
 
+PARIS = ZoneInfo(
+    "Europe/Paris"
+)  # a year of the ledger is a Paris year, as its numbers' (services.number_year)
 AMOUNT = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=AMOUNT)
 AGE_BUCKETS = [
@@ -79,10 +83,8 @@ def territory_balance(territory, *, year: int | None = None) -> Decimal:
 
 def _paris_year(year: int):
     from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    paris = ZoneInfo("Europe/Paris")
-    return (datetime(year, 1, 1, tzinfo=paris), datetime(year + 1, 1, 1, tzinfo=paris))
+    return (datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS))
 
 
 def _visible_q(user) -> Q:
@@ -232,4 +234,118 @@ def appel_payments(*, campaign_year: int):
     """The payments of the appels of one campaign year (dashboards' "encaissé")."""
     return InvoicePayment.objects.filter(
         invoice__kind=Invoice.Kind.APPEL, invoice__adhesion__campaign__year=campaign_year
+    )
+
+
+# --- The yearly ledger (grand livre), for the accountant ------------------------------------------
+
+LEDGER_HEADERS = [
+    "Territoire (acheteur)",
+    "Écriture",
+    "Date",
+    "Numéro",
+    "Document concerné",
+    "Montant facturé",
+    "Avoir",
+    "Paiement",
+    "Mode de paiement",
+    "Référence",
+    "Solde du document",
+]
+
+
+def _ledger_owner(document: Invoice) -> str:
+    return document.territory.name if document.territory_id else document.buyer_name
+
+
+def ledger_year(year: int) -> list[list]:
+    """The ledger of the appels and event invoices issued in the Paris year ``year``: each document,
+    then its credit notes and payments to date, then a subtotal per territory and a grand total, so
+    that for each territory and in total: invoiced − credit notes − payments = the sum of the
+    documents' balances (``with_balance``, the one definition). Three queries, whatever the year holds."""
+    start, end = _paris_year(year)
+    documents = list(
+        with_balance(Invoice.objects.receivables().filter(issued_at__gte=start, issued_at__lt=end))
+        .select_related("territory")
+        .prefetch_related(
+            Prefetch("credit_notes", queryset=Invoice.objects.order_by("issued_at", "pk")),
+            Prefetch("payments", queryset=InvoicePayment.objects.order_by("paid_on", "pk")),
+        )
+    )
+    documents.sort(key=lambda d: (_ledger_owner(d).casefold(), d.issued_at, d.pk))
+    rows, grand = [], [Decimal("0")] * 4
+    owner, subtotal = None, None
+
+    def close(owner, subtotal):
+        rows.append([owner, f"Total {owner}", None, None, None, *subtotal[:3], None, None, subtotal[3]])
+
+    for document in documents:
+        name = _ledger_owner(document)
+        if name != owner:
+            if owner is not None:
+                close(owner, subtotal)
+            owner, subtotal = name, [Decimal("0")] * 4
+        rows.append(
+            [
+                name,
+                document.get_kind_display(),
+                timezone.localdate(document.issued_at),
+                document.number,
+                None,
+                document.total,
+                None,
+                None,
+                None,
+                None,
+                document.balance,
+            ]
+        )
+        for note in document.credit_notes.all():
+            rows.append(
+                [
+                    name,
+                    note.get_kind_display(),
+                    timezone.localdate(note.issued_at),
+                    note.number,
+                    document.number,
+                    None,
+                    note.total,
+                    None,
+                    None,
+                    note.reason,
+                    None,
+                ]
+            )
+        for payment in document.payments.all():
+            rows.append(
+                [
+                    name,
+                    "Paiement",
+                    payment.paid_on,
+                    None,
+                    document.number,
+                    None,
+                    None,
+                    payment.amount,
+                    payment.get_method_display(),
+                    payment.reference,
+                    None,
+                ]
+            )
+        amounts = (document.total, document.credited, document.paid, document.balance)
+        subtotal = [a + b for a, b in zip(subtotal, amounts, strict=True)]
+        grand = [a + b for a, b in zip(grand, amounts, strict=True)]
+    if owner is not None:
+        close(owner, subtotal)
+    rows.append([None, "Total général", None, None, None, *grand[:3], None, None, grand[3]])
+    return rows
+
+
+def ledger_years() -> list[int]:
+    """The Paris years in which documents were issued, latest first (the ledger exports offered)."""
+    from django.db.models.functions import ExtractYear
+
+    return sorted(
+        set(Invoice.objects.annotate(y=ExtractYear("issued_at", tzinfo=PARIS)).values_list("y", flat=True)),
+        reverse=True,
     )
