@@ -43,6 +43,10 @@ def three_years(territory_a, territory_b, staff, monkeypatch):
         services.invoice_payment_record(
             invoice=appel, paid_on=timezone.localdate(), amount=Decimal("500.25"), **pay
         )
+        if year == 2018:  # a second payment on the same appel
+            services.invoice_payment_record(
+                invoice=appel, paid_on=timezone.localdate(), amount=Decimal("376.75"), **pay
+            )
     _at(monkeypatch, 2018, 6, 1)
     invoice = services.event_invoice_issue(registration=priced_registration(territory_b), by=staff)
     services.invoice_payment_record(
@@ -85,12 +89,13 @@ def _reconcile(rows, territories) -> None:
         assert totals[territory.name] == [invoiced, credited, paid, balance]
     invoiced, credited, paid, balance = totals[None]
     assert invoiced - credited - paid == balance == sum(entries[t.name][3] for t in territories)
-    # 2018: A's appel 1 877 € (500,25 € paid); B's invoices 180 € and 120 €, paid 60 €, credited 165,50 €.
+    # 2018: A's appel 1 877 € (500,25 € + 376,75 € paid); B's invoices 180 € and 120 €, paid 60 €,
+    # credited 45,50 € and 120 €.
     assert (invoiced, credited, paid, balance) == (
         Decimal("2177.00"),
         Decimal("165.50"),
-        Decimal("560.25"),
-        Decimal("1451.25"),
+        Decimal("937.00"),
+        Decimal("1074.50"),
     )
 
 
