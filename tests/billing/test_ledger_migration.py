@@ -212,3 +212,45 @@ def test_moving_payments_and_call_numbers_into_the_ledger_keeps_every_sum_of_thr
         2017: 3,
         2018: 2,
     }
+
+
+class Historical:
+    """The models of a migration state, named as World names them (for _ledger_before)."""
+
+    def __init__(self, apps):
+        get = apps.get_model
+        self.Adhesion, self.Payment = get("members", "Adhesion"), get("members", "Payment")
+        self.Invoice, self.InvoicePayment = get("billing", "Invoice"), get("billing", "InvoicePayment")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_data_goes_through_the_migration_both_ways_with_the_same_sums(back_to_latest):
+    """The demo (make run's data, built by today's services) taken back to the two old models and
+    forward again: the ledger's sums per territory and year, the statuses and the payments hold."""
+    import io
+
+    from django.core.management import call_command
+
+    from billing.models import InvoicePayment
+    from members.models import Adhesion
+
+    call_command("load_demo_data", force=True, stdout=io.StringIO())
+    ledger = _ledger_after()
+    assert any(sums["payments"] for sums in ledger.values())  # the demo pays appels and an invoice
+    statuses = dict(Adhesion.objects.values_list("pk", "status"))
+    payments = sorted(InvoicePayment.objects.values_list("invoice_id", "paid_on", "amount", "reference"))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = Historical(executor.loader.project_state(BEFORE).apps)
+    assert old.Payment.objects.exists()  # the appels' payments are the adhésions' again
+    assert _ledger_before(old) == ledger
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+    assert _ledger_after() == ledger
+    assert dict(Adhesion.objects.values_list("pk", "status")) == statuses
+    assert (
+        sorted(InvoicePayment.objects.values_list("invoice_id", "paid_on", "amount", "reference")) == payments
+    )
