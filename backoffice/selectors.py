@@ -218,9 +218,9 @@ def key_figures(today: date) -> dict:
         .exclude(status=Adhesion.Status.ANNULEE)
         .aggregate(called=Coalesce(Sum("amount"), Decimal("0")))
     )
-    from billing.selectors import appel_payments
+    from billing.selectors import appel_payments_total
 
-    paid = appel_payments(campaign_year=year).aggregate(total=Coalesce(Sum("amount"), Decimal("0")))["total"]
+    paid = appel_payments_total(campaign_year=year)
     fiche_campaign = members_selectors.fiche_campaign_current(today)
     fiches = (
         FicheRenseignements.objects.filter(campaign=fiche_campaign).aggregate(

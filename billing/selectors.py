@@ -68,6 +68,11 @@ def document_balance(invoice: Invoice) -> Decimal:
     return with_balance(Invoice.objects.filter(pk=invoice.pk)).values_list("balance", flat=True).get()
 
 
+def document_with_balance(invoice: Invoice) -> Invoice:
+    """The document read again with ``paid``, ``credited`` and ``balance``."""
+    return with_balance(Invoice.objects.filter(pk=invoice.pk)).get()
+
+
 invoice_balance = document_balance
 
 
@@ -230,10 +235,17 @@ def appels_prefetch() -> Prefetch:
     )
 
 
-def appel_payments(*, campaign_year: int):
-    """The payments of the appels of one campaign year (dashboards' "encaissé")."""
+def appel_payments_total(*, campaign_year: int) -> Decimal:
+    """What the appels of one campaign year received (dashboards' "encaissé")."""
     return InvoicePayment.objects.filter(
         invoice__kind=Invoice.Kind.APPEL, invoice__adhesion__campaign__year=campaign_year
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+
+def appel_last_payment(adhesion) -> InvoicePayment:
+    """The latest payment of an adhésion's appel (the one that settled it, for the "paid" email)."""
+    return InvoicePayment.objects.filter(invoice__adhesion=adhesion, invoice__kind=Invoice.Kind.APPEL).latest(
+        "pk"
     )
 
 

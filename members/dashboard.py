@@ -94,9 +94,9 @@ def dashboard(year: int) -> dict:
         .exclude(status=Adhesion.Status.ANNULEE)
         .aggregate(total=Coalesce(Sum("amount"), Decimal("0")))["total"]
     )
-    from billing.selectors import appel_payments
+    from billing.selectors import appel_payments_total
 
-    paid = appel_payments(campaign_year=year).aggregate(total=Coalesce(Sum("amount"), Decimal("0")))["total"]
+    paid = appel_payments_total(campaign_year=year)
 
     regions = Territory.objects.values("region").annotate(
         total=Count("pk", distinct=True),

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -369,7 +369,7 @@ def payment_record(
     adhésion becomes payée when the appel's balance reaches zero, and only then: its attestation is
     built after the commit, as the call is, once."""
     from billing.models import Invoice
-    from billing.selectors import document_balance
+    from billing.selectors import document_with_balance
     from billing.services import payment_add
 
     _require_staff(by, "billing.add_invoicepayment")
@@ -382,10 +382,9 @@ def payment_record(
         payment = payment_add(
             invoice=appel, paid_on=paid_on, amount=amount, method=method, reference=reference, by=by
         )
-        balance = document_balance(appel)
-        if balance <= 0:
-            paid = appel.payments.aggregate(total=Sum("amount"))["total"]
-            _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(paid)}")
+        appel = document_with_balance(appel)  # billing's one definition of a balance
+        if appel.balance <= 0:
+            _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(appel.paid)}")
             adhesion.save()
             # The "paid" email carries the attestation: a worker sends it once it is rendered.
             _render_documents_after_commit(adhesion.pk)
@@ -428,12 +427,9 @@ def _called_email(adhesion: Adhesion) -> None:
 
 
 def _paid_email(adhesion: Adhesion) -> None:
-    from billing.models import InvoicePayment
+    from billing.selectors import appel_last_payment
 
-    emails.adhesion_paid_send(
-        adhesion,
-        InvoicePayment.objects.filter(invoice__adhesion=adhesion, invoice__kind="appel").latest("pk"),
-    )
+    emails.adhesion_paid_send(adhesion, appel_last_payment(adhesion))
 
 
 def adhesion_documents_render(*, adhesion_id: int) -> list[str]:
