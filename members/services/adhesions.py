@@ -375,13 +375,17 @@ def payment_record(
     _require_staff(by, "billing.add_invoicepayment")
     with transaction.atomic():
         adhesion = _locked(adhesion)
-        _require_status(adhesion, Status.APPEL_EMIS)
         appel = adhesion.invoices.filter(kind=Invoice.Kind.APPEL).first()
         if appel is None:
+            _require_status(adhesion, Status.APPEL_EMIS)
             raise AdhesionError(f"L'adhésion {adhesion.year} n'a pas d'appel de cotisation à régler.")
+        # Billing refuses first what exceeds the balance, naming it: a paid or cancelled appel owes
+        # nothing (0 €, or less when a paid appel was credited). Any other status then refuses it,
+        # and the transaction takes the payment back.
         payment = payment_add(
             invoice=appel, paid_on=paid_on, amount=amount, method=method, reference=reference, by=by
         )
+        _require_status(adhesion, Status.APPEL_EMIS)
         appel = document_with_balance(appel)  # billing's one definition of a balance
         if appel.balance <= 0:
             _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(appel.paid)}")

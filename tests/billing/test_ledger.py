@@ -100,9 +100,11 @@ def test_the_adhesion_is_paid_when_its_appel_balance_reaches_zero_and_the_attest
     assert adhesion.attestation_pdf.name == attestation
     paid_emails = OutboundEmail.objects.filter(key__startswith=f"adhesion:{adhesion.pk}:paid:")
     assert paid_emails.values("key").distinct().count() == 1
-    # A settled appel takes no more payment.
-    with pytest.raises(member_services.MembersError):
+    # A settled appel takes no more payment: the refusal names its balance.
+    with pytest.raises(services.PaymentRefused) as refused:
         _pay(appel, "1", staff, reference="M-3")
+    assert "solde restant dû" in str(refused.value) and "(0 €)" in _plain(str(refused.value))
+    assert appel.payments.count() == 2
 
 
 def test_an_overpayment_is_refused_with_a_french_message_naming_the_balance(territory_a, staff):
