@@ -51,6 +51,9 @@ def test_every_page_fits_320_and_1280_pixels_without_scrolling_sideways(
     objects, users = _world()
     # What makes a territory's page wide: its payments table and long addresses.
     adhesion = objects["territory"].adhesions.order_by("-campaign__year").first()
+    if not adhesion.call_number:  # a member's adhésion made without the services: called, as it would be
+        adhesion.call_number = f"{adhesion.campaign.year}-0999"
+        adhesion.save(update_fields=["call_number"])
     InvoicePayment.objects.create(
         invoice=appel_for(adhesion),
         paid_on=timezone.localdate(),
