@@ -217,3 +217,28 @@ def test_a_credit_note_of_a_later_day_names_the_corrected_documents_own_date_in_
     page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\u00a0", " ").replace("\u202f", " ")
     assert "Avoir sur la facture n° F2019-0001 du 1 janvier 2019" in " ".join(page.split())
     assert "Émis le 15 janvier 2019" in " ".join(page.split())
+
+
+def test_an_identity_exempt_from_vat_reaches_the_xml_and_the_page_with_its_reason(territory_a, staff):
+    """Category E (exonérée) with its exemption reason and code: in the header breakdown and each
+    line of the XML, the seller's VAT number beside it, and the same reason printed on the page."""
+    identity = services.billing_identity_get()
+    identity.vat_category = identity.VatCategory.EXEMPT
+    identity.vat_number = "FR00123456789"
+    identity.vat_mention = "Exonération de TVA, article 261-7-1° du CGI (mention d'exemple)"
+    identity.vat_exemption_code = "VATEX-EU-132"
+    identity.full_clean()
+    identity.save()
+    adhesion = called_adhesion(territory_a, staff)
+    pdf = stored(adhesion.invoices.get())
+    xml = embedded_xml(pdf)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    header = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
+    assert text(xml, f"{header}/ram:CategoryCode") == ["E"]
+    assert text(xml, f"{header}/ram:ExemptionReason") == [identity.vat_mention]
+    assert text(xml, f"{header}/ram:ExemptionReasonCode") == ["VATEX-EU-132"]
+    assert text(xml, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["E"]
+    assert text(xml, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == ["FR00123456789"]
+    page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Exonération de TVA, article 261-7-1° du CGI (mention d'exemple)" in page
+    assert "FR00123456789" in page
