@@ -69,8 +69,21 @@ def unpaid(request):
             "buckets": selectors.unpaid_by_age(invoices),
             "total": selectors.total_balance(invoices),
             "not_deposited": not_deposited,
+            "ledger_years": selectors.ledger_years(),
         },
     )
+
+
+@never_cache
+@staff_member_required
+@staff_permission_required("billing.view_invoice")
+@require_http_methods(["GET"])
+def ledger_export(request, year):
+    """The ledger of a year (documents, credit notes, payments, balances) for the accountant: CSV
+    with decimal commas, or XLSX."""
+    rows = selectors.ledger_year(year)
+    response = xlsx_response if request.GET.get("format") == "xlsx" else csv_response
+    return response(f"grand-livre-{year}", selectors.LEDGER_HEADERS, rows)
 
 
 def _staff_invoice(pk) -> Invoice:
