@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone

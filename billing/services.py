@@ -6,6 +6,7 @@ the number back, so each series is gapless and a number is never used twice.
 """
 
 import logging
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -65,6 +66,10 @@ class PaymentRefused(BillingError):
 
 class CreditNoteTooLarge(BillingError):
     pass
+
+
+class KeptNumberRefused(BillingError):
+    """A number kept from before the portal would enter one of its series, or is already a document's."""
 
 
 def _require_staff(by) -> None:
@@ -177,6 +182,81 @@ def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
     _check_buildable(invoice, identity)  # in call_issue's transaction: a refusal returns the number
     invoice.save()
     return invoice
+
+
+# Appels issued before the portal (imported from the ANPP's spreadsheets) keep their numbers.
+SERIES_WORDS = {"A": "appels", "F": "factures", "AV": "avoirs"}
+
+
+def kept_number_check(*, number: str, adhesion: Adhesion | None = None) -> None:
+    """Refuse (KeptNumberRefused) a number kept as it was issued outside the portal when it has the
+    form of one of the portal's series in a year that series numbers (or may still number: this Paris
+    year or a later one), or when another document bears it. Reads the sequences, never moves them."""
+    this_year = number_year(timezone.now())
+    for series, prefix in SERIES.values():
+        match = re.fullmatch(rf"{prefix}(\d{{4}})-\d{{4,}}", number)
+        if match is None:
+            continue
+        year = int(match.group(1))
+        if year >= this_year or InvoiceSequence.objects.filter(series=series, year=year).exists():
+            raise KeptNumberRefused(
+                f"Le portail numérote déjà les {SERIES_WORDS[series]} de {year} sous cette forme : "
+                "un numéro importé ne peut pas entrer dans sa série."
+            )
+    taken = Invoice.objects.filter(number=number)
+    if adhesion is not None and adhesion.pk is not None:
+        taken = taken.exclude(kind=Invoice.Kind.APPEL, adhesion=adhesion)
+    document = taken.first()
+    if document is not None:
+        raise KeptNumberRefused(f"Numéro déjà porté par le document {document}.")
+
+
+def appel_record_kept(
+    *, adhesion: Adhesion, number: str, issued_at, payments: list[tuple[date, Decimal, str]], by
+) -> Invoice:
+    """The appel of an adhésion called before the portal (a past year imported from the ANPP's
+    spreadsheets, members/imports/), recorded as it was sent: under its own number, kept as it was
+    (no number is taken, no sequence moves: kept_number_check refuses one of the portal's series), with
+    no PDF rendered and no Factur-X XML built (the portal did not issue it and issues no second copy),
+    and ``payments`` (paid_on, amount, method) as its payments, each refused above the balance.
+
+    Called again when a re-import changes the row: the document follows the spreadsheet (number, date,
+    amount) and its payments are replaced; nothing else ever writes such a document. Returns it."""
+    kept_number_check(number=number, adhesion=adhesion)
+    year = adhesion.campaign.year
+    fields = {
+        "number": number,
+        "issued_at": issued_at,
+        "due_on": adhesion.call_due_on,
+        "territory": adhesion.territory,
+        "subject": f"Cotisation {year}",
+        "lines": [
+            _line(
+                f"Cotisation {year} – {adhesion.territory.name}",
+                adhesion.amount,
+                detail=adhesion.amount_basis,
+            )
+        ],
+        "total": adhesion.amount,
+        **_buyer_from_adhesion(adhesion),
+    }
+    with transaction.atomic():
+        appel = Invoice.objects.select_for_update().filter(adhesion=adhesion, kind=Invoice.Kind.APPEL).first()
+        if appel is None:
+            appel = Invoice(kind=Invoice.Kind.APPEL, adhesion=adhesion, created_by=by, **fields)
+        else:
+            if appel.pdf or appel.credit_notes.exists():
+                raise BillingError(
+                    f"{appel} a été émis ou corrigé dans le portail : l'import ne le modifie pas."
+                )
+            appel.payments.all().delete()
+            for name, value in fields.items():
+                setattr(appel, name, value)
+        appel.full_clean(validate_unique=False, validate_constraints=False)
+        appel.save()
+        for paid_on, amount, method in sorted(payments):
+            payment_add(invoice=appel, paid_on=paid_on, amount=amount, method=method, reference="", by=by)
+    return appel
 
 
 def invoice_pdf_render(*, invoice_id: int) -> bytes:
