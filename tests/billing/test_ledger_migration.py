@@ -14,9 +14,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [
     ("billing", "0004_strip_control_characters"),
-    ("members", "0017_join_request_confirmation_and_competing_requests"),
+    ("members", "0020_fiche_saved_sections"),
 ]
-AFTER = [("members", "0018_payments_and_call_numbers_moved_to_billing")]
+AFTER = [("members", "0021_payments_and_call_numbers_moved_to_billing")]
 UTC = datetime.UTC
 
 
