@@ -288,6 +288,12 @@ class Invoice(models.Model):
         return self.kind == self.Kind.AVOIR
 
     @property
+    def issued_outside_portal(self) -> bool:
+        """An appel of a past year imported from the ANPP's spreadsheets: recorded under the number it
+        was sent with, without a PDF (billing.services.appel_record_kept)."""
+        return self.adhesion_id is not None and self.adhesion.imported
+
+    @property
     def filename(self) -> str:
         return f"{self.kind}-{self.number}.pdf"
 

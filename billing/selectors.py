@@ -116,7 +116,7 @@ def invoice_for(user, pk: int) -> Invoice:
 def territory_invoices(territory) -> list[Invoice]:
     return list(
         with_balance(Invoice.objects.filter(territory=territory))
-        .select_related("corrects")
+        .select_related("corrects", "adhesion")
         .order_by("-issued_at", "-pk")
     )
 

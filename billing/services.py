@@ -259,12 +259,19 @@ def appel_record_kept(
     return appel
 
 
+class NoDocumentIssuedHere(BillingError):
+    """An appel kept from before the portal has no PDF, and the portal renders none for it."""
+
+
 def invoice_pdf_render(*, invoice_id: int) -> bytes:
     """The PDF of a document recorded without one, rendered and stored now (outside any lock); safe
-    to run twice: the first stored PDF wins and is the one returned."""
+    to run twice: the first stored PDF wins and is the one returned. An appel kept from before the
+    portal (appel_record_kept) was sent outside it: NoDocumentIssuedHere, no second copy is made."""
     from .pdf import invoice_pdf
 
-    invoice = Invoice.objects.get(pk=invoice_id)
+    invoice = Invoice.objects.select_related("adhesion").get(pk=invoice_id)
+    if not invoice.pdf and invoice.issued_outside_portal:
+        raise NoDocumentIssuedHere(f"{invoice} a été émis hors du portail : il n'en a pas le PDF.")
     if not invoice.pdf:
         content = invoice_pdf(invoice, billing_identity_get())
         storage = invoice.pdf.storage

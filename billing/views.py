@@ -29,7 +29,10 @@ def document(request, pk):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if not invoice.pdf:  # asked for before the worker rendered it: rendered now, outside any lock
-        services.invoice_pdf_render(invoice_id=invoice.pk)
+        try:
+            services.invoice_pdf_render(invoice_id=invoice.pk)
+        except services.NoDocumentIssuedHere:
+            raise Http404 from None  # sent outside the portal: there is no PDF to give
         invoice.refresh_from_db(fields=["pdf"])
     return private_file_response(invoice.pdf, filename=invoice.filename)
 

@@ -350,6 +350,12 @@ def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, terri
     assert "1\u00a0250,50 €" in page
     past = client.get(reverse("members:adhesion", kwargs={"slug": territory_a.slug, "year": 2019}))
     assert past.status_code == 200 and "A2019-017" in past.content.decode()
+    # Its appel was sent outside the portal: listed in the ledger without a link, and no PDF is made.
+    assert "Émis hors du portail (historique importé)" in page
+    appel = Invoice.objects.get(number="A2019-017")
+    assert client.get(reverse("billing:document", kwargs={"pk": appel.pk})).status_code == 404
+    appel.refresh_from_db()
+    assert not appel.pdf
 
     client.force_login(staff)
     dashboard = client.get(reverse("members:dashboard"), {"annee": 2019}).content.decode()
