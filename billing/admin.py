@@ -243,7 +243,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                 (
                     reverse("admin:billing_invoice_change", args=[note.pk]),
                     note.number,
-                    timezone.localtime(note.issued_at).strftime("%d/%m/%Y"),
+                    formats.format_date(timezone.localtime(note.issued_at)),
                     formats.format_euros(note.total),
                     note.reason,
                 )

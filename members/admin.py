@@ -348,7 +348,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("payé"), ordering="paid")
     def paid_display(self, obj):
-        return formats.format_euros(obj.paid)
+        return obj.paid  # a Decimal: the admin writes it the French way (anpp_portal/admin_formats.py)
 
     @admin.display(description=_("paiements"))
     def appel_payments(self, obj):
@@ -363,7 +363,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
             "{} – {} – {} {}",
             (
                 (
-                    p.paid_on.strftime("%d/%m/%Y"),
+                    formats.format_date(p.paid_on),
                     formats.format_euros(p.amount),
                     p.get_method_display(),
                     p.reference,

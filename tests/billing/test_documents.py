@@ -215,7 +215,7 @@ def test_a_credit_note_of_a_later_day_names_the_corrected_documents_own_date_in_
         "20190101"
     ]
     page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\u00a0", " ").replace("\u202f", " ")
-    assert "Avoir sur la facture n° F2019-0001 du 1 janvier 2019" in " ".join(page.split())
+    assert "Avoir sur la facture n° F2019-0001 du 1er janvier 2019" in " ".join(page.split())
     assert "Émis le 15 janvier 2019" in " ".join(page.split())
 
 
