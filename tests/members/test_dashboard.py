@@ -168,7 +168,7 @@ def test_the_admin_adhesion_page_shows_the_appel_payments_and_records_them_on_th
     assert adhesion.status == Adhesion.Status.PAYEE and adhesion.attestation_pdf
     assert appel.payments.get().recorded_by == staff
     page = client.get(change_url).content.decode().replace("\u202f", " ").replace("\xa0", " ")
-    assert "01/03/2018 – 500 € – Mandat administratif M-1" in page and "Reste dû : 0 €." in page
+    assert "1er mars 2018 – 500 € – Mandat administratif M-1" in page and "Reste dû : 0 €." in page
 
 
 def test_a_territory_person_cannot_reach_the_admin(client):
