@@ -254,3 +254,41 @@ def test_the_demo_data_goes_through_the_migration_both_ways_with_the_same_sums(b
     assert (
         sorted(InvoicePayment.objects.values_list("invoice_id", "paid_on", "amount", "reference")) == payments
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_adhesion_imported_before_the_ledger_keeps_its_number_outside_the_series(back_to_latest):
+    """An adhésion imported from the ANPP's spreadsheets before the ledger (issue 29: ``imported``,
+    a number kept as it was issued, a members.Payment) gets its appel under that number with its
+    payment, and no series of its year is started."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    world = World(executor.loader.project_state(BEFORE).apps)
+    territory = world.Territory.objects.create(name="PETR exemple C", slug="petr-exemple-c", kind="petr")
+    imported = world.Adhesion.objects.create(
+        territory=territory,
+        campaign=world.campaign(2015),
+        status="payee",
+        amount=Decimal("1200.00"),
+        call_number="A2015-017",
+        call_issued_at=datetime.datetime(2015, 2, 15, 9, tzinfo=UTC),
+        imported=True,
+    )
+    world.pay(imported, "1200.00", datetime.date(2015, 3, 15), "M-2015-1")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+
+    from billing.models import Invoice, InvoiceSequence
+    from billing.selectors import document_balance
+
+    appel = Invoice.objects.get(adhesion_id=imported.pk)
+    assert (appel.kind, appel.number, appel.total, document_balance(appel)) == (
+        "appel",
+        "A2015-017",
+        Decimal("1200.00"),
+        0,
+    )
+    assert appel.issued_outside_portal and not appel.pdf
+    assert not InvoiceSequence.objects.exists()
