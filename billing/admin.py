@@ -156,7 +156,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return selectors.with_balance(super().get_queryset(request))
+        return selectors.with_balance(super().get_queryset(request)).select_related("adhesion")
 
     def has_add_permission(self, request):
         return False  # documents are issued by services, never typed in
@@ -266,10 +266,12 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Gestion"))
     def staff_link(self, obj):
+        manage = (reverse("billing:invoice_staff", kwargs={"pk": obj.pk}), _("paiements, Chorus Pro"))
+        if not obj.pdf and obj.issued_outside_portal:  # an imported appel: sent outside, no PDF here
+            return format_html('<a href="{}">{}</a> · {}', *manage, _("émis hors du portail"))
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("billing:invoice_staff", kwargs={"pk": obj.pk}),
-            _("paiements, Chorus Pro"),
+            *manage,
             reverse("billing:document", kwargs={"pk": obj.pk}),
             _("PDF"),
         )

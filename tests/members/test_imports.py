@@ -358,6 +358,9 @@ def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, terri
     assert not appel.pdf
 
     client.force_login(staff)
+    listing = client.get(reverse("admin:billing_invoice_changelist")).content.decode()
+    document_url = reverse("billing:document", kwargs={"pk": appel.pk})
+    assert "émis hors du portail" in listing and document_url not in listing
     dashboard = client.get(reverse("members:dashboard"), {"annee": 2019}).content.decode()
     assert '<option value="2019" selected' in dashboard or 'value="2019"' in dashboard
     assert "1\u00a0200 €" in dashboard or "1\u00a0200,00 €" in dashboard
