@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from anpp_portal.models import OutboundEmail
 from events.models import Event, Participant, Registration
 from members import selectors as members_selectors
-from members.models import Adhesion, AdhesionCampaign, FicheRenseignements, JoinRequest, Payment, Territory
+from members.models import Adhesion, AdhesionCampaign, FicheRenseignements, JoinRequest, Territory
 from publications import selectors as publications_selectors
 
 UNPAID_AFTER_DAYS = 30
@@ -275,9 +275,9 @@ def key_figures(today: date) -> dict:
         .exclude(status=Adhesion.Status.ANNULEE)
         .aggregate(called=Coalesce(Sum("amount"), Decimal("0")))
     )
-    paid = Payment.objects.filter(adhesion__campaign__year=year).aggregate(
-        total=Coalesce(Sum("amount"), Decimal("0"))
-    )["total"]
+    from billing.selectors import appel_payments_total
+
+    paid = appel_payments_total(campaign_year=year)
     fiche_campaign = members_selectors.fiche_campaign_current(today)
     fiches = (
         FicheRenseignements.objects.filter(campaign=fiche_campaign).aggregate(

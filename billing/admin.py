@@ -1,8 +1,8 @@
-from decimal import Decimal
-
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import formats
@@ -78,13 +78,20 @@ class DepositedFilter(admin.SimpleListFilter):
 
 
 class InvoicePaymentInline(admin.TabularInline):
+    """Every payment of the document, appels included (one payment model for the whole ledger)."""
+
     model = InvoicePayment
     extra = 0
-    fields = ["paid_on", "amount", "method", "reference", "recorded_by"]
+    fields = ["paid_on", "amount_display", "method", "reference", "recorded_by", "recorded_at"]
     readonly_fields = fields
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False  # payments go through the staff page, which checks dates and balances
+
+    @admin.display(description=_("montant"))
+    def amount_display(self, obj):
+        return formats.format_euros(obj.amount)
 
 
 @admin.register(Invoice)
@@ -105,46 +112,51 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoicePaymentInline]
     # The PDF is private: served by the "PDF" link (billing:document), never by a storage URL.
     exclude = ["pdf", "lines"]
-    # The lines as staff read a document (a table), not the JSON they are stored in (issue 27).
+    # The lines as staff read a document (a table, lines_table), not the JSON they are stored in.
     readonly_fields = [
-        field.name if field.name != "lines" else "lines_shown"
+        field.name
         for field in Invoice._meta.fields
-        if field.name not in ("id", "pdf", "chorus_deposited_on", "chorus_number")
-    ] + ["staff_link"]
-
-    @admin.display(description=_("lignes"))
-    def lines_shown(self, obj):
-        def euros(value):
-            try:
-                return formats.format_euros(Decimal(str(value)))
-            except (ArithmeticError, ValueError):
-                return value
-
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    line.get("label", ""),
-                    line.get("quantity", ""),
-                    euros(line.get("unit_price")),
-                    euros(line.get("amount")),
-                )
-                for line in obj.lines or []
-                if isinstance(line, dict)
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Désignation"),
-            _("Quantité"),
-            _("Prix unitaire"),
-            _("Montant"),
-            rows,
-        )
+        if field.name not in ("id", "pdf", "chorus_deposited_on", "chorus_number", "lines", "total")
+    ] + ["lines_table", "ledger_summary", "credit_notes_display", "staff_link"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "number",
+                    "issued_at",
+                    "due_on",
+                    "subject",
+                    "reason",
+                    "corrects",
+                    "created_by",
+                ]
+            },
+        ),
+        (
+            _("Acheteur"),
+            {
+                "fields": [
+                    "territory",
+                    "adhesion",
+                    "registration",
+                    "buyer_name",
+                    "buyer_siret",
+                    "buyer_service_code",
+                    "buyer_engagement",
+                    "buyer_address",
+                    "buyer_email",
+                ]
+            },
+        ),
+        (_("Lignes"), {"fields": ["lines_table"]}),
+        (_("Solde"), {"fields": ["ledger_summary", "credit_notes_display", "staff_link"]}),
+        (_("Chorus Pro"), {"fields": ["chorus_deposited_on", "chorus_number"]}),
+    ]
 
     def get_queryset(self, request):
-        return selectors.with_balance(super().get_queryset(request))
+        return selectors.with_balance(super().get_queryset(request)).select_related("adhesion")
 
     def has_add_permission(self, request):
         return False  # documents are issued by services, never typed in
@@ -168,6 +180,77 @@ class InvoiceAdmin(admin.ModelAdmin):
     def total_display(self, obj):
         return formats.format_euros(obj.total)
 
+    @admin.display(description=_("lignes"))
+    def lines_table(self, obj):
+        """The document's lines as its PDF prints them, amounts in French."""
+        rows = format_html_join(
+            "",
+            "<tr><td>{}{}</td><td class='numeric'>{}</td><td class='numeric'>{}</td><td class='numeric'>{}</td></tr>",
+            (
+                (
+                    line.get("label", ""),
+                    format_html("<br><small>{}</small>", line["detail"]) if line.get("detail") else "",
+                    formats.format_number(line.get("quantity", 1)),
+                    formats.format_euros(line.get("unit_price", line.get("amount"))),
+                    formats.format_euros(line.get("amount")),
+                )
+                for line in obj.lines
+            ),
+        )
+        return format_html(
+            '<table class="ledger-lines"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody>'
+            '<tfoot><tr><th scope="row" colspan="3">{}</th><td class="numeric"><strong>{}</strong></td></tr>'
+            "</tfoot></table>",
+            _("Libellé"),
+            _("Quantité"),
+            _("Prix unitaire"),
+            _("Montant"),
+            rows,
+            _("Total"),
+            formats.format_euros(obj.total),
+        )
+
+    @admin.display(description=_("solde"))
+    def ledger_summary(self, obj):
+        if obj.kind == Invoice.Kind.AVOIR:
+            return format_html(
+                "{} {}",
+                _("Un avoir ne se paie pas : il vient en déduction de"),
+                obj.corrects,
+            )
+        return format_html(
+            "{} {} − {} {} − {} {} = <strong>{} {}</strong>",
+            _("Montant"),
+            formats.format_euros(obj.total),
+            _("paiements"),
+            formats.format_euros(obj.paid),
+            _("avoirs"),
+            formats.format_euros(obj.credited),
+            _("reste dû"),
+            formats.format_euros(obj.balance),
+        )
+
+    @admin.display(description=_("avoirs"))
+    def credit_notes_display(self, obj):
+        notes = list(obj.credit_notes.order_by("issued_at", "pk"))
+        if not notes:
+            return _("Aucun avoir.")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> – {} – {} – {}',
+            (
+                (
+                    reverse("admin:billing_invoice_change", args=[note.pk]),
+                    note.number,
+                    formats.format_date(timezone.localtime(note.issued_at)),
+                    formats.format_euros(note.total),
+                    note.reason,
+                )
+                for note in notes
+            ),
+        )
+
     @admin.display(description=_("reste dû"), ordering="balance")
     def balance_display(self, obj):
         return "–" if obj.kind == Invoice.Kind.AVOIR else formats.format_euros(obj.balance)
@@ -183,10 +266,12 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Gestion"))
     def staff_link(self, obj):
+        manage = (reverse("billing:invoice_staff", kwargs={"pk": obj.pk}), _("paiements, Chorus Pro"))
+        if not obj.pdf and obj.issued_outside_portal:  # an imported appel: sent outside, no PDF here
+            return format_html('<a href="{}">{}</a> · {}', *manage, _("émis hors du portail"))
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("billing:invoice_staff", kwargs={"pk": obj.pk}),
-            _("paiements, Chorus Pro"),
+            *manage,
             reverse("billing:document", kwargs={"pk": obj.pk}),
             _("PDF"),
         )

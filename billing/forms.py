@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anpp_portal import forms as portal_forms
 from anpp_portal.formats import FrenchDecimalField
-from members.models import Payment
+
+from .models import PaymentMethod
 
 
 class DateInput(forms.DateInput):
@@ -23,7 +24,7 @@ def _not_in_future(value):
 class PaymentForm(portal_forms.Form):
     paid_on = forms.DateField(label=_("Date du paiement"), widget=DateInput())
     amount = FrenchDecimalField(label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=0.01)
-    method = forms.ChoiceField(label=_("Mode de paiement"), choices=Payment.Method.choices)
+    method = forms.ChoiceField(label=_("Mode de paiement"), choices=PaymentMethod.choices)
     reference = forms.CharField(
         label=_("Référence"),
         max_length=100,

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 
+from anpp_portal import formats
 from anpp_portal.fields import BoundedTextField
 from anpp_portal.formats import limit
 from anpp_portal.storage import UnguessableName, private_storage
-from members.models import Adhesion, Payment, Territory
+from members.models import Adhesion, Territory
 from members.validators import validate_siret
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -150,7 +151,9 @@ class BillingIdentity(models.Model):
 class InvoiceSequence(models.Model):
     """The last number of a series in a year; locked while a document is issued, so numbers are gapless.
 
-    Appels keep their own sequence (members.CallNumberSequence, numbers ``2018-0001``)."""
+    Every series lives here: appels (series "A", numbered ``2018-0001`` as they always were), event
+    invoices ("F", ``F2018-0001``) and credit notes ("AV", ``AV2018-0001``). The year is the one of
+    the issue date on Paris time (billing.services.next_number)."""
 
     series = models.CharField(_("série"), max_length=4)
     year = models.PositiveSmallIntegerField(_("année"))
@@ -285,19 +288,32 @@ class Invoice(models.Model):
         return self.kind == self.Kind.AVOIR
 
     @property
+    def issued_outside_portal(self) -> bool:
+        """An appel of a past year imported from the ANPP's spreadsheets: recorded under the number it
+        was sent with, without a PDF (billing.services.appel_record_kept)."""
+        return self.adhesion_id is not None and self.adhesion.imported
+
+    @property
     def filename(self) -> str:
         return f"{self.kind}-{self.number}.pdf"
 
 
+class PaymentMethod(models.TextChoices):
+    MANDAT = "mandat", _("Mandat administratif")
+    VIREMENT = "virement", _("Virement")
+    CHEQUE = "cheque", _("Chèque")
+
+
 class InvoicePayment(models.Model):
-    """A payment of an event invoice. Payments of an appel are the adhésion's (members.Payment)."""
+    """A payment of a document: an appel de cotisation or an event invoice (the one payment model of
+    the portal). A credit note is never paid: it reduces what the document it corrects asks for."""
 
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("facture")
     )
     paid_on = models.DateField(_("date du paiement"))
     amount = models.DecimalField(_("montant (€)"), **MONEY)
-    method = models.CharField(_("mode de paiement"), max_length=10, choices=Payment.Method.choices)
+    method = models.CharField(_("mode de paiement"), max_length=10, choices=PaymentMethod.choices)
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -310,12 +326,12 @@ class InvoicePayment(models.Model):
     recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("paiement d'une facture")
-        verbose_name_plural = _("paiements des factures")
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
         ordering = ["paid_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="invoice_payment_amount_positive")
         ]
 
     def __str__(self):
-        return f"{self.amount} € ({self.get_method_display()}, {self.paid_on})"
+        return f"{formats.format_euros(self.amount)} ({self.get_method_display()}, {self.paid_on:%d/%m/%Y})"

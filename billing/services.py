@@ -6,8 +6,10 @@ the number back, so each series is gapless and a number is never used twice.
 """
 
 import logging
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,7 +26,9 @@ from .models import BillingIdentity, Invoice, InvoicePayment, InvoiceSequence
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-SERIES = {Invoice.Kind.FACTURE: "F", Invoice.Kind.AVOIR: "AV"}
+PARIS = ZoneInfo("Europe/Paris")
+# kind: (the sequence's series, the number's prefix). Appels keep the numbers they always had.
+SERIES = {Invoice.Kind.APPEL: ("A", ""), Invoice.Kind.FACTURE: ("F", "F"), Invoice.Kind.AVOIR: ("AV", "AV")}
 
 
 class BillingError(MembersError):
@@ -60,6 +64,14 @@ class PaymentRefused(BillingError):
     pass
 
 
+class CreditNoteTooLarge(BillingError):
+    pass
+
+
+class KeptNumberRefused(BillingError):
+    """A number kept from before the portal would enter one of its series, or is already a document's."""
+
+
 def _require_staff(by) -> None:
     if not acts_as_staff(by, "billing.change_invoice"):
         raise BillingError("Réservé à l'équipe de l'ANPP.")
@@ -90,14 +102,22 @@ def billing_identity_require() -> BillingIdentity:
 # --- Numbers and storage ------------------------------------------------------------------------
 
 
-def _next_number(kind: str, year: int) -> str:
-    """The next number of ``kind``'s series in ``year``; the sequence row stays locked until commit."""
-    series = SERIES[kind]
+def number_year(issued_at) -> int:
+    """The year of a document's series: its issue date's on Paris time, whatever the server's zone
+    (issued on 31 December at 23:30 UTC, it is already 1 January in Paris: the next year's series)."""
+    return issued_at.astimezone(PARIS).year
+
+
+def _next_number(kind: str, issued_at) -> str:
+    """The next number of ``kind``'s series in the Paris year of ``issued_at``; the sequence row stays
+    locked until the caller's transaction ends, so numbers are gapless and never used twice."""
+    series, prefix = SERIES[kind]
+    year = number_year(issued_at)
     InvoiceSequence.objects.get_or_create(series=series, year=year)
     sequence = InvoiceSequence.objects.select_for_update().get(series=series, year=year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
-    return f"{series}{year}-{sequence.last_number:04d}"
+    return f"{prefix}{year}-{sequence.last_number:04d}"
 
 
 def _check_buildable(invoice: Invoice, identity: BillingIdentity) -> None:
@@ -136,10 +156,11 @@ def _euros(value) -> str:
 
 
 def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
-    """The Factur-X document of an appel numbered by members.services.call_issue, recorded in its
-    transaction without its PDF: no PDF is rendered while the year's number is locked. A worker
-    renders it after the commit (invoice_pdf_render, from members.services.adhesion_documents_render),
-    and the adhésion keeps a copy as its ``call_pdf``."""
+    """The Factur-X document of an appel, numbered in the appels' series of the Paris year of
+    ``adhesion.call_issued_at`` and recorded in the caller's transaction (members.services.call_issue,
+    which copies its number onto the adhésion) without its PDF: no PDF is rendered while the year's
+    number is locked. A worker renders it after the commit (invoice_pdf_render, from
+    members.services.adhesion_documents_render), and the adhésion keeps a copy as its ``call_pdf``."""
     identity = billing_identity_require()
     year = adhesion.campaign.year
     detail = adhesion.amount_basis
@@ -147,7 +168,7 @@ def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
         detail += f" · délibération du {adhesion.deliberation_date:%d/%m/%Y}"
     invoice = Invoice(
         kind=Invoice.Kind.APPEL,
-        number=adhesion.call_number,
+        number=_next_number(Invoice.Kind.APPEL, adhesion.call_issued_at),
         issued_at=adhesion.call_issued_at,
         due_on=adhesion.call_due_on,
         territory=adhesion.territory,
@@ -163,12 +184,94 @@ def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
     return invoice
 
 
+# Appels issued before the portal (imported from the ANPP's spreadsheets) keep their numbers.
+SERIES_WORDS = {"A": "appels", "F": "factures", "AV": "avoirs"}
+
+
+def kept_number_check(*, number: str, adhesion: Adhesion | None = None) -> None:
+    """Refuse (KeptNumberRefused) a number kept as it was issued outside the portal when it has the
+    form of one of the portal's series in a year that series numbers (or may still number: this Paris
+    year or a later one), or when another document bears it. Reads the sequences, never moves them."""
+    this_year = number_year(timezone.now())
+    for series, prefix in SERIES.values():
+        match = re.fullmatch(rf"{prefix}(\d{{4}})-\d{{4,}}", number)
+        if match is None:
+            continue
+        year = int(match.group(1))
+        if year >= this_year or InvoiceSequence.objects.filter(series=series, year=year).exists():
+            raise KeptNumberRefused(
+                f"Le portail numérote déjà les {SERIES_WORDS[series]} de {year} sous cette forme : "
+                "un numéro importé ne peut pas entrer dans sa série."
+            )
+    taken = Invoice.objects.filter(number=number)
+    if adhesion is not None and adhesion.pk is not None:
+        taken = taken.exclude(kind=Invoice.Kind.APPEL, adhesion=adhesion)
+    document = taken.first()
+    if document is not None:
+        raise KeptNumberRefused(f"Numéro déjà porté par le document {document}.")
+
+
+def appel_record_kept(
+    *, adhesion: Adhesion, number: str, issued_at, payments: list[tuple[date, Decimal, str]], by
+) -> Invoice:
+    """The appel of an adhésion called before the portal (a past year imported from the ANPP's
+    spreadsheets, members/imports/), recorded as it was sent: under its own number, kept as it was
+    (no number is taken, no sequence moves: kept_number_check refuses one of the portal's series), with
+    no PDF rendered and no Factur-X XML built (the portal did not issue it and issues no second copy),
+    and ``payments`` (paid_on, amount, method) as its payments, each refused above the balance.
+
+    Called again when a re-import changes the row: the document follows the spreadsheet (number, date,
+    amount) and its payments are replaced; nothing else ever writes such a document. Returns it."""
+    kept_number_check(number=number, adhesion=adhesion)
+    year = adhesion.campaign.year
+    fields = {
+        "number": number,
+        "issued_at": issued_at,
+        "due_on": adhesion.call_due_on,
+        "territory": adhesion.territory,
+        "subject": f"Cotisation {year}",
+        "lines": [
+            _line(
+                f"Cotisation {year} – {adhesion.territory.name}",
+                adhesion.amount,
+                detail=adhesion.amount_basis,
+            )
+        ],
+        "total": adhesion.amount,
+        **_buyer_from_adhesion(adhesion),
+    }
+    with transaction.atomic():
+        appel = Invoice.objects.select_for_update().filter(adhesion=adhesion, kind=Invoice.Kind.APPEL).first()
+        if appel is None:
+            appel = Invoice(kind=Invoice.Kind.APPEL, adhesion=adhesion, created_by=by, **fields)
+        else:
+            if appel.pdf or appel.credit_notes.exists():
+                raise BillingError(
+                    f"{appel} a été émis ou corrigé dans le portail : l'import ne le modifie pas."
+                )
+            appel.payments.all().delete()
+            for name, value in fields.items():
+                setattr(appel, name, value)
+        appel.full_clean(validate_unique=False, validate_constraints=False)
+        appel.save()
+        for paid_on, amount, method in sorted(payments):
+            payment_add(invoice=appel, paid_on=paid_on, amount=amount, method=method, reference="", by=by)
+    return appel
+
+
+class NoDocumentIssuedHere(BillingError):
+    """An appel kept from before the portal has no PDF, and the portal renders none for it."""
+
+
 def invoice_pdf_render(*, invoice_id: int) -> bytes:
     """The PDF of a document recorded without one, rendered and stored now (outside any lock); safe
-    to run twice: the first stored PDF wins and is the one returned."""
+    to run twice: the first stored PDF wins and is the one returned. An appel kept from before the
+    portal (appel_record_kept) was sent outside it: NoDocumentIssuedHere, no second copy is made."""
     from .pdf import invoice_pdf
 
-    invoice = Invoice.objects.get(pk=invoice_id)
+    invoice = Invoice.objects.select_related("adhesion").get(pk=invoice_id)
+    if not invoice.pdf and invoice.issued_outside_portal:
+        raise NoDocumentIssuedHere(f"{invoice} a été émis hors du portail : il n'en a pas le PDF.")
     if not invoice.pdf:
         content = invoice_pdf(invoice, billing_identity_get())
         storage = invoice.pdf.storage
@@ -303,7 +406,7 @@ def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoi
         now = timezone.now()
         invoice = Invoice(
             kind=Invoice.Kind.FACTURE,
-            number=_next_number(Invoice.Kind.FACTURE, timezone.localdate(now).year),
+            number=_next_number(Invoice.Kind.FACTURE, now),
             issued_at=now,
             due_on=today + timedelta(days=identity.payment_delay_days),
             territory=registration.territory,
@@ -401,13 +504,21 @@ def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -
     total = sum((Decimal(line["amount"]) for line in lines), Decimal("0"))
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if total <= 0 or _credited(invoice) + total > invoice.total:
-            raise BillingError(f"L'avoir dépasserait le montant de {invoice} ({_euros(invoice.total)}).")
+        if total <= 0:
+            raise BillingError("Un avoir porte sur un montant positif.")
+        remaining = invoice.total - _credited(invoice)
+        if total > remaining:
+            # What remains of the document is what earlier credit notes left of it: a paid document
+            # may still be corrected (its balance then turns negative: a refund due).
+            raise CreditNoteTooLarge(
+                f"Avoir refusé : {_euros(total)} dépasse ce qui reste de {invoice} à corriger "
+                f"({_euros(remaining)})."
+            )
         identity = billing_identity_require()  # no document is numbered while the identity lacks a field
         now = timezone.now()
         note = Invoice(
             kind=Invoice.Kind.AVOIR,
-            number=_next_number(Invoice.Kind.AVOIR, timezone.localdate(now).year),
+            number=_next_number(Invoice.Kind.AVOIR, now),
             issued_at=now,
             territory=invoice.territory,
             adhesion=invoice.adhesion,
@@ -432,48 +543,72 @@ def credit_note_issue(*, invoice: Invoice, lines: list[dict], reason: str, by) -
 # --- Payments and Chorus Pro --------------------------------------------------------------------
 
 
-def invoice_payment_record(
-    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by: User, today=None
-):
-    """A payment, full or partial, of an appel or an event invoice. Returns the payment recorded."""
-    from members.services import adhesions as adhesion_services
-
-    from .selectors import invoice_balance
-
-    _require_staff(by)
+def _check_payment(*, paid_on: date, amount: Decimal, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if paid_on > today:
         raise PaymentRefused("La date du paiement ne peut pas être dans le futur.")
     if amount is None or amount <= 0 or amount != amount.quantize(CENT):
         raise PaymentRefused("Le montant doit être positif, avec au plus deux décimales.")
+
+
+def payment_add(
+    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by: User, today=None
+) -> InvoicePayment:
+    """Record a payment of ``invoice`` in the caller's transaction, under the document's lock: a
+    payment above what remains due is refused, naming that balance (staff record a refund outside
+    the portal; nothing is ever owed to a territory by the ledger). Returns the payment.
+
+    For an appel, call members.services.payment_record instead: it holds the adhésion's lock and
+    marks the adhésion payée when the balance reaches zero."""
+    from .selectors import document_balance
+
+    _check_payment(paid_on=paid_on, amount=amount, today=today)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.kind == Invoice.Kind.AVOIR:
         raise PaymentRefused("Un avoir ne se paie pas : il vient en déduction du document qu'il corrige.")
+    balance = document_balance(invoice)
+    if amount > balance:
+        raise PaymentRefused(
+            f"Paiement refusé : {_euros(amount)} dépasse le solde restant dû de {invoice} "
+            f"({_euros(balance)})."
+        )
+    payment = InvoicePayment(
+        invoice=invoice, paid_on=paid_on, amount=amount, method=method, reference=reference, recorded_by=by
+    )
+    payment.full_clean()
+    payment.save()
+    return payment
+
+
+def invoice_payment_record(
+    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by: User, today=None
+) -> InvoicePayment:
+    """A payment, full or partial, of an appel or an event invoice. Returns the payment recorded."""
+    from members.services import adhesions as adhesion_services
+
+    _require_staff(by)
+    _check_payment(paid_on=paid_on, amount=amount, today=today)
+    if invoice.kind == Invoice.Kind.APPEL:
+        # The adhésion's lock first, then the document's (the order of adhesion_cancel's credit note):
+        # it becomes payée, with its attestation, once the balance reaches zero.
+        return adhesion_services.payment_record(
+            adhesion=invoice.adhesion,
+            paid_on=paid_on,
+            amount=amount,
+            method=method,
+            reference=reference,
+            by=by,
+        )
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        balance = invoice_balance(invoice)
-        if amount > balance:
-            raise PaymentRefused(f"Le montant dépasse le solde restant dû ({_euros(balance)}).")
-        if invoice.kind == Invoice.Kind.APPEL:
-            # The adhésion's own payments: it becomes payée, with its attestation, once covered.
-            return adhesion_services.payment_record(
-                adhesion=invoice.adhesion,
-                paid_on=paid_on,
-                amount=amount,
-                method=method,
-                reference=reference,
-                by=by,
-            )
-        payment = InvoicePayment(
+        return payment_add(
             invoice=invoice,
             paid_on=paid_on,
             amount=amount,
             method=method,
             reference=reference,
-            recorded_by=by,
+            by=by,
+            today=today,
         )
-        payment.full_clean()
-        payment.save()
-    return payment
 
 
 def chorus_deposit_record(

@@ -29,7 +29,10 @@ def document(request, pk):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if not invoice.pdf:  # asked for before the worker rendered it: rendered now, outside any lock
-        services.invoice_pdf_render(invoice_id=invoice.pk)
+        try:
+            services.invoice_pdf_render(invoice_id=invoice.pk)
+        except services.NoDocumentIssuedHere:
+            raise Http404 from None  # sent outside the portal: there is no PDF to give
         invoice.refresh_from_db(fields=["pdf"])
     return private_file_response(invoice.pdf, filename=invoice.filename)
 
@@ -69,8 +72,21 @@ def unpaid(request):
             "buckets": selectors.unpaid_by_age(invoices),
             "total": selectors.total_balance(invoices),
             "not_deposited": not_deposited,
+            "ledger_years": selectors.ledger_years(),
         },
     )
+
+
+@never_cache
+@staff_member_required
+@staff_permission_required("billing.view_invoice")
+@require_http_methods(["GET"])
+def ledger_export(request, year):
+    """The ledger of a year (documents, credit notes, payments, balances) for the accountant: CSV
+    with decimal commas, or XLSX."""
+    rows = selectors.ledger_year(year)
+    response = xlsx_response if request.GET.get("format") == "xlsx" else csv_response
+    return response(f"grand-livre-{year}", selectors.LEDGER_HEADERS, rows)
 
 
 def _staff_invoice(pk) -> Invoice:

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from anpp_portal import formats
 from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
 from anpp_portal.exports import csv_response, xlsx_response
@@ -33,7 +34,6 @@ from .models import (
     FlatFee,
     Invitation,
     JoinRequest,
-    Payment,
     Territory,
     TerritoryMembership,
     User,
@@ -262,22 +262,6 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
-class PaymentInline(admin.TabularInline):
-    """New payments go through payment_record (which may mark the adhésion paid); recorded ones are read-only."""
-
-    model = Payment
-    extra = 1
-    can_delete = False
-    fields = ["paid_on", "amount", "method", "reference", "recorded_by", "recorded_at"]
-    readonly_fields = ["recorded_by", "recorded_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class UnpaidSinceFilter(admin.SimpleListFilter):
     title = _("appel impayé depuis")
     parameter_name = "impaye_depuis"
@@ -297,7 +281,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
     list_filter = ["campaign__year", "status", UnpaidSinceFilter, "territory__region", "territory__kind"]
     search_fields = ["territory__name", "call_number", "billing_contact_email", "siret"]
     list_select_related = ["territory", "campaign"]
-    inlines = [PaymentInline, TransitionInline]
+    inlines = [TransitionInline]
     actions = ["validate", "issue_calls", "remind_now", "cancel", "export_csv", "export_xlsx"]
     readonly_fields = [
         "territory",
@@ -309,6 +293,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
         "call_issued_at",
         "call_due_on",
         "call_document",
+        "appel_payments",
         "attestation_document",
         "submitted_at",
         "cancel_reason",
@@ -340,6 +325,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
                     "call_issued_at",
                     "call_due_on",
                     "call_document",
+                    "appel_payments",
                     "attestation_document",
                 ]
             },
@@ -360,9 +346,39 @@ class AdhesionAdmin(SimpleHistoryAdmin):
     def year(self, obj):
         return obj.campaign.year
 
-    @admin.display(description=_("payé (€)"), ordering="paid")
+    @admin.display(description=_("payé"), ordering="paid")
     def paid_display(self, obj):
-        return obj.paid
+        return obj.paid  # a Decimal: the admin writes it the French way (anpp_portal/admin_formats.py)
+
+    @admin.display(description=_("paiements"))
+    def appel_payments(self, obj):
+        """The appel's payments and balance (billing's ledger); they are recorded on the appel's page."""
+        from billing.selectors import adhesion_appel
+
+        appel = adhesion_appel(obj) if obj.pk else None
+        if appel is None:
+            return "—"
+        rows = format_html_join(
+            mark_safe("<br>"),
+            "{} – {} – {} {}",
+            (
+                (
+                    formats.format_date(p.paid_on),
+                    formats.format_euros(p.amount),
+                    p.get_method_display(),
+                    p.reference,
+                )
+                for p in appel.payments.all()
+            ),
+        )
+        return format_html(
+            '{}{}{} <a href="{}">{}</a>',
+            rows or _("Aucun paiement."),
+            mark_safe("<br>"),
+            _("Reste dû : %(balance)s.") % {"balance": formats.format_euros(appel.balance)},
+            reverse("billing:invoice_staff", kwargs={"pk": appel.pk}),
+            _("Enregistrer un paiement sur l'appel"),
+        )
 
     def _document(self, obj, file, url_name, expected: bool):
         # Private documents have no public URL: the link goes to the view that checks the person.
@@ -395,24 +411,6 @@ class AdhesionAdmin(SimpleHistoryAdmin):
             "{} – {} – {} ({})",
             ((e.created_at.strftime("%d/%m/%Y"), e.to, e.subject, e.get_status_display()) for e in sent),
         )
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Payment:
-            return super().save_formset(request, form, formset, change)
-        # Unsaved instances of the new rows; the service saves them (and may mark the adhésion paid).
-        for payment in formset.save(commit=False):
-            try:
-                services.payment_record(
-                    adhesion=form.instance,
-                    paid_on=payment.paid_on,
-                    amount=payment.amount,
-                    method=payment.method,
-                    reference=payment.reference,
-                    by=request.user,
-                )
-            except services.MembersError as exc:
-                messages.error(request, str(exc))
-        return None
 
     def _each(self, request, queryset, service, success):
         done = 0

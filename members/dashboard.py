@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 
-from .models import Adhesion, AdhesionCampaign, Payment, Territory
+from .models import Adhesion, AdhesionCampaign, Territory
 
 MEMBER_STATUSES = Adhesion.MEMBER_STATUSES
 
@@ -100,9 +100,9 @@ def dashboard(year: int, today: date | None = None) -> dict:
         .exclude(status=Adhesion.Status.ANNULEE)
         .aggregate(total=Coalesce(Sum("amount"), Decimal("0")))["total"]
     )
-    paid = Payment.objects.filter(adhesion__campaign__year=year).aggregate(
-        total=Coalesce(Sum("amount"), Decimal("0"))
-    )["total"]
+    from billing.selectors import appel_payments_total
+
+    paid = appel_payments_total(campaign_year=year)
 
     regions = Territory.objects.values("region").annotate(
         total=Count("pk", distinct=True),
@@ -194,18 +194,22 @@ UNPAID_AFTER_DAYS = 30
 def late(year: int, today: date) -> dict:
     """The retardataires: calls of ``year`` unpaid after 30 days, and the territories whose fiche of
     the current campaign is not submitted. Three queries, whatever their number."""
-    from .selectors import adhesions_unpaid_after, fiche_campaign_current, territories_missing_fiche
+    from .selectors import (
+        adhesions_for_staff,
+        adhesions_unpaid_after,
+        fiche_campaign_current,
+        territories_missing_fiche,
+    )
 
     unpaid = list(
-        adhesions_unpaid_after(UNPAID_AFTER_DAYS, today)
-        .filter(campaign__year=year)
-        .select_related("territory")
-        .annotate(paid_total=Coalesce(Sum("payments__amount"), Decimal("0")))
-        .order_by("call_issued_at")
+        adhesions_for_staff(
+            adhesions_unpaid_after(UNPAID_AFTER_DAYS, today).filter(campaign__year=year)
+        ).order_by("call_issued_at")
     )
     for adhesion in unpaid:
         adhesion.days_late = (today - adhesion.call_issued_at.date()).days
-        adhesion.remaining = (adhesion.amount or Decimal("0")) - adhesion.paid_total
+        adhesion.paid_total = adhesion.paid
+        adhesion.remaining = adhesion.balance if adhesion.balance is not None else adhesion.amount
     campaign = fiche_campaign_current(today)
     missing = []
     if campaign is not None:

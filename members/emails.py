@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from anpp_portal.outbox import Attachment, email_enqueue
 
-from .models import Adhesion, AdhesionTransition, FicheRenseignements, Payment, Role, TerritoryMembership
+from .models import Adhesion, AdhesionTransition, FicheRenseignements, Role, TerritoryMembership
 
 _muted: ContextVar[bool] = ContextVar("members_emails_muted", default=False)
 
@@ -132,7 +132,7 @@ def adhesion_called_send(adhesion: Adhesion, transition: AdhesionTransition) -> 
     )
 
 
-def adhesion_payment_send(adhesion: Adhesion, payment: Payment) -> int:
+def adhesion_payment_send(adhesion: Adhesion, payment) -> int:
     """A payment recorded that does not settle the cotisation: amount, mode and what remains."""
     return _send_to_all(
         adhesion,
@@ -142,7 +142,7 @@ def adhesion_payment_send(adhesion: Adhesion, payment: Payment) -> int:
     )
 
 
-def adhesion_paid_send(adhesion: Adhesion, payment: Payment) -> int:
+def adhesion_paid_send(adhesion: Adhesion, payment) -> int:
     """The cotisation is paid: the attestation attached."""
     return _send_to_all(
         adhesion,

@@ -119,16 +119,21 @@ ADHESION_EXPORT_HEADERS = [
 
 def adhesions_for_staff(queryset=None):
     """Adhésions with what the staff list and exports show, in a constant number of queries."""
-    from django.db.models import DecimalField, Sum, Value
+    from django.db.models import DecimalField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
+
+    from billing.models import Invoice
+    from billing.selectors import ZERO, with_balance
 
     from .models import Adhesion
 
     queryset = queryset if queryset is not None else Adhesion.objects.all()
+    # The appel's paid and balance, as billing's one balance selector computes them.
+    appel = with_balance(Invoice.objects.filter(adhesion=OuterRef("pk"), kind=Invoice.Kind.APPEL))
+    amount = DecimalField(max_digits=12, decimal_places=2)
     return queryset.select_related("territory", "campaign").annotate(
-        paid=Coalesce(
-            Sum("payments__amount"), Value(0), output_field=DecimalField(max_digits=10, decimal_places=2)
-        )
+        paid=Coalesce(Subquery(appel.values("paid")[:1], output_field=amount), ZERO),
+        balance=Subquery(appel.values("balance")[:1], output_field=amount),
     )
 
 
@@ -364,13 +369,19 @@ class AdhesionBalance:
         return self.paid > 0 and self.remaining > 0
 
 
-def adhesion_balance(adhesion, payments=None) -> AdhesionBalance:
-    """The balance of ``adhesion``; pass its payments when they are already loaded (one query less)."""
-    if payments is None:
-        payments = list(adhesion.payments.order_by("paid_on", "pk"))
+def adhesion_balance(adhesion, appels=None) -> AdhesionBalance:
+    """The balance of ``adhesion``, from its appel's balance (billing.selectors.with_balance, the one
+    definition); pass ``adhesion.appels`` when loaded by billing.selectors.appels_prefetch. Before
+    the appel is issued, the whole cotisation remains."""
+    from billing.selectors import adhesion_appel
+
     due = adhesion.amount or Decimal("0")
-    paid = sum((p.amount for p in payments), start=Decimal("0"))
-    return AdhesionBalance(due=due, paid=paid, remaining=max(due - paid, Decimal("0")), payments=payments)
+    appel = (appels[0] if appels else None) if appels is not None else adhesion_appel(adhesion)
+    if appel is None:
+        return AdhesionBalance(due=due, paid=Decimal("0"), remaining=due, payments=[])
+    return AdhesionBalance(
+        due=appel.total, paid=appel.paid, remaining=appel.balance, payments=list(appel.payments.all())
+    )
 
 
 def adhesion_campaign_for_joining(today=None):
@@ -457,16 +468,17 @@ def _adhesion_next_action(adhesion, campaign, balance) -> str:
 
 def territory_year(territory: Territory) -> dict:
     """Everything the territory's year page shows, in a fixed number of queries."""
+    from billing.selectors import appels_prefetch
     from events.models import Event, Participant, Registration
 
     from . import questionnaire
-    from .models import Adhesion, AdhesionTransition, Payment
+    from .models import Adhesion, AdhesionTransition
 
     now = timezone.now()
     campaign = adhesion_campaign_current()
     adhesions = list(
         territory.adhesions.select_related("campaign", "territory")
-        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "pk")))
+        .prefetch_related(appels_prefetch())
         .order_by("-campaign__year", "-pk")
     )
     current = next(
@@ -477,7 +489,7 @@ def territory_year(territory: Territory) -> dict:
         ),
         None,
     )
-    balance = adhesion_balance(current, list(current.payments.all())) if current else None
+    balance = adhesion_balance(current, current.appels) if current else None
     returned = None
     if current is not None and current.status == Adhesion.Status.BROUILLON:
         returned = (

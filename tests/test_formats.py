@@ -172,20 +172,25 @@ def test_a_free_price_ends_its_sentence_without_a_space_before_the_full_stop(cli
 
 
 def test_the_admin_shows_amounts_and_populations_the_french_way(client, territory_a):
-    from members.models import Adhesion, Payment
+    from billing.models import InvoicePayment
+    from members.models import Adhesion
 
     from .events.factories import EventFactory
     from .factories import StaffFactory
-    from .members.adhesion_factories import CampaignFactory
+    from .members.adhesion_factories import CampaignFactory, appel_for
 
     territory_a.population = 52480
     territory_a.save()
     adhesion = Adhesion.objects.create(
-        territory=territory_a, campaign=CampaignFactory(year=2026), status="validee", amount=Decimal("2624")
+        territory=territory_a,
+        campaign=CampaignFactory(year=2026),
+        status="appel_emis",
+        amount=Decimal("2624"),
+        call_number="2026-0001",
     )
     staff = StaffFactory()
-    Payment.objects.create(
-        adhesion=adhesion,
+    InvoicePayment.objects.create(  # a payment of its appel, in billing's ledger
+        invoice=appel_for(adhesion),
         paid_on=datetime.date(2026, 3, 1),
         amount=Decimal("1312.5"),
         method="virement",

@@ -126,7 +126,7 @@ def test_an_appel_is_stored_privately_in_the_bucket_and_handed_out_by_an_expirin
 
     # The adhésion's copy of the appel (billing keeps the invoice's own file beside it).
     key = f"private/{adhesion.call_pdf.name}"
-    assert key.endswith("appel-2018-0001.pdf") and key in keys(bucket)
+    assert key.endswith(f"appel-{adhesion.call_number}.pdf") and key in keys(bucket)
     # The object itself is private: without a signature the bucket refuses it.
     assert fetch(f"{s3_server}/{BUCKET}/{key}")[0] == 403
 

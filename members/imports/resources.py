@@ -15,13 +15,16 @@ from import_export.instance_loaders import BaseInstanceLoader, CachedInstanceLoa
 from import_export.widgets import Widget
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 
+from anpp_portal.formats import format_euros
+from billing.models import PaymentMethod
+from billing.selectors import appels_prefetch, document_balance
+from billing.services import BillingError, KeptNumberRefused, appel_record_kept, kept_number_check
+
 from ..models import (
     Adhesion,
     AdhesionCampaign,
-    CallNumberSequence,
     Department,
     ImportedPerson,
-    Payment,
     Role,
     Territory,
 )
@@ -143,8 +146,8 @@ class PortalResource(resources.ModelResource):
     def column_of(self, attribute: str) -> str:
         if attribute == NON_FIELD_ERRORS:
             return ""
-        for field in self.fields.values():
-            if field.attribute == attribute:
+        for name, field in self.fields.items():
+            if field.attribute == attribute or name == attribute:
                 return field.column_name
         return attribute
 
@@ -351,7 +354,7 @@ class AdhesionLoader(BaseInstanceLoader):
             for adhesion in Adhesion.objects.active()
             .filter(territory__siren__in=sirens)
             .select_related("territory", "campaign")
-            .prefetch_related("payments")
+            .prefetch_related(appels_prefetch())
         }
 
     def get_instance(self, row):
@@ -397,28 +400,40 @@ class AdhesionResource(PortalResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.fields["territory"].widget = TerritoryBySirenWidget(Territory)
-        self.method_widget = ChoiceWidget(Payment.Method.choices, "Mode de paiement")
+        self.method_widget = ChoiceWidget(PaymentMethod.choices, "Mode de paiement")
 
     def row_key(self, row):
         siren, year = siren_text(row.get("SIREN du territoire")), text(row.get("Année"))
         return (siren, year) if siren and year else None
 
     def get_queryset(self):
-        return Adhesion.objects.active().select_related("territory", "campaign").prefetch_related("payments")
+        return (
+            Adhesion.objects.active()
+            .select_related("territory", "campaign")
+            .prefetch_related(appels_prefetch())
+        )
 
     def get_export_queryset(self):
         return self.get_queryset().filter(
             status__in=[code for code, _ in IMPORTED_STATUSES], campaign__year__lt=timezone.localdate().year
         )
 
+    @staticmethod
+    def _appel_payments(adhesion) -> list:
+        """The payments of the adhésion's appel, in billing's ledger (loaded by appels_prefetch)."""
+        if adhesion.pk is None:
+            return []
+        appels = adhesion.appels if hasattr(adhesion, "appels") else []
+        return list(appels[0].payments.all()) if appels else []
+
     # Payments: « JJ/MM/AAAA montant » separated by « ; » (a lone date: the whole cotisation).
     def dehydrate_payments(self, adhesion):
         return " ; ".join(
-            f"{render_date(p.paid_on)} {render_amount(p.amount)}" for p in adhesion.payments.all()
+            f"{render_date(p.paid_on)} {render_amount(p.amount)}" for p in self._appel_payments(adhesion)
         )
 
     def dehydrate_payment_method(self, adhesion):
-        first = next(iter(adhesion.payments.all()), None)
+        first = next(iter(self._appel_payments(adhesion)), None)
         return "" if first is None else self.method_widget.render(first.method)
 
     def _payments_of(self, row, amount):
@@ -473,8 +488,19 @@ class AdhesionResource(PortalResource):
                 "Cette adhésion a été faite dans le portail : l'import ne la modifie pas "
                 "(modifiez-la dans l'administration)."
             )
-        elif instance.call_number:
-            self._check_number(instance, errors)
+        else:
+            # Its appel enters billing's ledger under the number and on the date it was issued with.
+            if not instance.call_number:
+                errors.setdefault("call_number", []).append(
+                    "Indiquez le numéro de l'appel tel qu'il a été émis : l'appel entre au registre "
+                    "de facturation sous ce numéro."
+                )
+            else:
+                self._check_number(instance, errors)
+            if instance.call_issued_at is None:
+                errors.setdefault("call_issued_at", []).append(
+                    "Indiquez la date de l'appel : elle date l'appel au registre de facturation."
+                )
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:
@@ -482,17 +508,12 @@ class AdhesionResource(PortalResource):
 
     def _check_number(self, instance, errors):
         """A number is kept as it was issued, outside the portal's series: refused if the portal numbers
-        that year in the same form, or if another adhésion bears it."""
-        campaign = getattr(instance, "campaign", None) if instance.campaign_id else None
-        if (
-            campaign is not None
-            and re.fullmatch(rf"{campaign.year}-\d{{4}}", instance.call_number)
-            and CallNumberSequence.objects.filter(year=campaign.year).exists()
-        ):
-            errors["call_number"] = [
-                f"Le portail numérote déjà les appels de {campaign.year} sous cette forme : "
-                "un numéro importé ne peut pas entrer dans sa série."
-            ]
+        that year in the same form or another document bears it (billing's check), or if another
+        adhésion bears it."""
+        try:
+            kept_number_check(number=instance.call_number, adhesion=instance)
+        except KeptNumberRefused as error:
+            errors["call_number"] = [str(error)]
             return
         taken = Adhesion.objects.filter(call_number=instance.call_number).exclude(pk=instance.pk).first()
         if taken is not None:
@@ -503,21 +524,39 @@ class AdhesionResource(PortalResource):
             return False
         return self._stored_payments(original) == sorted(instance.imported_payments)
 
-    @staticmethod
-    def _stored_payments(adhesion):
-        if adhesion.pk is None:
-            return []
-        return sorted((p.paid_on, p.amount, p.method) for p in adhesion.payments.all())
+    def _stored_payments(self, adhesion):
+        return sorted((p.paid_on, p.amount, p.method) for p in self._appel_payments(adhesion))
 
     def after_save_instance(self, instance, row, **kwargs):
-        wanted = sorted(instance.imported_payments)
-        if self._stored_payments(instance) == wanted:
-            return
-        instance.payments.all().delete()
-        Payment.objects.bulk_create(
-            Payment(adhesion=instance, paid_on=paid_on, amount=paid, method=method, recorded_by=self.user)
-            for paid_on, paid, method in wanted
-        )
+        """The appel in billing's ledger, under its kept number, with the payments of the row; the
+        status read must agree with the appel's balance (billing.selectors): payée when nothing
+        remains due, appel émis while something does."""
+        try:
+            appel = appel_record_kept(
+                adhesion=instance,
+                number=instance.call_number,
+                issued_at=instance.call_issued_at,
+                payments=instance.imported_payments,
+                by=self.user,
+            )
+        except KeptNumberRefused as error:
+            raise ValidationError({"call_number": [str(error)]}) from error
+        except BillingError as error:  # a payment above the balance, a document issued in the portal
+            raise ValidationError({"payments": [str(error)]}) from error
+        balance = document_balance(appel)
+        if instance.status == Adhesion.Status.PAYEE and balance != 0:
+            raise ValidationError(
+                {
+                    "payments": [
+                        f"Une adhésion payée ne doit plus rien : il reste {format_euros(balance)} à payer "
+                        "sur son appel. Indiquez chaque paiement (une date seule vaut la cotisation entière)."
+                    ]
+                }
+            )
+        if instance.status == Adhesion.Status.APPEL_EMIS and balance <= 0:
+            raise ValidationError(
+                {"status": ["Les paiements couvrent la cotisation : le statut est « Payée »."]}
+            )
 
 
 RESOURCES = {

@@ -4,10 +4,8 @@ from .adhesions import (
     Adhesion,
     AdhesionCampaign,
     AdhesionTransition,
-    CallNumberSequence,
     FeeBracket,
     FlatFee,
-    Payment,
 )
 from .directory import DirectoryProfile
 from .fiches import FicheCampaign, FicheRenseignements
@@ -29,7 +27,6 @@ __all__ = [
     "Adhesion",
     "AdhesionCampaign",
     "AdhesionTransition",
-    "CallNumberSequence",
     "Department",
     "DirectoryProfile",
     "FeeBracket",
@@ -41,7 +38,6 @@ __all__ = [
     "Invitation",
     "InvitationQuerySet",
     "JoinRequest",
-    "Payment",
     "Question",
     "QuestionnaireSection",
     "Role",

@@ -1,4 +1,6 @@
-"""The yearly adhésion of a territory: campaign and fee schedule, adhésion, transitions, payments."""
+"""The yearly adhésion of a territory: campaign and fee schedule, adhésion, transitions.
+
+Its appel, the appel's payments and credit notes are billing's documents (billing.models)."""
 
 from decimal import Decimal
 
@@ -282,55 +284,3 @@ class AdhesionTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
-class Payment(models.Model):
-    class Method(models.TextChoices):
-        MANDAT = "mandat", _("Mandat administratif")
-        VIREMENT = "virement", _("Virement")
-        CHEQUE = "cheque", _("Chèque")
-
-    adhesion = models.ForeignKey(
-        Adhesion, on_delete=models.PROTECT, related_name="payments", verbose_name=_("adhésion")
-    )
-    paid_on = models.DateField(_("date du paiement"))
-    amount = models.DecimalField(_("montant (€)"), **MONEY)
-    method = models.CharField(_("mode de paiement"), max_length=10, choices=Method.choices)
-    reference = models.CharField(_("référence"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("enregistré par"),
-    )
-    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("paiement")
-        verbose_name_plural = _("paiements")
-        ordering = ["paid_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0),
-                name="payment_amount_positive",
-                violation_error_message=_("Le montant doit être positif."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.amount} € ({self.get_method_display()}, {self.paid_on})"
-
-
-class CallNumberSequence(models.Model):
-    """The last call number issued in a year; locked while a call is issued, so numbers are gapless."""
-
-    year = models.PositiveSmallIntegerField(_("année"), primary_key=True)
-    last_number = models.PositiveIntegerField(_("dernier numéro attribué"), default=0)
-
-    class Meta:
-        verbose_name = _("séquence des appels de cotisation")
-
-    def __str__(self):
-        return f"{self.year}: {self.last_number}"

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -22,8 +22,6 @@ from ..models import (
     Adhesion,
     AdhesionCampaign,
     AdhesionTransition,
-    CallNumberSequence,
-    Payment,
     Role,
     Territory,
     User,
@@ -339,11 +337,12 @@ def adhesion_validate(*, adhesion: Adhesion, by: User) -> Adhesion:
 def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
     """Number the call for payment, in one transaction; its PDF is built after the commit.
 
-    The year's sequence row is locked while the number is taken (:func:`_call_number_take`), so two staff issuing at the same
-    moment get consecutive numbers; a failure rolls the number back, so numbers are gapless and
-    never reused. No PDF is rendered while the lock is held (a slow rendering would block every
-    other call of the year): a worker renders it once the number is committed
-    (adhesion_documents_render), and staff see "en préparation" meanwhile.
+    The appel is billing's document (billing.services.appel_issue), numbered in billing's appels
+    series of the Paris year of its issue: that series' row is locked while the number is taken, so
+    two staff issuing at the same moment get consecutive numbers; a failure rolls the number back,
+    so numbers are gapless and never reused. No PDF is rendered while the lock is held (a slow
+    rendering would block every other call of the year): a worker renders it once the number is
+    committed (adhesion_documents_render), and staff see "en préparation" meanwhile.
     """
     from billing.services import appel_issue, billing_identity_require
 
@@ -352,61 +351,45 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         adhesion = _locked(adhesion)
         _require_status(adhesion, Status.VALIDEE)
         billing_identity_require()  # refused before a number is taken, naming what is missing
-        year = adhesion.campaign.year
-        adhesion.call_number = f"{year}-{_call_number_take(year):04d}"
         adhesion.call_issued_at = timezone.now()
         adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
-        _transition(adhesion, Status.APPEL_EMIS, by)
         # The appel is a Factur-X invoice (billing.Invoice), recorded here and rendered after the
-        # commit; the adhésion keeps a copy of its PDF.
-        appel_issue(adhesion=adhesion, by=by)
+        # commit; the adhésion keeps its number and a copy of its PDF.
+        adhesion.call_number = appel_issue(adhesion=adhesion, by=by).number
+        _transition(adhesion, Status.APPEL_EMIS, by)
         adhesion.save()
         # The "called" email carries the appel: a worker sends it once the PDF is rendered.
         _render_documents_after_commit(adhesion.pk)
     return adhesion
 
 
-def _call_number_take(year: int) -> int:
-    """The next call number of ``year``, inside the caller's transaction.
-
-    The one lock that serialises numbering, on purpose: the year's sequence row, held until the
-    transaction ends. The adhésion's lock (:func:`_locked`) covers that adhésion's row alone, so two
-    calls issued at once for two territories meet only here (tests/members/test_concurrency.py shows
-    that numbers collide without it).
-    """
-    CallNumberSequence.objects.get_or_create(year=year)
-    sequence = CallNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number
-
-
 def payment_record(
     *, adhesion: Adhesion, paid_on: date, amount: Decimal, method: str, reference: str, by: User
-) -> Payment:
-    """Record a payment; the adhésion becomes payée once the payments cover it (its attestation is
-    built after the commit, as the call is)."""
-    _require_staff(by, "members.add_payment")
-    if amount <= 0 or amount != amount.quantize(CENT):
-        raise AdhesionError("Le montant doit être positif, avec au plus deux décimales.")
-    if paid_on > timezone.localdate():
-        raise AdhesionError("La date du paiement ne peut pas être dans le futur.")
+):
+    """Record a payment of the adhésion's appel (billing's payment, refused above the balance); the
+    adhésion becomes payée when the appel's balance reaches zero, and only then: its attestation is
+    built after the commit, as the call is, once."""
+    from billing.models import Invoice
+    from billing.selectors import document_with_balance
+    from billing.services import payment_add
+
+    _require_staff(by, "billing.add_invoicepayment")
     with transaction.atomic():
         adhesion = _locked(adhesion)
-        _require_status(adhesion, Status.APPEL_EMIS)
-        payment = Payment(
-            adhesion=adhesion,
-            paid_on=paid_on,
-            amount=amount,
-            method=method,
-            reference=reference,
-            recorded_by=by,
+        appel = adhesion.invoices.filter(kind=Invoice.Kind.APPEL).first()
+        if appel is None:
+            _require_status(adhesion, Status.APPEL_EMIS)
+            raise AdhesionError(f"L'adhésion {adhesion.year} n'a pas d'appel de cotisation à régler.")
+        # Billing refuses first what exceeds the balance, naming it: a paid or cancelled appel owes
+        # nothing (0 €, or less when a paid appel was credited). Any other status then refuses it,
+        # and the transaction takes the payment back.
+        payment = payment_add(
+            invoice=appel, paid_on=paid_on, amount=amount, method=method, reference=reference, by=by
         )
-        payment.full_clean()
-        payment.save()
-        paid = adhesion.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-        if paid >= adhesion.amount:
-            _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(paid)}")
+        _require_status(adhesion, Status.APPEL_EMIS)
+        appel = document_with_balance(appel)  # billing's one definition of a balance
+        if appel.balance <= 0:
+            _transition(adhesion, Status.PAYEE, by, f"Payé : {_euros(appel.paid)}")
             adhesion.save()
             # The "paid" email carries the attestation: a worker sends it once it is rendered.
             _render_documents_after_commit(adhesion.pk)
@@ -449,7 +432,9 @@ def _called_email(adhesion: Adhesion) -> None:
 
 
 def _paid_email(adhesion: Adhesion) -> None:
-    emails.adhesion_paid_send(adhesion, adhesion.payments.latest("pk"))
+    from billing.selectors import appel_last_payment
+
+    emails.adhesion_paid_send(adhesion, appel_last_payment(adhesion))
 
 
 def adhesion_documents_render(*, adhesion_id: int) -> list[str]:
@@ -562,8 +547,9 @@ def adhesion_reminders_send(*, today: date | None = None) -> int:
 
 def _add_unpaid_reminders(reminders: ReminderBatch, adhesion, referents, *, key: str, context: dict) -> None:
     """An unpaid reminder to each référent and to the billing contact, quoting what remains to pay
-    (``adhesion.paid`` comes from :func:`members.selectors.adhesions_for_staff`)."""
-    remaining = max((adhesion.amount or Decimal("0")) - adhesion.paid, Decimal("0"))
+    (``adhesion.paid`` and ``adhesion.balance``, the appel's, come from
+    :func:`members.selectors.adhesions_for_staff`)."""
+    remaining = adhesion.balance if adhesion.balance is not None else adhesion.amount or Decimal("0")
     context = {
         **context,
         "adhesion": adhesion,

@@ -26,6 +26,7 @@ OTHER_URLS = {
     "billing:invoice_payment": _STAFF_ONLY,
     "billing:invoice_chorus": _STAFF_ONLY,
     "billing:invoice_correct": _STAFF_ONLY,
+    "billing:ledger_export": _STAFF_ONLY + " (the year names no territory's data)",
 }
 
 

@@ -66,7 +66,7 @@ def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numb
     ]
     outcomes = _run_together(work)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
-    assert _numbers(Invoice.Kind.APPEL) == [f"2018-{n:04d}" for n in range(1, EACH + 1)]
+    assert _numbers(Invoice.Kind.APPEL) == [f"{year}-{n:04d}" for n in range(1, EACH + 1)]
     assert _numbers(Invoice.Kind.FACTURE) == [f"F{year}-{n:04d}" for n in range(1, 2 * EACH + 1)]
     assert _numbers(Invoice.Kind.AVOIR) == [f"AV{year}-{n:04d}" for n in range(1, EACH + 1)]
     assert InvoiceSequence.objects.get(series="F").last_number == 2 * EACH
@@ -75,13 +75,14 @@ def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numb
 def test_without_the_lock_the_same_burst_does_not_number_uniquely(monkeypatch):
     """Negative control: the test above would catch numbers taken without locking the sequence."""
 
-    def unlocked(kind, year):
-        series = services.SERIES[kind]
+    def unlocked(kind, issued_at):
+        series, prefix = services.SERIES[kind]
+        year = services.number_year(issued_at)
         sequence, _ = InvoiceSequence.objects.get_or_create(series=series, year=year)
         number = sequence.last_number + 1
         time.sleep(0.05)  # the window a loaded server leaves between reading and writing
         InvoiceSequence.objects.filter(pk=sequence.pk).update(last_number=number)
-        return f"{series}{year}-{number:04d}"
+        return f"{prefix}{year}-{number:04d}"
 
     monkeypatch.setattr(services, "_next_number", unlocked)
     staff = StaffFactory()
@@ -94,3 +95,62 @@ def test_without_the_lock_the_same_burst_does_not_number_uniquely(monkeypatch):
     numbers = _numbers(Invoice.Kind.FACTURE)
     assert failures or len(set(numbers)) < EACH, (outcomes, numbers)
     assert all(isinstance(failure, IntegrityError) for failure in failures), failures  # a number taken twice
+
+
+def test_payments_recorded_at_once_never_exceed_the_balance_together():
+    """Four staff record 1 000 € each on an appel of 1 877 € at the same moment: one payment of
+    1 000 € is kept, the others are refused naming the balance; the adhésion stays unpaid."""
+    from billing.selectors import document_balance
+    from members.models import Adhesion
+
+    staff = StaffFactory()
+    adhesion = member_services.call_issue(adhesion=validated_adhesion(TerritoryFactory()), by=staff)
+    appel = adhesion.invoices.get()
+
+    def pay(reference):
+        return services.invoice_payment_record(
+            invoice=appel,
+            paid_on=timezone.localdate(),
+            amount=Decimal("1000"),
+            method="virement",
+            reference=reference,
+            by=staff,
+        )
+
+    outcomes = _run_together([lambda r=r: pay(f"VIR-{r}") for r in range(4)])
+    refused = [o for o in outcomes if isinstance(o, services.PaymentRefused)]
+    assert len(refused) == 3 and all("(877 €)" in str(o).replace("\u202f", " ") for o in refused), outcomes
+    assert document_balance(appel) == Decimal("877.00")
+    assert Adhesion.objects.get(pk=adhesion.pk).status == Adhesion.Status.APPEL_EMIS
+
+
+def test_without_the_document_lock_payments_at_once_overpay(monkeypatch):
+    """Negative control: reading the balance without locking the document lets them all through."""
+    from billing.models import Invoice as InvoiceModel
+
+    staff = StaffFactory()
+    invoice = services.event_invoice_issue(registration=priced_registration(TerritoryFactory()), by=staff)
+    monkeypatch.setattr(InvoiceModel.objects, "select_for_update", InvoiceModel.objects.all)
+    original = services.InvoicePayment.full_clean
+
+    def slow_clean(self, *args, **kwargs):
+        time.sleep(0.05)  # the window a loaded server leaves between reading the balance and writing
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(services.InvoicePayment, "full_clean", slow_clean)
+    outcomes = _run_together(
+        [
+            lambda r=r: services.invoice_payment_record(
+                invoice=invoice,
+                paid_on=timezone.localdate(),
+                amount=Decimal("100"),
+                method="virement",
+                reference=f"VIR-{r}",
+                by=staff,
+            )
+            for r in range(4)
+        ]
+    )
+    from billing.selectors import document_balance
+
+    assert document_balance(invoice) < 0, outcomes

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import facturx
 import pytest
+from django.utils import timezone
 from lxml import etree
 from pypdf import PdfReader
 
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.django_db
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
 
 
@@ -70,7 +73,9 @@ def test_an_appel_is_a_valid_facturx_invoice_with_the_buyer_and_payment_details(
     assert_facturx_pdf(pdf)
     xml = embedded_xml(pdf)
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
-    assert text(xml, "//rsm:ExchangedDocument/ram:ID") == ["2018-0001"]
+    assert text(xml, "//rsm:ExchangedDocument/ram:ID") == [
+        f"{timezone.localdate().year}-0001"
+    ]  # appels are numbered in their year of issue
     assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["380"]
     assert text(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") == ["urn:cen.eu:en16931:2017"]
     assert text(xml, "//ram:SellerTradeParty/ram:GlobalID[@schemeID='0009']") == ["12345678200010"]
@@ -175,3 +180,65 @@ def test_appel_invoice_and_credit_note_pass_the_en16931_business_rules(territory
     # Negative control: a standard-rated line without its rate breaks the rules, and the check says so.
     broken = embedded_xml(stored(invoice)).replace(b"<ram:CategoryCode>O<", b"<ram:CategoryCode>S<")
     assert failed_business_rules(broken, tmp_path)
+
+
+def test_a_credit_note_of_a_later_day_names_the_corrected_documents_own_date_in_its_xml_and_its_pdf(
+    territory_a, staff, monkeypatch
+):
+    """BT-26 (the corrected document's date) is that document's Paris issue date, not the credit
+    note's: an invoice issued on 31 December at 23:30 UTC is of 1 January in Paris, and its credit
+    note of 15 January says so in its XML and on its page."""
+    import datetime
+
+    from pypdf import PdfReader
+
+    def at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    at(datetime.datetime(2018, 12, 31, 23, 30, tzinfo=datetime.UTC))
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    at(datetime.datetime(2019, 1, 15, 9, tzinfo=datetime.UTC))
+    note = services.credit_note_issue(
+        invoice=invoice,
+        lines=[services._line("Geste commercial", Decimal("45.50"))],
+        reason="Retard",
+        by=staff,
+    )
+    monkeypatch.undo()
+    assert (invoice.number, note.number) == ("F2019-0001", "AV2019-0001")
+    pdf = stored(note)
+    xml = embedded_xml(pdf)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert text(xml, "//rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString") == ["20190115"]
+    assert text(xml, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == ["F2019-0001"]
+    assert text(xml, "//ram:InvoiceReferencedDocument/ram:FormattedIssueDateTime/qdt:DateTimeString") == [
+        "20190101"
+    ]
+    page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Avoir sur la facture n° F2019-0001 du 1er janvier 2019" in " ".join(page.split())
+    assert "Émis le 15 janvier 2019" in " ".join(page.split())
+
+
+def test_an_identity_exempt_from_vat_reaches_the_xml_and_the_page_with_its_reason(territory_a, staff):
+    """Category E (exonérée) with its exemption reason and code: in the header breakdown and each
+    line of the XML, the seller's VAT number beside it, and the same reason printed on the page."""
+    identity = services.billing_identity_get()
+    identity.vat_category = identity.VatCategory.EXEMPT
+    identity.vat_number = "FR00123456789"
+    identity.vat_mention = "Exonération de TVA, article 261-7-1° du CGI (mention d'exemple)"
+    identity.vat_exemption_code = "VATEX-EU-132"
+    identity.full_clean()
+    identity.save()
+    adhesion = called_adhesion(territory_a, staff)
+    pdf = stored(adhesion.invoices.get())
+    xml = embedded_xml(pdf)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    header = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
+    assert text(xml, f"{header}/ram:CategoryCode") == ["E"]
+    assert text(xml, f"{header}/ram:ExemptionReason") == [identity.vat_mention]
+    assert text(xml, f"{header}/ram:ExemptionReasonCode") == ["VATEX-EU-132"]
+    assert text(xml, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["E"]
+    assert text(xml, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == ["FR00123456789"]
+    page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Exonération de TVA, article 261-7-1° du CGI (mention d'exemple)" in page
+    assert "FR00123456789" in page

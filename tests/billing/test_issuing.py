@@ -11,7 +11,7 @@ from billing import selectors, services
 from billing.models import Invoice, InvoicePayment, InvoiceSequence
 from events import services as event_services
 from members import services as member_services
-from members.models import Adhesion, CallNumberSequence
+from members.models import Adhesion
 
 from ..factories import StaffFactory
 from .conftest import called_adhesion, priced_registration, validated_adhesion
@@ -38,7 +38,7 @@ def test_an_appel_is_refused_naming_the_missing_part_and_nothing_is_numbered(
     assert (
         adhesion.status == Adhesion.Status.VALIDEE and adhesion.call_number is None and not adhesion.call_pdf
     )
-    assert not CallNumberSequence.objects.filter(last_number__gt=0).exists()
+    assert not InvoiceSequence.objects.filter(last_number__gt=0).exists()
     assert not Invoice.objects.exists()
 
 
@@ -92,11 +92,15 @@ def test_correcting_an_appel_amount_issues_a_credit_note_and_a_new_appel(territo
     new = services.adhesion_amount_correct(
         adhesion=adhesion, amount=Decimal("1500.00"), reason="Population corrigée", by=staff
     )
-    assert new.status == Adhesion.Status.APPEL_EMIS and new.call_number == "2018-0002" and new.amount == 1500
+    assert (
+        new.status == Adhesion.Status.APPEL_EMIS
+        and new.call_number == f"{timezone.localdate().year}-0002"
+        and new.amount == 1500
+    )
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.ANNULEE
     note = Invoice.objects.get(kind=Invoice.Kind.AVOIR)
-    assert note.corrects.number == "2018-0001" and note.total == Decimal("1877.00")
+    assert note.corrects.number == f"{timezone.localdate().year}-0001" and note.total == Decimal("1877.00")
     assert new.invoices.get().total == Decimal("1500.00")
     assert selectors.total_balance(selectors.territory_invoices(territory_a)) == Decimal("1500.00")
 
@@ -196,7 +200,7 @@ def test_an_appel_paid_through_its_invoice_makes_the_adhesion_paid(territory_a, 
 
 def test_an_adhesion_payment_dated_in_the_future_is_refused(territory_a, staff):
     adhesion = called_adhesion(territory_a, staff)
-    with pytest.raises(member_services.AdhesionError, match="futur"):
+    with pytest.raises(services.PaymentRefused, match="futur"):
         member_services.payment_record(
             adhesion=adhesion,
             paid_on=timezone.localdate() + datetime.timedelta(days=1),

@@ -9,7 +9,7 @@ from billing import services
 from billing.models import Invoice, InvoiceSequence
 from events.models import Participant
 from members import services as member_services
-from members.models import Adhesion, CallNumberSequence
+from members.models import Adhesion
 
 from .conftest import priced_registration, validated_adhesion
 
@@ -67,7 +67,7 @@ def test_an_appel_that_cannot_be_built_takes_no_call_number(territory_a, staff):
         member_services.call_issue(adhesion=adhesion, by=staff)
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.VALIDEE and adhesion.call_number is None
-    assert not CallNumberSequence.objects.filter(last_number__gt=0).exists()
+    assert not InvoiceSequence.objects.filter(last_number__gt=0).exists()
     assert not Invoice.objects.exists()
 
 

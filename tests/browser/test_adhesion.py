@@ -97,13 +97,16 @@ def test_fill_submit_validate_call_payment_attestation(browser, live_server, tra
     call = download_text(page, "Télécharger l'appel de cotisation")
     assert f"{today.year}-0001" in call and "1 877,00 €" in call and "SERVICE-FACT" in call
 
+    # The adhésion's admin page leads to its appel's page, where billing records the payment.
     admin.goto(f"/admin/members/adhesion/{adhesion.pk}/change/")
-    admin.fill("#id_payments-0-paid_on", today.strftime("%d/%m/%Y"))
-    admin.fill("#id_payments-0-amount", "1877")
-    admin.select_option("#id_payments-0-method", "mandat")
-    admin.fill("#id_payments-0-reference", "Mandat 117")
-    admin.locator("input[name=_save]").click()
-    admin.wait_for_url(re.compile(r"/admin/members/adhesion/$"))
+    admin.get_by_role("link", name="Enregistrer un paiement sur l'appel").click()
+    appel_page = admin.url
+    admin.fill("#id_paid_on", today.isoformat())
+    admin.fill("#id_amount", "1877")
+    admin.select_option("#id_method", "mandat")
+    admin.fill("#id_reference", "Mandat 117")
+    admin.get_by_role("button", name="Enregistrer le paiement").click()
+    admin.wait_for_url(appel_page)
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.PAYEE
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from members.models import Payment
+from billing.models import InvoicePayment, PaymentMethod
 
 from ..access_matrix import MATRIX, ROLES
 from ..factories import PASSWORD, InvitationFactory
+from ..members.adhesion_factories import appel_for
 from ..test_access_matrix import _url, _world
 
 VIEWPORTS = [{"width": 320, "height": 640}, {"width": 1280, "height": 800}]
@@ -50,11 +51,14 @@ def test_every_page_fits_320_and_1280_pixels_without_scrolling_sideways(
     objects, users = _world()
     # What makes a territory's page wide: its payments table and long addresses.
     adhesion = objects["territory"].adhesions.order_by("-campaign__year").first()
-    Payment.objects.create(
-        adhesion=adhesion,
+    if not adhesion.call_number:  # a member's adhésion made without the services: called, as it would be
+        adhesion.call_number = f"{adhesion.campaign.year}-0999"
+        adhesion.save(update_fields=["call_number"])
+    InvoicePayment.objects.create(
+        invoice=appel_for(adhesion),
         paid_on=timezone.localdate(),
         amount=Decimal("1234.50"),
-        method=Payment.Method.MANDAT,
+        method=PaymentMethod.MANDAT,
     )
     InvitationFactory(
         territory=objects["territory"],

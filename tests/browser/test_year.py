@@ -74,13 +74,15 @@ def admin_action(admin, changelist: str, action: str):
 
 
 def record_payment(admin, adhesion, amount: str, method: str):
+    """From the adhésion's admin page to its appel's page (billing's ledger), where payments are recorded."""
     admin.goto(f"/admin/members/adhesion/{adhesion.pk}/change/")
-    row = adhesion.payments.count()  # recorded payments come first, read-only; then the new row
-    admin.fill(f"#id_payments-{row}-paid_on", timezone.localdate().strftime("%d/%m/%Y"))
-    admin.fill(f"#id_payments-{row}-amount", amount)
-    admin.select_option(f"#id_payments-{row}-method", method)
-    admin.locator("input[name=_save]").click()
-    admin.wait_for_url(re.compile(r"/admin/members/adhesion/$"))
+    admin.get_by_role("link", name="Enregistrer un paiement sur l'appel").click()
+    appel_page = admin.url
+    admin.fill("#id_paid_on", timezone.localdate().isoformat())
+    admin.fill("#id_amount", amount)
+    admin.select_option("#id_method", method)
+    admin.get_by_role("button", name="Enregistrer le paiement").click()
+    admin.wait_for_url(appel_page)
 
 
 def test_a_new_territory_joins_and_goes_through_its_year(browser, live_server, transactional_db):

@@ -53,3 +53,24 @@ def member_user(role="membre"):
     membership = MembershipFactory(role=role)
     make_member(membership.territory)
     return membership.user
+
+
+def appel_for(adhesion):
+    """The appel document of an adhésion created directly with a call number (as a called adhésion
+    has in billing's ledger), for tests that build adhésions without the services."""
+    from django.utils import timezone
+
+    from billing.models import Invoice
+
+    amount = str(adhesion.amount)
+    return Invoice.objects.create(
+        kind=Invoice.Kind.APPEL,
+        number=adhesion.call_number,
+        issued_at=adhesion.call_issued_at or timezone.now(),
+        territory=adhesion.territory,
+        adhesion=adhesion,
+        buyer_name=adhesion.territory.name,
+        subject=f"Cotisation {adhesion.campaign.year}",
+        lines=[{"label": "Cotisation", "quantity": 1, "unit_price": amount, "amount": amount}],
+        total=adhesion.amount,
+    )

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from members import services
 from members.models import Role, TerritoryMembership
@@ -65,7 +66,8 @@ def validated_adhesions(transactional_db, settings, tmp_path, monkeypatch):
     import datetime
     import time
 
-    from members.models import Adhesion, CallNumberSequence
+    from billing.models import InvoiceSequence
+    from members.models import Adhesion
 
     from .adhesion_factories import CampaignFactory
 
@@ -82,13 +84,13 @@ def validated_adhesions(transactional_db, settings, tmp_path, monkeypatch):
         )
         Adhesion.objects.filter(pk=adhesion.pk).update(status=Adhesion.Status.VALIDEE, signatory_name="X")
         adhesions.append(adhesion)
-    save = CallNumberSequence.save
+    save = InvoiceSequence.save
 
     def slow_save(self, *args, **kwargs):
         time.sleep(0.05)
         return save(self, *args, **kwargs)
 
-    monkeypatch.setattr(CallNumberSequence, "save", slow_save)
+    monkeypatch.setattr(InvoiceSequence, "save", slow_save)
     return adhesions
 
 
@@ -104,7 +106,8 @@ def test_calls_issued_from_many_threads_at_once_get_gapless_unique_numbers(valid
     outcomes = _issue_all_at_once(validated_adhesions)
     assert all(isinstance(o, Adhesion) for o in outcomes), outcomes
     numbers = sorted(Adhesion.objects.values_list("call_number", flat=True))
-    assert numbers == [f"2018-{n:04d}" for n in range(1, 13)]
+    year = timezone.localdate().year  # the appels' series of the year of issue
+    assert numbers == [f"{year}-{n:04d}" for n in range(1, 13)]
 
 
 @pytest.mark.postgres
@@ -113,9 +116,10 @@ def test_without_the_sequence_lock_the_same_calls_collide(validated_adhesions, m
     adhésion's lock covers its own row), so without it the test above fails."""
     from django.db import IntegrityError
 
-    from members.models import Adhesion, CallNumberSequence
+    from billing.models import InvoiceSequence
+    from members.models import Adhesion
 
-    monkeypatch.setattr(CallNumberSequence.objects, "select_for_update", CallNumberSequence.objects.all)
+    monkeypatch.setattr(InvoiceSequence.objects, "select_for_update", InvoiceSequence.objects.all)
     outcomes = _issue_all_at_once(validated_adhesions)
     assert any(isinstance(o, IntegrityError) for o in outcomes), outcomes
     assert Adhesion.objects.exclude(call_number=None).count() < len(validated_adhesions)

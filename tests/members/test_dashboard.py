@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from members.models import Adhesion, Payment
+from billing.models import Invoice, InvoicePayment
+from members.models import Adhesion
 
 from ..factories import TerritoryFactory, UserFactory
 from .adhesion_factories import CampaignFactory
@@ -33,8 +34,24 @@ def make_adhesions(campaign, count, status=Adhesion.Status.APPEL_EMIS, region="7
                 if status in (Adhesion.Status.BROUILLON, Adhesion.Status.SOUMISE)
                 else f"{campaign.year}-{Adhesion.objects.count() + 1:04d}",
                 submitted_at=timezone.make_aware(datetime.datetime(campaign.year, 1, 20)),
+                call_issued_at=timezone.make_aware(datetime.datetime(campaign.year, 2, 1)),
             )
         )
+        adhesion = created[-1]
+        if adhesion.call_number:  # a called adhésion has its appel in billing's ledger
+            Invoice.objects.create(
+                kind=Invoice.Kind.APPEL,
+                number=adhesion.call_number,
+                issued_at=adhesion.call_issued_at,
+                territory=territory,
+                adhesion=adhesion,
+                buyer_name=territory.name,
+                subject=f"Cotisation {campaign.year}",
+                lines=[
+                    {"label": "Cotisation", "quantity": 1, "unit_price": str(amount), "amount": str(amount)}
+                ],
+                total=amount,
+            )
     return created
 
 
@@ -44,8 +61,11 @@ def test_the_dashboard_figures_match_a_hand_computed_data_set(client, staff):
     paid, _called = make_adhesions(campaign, 2, region="75")
     paid.status = Adhesion.Status.PAYEE
     paid.save()
-    Payment.objects.create(
-        adhesion=paid, paid_on=datetime.date(2018, 3, 1), amount=Decimal("1000"), method="mandat"
+    InvoicePayment.objects.create(
+        invoice=paid.invoices.get(),
+        paid_on=datetime.date(2018, 3, 1),
+        amount=Decimal("1000"),
+        method="mandat",
     )
     TerritoryFactory(region="75")
     make_adhesions(campaign, 1, status=Adhesion.Status.BROUILLON, region="76")
@@ -121,45 +141,34 @@ def test_staff_validate_from_the_admin_which_issues_the_call(client, staff, sett
         {"action": "validate", "_selected_action": [adhesion.pk]},
     )
     adhesion.refresh_from_db()
-    assert adhesion.status == Adhesion.Status.APPEL_EMIS and adhesion.call_number == "2018-0001"
+    assert adhesion.status == Adhesion.Status.APPEL_EMIS
+    assert adhesion.call_number == f"{timezone.localdate().year}-0001"  # the series of the year of issue
 
 
-def test_a_payment_recorded_in_the_admin_goes_through_the_service(
+def test_the_admin_adhesion_page_shows_the_appel_payments_and_records_them_on_the_appel(
     client, staff, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     campaign = CampaignFactory(year=2018)
     [adhesion] = make_adhesions(campaign, 1, status=Adhesion.Status.APPEL_EMIS, amount=Decimal("500"))
+    adhesion.transitions.create(from_status=Adhesion.Status.VALIDEE, to_status=Adhesion.Status.APPEL_EMIS)
+    appel = adhesion.invoices.get()
     client.force_login(staff)
     change_url = reverse("admin:members_adhesion_change", args=[adhesion.pk])
-    page = client.get(change_url)
-    assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {
-        name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields
-    }
-    data.update(
-        {
-            "payments-TOTAL_FORMS": "1",
-            "payments-INITIAL_FORMS": "0",
-            "payments-MIN_NUM_FORMS": "0",
-            "payments-MAX_NUM_FORMS": "1000",
-            "payments-0-paid_on": "2018-03-01",
-            "payments-0-amount": "500",
-            "payments-0-method": "mandat",
-            "payments-0-reference": "M-1",
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
-            "transitions-MIN_NUM_FORMS": "0",
-            "transitions-MAX_NUM_FORMS": "1000",
-        }
-    )
+    page = client.get(change_url).content.decode().replace("\u202f", " ").replace("\xa0", " ")
+    assert "Aucun paiement." in page and "Reste dû : 500 €." in page
+    payment_url = reverse("billing:invoice_payment", kwargs={"pk": appel.pk})
+    assert reverse("billing:invoice_staff", kwargs={"pk": appel.pk}) in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(change_url, data)
-    assert response.status_code == 302, response.context["errors"] if response.context else response
+        response = client.post(
+            payment_url, {"paid_on": "2018-03-01", "amount": "500", "method": "mandat", "reference": "M-1"}
+        )
+    assert response.status_code == 302
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.PAYEE and adhesion.attestation_pdf
-    assert adhesion.payments.get().recorded_by == staff
+    assert appel.payments.get().recorded_by == staff
+    page = client.get(change_url).content.decode().replace("\u202f", " ").replace("\xa0", " ")
+    assert "1er mars 2018 – 500 € – Mandat administratif M-1" in page and "Reste dû : 0 €." in page
 
 
 def test_a_territory_person_cannot_reach_the_admin(client):

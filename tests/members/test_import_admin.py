@@ -1,6 +1,8 @@
 """Staff import spreadsheets in the admin: upload, preview, confirm, templates, exports that re-import
 unchanged, and the bulk invitation of the imported people (issue 29)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -115,7 +117,7 @@ def test_an_export_reimported_changes_nothing(
         ADHESION_HEADER,
         [
             f'{territory.siren};2019;1200,50;Payée;15/02/2019;A-1;"01/03/2019 600 ; 02/04/2019 600,50";Chèque',
-            f"{territory.siren};2021;1300;Appel émis;15/02/2021;;;",
+            f"{territory.siren};2021;1300;Appel émis;15/02/2021;A-2;02/03/2021 300;Virement",
         ],
     )
     upload(staff_client, "adhesions", history, capture=django_capture_on_commit_callbacks)
@@ -297,3 +299,8 @@ def test_the_three_templates_import_as_downloaded(staff_client, fmt, django_capt
     person = ImportedPerson.objects.get()
     assert person.territory.name == "PETR exemple du Val Fictif"
     assert person.territory.adhesions.get().call_number == "A2019-017"
+    # Its appel is in billing's ledger under that number, paid (its example payment is the cotisation).
+    from billing.selectors import document_balance
+
+    appel = person.territory.adhesions.get().invoices.get(kind="appel")
+    assert (appel.number, appel.total, document_balance(appel)) == ("A2019-017", Decimal("1200.00"), 0)

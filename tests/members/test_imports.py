@@ -9,8 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from anpp_portal.formats import format_euros
+from billing.models import Invoice, InvoicePayment, InvoiceSequence
+from billing.selectors import document_balance
 from members.imports import services
-from members.models import Adhesion, AdhesionCampaign, ImportBatch, ImportedPerson, Payment, Territory
+from members.models import Adhesion, AdhesionCampaign, ImportBatch, ImportedPerson, Territory
 
 from ..factories import MembershipFactory, StaffFactory, TerritoryFactory, valid_siren
 
@@ -207,8 +210,8 @@ def test_past_adhesions_keep_their_numbers_outside_the_portal_series_and_feed_th
     territory = TerritoryFactory()
     lines = [
         f"{territory.siren};2019;1 200,00;Payée;15/02/2019;A2019-017;15/03/2019;Mandat administratif",
-        f"{territory.siren};2020;1 250,50;Appel émis;10/02/2020;;;",
-        f"{territory.siren};2020;900;Payée;;;01/03/2020 900,00;Virement",
+        f"{territory.siren};2020;1 250,50;Appel émis;10/02/2020;A2020-004;01/04/2020 250,50;Chèque",
+        f"{territory.siren};2020;900;Payée;01/02/2020;A2020-099;01/03/2020 900,00;Virement",
     ]
     batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, lines), staff)
     assert [(e["line"], e["column"]) for e in batch.report["errors"]] == [(4, "Année")]
@@ -217,25 +220,100 @@ def test_past_adhesions_keep_their_numbers_outside_the_portal_series_and_feed_th
     assert batch.status == ImportBatch.Status.IMPORTED, batch.report
     paid = Adhesion.objects.get(territory=territory, campaign__year=2019)
     assert (paid.status, paid.amount, paid.call_number) == ("payee", Decimal("1200.00"), "A2019-017")
-    assert list(Payment.objects.filter(adhesion=paid).values_list("paid_on", "amount", "method")) == [
+    # Each appel is billing's document under its own number, with no PDF, its payments in the ledger.
+    appel = Invoice.objects.get(adhesion=paid)
+    assert (appel.kind, appel.number, appel.total, appel.territory) == (
+        "appel",
+        "A2019-017",
+        Decimal("1200.00"),
+        territory,
+    )
+    assert appel.issued_at.date() == date(2019, 2, 15) and not appel.pdf
+    assert list(InvoicePayment.objects.filter(invoice=appel).values_list("paid_on", "amount", "method")) == [
         (date(2019, 3, 15), Decimal("1200.00"), "mandat")
     ]
+    assert document_balance(appel) == 0
+    called = Invoice.objects.get(adhesion__campaign__year=2020)
+    assert (called.number, document_balance(called)) == ("A2020-004", Decimal("1000.00"))
     from members.dashboard import available_years
-    from members.models import CallNumberSequence
 
     assert {2019, 2020} <= set(available_years(date.today()))
-    assert not CallNumberSequence.objects.exists()
+    assert not InvoiceSequence.objects.exists()  # no number taken from the portal's series
     assert import_file("adhesions", csv_bytes(ADHESION_HEADER, lines[:2]), staff).report["skip"] == 2
+    assert InvoicePayment.objects.count() == 2 and Invoice.objects.count() == 2
+
+
+def test_a_reimport_with_another_payment_rewrites_the_appel_payments_and_status(staff):
+    territory = TerritoryFactory()
+    called = f"{territory.siren};2019;1200;Appel émis;15/02/2019;A2019-017;15/03/2019 200;Virement"
+    import_file("adhesions", csv_bytes(ADHESION_HEADER, [called]), staff)
+    paid = (
+        f'{territory.siren};2019;1200;Payée;15/02/2019;A2019-017;"15/03/2019 200 ; 02/05/2019 1000";Virement'
+    )
+    assert import_file("adhesions", csv_bytes(ADHESION_HEADER, [paid]), staff).report["update"] == 1
+    adhesion = Adhesion.objects.get()
+    appel = Invoice.objects.get()
+    assert (adhesion.status, appel.adhesion, document_balance(appel)) == ("payee", adhesion, 0)
+    assert sorted(InvoicePayment.objects.values_list("amount", flat=True)) == [
+        Decimal("200"),
+        Decimal("1000"),
+    ]
+    assert not InvoiceSequence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "status, payments, column, message",
+    [
+        ("Payée", "15/03/2019 1000", "Paiements", f"il reste {format_euros(Decimal(200))} à payer"),
+        ("Payée", "", "Paiements", f"il reste {format_euros(Decimal(1200))} à payer"),
+        ("Appel émis", "15/03/2019 1200", "Statut", "le statut est « Payée »"),
+        ("Payée", "15/03/2019 1000 ; 16/03/2019 300", "Paiements", f"({format_euros(Decimal(200))})"),
+    ],
+)
+def test_the_status_read_must_agree_with_the_appel_balance(staff, status, payments, column, message):
+    territory = TerritoryFactory()
+    line = f'{territory.siren};2019;1200;{status};15/02/2019;A2019-017;"{payments}";Virement'
+    batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [line]), staff)
+    assert [(e["line"], e["column"]) for e in batch.report["errors"]] == [(2, column)]
+    assert message in batch.report["errors"][0]["message"]
+    assert not Invoice.objects.exists() and not Adhesion.objects.exists()
+
+
+def test_an_imported_adhesion_needs_the_number_and_date_of_its_appel(staff):
+    territory = TerritoryFactory()
+    line = f"{territory.siren};2019;1200;Payée;;;15/03/2019;Virement"
+    batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [line]), staff)
+    assert sorted(e["column"] for e in batch.report["errors"]) == ["Date de l'appel", "Numéro d'appel"]
 
 
 def test_an_imported_number_of_the_portal_series_is_refused(staff):
     territory = TerritoryFactory()
-    from members.models import CallNumberSequence
-
-    CallNumberSequence.objects.create(year=2019, last_number=3)
-    line = f"{territory.siren};2019;1200;Payée;;2019-0007;;"
+    InvoiceSequence.objects.create(series="A", year=2019, last_number=3)
+    line = f"{territory.siren};2019;1200;Payée;15/02/2019;2019-0007;15/03/2019;Virement"
     batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [line]), staff)
-    assert batch.report["errors"][0]["column"] == "Numéro d'appel"
+    assert [(e["column"], e["message"]) for e in batch.report["errors"]] == [
+        (
+            "Numéro d'appel",
+            "Le portail numérote déjà les appels de 2019 sous cette forme : "
+            "un numéro importé ne peut pas entrer dans sa série.",
+        )
+    ]
+    # Outside the portal's series (no sequence for 2018), the same form is kept as it was.
+    kept = f"{territory.siren};2018;1200;Payée;15/02/2018;2018-0007;15/03/2018;Virement"
+    assert import_file("adhesions", csv_bytes(ADHESION_HEADER, [kept]), staff).report["new"] == 1
+    assert Invoice.objects.get().number == "2018-0007"
+    assert list(InvoiceSequence.objects.values_list("series", "year", "last_number")) == [("A", 2019, 3)]
+
+
+def test_an_imported_number_borne_by_another_document_is_refused(staff):
+    territory = TerritoryFactory()
+    first = f"{territory.siren};2018;900;Payée;15/02/2018;H-12;15/03/2018;Virement"
+    import_file("adhesions", csv_bytes(ADHESION_HEADER, [first]), staff)
+    again = f"{territory.siren};2019;900;Payée;15/02/2019;H-12;15/03/2019;Virement"
+    batch = upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [again]), staff)
+    assert [(e["column"], e["message"]) for e in batch.report["errors"]] == [
+        ("Numéro d'appel", "Numéro déjà porté par le document Appel de cotisation H-12.")
+    ]
 
 
 @pytest.mark.parametrize("kind", ["territoires", "personnes", "adhesions"])
@@ -260,7 +338,7 @@ def test_a_population_without_its_year_is_refused_at_that_column(staff):
 def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, territory_a, referent_a, staff):
     lines = [
         f"{territory_a.siren};2019;1 200,00;Payée;15/02/2019;A2019-017;15/03/2019;Mandat administratif",
-        f"{territory_a.siren};2020;1 250,50;Appel émis;10/02/2020;;;",
+        f"{territory_a.siren};2020;1 250,50;Appel émis;10/02/2020;A2020-004;;",
     ]
     assert import_file("adhesions", csv_bytes(ADHESION_HEADER, lines), staff).status == "importe"
 
@@ -272,8 +350,17 @@ def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, terri
     assert "1\u00a0250,50 €" in page
     past = client.get(reverse("members:adhesion", kwargs={"slug": territory_a.slug, "year": 2019}))
     assert past.status_code == 200 and "A2019-017" in past.content.decode()
+    # Its appel was sent outside the portal: listed in the ledger without a link, and no PDF is made.
+    assert "Émis hors du portail (historique importé)" in page
+    appel = Invoice.objects.get(number="A2019-017")
+    assert client.get(reverse("billing:document", kwargs={"pk": appel.pk})).status_code == 404
+    appel.refresh_from_db()
+    assert not appel.pdf
 
     client.force_login(staff)
+    listing = client.get(reverse("admin:billing_invoice_changelist")).content.decode()
+    document_url = reverse("billing:document", kwargs={"pk": appel.pk})
+    assert "émis hors du portail" in listing and document_url not in listing
     dashboard = client.get(reverse("members:dashboard"), {"annee": 2019}).content.decode()
     assert '<option value="2019" selected' in dashboard or 'value="2019"' in dashboard
     assert "1\u00a0200 €" in dashboard or "1\u00a0200,00 €" in dashboard
@@ -339,8 +426,6 @@ def test_imported_adhesions_get_no_document_nor_reminder_from_the_portal(staff, 
 
 
 def test_an_adhesion_made_in_the_portal_is_not_changed_by_an_import(staff):
-    from members.models import CallNumberSequence
-
     territory = TerritoryFactory()
     campaign = AdhesionCampaign.objects.create(
         year=2018,
@@ -352,7 +437,7 @@ def test_an_adhesion_made_in_the_portal_is_not_changed_by_an_import(staff):
     Adhesion.objects.create(
         territory=territory, campaign=campaign, status="payee", amount=Decimal("900"), call_number="2018-0001"
     )
-    CallNumberSequence.objects.create(year=2018, last_number=1)
+    InvoiceSequence.objects.create(series="A", year=2018, last_number=1)
     unchanged = f"{territory.siren};2018;900;Payée;;2018-0001;;"
     changed = f"{territory.siren};2018;950;Payée;;2018-0001;;"
     assert upload_and_preview("adhesions", csv_bytes(ADHESION_HEADER, [unchanged]), staff).report["skip"] == 1

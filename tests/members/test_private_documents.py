@@ -34,7 +34,7 @@ def issued(territory_a, referent_a, staff, django_capture_on_commit_callbacks):
 
 def test_an_issued_call_is_stored_outside_the_media_tree_under_an_unguessable_name(issued, settings):
     name = issued.call_pdf.name
-    assert re.fullmatch(r"adhesions/appels/[A-Za-z0-9_-]{22}/appel-2018-0001\.pdf", name), name
+    assert re.fullmatch(rf"adhesions/appels/[A-Za-z0-9_-]{{22}}/appel-{issued.call_number}\.pdf", name), name
     assert storages["private"].exists(name)
     assert not default_storage.exists(name)
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))

@@ -19,13 +19,12 @@ from django.utils import timezone
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 from stdnum import luhn
 
+from billing.models import Invoice, InvoicePayment, InvoiceSequence, PaymentMethod
 from members.models import (
     Adhesion,
     AdhesionCampaign,
-    CallNumberSequence,
     FicheCampaign,
     FicheRenseignements,
-    Payment,
     Role,
     Territory,
     TerritoryMembership,
@@ -279,14 +278,44 @@ class Command(BaseCommand):
                     )
                 )
             created = Adhesion.objects.bulk_create(adhesions, batch_size=500)
-            CallNumberSequence.objects.update_or_create(year=year, defaults={"last_number": number})
-            Payment.objects.bulk_create(
+            # Each call is billing's appel (numbered in its series "A"), each paid one paid in full.
+            InvoiceSequence.objects.update_or_create(series="A", year=year, defaults={"last_number": number})
+            appels = Invoice.objects.bulk_create(
                 [
-                    Payment(
-                        adhesion=a, paid_on=date(year, 5, 2), amount=a.amount, method=Payment.Method.MANDAT
+                    Invoice(
+                        kind=Invoice.Kind.APPEL,
+                        number=a.call_number,
+                        issued_at=a.call_issued_at,
+                        territory_id=a.territory_id,
+                        adhesion=a,
+                        buyer_name="Territoire de test",
+                        subject=f"Cotisation {year}",
+                        lines=[
+                            {
+                                "label": f"Cotisation {year}",
+                                "quantity": 1,
+                                "unit_price": str(a.amount),
+                                "amount": str(a.amount),
+                            }
+                        ],
+                        total=a.amount,
                     )
                     for a in created
-                    if a.status == Adhesion.Status.PAYEE
+                    if a.call_number
+                ],
+                batch_size=500,
+            )
+            paid = {a.pk for a in created if a.status == Adhesion.Status.PAYEE}
+            InvoicePayment.objects.bulk_create(
+                [
+                    InvoicePayment(
+                        invoice=appel,
+                        paid_on=date(year, 5, 2),
+                        amount=appel.total,
+                        method=PaymentMethod.MANDAT,
+                    )
+                    for appel in appels
+                    if appel.adhesion_id in paid
                 ],
                 batch_size=500,
             )
