@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anpp_portal import pagecache, ratelimit
-from anpp_portal.formats import format_date, format_time
+from anpp_portal.formats import format_date, format_datetime, format_time
 from anpp_portal.staffpolicy import acts_as_staff
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
@@ -150,11 +150,7 @@ def _check_registration_open(*, event: Event, now) -> None:
     if now < event.registration_opens_at:
         raise RegistrationClosed(
             _("Les inscriptions ouvriront le %(date)s.")
-            % {
-                "date": format_date(event.registration_opens_at)
-                + " à "
-                + format_time(event.registration_opens_at)
-            }
+            % {"date": format_datetime(event.registration_opens_at)}
         )
     if now >= event.registration_closes_at:
         raise RegistrationClosed(_("Les inscriptions à cet événement sont closes."))

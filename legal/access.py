@@ -2,14 +2,14 @@
 anyone else: that a question exists is not told). Who may ask: a person acting for a member
 territory (its adhésion is valid)."""
 
+from anpp_portal.staffpolicy import acts_as_staff
 from members.permissions import Action, can
 from members.selectors import territories_with_valid_adhesion
-from resources.access import anpp_staff_may
 
 
 def is_legal_staff(user, permission: str = "legal.view_question") -> bool:
-    """Staff of the group « Équipe ANPP » with ``permission`` (resources.access.anpp_staff_may)."""
-    return anpp_staff_may(user, permission)
+    """Staff rights on legal questions: the portal's one staff policy (anpp_portal.staffpolicy)."""
+    return acts_as_staff(user, permission)
 
 
 def can_see_question(user, question) -> bool:

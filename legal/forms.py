@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
 from resources.models import Theme
 
 from .services import file_content_type
@@ -30,7 +31,7 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class AskForm(forms.Form):
+class AskForm(portal_forms.Form):
     subject = forms.CharField(
         label=_("Objet"),
         max_length=200,
@@ -49,7 +50,7 @@ class AskForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(portal_forms.Form):
     text = forms.CharField(
         label=_("Votre message"),
         max_length=20000,
@@ -63,7 +64,7 @@ class MessageForm(forms.Form):
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(portal_forms.Form):
     """The edited copy published to the Q&A base: staff rewrite it so that the territory cannot be
     recognised; nothing of the thread is copied without them."""
 

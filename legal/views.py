@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anpp_portal.staffpolicy import staff_permission_required
 from anpp_portal.storage import private_file_response
 from members.permissions import Action, territories_for, territory_view
+from members.selectors import territories_with_valid_adhesion
 
 from . import selectors, services
 from .access import is_legal_staff, may_ask_for
@@ -21,9 +22,10 @@ from .models import Question
 @login_required
 @require_http_methods(["GET"])
 def question_list(request):
+    # Every territory listed is one the person acts for: whether it may ask is whether it is a member.
+    members = set(territories_with_valid_adhesion().values_list("pk", flat=True))
     territories = [
-        (territory, may_ask_for(request.user, territory))
-        for territory in territories_for(request.user, Action.ACT)
+        (territory, territory.pk in members) for territory in territories_for(request.user, Action.ACT)
     ]
     return render(
         request,

@@ -9,13 +9,9 @@ from anpp_portal.staffpolicy import acts_as_staff
 from members.selectors import user_is_member
 
 
-def anpp_staff_may(user, permission: str) -> bool:
-    """Staff rights in the resources and legal apps: the portal's one staff policy (TOTP included)."""
-    return acts_as_staff(user, permission)
-
-
 def is_resources_staff(user, permission: str = "resources.view_note") -> bool:
-    return anpp_staff_may(user, permission)
+    """Staff rights on notes: the portal's one staff policy (anpp_portal.staffpolicy, TOTP included)."""
+    return acts_as_staff(user, permission)
 
 
 def is_member(user) -> bool:

@@ -64,8 +64,7 @@ class NoteAdmin(admin.ModelAdmin):
         obj._publish_after_save = publish
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.note_index(note_ids=[form.instance.pk])
+        super().save_related(request, form, formsets, change)  # note_save (save_model) indexed it
         if getattr(form.instance, "_publish_after_save", False):
             services.note_publish(note=form.instance)
 

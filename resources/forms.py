@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anpp_portal import forms as portal_forms
+
 from .models import Note, Theme
 
 
@@ -8,7 +10,7 @@ def _theme_choices():
     return [("", _("Tous"))] + [(t.slug, t.name) for t in Theme.objects.all()]
 
 
-class NoteFilterForm(forms.Form):
+class NoteFilterForm(portal_forms.Form):
     type = forms.ChoiceField(label=_("Type de note"), required=False)
     theme = forms.ChoiceField(label=_("Thème"), required=False)
     annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
@@ -25,7 +27,7 @@ class NoteSearchForm(NoteFilterForm):
     field_order = ["q", "type", "theme", "annee"]
 
 
-class QASearchForm(forms.Form):
+class QASearchForm(portal_forms.Form):
     q = forms.CharField(label=_("Rechercher dans les questions-réponses"), max_length=200, required=False)
     theme = forms.ChoiceField(label=_("Thème"), required=False)
 
@@ -34,7 +36,7 @@ class QASearchForm(forms.Form):
         self.fields["theme"].choices = _theme_choices()
 
 
-class FollowForm(forms.Form):
+class FollowForm(portal_forms.Form):
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes suivis"),
         queryset=Theme.objects.all(),

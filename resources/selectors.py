@@ -71,10 +71,6 @@ def note_years() -> list[int]:
     return sorted({d.year for d in published_notes().dates("date", "year")}, reverse=True)
 
 
-def themes() -> QuerySet[Theme]:
-    return Theme.objects.all()
-
-
 def note_for_reader(*, user, slug: str) -> Note:
     note = _with_themes(Note.objects.prefetch_related("attachments")).filter(slug=slug).first()
     if note is None or not can_see_note(user, note):

@@ -18,8 +18,9 @@ from members.models import Adhesion
 
 from .members.adhesion_factories import CampaignFactory
 from .members.test_adhesions import IN_CAMPAIGN, filled
+from .project import project_apps
 
-PROJECT_APPS = ("anpp_portal", "members", "events", "publications", "billing")
+PROJECT_APPS = project_apps()
 # Texts the portal writes itself, never typed by a person.
 WRITTEN_BY_THE_PORTAL = {
     ("anpp_portal", "outboundemail", "body_text"),

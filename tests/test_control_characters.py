@@ -16,8 +16,9 @@ from members.models import Territory
 
 from .events.factories import EventFactory, ParticipantFactory, RegistrationFactory
 from .factories import StaffFactory
+from .project import project_apps
 
-PROJECT_PACKAGES = ("anpp_portal", "members", "events", "publications", "billing", "backoffice")
+PROJECT_PACKAGES = project_apps()
 MESSAGE = "caractère de contrôle invisible"
 
 

@@ -27,6 +27,8 @@ from anpp_portal.formats import (
     parse_decimal,
 )
 
+from .project import project_apps
+
 
 @pytest.mark.parametrize(
     ("typed", "value"),
@@ -226,7 +228,7 @@ def test_numbers_and_dates_are_written_by_the_formats_module_only():
     grouping, the decimal comma or "1er"."""
     root = Path(settings.BASE_DIR)
     offenders = []
-    for app in ("anpp_portal", "members", "events", "publications", "billing", "backoffice"):
+    for app in project_apps():
         for path in (root / app).rglob("*.py"):
             relative = str(path.relative_to(root))
             if "/migrations/" in relative or relative in FORMAT_SHORTCUTS_ALLOWED:

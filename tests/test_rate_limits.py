@@ -13,9 +13,10 @@ from django.urls import reverse
 from members.models import User
 
 from .factories import PASSWORD, UserFactory
+from .project import project_apps
 
 ROOT = pathlib.Path(settings.BASE_DIR)
-PROJECT_PACKAGES = ("anpp_portal", "members", "events", "publications", "billing", "backoffice")
+PROJECT_PACKAGES = project_apps()
 # Counting attempts anywhere else is a second mechanism.
 FORBIDDEN = re.compile(
     r"\bcount_hit\(|allauth\.core(\.internal)? import ratelimit|allauth\.core\.ratelimit\.consume"

@@ -7,8 +7,10 @@ import re
 
 from django.conf import settings
 
+from ..project import project_apps
+
 ROOT = pathlib.Path(settings.BASE_DIR)
-PACKAGES = ("anpp_portal", "members", "events", "publications", "billing", "backoffice")
+PACKAGES = project_apps()
 # bench_data writes thousands of fictional rows in bulk, bypassing services on purpose (its docstring).
 BULK_FIXTURES = "anpp_portal/management/commands/bench_data.py"
 RULES = [

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from ..factories import PASSWORD, UserFactory
+from ..project import project_apps
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_no_email_template_or_project_code_builds_a_link_from_the_request():
         for path in templates
         if re.search(r"request\.|get_host|build_absolute_uri", path.read_text(encoding="utf-8"))
     ]
-    apps = ("anpp_portal", "members", "events", "publications", "billing", "backoffice")
+    apps = project_apps()
     offending += [
         str(path.relative_to(root))
         for app in apps
