@@ -191,7 +191,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                     line.get("label", ""),
                     format_html("<br><small>{}</small>", line["detail"]) if line.get("detail") else "",
                     formats.format_number(line.get("quantity", 1)),
-                    formats.format_unit_price(line.get("unit_price", line.get("amount"))),
+                    formats.format_euros(line.get("unit_price", line.get("amount"))),
                     formats.format_euros(line.get("amount")),
                 )
                 for line in obj.lines
