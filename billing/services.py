@@ -149,9 +149,6 @@ def document_line(label: str, amount: Decimal, **extra) -> dict:
     return {"label": label, "quantity": 1, "unit_price": str(amount), "amount": str(amount), **extra}
 
 
-_line = document_line
-
-
 def _euros(value) -> str:
     return formats.format_euros(value)
 
@@ -306,7 +303,7 @@ def appel_credit(*, adhesion, year: int, reason: str, by) -> Invoice | None:
         return None
     return credit_note_issue(
         invoice=appel,
-        lines=[_line(f"Annulation de l'appel de cotisation {year} n° {appel.number}", remaining)],
+        lines=[document_line(f"Annulation de l'appel de cotisation {year} n° {appel.number}", remaining)],
         reason=reason,
         by=by,
     )
@@ -398,7 +395,7 @@ def participant_credit(*, participant, by) -> Invoice | None:
     return credit_note_issue(
         invoice=invoice,
         lines=[
-            _line(
+            document_line(
                 f"Annulation de la participation de {participant.full_name}",
                 Decimal(line["amount"]),
                 participant=participant.pk,
