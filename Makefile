@@ -76,7 +76,7 @@ MUTANTS ?= \
 	'members.services.adhesions.x__locked__mutmut_*' \
 	'members.services.adhesions.x_call_issue__mutmut_*' \
 	'publications.access.x_*' \
-	'events.services.x_is_member_territory__mutmut_*' \
+	'events.services.registrations.x_is_member_territory__mutmut_*' \
 	'members.permissions.x_*' \
 	'anpp_portal.pagecache.x__eligible__mutmut_*' \
 	'anpp_portal.pagecache.x__storable__mutmut_*' \
@@ -84,12 +84,12 @@ MUTANTS ?= \
 	'anpp_portal.outbox.x__claimable__mutmut_*' \
 	'anpp_portal.outbox.x__claim__mutmut_*' \
 	'anpp_portal.outbox.x_emails_due__mutmut_*' \
-	'events.services.x_lock_event__mutmut_*' \
-	'events.services.x__confirmed_count__mutmut_*' \
-	'events.services.x__promote_waiting__mutmut_*' \
-	'events.services.x_registration_create__mutmut_*' \
-	'events.services.x__to_waiting_list__mutmut_*' \
-	'events.services.x?Seats?__init____mutmut_*' \
+	'events.services.registrations.x_lock_event__mutmut_*' \
+	'events.services.registrations.x__confirmed_count__mutmut_*' \
+	'events.services.registrations.x__promote_waiting__mutmut_*' \
+	'events.services.registrations.x_registration_create__mutmut_*' \
+	'events.services.registrations.x__to_waiting_list__mutmut_*' \
+	'events.services.registrations.x?Seats?__init____mutmut_*' \
 	'anpp_portal.pagecache.x_content_changed__mutmut_*' \
 	'anpp_portal.pagecache.x_invalidations_once__mutmut_*' \
 	'events.selectors.x_events_with_reminders_due__mutmut_*'

@@ -19,8 +19,7 @@ from anpp_portal import formats
 from anpp_portal.fields import BoundedTextField
 from anpp_portal.formats import limit
 from anpp_portal.storage import UnguessableName, private_storage
-from members.models import Adhesion, Territory
-from members.validators import validate_siret
+from anpp_portal.validators import validate_siret
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -188,7 +187,7 @@ class Invoice(models.Model):
     issued_at = models.DateTimeField(_("émis le"))
     due_on = models.DateField(_("échéance"), null=True, blank=True)
     territory = models.ForeignKey(
-        Territory,
+        "members.Territory",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -196,7 +195,7 @@ class Invoice(models.Model):
         verbose_name=_("territoire"),
     )
     adhesion = models.ForeignKey(
-        Adhesion,
+        "members.Adhesion",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

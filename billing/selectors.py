@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from anpp_portal.staffpolicy import acts_as_staff
-from members.permissions import Action, territories_for
 
+from . import registry
 from .models import Invoice, InvoicePayment
 
 PARIS = ZoneInfo(
@@ -94,10 +94,11 @@ def _paris_year(year: int):
 
 
 def _visible_q(user) -> Q:
-    from events.selectors import registrations_visible_to
-
-    return Q(territory__in=territories_for(user, Action.VIEW)) | Q(
-        territory__isnull=True, registration__in=registrations_visible_to(user)
+    """A person reads the documents of the territories they may view and, for a personal
+    registration (no territory), those of the registrations they may read (members and events say
+    which, through billing's registry)."""
+    return Q(territory__in=registry.hook("territories_visible_to")(user=user)) | Q(
+        territory__isnull=True, registration__in=registry.hook("registrations_visible_to")(user=user)
     )
 
 

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from anpp_portal import formats, pagecache
+from anpp_portal.errors import Refused
 from anpp_portal.staffpolicy import acts_as_staff
-from members.models import Adhesion, AdhesionTransition, User
-from members.services.people import MembersError
 
+from . import registry
 from .models import BillingIdentity, Invoice, InvoicePayment, InvoiceSequence
 
 logger = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ PARIS = ZoneInfo("Europe/Paris")
 SERIES = {Invoice.Kind.APPEL: ("A", ""), Invoice.Kind.FACTURE: ("F", "F"), Invoice.Kind.AVOIR: ("AV", "AV")}
 
 
-class BillingError(MembersError):
-    pass
+class BillingError(Refused):
+    """Billing refuses; the message, in French, is shown to the person who asked."""
 
 
 class BillingIdentityIncomplete(BillingError):
@@ -144,7 +144,8 @@ def _record(invoice: Invoice, identity: BillingIdentity) -> None:
     transaction.on_commit(lambda: render_invoice_pdf.delay(invoice.pk), robust=True)
 
 
-def _line(label: str, amount: Decimal, **extra) -> dict:
+def document_line(label: str, amount: Decimal, **extra) -> dict:
+    """One line of a document (quantity 1), as billing stores it; ``extra`` keys are kept with it."""
     return {"label": label, "quantity": 1, "unit_price": str(amount), "amount": str(amount), **extra}
 
 
@@ -155,29 +156,27 @@ def _euros(value) -> str:
 # --- Appels de cotisation -----------------------------------------------------------------------
 
 
-def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
-    """The Factur-X document of an appel, numbered in the appels' series of the Paris year of
-    ``adhesion.call_issued_at`` and recorded in the caller's transaction (members.services.call_issue,
-    which copies its number onto the adhésion) without its PDF: no PDF is rendered while the year's
-    number is locked. A worker renders it after the commit (invoice_pdf_render, from
-    members.services.adhesion_documents_render), and the adhésion keeps a copy as its ``call_pdf``."""
+def appel_issue(
+    *, adhesion, year: int, issued_at, due_on, territory, lines: list[dict], total: Decimal, buyer: dict, by
+) -> Invoice:
+    """The Factur-X document of an adhésion's appel, numbered in the appels' series of the Paris year
+    of ``issued_at`` and recorded in the caller's transaction (members.services.call_issue, which
+    holds the adhésion's lock, gives the appel's lines and buyer and copies its number onto the
+    adhésion) without its PDF: no PDF is rendered while the year's number is locked. A worker
+    renders it after the commit (invoice_pdf_render, from members.services.adhesion_documents_render)."""
     identity = billing_identity_require()
-    year = adhesion.campaign.year
-    detail = adhesion.amount_basis
-    if adhesion.deliberation_date:
-        detail += f" · délibération du {adhesion.deliberation_date:%d/%m/%Y}"
     invoice = Invoice(
         kind=Invoice.Kind.APPEL,
-        number=_next_number(Invoice.Kind.APPEL, adhesion.call_issued_at),
-        issued_at=adhesion.call_issued_at,
-        due_on=adhesion.call_due_on,
-        territory=adhesion.territory,
+        number=_next_number(Invoice.Kind.APPEL, issued_at),
+        issued_at=issued_at,
+        due_on=due_on,
+        territory=territory,
         adhesion=adhesion,
         subject=f"Cotisation {year} à l'{identity.legal_name}",
-        lines=[_line(f"Cotisation {year} – {adhesion.territory.name}", adhesion.amount, detail=detail)],
-        total=adhesion.amount,
+        lines=lines,
+        total=total,
         created_by=by,
-        **_buyer_from_adhesion(adhesion),
+        **buyer,
     )
     _check_buildable(invoice, identity)  # in call_issue's transaction: a refusal returns the number
     invoice.save()
@@ -188,7 +187,7 @@ def appel_issue(*, adhesion: Adhesion, by) -> Invoice:
 SERIES_WORDS = {"A": "appels", "F": "factures", "AV": "avoirs"}
 
 
-def kept_number_check(*, number: str, adhesion: Adhesion | None = None) -> None:
+def kept_number_check(*, number: str, adhesion=None) -> None:
     """Refuse (KeptNumberRefused) a number kept as it was issued outside the portal when it has the
     form of one of the portal's series in a year that series numbers (or may still number: this Paris
     year or a later one), or when another document bears it. Reads the sequences, never moves them."""
@@ -212,33 +211,38 @@ def kept_number_check(*, number: str, adhesion: Adhesion | None = None) -> None:
 
 
 def appel_record_kept(
-    *, adhesion: Adhesion, number: str, issued_at, payments: list[tuple[date, Decimal, str]], by
+    *,
+    adhesion,
+    number: str,
+    issued_at,
+    year: int,
+    due_on,
+    territory,
+    lines: list[dict],
+    total: Decimal,
+    buyer: dict,
+    payments: list[tuple[date, Decimal, str]],
+    by,
 ) -> Invoice:
     """The appel of an adhésion called before the portal (a past year imported from the ANPP's
     spreadsheets, members/imports/), recorded as it was sent: under its own number, kept as it was
     (no number is taken, no sequence moves: kept_number_check refuses one of the portal's series), with
     no PDF rendered and no Factur-X XML built (the portal did not issue it and issues no second copy),
-    and ``payments`` (paid_on, amount, method) as its payments, each refused above the balance.
+    and ``payments`` (paid_on, amount, method) as its payments, each refused above the balance. The
+    adhésion's importer gives what the document holds (year, due date, territory, lines, buyer).
 
     Called again when a re-import changes the row: the document follows the spreadsheet (number, date,
     amount) and its payments are replaced; nothing else ever writes such a document. Returns it."""
     kept_number_check(number=number, adhesion=adhesion)
-    year = adhesion.campaign.year
     fields = {
         "number": number,
         "issued_at": issued_at,
-        "due_on": adhesion.call_due_on,
-        "territory": adhesion.territory,
+        "due_on": due_on,
+        "territory": territory,
         "subject": f"Cotisation {year}",
-        "lines": [
-            _line(
-                f"Cotisation {year} – {adhesion.territory.name}",
-                adhesion.amount,
-                detail=adhesion.amount_basis,
-            )
-        ],
-        "total": adhesion.amount,
-        **_buyer_from_adhesion(adhesion),
+        "lines": lines,
+        "total": total,
+        **buyer,
     }
     with transaction.atomic():
         appel = Invoice.objects.select_for_update().filter(adhesion=adhesion, kind=Invoice.Kind.APPEL).first()
@@ -287,26 +291,11 @@ def invoice_pdf_render(*, invoice_id: int) -> bytes:
         return handle.read()
 
 
-def _buyer_from_adhesion(adhesion: Adhesion | None, territory=None) -> dict:
-    territory = territory or adhesion.territory
-    address = adhesion.billing_address if adhesion else ""
-    if not address:
-        lines = [territory.address, f"{territory.postal_code} {territory.city}".strip()]
-        address = "\n".join(filter(None, lines))
-    return {
-        "buyer_name": territory.name,
-        "buyer_siret": adhesion.siret if adhesion else "",
-        "buyer_service_code": adhesion.chorus_service_code if adhesion else "",
-        "buyer_engagement": adhesion.engagement_number if adhesion else "",
-        "buyer_address": address,
-        "buyer_email": adhesion.billing_contact_email if adhesion else "",
-    }
-
-
-def appel_credit(*, adhesion: Adhesion, reason: str, by) -> Invoice | None:
-    """The credit note cancelling an adhésion's appel (called from members.services.adhesion_cancel).
-    Appels issued before Factur-X have no document to correct: None."""
-    appel = adhesion.invoices.filter(kind=Invoice.Kind.APPEL).first()
+def appel_credit(*, adhesion, year: int, reason: str, by) -> Invoice | None:
+    """The credit note cancelling an adhésion's appel of ``year`` (called from
+    members.services.adhesion_cancel, under the adhésion's lock). Appels issued before Factur-X have
+    no document to correct: None."""
+    appel = Invoice.objects.filter(kind=Invoice.Kind.APPEL, adhesion=adhesion).first()
     if appel is None:
         return None
     remaining = appel.total - _credited(appel)
@@ -314,94 +303,37 @@ def appel_credit(*, adhesion: Adhesion, reason: str, by) -> Invoice | None:
         return None
     return credit_note_issue(
         invoice=appel,
-        lines=[
-            _line(
-                f"Annulation de l'appel de cotisation {adhesion.campaign.year} n° {appel.number}", remaining
-            )
-        ],
+        lines=[document_line(f"Annulation de l'appel de cotisation {year} n° {appel.number}", remaining)],
         reason=reason,
         by=by,
     )
 
 
-def adhesion_amount_correct(*, adhesion: Adhesion, amount: Decimal, reason: str, by: User) -> Adhesion:
-    """Correct the amount of a called adhésion: a credit note cancels its appel and a new adhésion,
-    with the same answers and the corrected amount, gets a new appel. Returns the new adhésion."""
-    from members.services import adhesions as adhesion_services
-
+def appel_amount_correct(*, invoice: Invoice, amount: Decimal, reason: str, by) -> Invoice:
+    """Correct the amount of an unpaid appel: a credit note cancels it and a new appel, for the
+    corrected amount, is issued (members.services.adhesion_amount_correct, which owns the adhésion).
+    Returns the new appel."""
     _require_staff(by)
-    if amount is None or amount <= 0 or amount != amount.quantize(CENT):
-        raise BillingError("Le montant corrigé doit être positif, avec au plus deux décimales.")
-    if not reason.strip():
-        raise BillingError("Indiquez le motif de la correction.")
-    with transaction.atomic():
-        old = Adhesion.objects.select_for_update().select_related("campaign", "territory").get(pk=adhesion.pk)
-        if old.status != Adhesion.Status.APPEL_EMIS:
-            raise BillingError("Seul le montant d'un appel émis et non payé peut être corrigé.")
-        if amount == old.amount:
-            raise BillingError("Le montant corrigé est celui de l'appel.")
-        adhesion_services.adhesion_cancel(adhesion=old, by=by, reason=f"Correction du montant : {reason}")
-        new = Adhesion(
-            territory=old.territory,
-            campaign=old.campaign,
-            status=Adhesion.Status.VALIDEE,
-            population=old.population,
-            amount=amount,
-            amount_basis=f"Montant corrigé ({reason}) : {_euros(amount)}",
-            submitted_at=old.submitted_at,
-            **{field: getattr(old, field) for field in adhesion_services.CARRIED_OVER_FIELDS},
-        )
-        new.save()
-        AdhesionTransition.objects.create(
-            adhesion=new,
-            to_status=Adhesion.Status.VALIDEE,
-            by=by,
-            message=f"Correction de l'appel n° {old.call_number} : {reason}",
-        )
-        return adhesion_services.call_issue(adhesion=new, by=by)
+    if invoice.kind != Invoice.Kind.APPEL or invoice.adhesion_id is None:
+        raise BillingError("Seul le montant d'un appel de cotisation peut être corrigé ainsi.")
+    return registry.hook("appel_amount_correct")(invoice=invoice, amount=amount, reason=reason, by=by)
 
 
 # --- Event invoices -----------------------------------------------------------------------------
 
 
-def _registration_buyer(registration) -> dict:
-    if registration.territory_id:
-        adhesion = (
-            registration.territory.adhesions.active()
-            .exclude(status=Adhesion.Status.BROUILLON)
-            .order_by("-campaign__year")
-            .first()
-        )
-        return _buyer_from_adhesion(adhesion, territory=registration.territory)
-    person = registration.created_by
-    return {
-        "buyer_name": person.get_full_name() if person else "",
-        "buyer_email": person.email if person else "",
-    }
-
-
 def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoice:
-    """The invoice of one registration: a line per confirmed participant with a price above zero."""
-    from events.models import Participant
-    from events.services import lock_event
+    """The invoice of one registration: a line per confirmed participant with a price above zero.
 
+    events gives, through billing's registry, the registration read again under its event's lock
+    (no participant of the event changes while the invoice is made) and the invoice's content."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        # Under the event lock, no participant of the event changes while the invoice is made.
-        event = lock_event(registration.event_id)
-        registration = (
-            type(registration).objects.select_related("territory", "created_by").get(pk=registration.pk)
-        )
-        existing = registration.invoices.filter(kind=Invoice.Kind.FACTURE).first()
+        registration = registry.hook("registration_lock")(registration=registration)
+        existing = Invoice.objects.filter(kind=Invoice.Kind.FACTURE, registration=registration).first()
         if existing is not None:
             raise AlreadyInvoiced(f"Cette inscription a déjà sa facture, n° {existing.number}.")
-        participants = list(
-            registration.participants.filter(status=Participant.Status.CONFIRMED, price__gt=0).order_by(
-                "last_name", "first_name", "pk"
-            )
-        )
-        if not participants:
-            raise NothingToInvoice("Aucun participant confirmé avec un tarif payant : rien à facturer.")
+        content = registry.hook("registration_invoice_content")(registration=registration)
         identity = billing_identity_require()
         now = timezone.now()
         invoice = Invoice(
@@ -411,18 +343,8 @@ def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoi
             due_on=today + timedelta(days=identity.payment_delay_days),
             territory=registration.territory,
             registration=registration,
-            subject=f"Participation à « {event.title} »",
-            lines=[
-                _line(
-                    f"Participation de {p.full_name} ({p.get_function_display().lower()})",
-                    p.price,
-                    participant=p.pk,
-                )
-                for p in participants
-            ],
-            total=sum((p.price for p in participants), Decimal("0")),
             created_by=by,
-            **_registration_buyer(registration),
+            **content,
         )
         _record(invoice, identity)
     return invoice
@@ -430,12 +352,8 @@ def event_invoice_issue(*, registration, by, today: date | None = None) -> Invoi
 
 def event_invoices_issue(*, event, by) -> list[Invoice]:
     """One invoice for each registration of ``event`` that has something to invoice and no invoice yet."""
-    from events.models import Participant
-
     pending = (
-        event.registrations.filter(
-            participants__status=Participant.Status.CONFIRMED, participants__price__gt=0
-        )
+        registry.hook("registrations_to_invoice")(event=event)
         .exclude(invoices__kind=Invoice.Kind.FACTURE)
         .distinct()
         .order_by("created_at", "pk")
@@ -454,11 +372,9 @@ def event_invoices_issue(*, event, by) -> list[Invoice]:
 
 def event_invoices_issue_due(*, today: date | None = None) -> int:
     """Issue the invoices of the events whose invoicing date has come (beat, hourly)."""
-    from events.models import Event
-
     today = today or timezone.localdate()
     count = 0
-    for event in Event.objects.filter(invoices_issue_on__lte=today).exclude(status=Event.Status.CANCELLED):
+    for event in registry.hook("events_to_invoice")(today=today):
         count += len(event_invoices_issue(event=event, by=None))
     return count
 
@@ -479,7 +395,7 @@ def participant_credit(*, participant, by) -> Invoice | None:
     return credit_note_issue(
         invoice=invoice,
         lines=[
-            _line(
+            document_line(
                 f"Annulation de la participation de {participant.full_name}",
                 Decimal(line["amount"]),
                 participant=participant.pk,
@@ -552,13 +468,14 @@ def _check_payment(*, paid_on: date, amount: Decimal, today: date | None = None)
 
 
 def payment_add(
-    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by: User, today=None
+    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by, today=None
 ) -> InvoicePayment:
     """Record a payment of ``invoice`` in the caller's transaction, under the document's lock: a
     payment above what remains due is refused, naming that balance (staff record a refund outside
     the portal; nothing is ever owed to a territory by the ledger). Returns the payment.
 
-    For an appel, call members.services.payment_record instead: it holds the adhésion's lock and
+    For an appel, call invoice_payment_record (members' payment_record, through the registry)
+    instead: it holds the adhésion's lock and
     marks the adhésion payée when the balance reaches zero."""
     from .selectors import document_balance
 
@@ -581,18 +498,16 @@ def payment_add(
 
 
 def invoice_payment_record(
-    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by: User, today=None
+    *, invoice: Invoice, paid_on: date, amount: Decimal, method: str, reference: str, by, today=None
 ) -> InvoicePayment:
     """A payment, full or partial, of an appel or an event invoice. Returns the payment recorded."""
-    from members.services import adhesions as adhesion_services
-
     _require_staff(by)
     _check_payment(paid_on=paid_on, amount=amount, today=today)
     if invoice.kind == Invoice.Kind.APPEL:
-        # The adhésion's lock first, then the document's (the order of adhesion_cancel's credit note):
-        # it becomes payée, with its attestation, once the balance reaches zero.
-        return adhesion_services.payment_record(
-            adhesion=invoice.adhesion,
+        # members takes the adhésion's lock first, then the document's (the order of adhesion_cancel's
+        # credit note): it becomes payée, with its attestation, once the balance reaches zero.
+        return registry.hook("appel_payment_record")(
+            invoice=invoice,
             paid_on=paid_on,
             amount=amount,
             method=method,
@@ -611,9 +526,7 @@ def invoice_payment_record(
         )
 
 
-def chorus_deposit_record(
-    *, invoice: Invoice, deposited_on: date, number: str, by: User, today=None
-) -> Invoice:
+def chorus_deposit_record(*, invoice: Invoice, deposited_on: date, number: str, by, today=None) -> Invoice:
     """Staff record that they deposited the document on Chorus Pro, on that day, under that number."""
     _require_staff(by)
     today = today or timezone.localdate()

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anpp_portal.errors import Refused
 from anpp_portal.exports import csv_response, xlsx_response
 from anpp_portal.staffpolicy import staff_permission_required
 from anpp_portal.storage import private_file_response
-from events.selectors import registrations_visible_to
 
-from . import selectors, services
+from . import registry, selectors, services
 from .forms import AmountCorrectionForm, ChorusDepositForm, PaymentForm
 from .models import Invoice
 
@@ -40,7 +40,7 @@ def document(request, pk):
 @login_required
 def request_invoice(request, pk):
     """A territory asks for the invoice of its registration now, instead of waiting for ANPP."""
-    registration = get_object_or_404(registrations_visible_to(request.user), pk=pk)
+    registration = get_object_or_404(registry.hook("registrations_visible_to")(user=request.user), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -135,7 +135,7 @@ def invoice_payment(request, pk):
     if form.is_valid():
         try:
             services.invoice_payment_record(invoice=invoice, by=request.user, **form.cleaned_data)
-        except services.MembersError as exc:
+        except Refused as exc:  # billing's refusal, or members' for an appel's adhésion
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Paiement enregistré."))
@@ -170,16 +170,12 @@ def invoice_correct(request, pk):
     form = AmountCorrectionForm(request.POST)
     if form.is_valid():
         try:
-            adhesion = services.adhesion_amount_correct(
-                adhesion=invoice.adhesion, by=request.user, **form.cleaned_data
-            )
-        except services.MembersError as exc:
+            new = services.appel_amount_correct(invoice=invoice, by=request.user, **form.cleaned_data)
+        except Refused as exc:  # billing's refusal, or members' for the adhésion
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request,
-                _("Avoir émis et nouvel appel n° %(number)s émis.") % {"number": adhesion.call_number},
+                request, _("Avoir émis et nouvel appel n° %(number)s émis.") % {"number": new.number}
             )
-            new = adhesion.invoices.get(kind=Invoice.Kind.APPEL)
             return redirect(reverse("billing:invoice_staff", kwargs={"pk": new.pk}))
     return _render_staff(request, invoice, correction_form=form, status=400)

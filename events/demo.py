@@ -233,6 +233,42 @@ def load() -> list:
                 (1, 1, T(14, 0), T(15, 30), "Clôture (séance d'exemple)", "", False, None),
             ],
         )
-        # A few delegations, so that staff can try invoicing them (billing/demo.py).
+        # A few delegations, so that staff can try invoicing them (one is invoiced by finish() below).
         _registrations(upcoming, territories=territories, people_per_territory=3)
     return []
+
+
+@transaction.atomic
+def finish() -> None:
+    """An invoice of the Pays Ruffécois' delegation to the demo's fictional upcoming event, paid in
+    part, and a credit note for one of its participants, cancelled afterwards. (The seed's past
+    gatherings say nothing of prices, so they are free in the demo and have nothing to invoice.)"""
+    from billing import services as billing_services
+
+    registration = (
+        Registration.objects.filter(event__slug__startswith="exemple-", territory__slug="pays-ruffecois")
+        .order_by("pk")
+        .first()
+    )
+    if registration is None or registration.invoices.exists():
+        return
+    staff = User.objects.get(email="equipe@anpp.demo")
+    invoice = billing_services.event_invoice_issue(registration=registration, by=staff)
+    billing_services.invoice_payment_record(
+        invoice=invoice,
+        paid_on=timezone.localdate() - datetime.timedelta(days=3),
+        amount=(invoice.total / 2).quantize(Decimal("1")),
+        method="mandat",
+        reference="Mandat n° EXEMPLE-042",
+        by=staff,
+    )
+    last = (
+        registration.participants.filter(status=Participant.Status.CONFIRMED, price__gt=0)
+        .order_by("-pk")
+        .first()
+    )
+    # Cancelled as the events service does, without its email (demo participants get none).
+    Participant.objects.filter(pk=last.pk).update(
+        status=Participant.Status.CANCELLED, cancelled_at=timezone.now(), waiting_position=None
+    )
+    billing_services.participant_credit(participant=last, by=staff)

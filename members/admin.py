@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from anpp_portal import formats
 from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField
+from anpp_portal.errors import Refused
 from anpp_portal.exports import csv_response, xlsx_response
 from anpp_portal.formats import format_time
 
@@ -153,7 +154,7 @@ class TerritoryAdmin(admin.ModelAdmin):
         for territory in queryset:
             try:
                 sent += services.fiche_remind_now(territory=territory, campaign=campaign, by=request.user)
-            except services.MembersError as exc:
+            except Refused as exc:
                 messages.warning(request, f"{territory} : {exc}")
         messages.success(request, _("%(count)d relance(s) en file d'envoi.") % {"count": sent})
 
@@ -418,7 +419,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
             try:
                 service(adhesion=adhesion, by=request.user)
                 done += 1
-            except services.MembersError as exc:
+            except Refused as exc:
                 messages.warning(request, f"{adhesion} : {exc}")
         if done:
             messages.success(request, success % {"count": done})
@@ -439,7 +440,7 @@ class AdhesionAdmin(SimpleHistoryAdmin):
         for adhesion in queryset.select_related("campaign", "territory"):
             try:
                 sent += services.adhesion_remind_now(adhesion=adhesion, by=request.user)
-            except services.MembersError as exc:
+            except Refused as exc:
                 messages.warning(request, f"{adhesion} : {exc}")
         messages.success(request, _("%(count)d relance(s) en file d'envoi.") % {"count": sent})
 
@@ -795,7 +796,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
             try:
                 services.join_request_approve(join_request=join, by=request.user)
                 done += 1
-            except services.MembersError as exc:
+            except Refused as exc:
                 messages.warning(request, f"{join.territory_name} : {exc}")
         if done:
             messages.success(
@@ -816,7 +817,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
                         join_request=join, by=request.user, message=form.cleaned_data["message"]
                     )
                     done += 1
-                except services.MembersError as exc:
+                except Refused as exc:
                     messages.warning(request, f"{join.territory_name} : {exc}")
             if done:
                 messages.success(

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from anpp_portal import forms as portal_forms
 from anpp_portal.formats import FrenchIntegerField
 from anpp_portal.formfields import PersonNameField
+from anpp_portal.validators import validate_siren
 
 from .models import Adhesion, DirectoryProfile, JoinRequest, Role, Territory
-from .validators import validate_siren
 
 
 class SignupForm(portal_forms.Form):

@@ -29,8 +29,7 @@ from anpp_portal.formats import (
     format_number,
     limit,
 )
-
-from .validators import validate_siren
+from anpp_portal.validators import validate_siren
 
 YES = "oui"
 NO = "non"

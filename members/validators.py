@@ -1,24 +1,6 @@
-"""Validators of French public identifiers (SIREN, SIRET), usable on model fields.
+"""The SIREN and SIRET validators live on the ground floor (anpp_portal.validators), where billing,
+which imports no app, finds them too. Kept importable here: historical migrations name them so."""
 
-python-stdnum (a dependency of django-localflavor) knows the checksums and La Poste's exception.
-"""
+from anpp_portal.validators import validate_siren, validate_siret
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-from stdnum.fr import siren, siret
-
-
-def validate_siren(value: str) -> None:
-    if not (value or "").isdigit() or not siren.is_valid(value):
-        raise ValidationError(
-            _("Numéro SIREN invalide : 9 chiffres dont le dernier est une clé de contrôle."),
-            code="invalid_siren",
-        )
-
-
-def validate_siret(value: str) -> None:
-    if not (value or "").isdigit() or not siret.is_valid(value):
-        raise ValidationError(
-            _("Numéro SIRET invalide : 14 chiffres (SIREN + NIC) avec une clé de contrôle valide."),
-            code="invalid_siret",
-        )
+__all__ = ["validate_siren", "validate_siret"]

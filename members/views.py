@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anpp_portal import pagecache, privacy, ratelimit
+from anpp_portal.errors import Refused
 from anpp_portal.params import bounded_int
 from anpp_portal.staffpolicy import acts_as_staff, staff_permission_required
 from anpp_portal.storage import private_file_response
@@ -96,7 +97,7 @@ def territory_detail(request, territory):
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
                 )
-            except services.MembersError as exc:
+            except Refused as exc:
                 form.add_error("email", str(exc))
             else:
                 messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
@@ -174,7 +175,7 @@ def membership_role(request, territory, membership_pk):
         return redirect(territory)
     try:
         services.membership_set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
-    except services.MembersError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Rôle de %(person)s modifié.") % {"person": membership.user})
@@ -188,7 +189,7 @@ def membership_remove(request, territory, membership_pk):
         return HttpResponseNotAllowed(["POST"])
     try:
         services.membership_remove(membership=membership, by=request.user)
-    except services.MembersError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -245,7 +246,7 @@ def pending_invitation_accept(request, pk):
     invitation = get_object_or_404(selectors.pending_invitations_for_user(request.user), pk=pk)
     try:
         membership = services.invitation_accept(invitation=invitation, user=request.user)
-    except services.MembersError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("members:pending_invitations")
     request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
@@ -343,7 +344,7 @@ def adhesion(request, territory, year):
     except ValidationError as exc:
         errors = _error_dict(exc)
         valid = False
-    except services.MembersError as exc:
+    except Refused as exc:
         errors = {NON_FIELD_ERRORS: [str(exc)]}
         valid = False
     if valid and "submit" in request.POST:
@@ -435,7 +436,7 @@ def adhesion_submit(request, territory, year):
             return redirect("members:adhesion_submit", slug=territory.slug, year=year)
         try:
             services.adhesion_submit(adhesion=adhesion, by=request.user)
-        except services.MembersError as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect("members:adhesion_submit", slug=territory.slug, year=year)
         messages.success(
@@ -526,7 +527,7 @@ def staff_remind(request):
             who = territory.name
     except (ValueError, ValidationError):
         raise Http404 from None
-    except services.MembersError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect(back)
     if sent:

@@ -135,5 +135,5 @@ def test_the_walk_reads_the_project_and_finds_the_policy():
     walked = {relative for relative, _path in _project_files((".py", ".html"))}
     assert POLICY in walked
     assert "templates/base.html" in walked
-    assert "events/services.py" in walked
+    assert "events/services/registrations.py" in walked
     assert not any(relative.startswith(("tests/", ".venv/")) for relative in walked)

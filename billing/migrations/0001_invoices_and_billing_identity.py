@@ -4,7 +4,7 @@ import anpp_portal.storage
 import billing.models
 import django.core.validators
 import django.db.models.deletion
-import members.validators
+import anpp_portal.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('postal_code', models.CharField(max_length=10, verbose_name='code postal')),
                 ('city', models.CharField(max_length=100, verbose_name='commune')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email de facturation')),
-                ('siret', models.CharField(blank=True, max_length=14, validators=[members.validators.validate_siret], verbose_name="SIRET de l'ANPP")),
+                ('siret', models.CharField(blank=True, max_length=14, validators=[anpp_portal.validators.validate_siret], verbose_name="SIRET de l'ANPP")),
                 ('vat_category', models.CharField(choices=[('O', 'Hors du champ de la TVA (non assujettie)'), ('E', 'Exonérée de TVA (numéro de TVA requis)')], default='O', max_length=1, verbose_name='régime de TVA')),
                 ('vat_number', models.CharField(blank=True, max_length=20, verbose_name='numéro de TVA intracommunautaire')),
                 ('vat_mention', models.CharField(blank=True, help_text='Par exemple « TVA non applicable, article 261-7-1° du CGI ».', max_length=300, verbose_name='mention de TVA imprimée')),

@@ -16,6 +16,7 @@ from import_export.widgets import Widget
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 
 from anpp_portal.formats import format_euros
+from anpp_portal.validators import validate_siren
 from billing.models import PaymentMethod
 from billing.selectors import appels_prefetch, document_balance
 from billing.services import BillingError, KeptNumberRefused, appel_record_kept, kept_number_check
@@ -28,7 +29,7 @@ from ..models import (
     Role,
     Territory,
 )
-from ..validators import validate_siren
+from ..services.adhesions import appel_content
 from .widgets import (
     ChoiceWidget,
     DepartmentsWidget,
@@ -538,6 +539,7 @@ class AdhesionResource(PortalResource):
                 issued_at=instance.call_issued_at,
                 payments=instance.imported_payments,
                 by=self.user,
+                **appel_content(instance, detail=instance.amount_basis),
             )
         except KeptNumberRefused as error:
             raise ValidationError({"call_number": [str(error)]}) from error

@@ -13,8 +13,8 @@ from anpp_portal.fields import BoundedTextField
 from anpp_portal.formats import limit
 from anpp_portal.history import HistoricalRecords
 from anpp_portal.storage import UnguessableName, private_storage
+from anpp_portal.validators import validate_siret
 
-from ..validators import validate_siret
 from .people import Territory
 
 MONEY = {"max_digits": 10, "decimal_places": 2}

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.fields import BoundedTextField
 from anpp_portal.formats import limit
+from anpp_portal.validators import validate_siren
 
-from ..validators import validate_siren
 from .people import Department, Territory
 
 

@@ -13,8 +13,7 @@ from localflavor.fr.models import FRSIRENField
 
 from anpp_portal.fields import BoundedTextField
 from anpp_portal.formats import limit
-
-from ..validators import validate_siren
+from anpp_portal.validators import validate_siren
 
 
 class UserManager(BaseUserManager):

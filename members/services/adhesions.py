@@ -39,6 +39,7 @@ __all__ = [
     "IncompleteAdhesion",
     "NoFeeForPopulation",
     "WrongStatus",
+    "adhesion_amount_correct",
     "adhesion_cancel",
     "adhesion_documents_missing",
     "adhesion_documents_render",
@@ -50,9 +51,12 @@ __all__ = [
     "adhesion_save",
     "adhesion_submit",
     "adhesion_validate",
+    "appel_buyer",
+    "appel_content",
     "call_issue",
     "cotisation_compute",
     "payment_record",
+    "territory_buyer",
 ]
 
 Status = Adhesion.Status
@@ -334,6 +338,54 @@ def adhesion_validate(*, adhesion: Adhesion, by: User) -> Adhesion:
         return call_issue(adhesion=adhesion, by=by)
 
 
+# --- The appel, billing's document (billing imports no app: it is given what it holds) ------------
+
+
+def appel_buyer(adhesion: Adhesion | None, territory: Territory | None = None) -> dict:
+    """The buyer fields of a document addressed to ``territory`` (by default the adhésion's): its
+    adhésion's billing details when there is one, else the territory's address."""
+    territory = territory or adhesion.territory
+    address = adhesion.billing_address if adhesion else ""
+    if not address:
+        lines = [territory.address, f"{territory.postal_code} {territory.city}".strip()]
+        address = "\n".join(filter(None, lines))
+    return {
+        "buyer_name": territory.name,
+        "buyer_siret": adhesion.siret if adhesion else "",
+        "buyer_service_code": adhesion.chorus_service_code if adhesion else "",
+        "buyer_engagement": adhesion.engagement_number if adhesion else "",
+        "buyer_address": address,
+        "buyer_email": adhesion.billing_contact_email if adhesion else "",
+    }
+
+
+def territory_buyer(territory: Territory) -> dict:
+    """The buyer fields of a document addressed to ``territory`` outside its appels (an event
+    invoice): the billing details of its latest adhésion past the draft, else its address."""
+    adhesion = (
+        territory.adhesions.active().exclude(status=Status.BROUILLON).order_by("-campaign__year").first()
+    )
+    return appel_buyer(adhesion, territory=territory)
+
+
+def appel_content(adhesion: Adhesion, *, detail: str) -> dict:
+    """What billing's appel of ``adhesion`` holds: its year, due date, territory, one line (``detail``
+    printed under it), total and buyer."""
+    from billing.services import document_line
+
+    year = adhesion.campaign.year
+    return {
+        "year": year,
+        "due_on": adhesion.call_due_on,
+        "territory": adhesion.territory,
+        "lines": [
+            document_line(f"Cotisation {year} – {adhesion.territory.name}", adhesion.amount, detail=detail)
+        ],
+        "total": adhesion.amount,
+        "buyer": appel_buyer(adhesion),
+    }
+
+
 def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
     """Number the call for payment, in one transaction; its PDF is built after the commit.
 
@@ -355,7 +407,16 @@ def call_issue(*, adhesion: Adhesion, by: User) -> Adhesion:
         adhesion.call_due_on = timezone.localdate() + timedelta(days=adhesion.campaign.payment_delay_days)
         # The appel is a Factur-X invoice (billing.Invoice), recorded here and rendered after the
         # commit; the adhésion keeps its number and a copy of its PDF.
-        adhesion.call_number = appel_issue(adhesion=adhesion, by=by).number
+        detail = adhesion.amount_basis
+        if adhesion.deliberation_date:
+            detail += f" · délibération du {adhesion.deliberation_date:%d/%m/%Y}"
+        appel = appel_issue(
+            adhesion=adhesion,
+            issued_at=adhesion.call_issued_at,
+            by=by,
+            **appel_content(adhesion, detail=detail),
+        )
+        adhesion.call_number = appel.number
         _transition(adhesion, Status.APPEL_EMIS, by)
         adhesion.save()
         # The "called" email carries the appel: a worker sends it once the PDF is rendered.
@@ -490,9 +551,47 @@ def adhesion_cancel(*, adhesion: Adhesion, by: User, reason: str) -> Adhesion:
         if was_called:
             from billing.services import appel_credit
 
-            appel_credit(adhesion=adhesion, reason=reason, by=by)  # the avoir referring to the appel
+            # The avoir referring to the appel.
+            appel_credit(adhesion=adhesion, year=adhesion.campaign.year, reason=reason, by=by)
         emails.adhesion_cancelled_send(adhesion, transition)
     return adhesion
+
+
+def adhesion_amount_correct(*, adhesion: Adhesion, amount: Decimal, reason: str, by: User) -> Adhesion:
+    """Correct the amount of a called adhésion: a credit note cancels its appel and a new adhésion,
+    with the same answers and the corrected amount, gets a new appel. Returns the new adhésion."""
+    from billing.services import BillingError
+
+    _require_staff(by, "billing.change_invoice")
+    if amount is None or amount <= 0 or amount != amount.quantize(CENT):
+        raise BillingError("Le montant corrigé doit être positif, avec au plus deux décimales.")
+    if not reason.strip():
+        raise BillingError("Indiquez le motif de la correction.")
+    with transaction.atomic():
+        old = Adhesion.objects.select_for_update().select_related("campaign", "territory").get(pk=adhesion.pk)
+        if old.status != Status.APPEL_EMIS:
+            raise BillingError("Seul le montant d'un appel émis et non payé peut être corrigé.")
+        if amount == old.amount:
+            raise BillingError("Le montant corrigé est celui de l'appel.")
+        adhesion_cancel(adhesion=old, by=by, reason=f"Correction du montant : {reason}")
+        new = Adhesion(
+            territory=old.territory,
+            campaign=old.campaign,
+            status=Status.VALIDEE,
+            population=old.population,
+            amount=amount,
+            amount_basis=f"Montant corrigé ({reason}) : {_euros(amount)}",
+            submitted_at=old.submitted_at,
+            **{field: getattr(old, field) for field in CARRIED_OVER_FIELDS},
+        )
+        new.save()
+        AdhesionTransition.objects.create(
+            adhesion=new,
+            to_status=Status.VALIDEE,
+            by=by,
+            message=f"Correction de l'appel n° {old.call_number} : {reason}",
+        )
+        return call_issue(adhesion=new, by=by)
 
 
 # --- Reminders --------------------------------------------------------------------------------

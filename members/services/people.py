@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anpp_portal import pagecache
+from anpp_portal.errors import Refused
 from anpp_portal.outbox import email_enqueue
 
 from ..models import Invitation, Role, Territory, TerritoryMembership, User
 from ..permissions import Action, can
 
 
-class MembersError(Exception):
+class MembersError(Refused):
     """A rule of the members domain was broken; the message is shown to the person."""
 
 

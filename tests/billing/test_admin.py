@@ -104,7 +104,7 @@ def test_a_corrected_invoice_page_lists_its_credit_notes_and_what_remains(client
     invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
     note = services.credit_note_issue(
         invoice=invoice,
-        lines=[services._line("Geste commercial", Decimal("45.50"))],
+        lines=[services.document_line("Geste commercial", Decimal("45.50"))],
         reason="Retard",
         by=staff,
     )

@@ -60,7 +60,10 @@ def test_appels_invoices_and_credit_notes_issued_at_once_get_gapless_unique_numb
     work += [lambda r=r: services.event_invoice_issue(registration=r, by=staff) for r in registrations]
     work += [
         lambda i=i: services.credit_note_issue(
-            invoice=i, lines=[services._line("Geste commercial", Decimal("10"))], reason="Test", by=staff
+            invoice=i,
+            lines=[services.document_line("Geste commercial", Decimal("10"))],
+            reason="Test",
+            by=staff,
         )
         for i in invoiced
     ]

@@ -200,7 +200,7 @@ def test_a_credit_note_of_a_later_day_names_the_corrected_documents_own_date_in_
     at(datetime.datetime(2019, 1, 15, 9, tzinfo=datetime.UTC))
     note = services.credit_note_issue(
         invoice=invoice,
-        lines=[services._line("Geste commercial", Decimal("45.50"))],
+        lines=[services.document_line("Geste commercial", Decimal("45.50"))],
         reason="Retard",
         by=staff,
     )

@@ -89,7 +89,7 @@ def test_cancelling_a_called_adhesion_issues_a_credit_note_the_territory_sees_wi
 
 def test_correcting_an_appel_amount_issues_a_credit_note_and_a_new_appel(territory_a, staff):
     adhesion = called_adhesion(territory_a, staff)
-    new = services.adhesion_amount_correct(
+    new = member_services.adhesion_amount_correct(
         adhesion=adhesion, amount=Decimal("1500.00"), reason="Population corrigée", by=staff
     )
     assert (

@@ -36,7 +36,10 @@ def _pay(invoice, amount, staff, reference="M-1"):
 
 def _credit(invoice, amount, staff):
     return services.credit_note_issue(
-        invoice=invoice, lines=[services._line("Geste commercial", Decimal(amount))], reason="Test", by=staff
+        invoice=invoice,
+        lines=[services.document_line("Geste commercial", Decimal(amount))],
+        reason="Test",
+        by=staff,
     )
 
 

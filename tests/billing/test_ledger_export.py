@@ -54,7 +54,7 @@ def three_years(territory_a, territory_b, staff, monkeypatch):
     )
     services.credit_note_issue(
         invoice=invoice,
-        lines=[services._line("Geste commercial", Decimal("45.50"))],
+        lines=[services.document_line("Geste commercial", Decimal("45.50"))],
         reason="Retard",
         by=staff,
     )
@@ -63,7 +63,10 @@ def three_years(territory_a, territory_b, staff, monkeypatch):
     )
     _at(monkeypatch, 2019, 1, 15)  # a credit note of the next year, on a 2018 invoice
     services.credit_note_issue(
-        invoice=second, lines=[services._line("Annulation", Decimal("120"))], reason="Annulée", by=staff
+        invoice=second,
+        lines=[services.document_line("Annulation", Decimal("120"))],
+        reason="Annulée",
+        by=staff,
     )
     monkeypatch.undo()
     return territory_a, territory_b

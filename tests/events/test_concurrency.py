@@ -66,7 +66,9 @@ def test_sixty_simultaneous_attempts_on_ten_seats_confirm_exactly_ten(slow_count
 
 def test_without_the_lock_the_same_burst_overbooks_the_event(slow_count, monkeypatch):
     """Negative control: the test above would catch a missing lock."""
-    monkeypatch.setattr(services, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id))
+    monkeypatch.setattr(
+        services.registrations, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id)
+    )
     event = EventFactory(capacity=SEATS)
     _burst(event, StaffFactory())
     assert Participant.objects.filter(event=event, status="confirmed").count() > SEATS
@@ -103,7 +105,9 @@ def test_simultaneous_delegations_fill_each_days_room_exactly(slow_count):
 
 def test_without_the_lock_the_delegations_overbook_a_day(slow_count, monkeypatch):
     """Negative control: the test above would catch a missing lock."""
-    monkeypatch.setattr(services, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id))
+    monkeypatch.setattr(
+        services.registrations, "lock_event", lambda event_id, **kwargs: Event.objects.get(pk=event_id)
+    )
     event = _day_room_event()
     _burst(event, StaffFactory(), delegation=_delegation_of_three, attempts=20)
     overbooked = [

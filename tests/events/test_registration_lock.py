@@ -33,7 +33,7 @@ def _under_lock(monkeypatch, event, by, participants) -> list[tuple[str, str]]:
         marks.append(len(context.captured_queries))
         return lock_event(event_id, **kwargs)
 
-    monkeypatch.setattr(services, "lock_event", marked)
+    monkeypatch.setattr(services.registrations, "lock_event", marked)
     with CaptureQueriesContext(connection) as context:
         services.registration_create(event=event, by=by, participants=participants)
     assert len(marks) == 1

@@ -1,4 +1,5 @@
-"""Every state change of the events app.
+"""Registrations and seats: registering people, counting seats under the event's lock, the
+waiting list and who is promoted from it.
 
 Seats are a rule that concurrent requests race on, so every function that takes or frees a seat
 (of the event or of an atelier) first locks the event's row (``SELECT … FOR UPDATE``, as pretix
@@ -10,7 +11,6 @@ run the event's row, the seat count (and the days' where a day has a capacity), 
 each person who waits, and the commit (tests/events/test_registration_lock.py).
 """
 
-import datetime
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,41 +23,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anpp_portal import pagecache, ratelimit
-from anpp_portal.formats import format_date, format_datetime, format_time
+from anpp_portal.formats import format_datetime, format_time
 from anpp_portal.staffpolicy import acts_as_staff
 from members.permissions import Action, can, territories_for
 from members.selectors import territories_with_valid_adhesion
 
-from . import emails, qr
-from .models import Attendance, Event, EventDay, Function, Participant, Registration, Session, SessionChoice
-
-
-class EventsError(Exception):
-    """A domain error; its message is French and shown to the person as it is."""
-
-
-class RegistrationClosed(EventsError):
-    pass
-
-
-class NotAllowed(EventsError):
-    pass
-
-
-class AlreadyRegistered(EventsError):
-    pass
-
-
-class InvalidChoice(EventsError):
-    pass
-
-
-class DelegationSize(EventsError):
-    pass
-
-
-class RateLimited(EventsError):
-    pass
+from .. import emails, qr
+from ..models import Event, EventDay, Function, Participant, Registration, Session, SessionChoice
+from .errors import (
+    STAFF_REGISTERS,
+    AlreadyRegistered,
+    DelegationSize,
+    InvalidChoice,
+    NotAllowed,
+    RateLimited,
+    RegistrationClosed,
+)
 
 
 def max_delegation_size() -> int:
@@ -84,6 +65,7 @@ class RegistrationOutcome:
     waiting: list[Participant]
     # Human-readable notes, e.g. "atelier X is full: Camille is on its waiting list".
     notes: list[str]
+
     # No word of the addresses named for a territory that already held a place: their owner is told
     # by email, and the person who registered must not learn who is registered.
 
@@ -110,18 +92,6 @@ def price_for(*, event: Event, member: bool, function: str) -> Decimal:
     if function == Function.PARTENAIRE:
         return event.price_partner
     return event.price_member if member else event.price_non_member
-
-
-# What a staff account needs to register others as ANPP staff: third parties' delegations without a
-# territory, events reserved to members, no hourly cap (anpp_portal/staffpolicy.py).
-STAFF_REGISTERS = "events.add_registration"
-# Checking people in at the door is a write: staff holding only view permissions do not.
-STAFF_CHECKS_IN = "events.change_participant"
-
-
-def _require_staff(by, permission: str) -> None:
-    if not acts_as_staff(by, permission):
-        raise NotAllowed(_("Réservé à l'équipe de l'ANPP."))
 
 
 def _check_can_register(*, event: Event, by, territory, now) -> None:
@@ -453,21 +423,7 @@ def _to_waiting_list(participant: Participant, position: int, confirmation) -> N
 
 
 # Shown in the audit trail (history_change_reason); stored as data, so not translated.
-REASON_CANCELLED = "Annulation"
 REASON_PROMOTED = "Promotion depuis la liste d'attente"
-REASON_CHECKED_IN = "Présence pointée"
-REASON_CHECK_IN_UNDONE = "Pointage annulé"
-REASON_DECLINED = "Désistement par le lien de l'email"
-
-
-def _check_may_change(*, participant: Participant, by, now) -> None:
-    if acts_as_staff(by, "events.change_participant"):
-        return
-    if now >= participant.event.cancellation_deadline:
-        raise RegistrationClosed(
-            _("Les modifications et annulations sont closes depuis le %(date)s ; écrivez à l'ANPP.")
-            % {"date": format_date(participant.event.cancellation_deadline)}
-        )
 
 
 def _promote_waiting(event: Event, *, now, by) -> list[Participant]:
@@ -521,338 +477,3 @@ def _promote_atelier(session: Session) -> list[SessionChoice]:
         emails.atelier_promotion(choice)
         promoted.append(choice)
     return promoted
-
-
-def _credit_if_invoiced(participant: Participant, by) -> None:
-    """A participant already invoiced gets a credit note (avoir) referring to the invoice."""
-    from billing.services import BillingError, participant_credit
-
-    try:
-        participant_credit(participant=participant, by=by)
-    except BillingError as exc:
-        raise EventsError(str(exc)) from exc
-
-
-def participant_cancel(*, participant: Participant, by, now=None) -> list[Participant]:
-    """Cancel one participant; returns the waiting participants promoted to the freed seat."""
-    now = now or timezone.now()
-    _check_may_change(participant=participant, by=by, now=now)
-    return _cancel(participant=participant, by=by, now=now, reason=REASON_CANCELLED)
-
-
-def participant_decline(*, participant: Participant, now=None) -> list[Participant]:
-    """The person registered by someone else declines, through the link of their email: the seat is
-    freed and the next person promoted. Possible until the event starts, whatever the deadline."""
-    now = now or timezone.now()
-    starts_at = participant.event.starts_at()
-    if starts_at is not None and now >= starts_at:
-        raise RegistrationClosed(_("L'événement a commencé : écrivez à l'ANPP pour vous désister."))
-    return _cancel(participant=participant, by=None, now=now, reason=REASON_DECLINED)
-
-
-def _cancel(*, participant: Participant, by, now, reason: str) -> list[Participant]:
-    with transaction.atomic():
-        event = lock_event(participant.event_id)
-        participant = Participant.objects.get(pk=participant.pk)
-        if participant.status == Participant.Status.CANCELLED:
-            raise EventsError(_("Cette participation est déjà annulée."))
-        sessions = [choice.session for choice in participant.session_choices.select_related("session")]
-        participant.status = Participant.Status.CANCELLED
-        participant.waiting_position = None
-        participant.cancelled_at = now
-        participant.qr_secret = ""  # the QR code and the decline link stop working
-        participant._history_user = by
-        participant._change_reason = reason
-        participant.save(update_fields=["status", "waiting_position", "cancelled_at", "qr_secret"])
-        participant.session_choices.all().delete()
-        _credit_if_invoiced(participant, by)
-        emails.cancellation(participant)
-        promoted = _promote_waiting(event, now=now, by=by)
-        for session in sessions:
-            _promote_atelier(session)
-    return promoted
-
-
-def participant_update(
-    *,
-    participant: Participant,
-    by,
-    days: list[EventDay],
-    sessions: list[Session],
-    meal_days: list[EventDay] | None = None,
-    dietary_needs: str = "",
-    accessibility_needs: str = "",
-    now=None,
-) -> list[str]:
-    """Change a participant's days, ateliers and answers; returns notes (full ateliers)."""
-    now = now or timezone.now()
-    _check_may_change(participant=participant, by=by, now=now)
-    data = ParticipantData(
-        first_name=participant.first_name,
-        last_name=participant.last_name,
-        email=participant.email,
-        function=participant.function,
-        days=list(days),
-        sessions=list(sessions),
-        meal_days=list(meal_days or []),
-        dietary_needs=dietary_needs,
-        accessibility_needs=accessibility_needs,
-    )
-    _check_choices(event=participant.event, data=data)
-    notes: list[str] = []
-    with transaction.atomic():
-        lock_event(participant.event_id)
-        participant = Participant.objects.select_related("event").get(pk=participant.pk)
-        if participant.status == Participant.Status.CANCELLED:
-            raise EventsError(_("Cette participation est annulée."))
-        old_days = {d.pk for d in participant.days.all()}
-        added = [d.pk for d in data.days if d.pk not in old_days]
-        if participant.status == Participant.Status.CONFIRMED and added:
-            full = Seats(participant.event).full_days(added)
-            if full:
-                day = next(d for d in data.days if d.pk == full[0])
-                raise InvalidChoice(
-                    _("La journée du %(day)s est complète : %(name)s ne peut pas l'ajouter.")
-                    % {"day": format_date(day.date, "l j F"), "name": participant.full_name}
-                )
-        participant.dietary_needs = dietary_needs.strip()
-        participant.accessibility_needs = accessibility_needs.strip()
-        participant._history_user = by
-        participant.save(update_fields=["dietary_needs", "accessibility_needs"])
-        participant.days.set(data.days)
-        participant.meal_days.set(data.meal_days)
-        wanted = {session.pk: session for session in data.sessions}
-        current = {
-            choice.session_id: choice for choice in participant.session_choices.select_related("session")
-        }
-        dropped = [choice.session for sid, choice in current.items() if sid not in wanted]
-        participant.session_choices.filter(session__in=dropped).delete()
-        _add_session_choices(participant, [s for sid, s in wanted.items() if sid not in current], notes)
-        for session in dropped:
-            _promote_atelier(session)
-        if set(old_days) - {d.pk for d in data.days} or participant.status == Participant.Status.WAITING:
-            _promote_waiting(participant.event, now=now, by=by)
-    return notes
-
-
-def event_capacity_change(*, event: Event, capacity: int | None, by, now=None) -> list[Participant]:
-    """Staff change the number of seats; raising it promotes waiting participants at once."""
-    _require_staff(by, "events.change_event")
-    now = now or timezone.now()
-    with transaction.atomic():
-        event = lock_event(event.pk)
-        if capacity is not None and capacity < _confirmed_count(event):
-            raise EventsError(
-                _(
-                    "%(count)s participants sont déjà confirmés : la capacité ne peut pas descendre en dessous."
-                )
-                % {"count": _confirmed_count(event)}
-            )
-        event.capacity = capacity
-        event.save(update_fields=["capacity"])
-        return _promote_waiting(event, now=now, by=by)
-
-
-def day_capacity_change(*, day: EventDay, capacity: int | None, by, now=None) -> list[Participant]:
-    """Staff change a day's number of seats (its room); raising it promotes that day's waiting list."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        event = lock_event(day.event_id)
-        day = EventDay.objects.get(pk=day.pk)
-        taken = day.participants.filter(status=Participant.Status.CONFIRMED).count()
-        if capacity is not None and capacity < taken:
-            raise EventsError(
-                _(
-                    "%(count)s participants sont déjà confirmés ce jour : la capacité ne peut pas descendre en dessous."
-                )
-                % {"count": taken}
-            )
-        day.capacity = capacity
-        day.save(update_fields=["capacity"])
-        return _promote_waiting(event, now=now, by=by)
-
-
-def session_capacity_change(*, session: Session, capacity: int | None, by) -> list[SessionChoice]:
-    """Staff change an atelier's number of seats; raising it seats and tells the first ones waiting."""
-    with transaction.atomic():
-        lock_event(session.event_id)
-        session = Session.objects.get(pk=session.pk)
-        taken = session.choices.filter(
-            status=SessionChoice.Status.CONFIRMED, participant__status=Participant.Status.CONFIRMED
-        ).count()
-        if capacity is not None and capacity < taken:
-            raise EventsError(
-                _(
-                    "%(count)s participants ont déjà une place dans cet atelier : la capacité ne peut pas descendre en dessous."
-                )
-                % {"count": taken}
-            )
-        session.capacity = capacity
-        session.save(update_fields=["capacity"])
-        return _promote_atelier(session)
-
-
-def event_seats_refresh(*, event: Event, by, now=None) -> tuple[list[Participant], list[SessionChoice]]:
-    """Give every free seat (event, days, ateliers) to the first ones waiting, with their emails; for
-    the admin, after staff edited capacities of days or ateliers in the event's page."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        event = lock_event(event.pk)
-        promoted = _promote_waiting(event, now=now, by=by)
-        choices = []
-        for session in event.sessions.filter(is_atelier=True):
-            choices += _promote_atelier(session)
-    return promoted, choices
-
-
-# --- Check-in at the door, per day ------------------------------------------------------------------
-
-
-def participant_check_in(
-    *, participant: Participant, day: EventDay, by, present: bool = True, now=None
-) -> Attendance | None:
-    """Staff mark a participant present on ``day`` (or undo it)."""
-    _require_staff(by, STAFF_CHECKS_IN)
-    now = now or timezone.now()
-    if participant.status != Participant.Status.CONFIRMED:
-        raise EventsError(_("Seuls les participants confirmés peuvent être pointés."))
-    if day.event_id != participant.event_id or not participant.days.filter(pk=day.pk).exists():
-        raise EventsError(_("%(name)s n'est pas inscrit·e ce jour.") % {"name": participant.full_name})
-    attendance = Attendance.objects.filter(participant=participant, day=day).first()
-    if not present:
-        if attendance is not None:
-            attendance._history_user = by  # the audit trail names who undid the check-in
-            attendance._change_reason = REASON_CHECK_IN_UNDONE
-            attendance.delete()
-        return None
-    if attendance is None:
-        attendance = Attendance(participant=participant, day=day, checked_in_at=now, checked_in_by=by)
-        attendance._history_user = by
-        attendance._change_reason = REASON_CHECKED_IN
-        attendance.save()
-    return attendance
-
-
-@dataclass
-class ScanResult:
-    """What the check-in page shows after a scan: ``state`` is one of present, already, not_today,
-    cancelled, waiting, unknown."""
-
-    state: str
-    participant: Participant | None = None
-    checked_in_at: datetime.datetime | None = None
-
-
-def checkin_scan(*, event: Event, day: EventDay, code: str, by, now=None) -> ScanResult:
-    """A QR code read at the door on ``day``: check the person in if the code is theirs and valid."""
-    _require_staff(by, STAFF_CHECKS_IN)
-    now = now or timezone.now()
-    content = qr.read_code(code)
-    if content is None or day.event_id != event.pk:
-        return ScanResult("unknown")
-    participant = (
-        Participant.objects.filter(pk=content.participant_id, event=event)
-        .select_related("registration__territory")
-        .first()
-    )
-    if participant is None:
-        return ScanResult("unknown")  # a code of another event
-    if participant.status == Participant.Status.CANCELLED:
-        return ScanResult("cancelled", participant)
-    if not qr.secrets_match(participant, content):
-        return ScanResult("unknown")
-    if participant.status == Participant.Status.WAITING:
-        return ScanResult("waiting", participant)
-    if not participant.days.filter(pk=day.pk).exists():
-        return ScanResult("not_today", participant)
-    attendance = Attendance.objects.filter(participant=participant, day=day).first()
-    if attendance is not None:
-        return ScanResult("already", participant, attendance.checked_in_at)
-    attendance = participant_check_in(participant=participant, day=day, by=by, now=now)
-    return ScanResult("present", participant, attendance.checked_in_at)
-
-
-def reminders_send(*, now=None) -> int:
-    """Queue the reminders that are due; returns how many were queued.
-
-    A reminder ``offset`` days before the start is due from that moment until the event starts, so
-    one missed while the worker was down is still sent late, but never after the start. Only people
-    registered before the reminder's time get it. Each one is keyed per participant and offset in
-    the outbox, so repeated runs (or two beat processes) queue it once.
-    """
-    from anpp_portal.models import OutboundEmail
-
-    from .selectors import events_with_reminders_due
-
-    now = now or timezone.now()
-    queued = 0
-    for event, offset, due_at in events_with_reminders_due(now=now):
-        prefix = "event-reminder:"
-        suffix = f":{offset}"
-        participants = list(
-            event.participants.filter(status=Participant.Status.CONFIRMED, created_at__lt=due_at).order_by(
-                "pk"
-            )
-        )
-        keys = {f"{prefix}{p.pk}{suffix}" for p in participants}
-        known = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-        for participant in participants:
-            if f"{prefix}{participant.pk}{suffix}" in known:
-                continue
-            with transaction.atomic():
-                emails.reminder(participant, offset=offset)
-            queued += 1
-    return queued
-
-
-def event_message_send(*, event: Event, statuses: list[str], subject: str, body: str, key: str, by) -> int:
-    """Staff write to every participant of ``event`` with one of ``statuses``, once per ``key``."""
-    count = 0
-    with transaction.atomic():
-        for participant in event.participants.filter(status__in=statuses).order_by("pk"):
-            emails.staff_message(participant, subject=subject, body=body, key=key)
-            count += 1
-    return count
-
-
-# --- Personal data -------------------------------------------------------------------------------
-
-ANONYMOUS_NAME = "Anonyme"
-
-
-def participant_anonymise(*, participant: Participant) -> None:
-    """Replace a participant's name, email and needs; the seat, function, days and attendance stay,
-    so the event's statistics do not change. Emails already sent to them lose their address too."""
-    from anpp_portal.models import OutboundEmail
-
-    if participant.email.endswith("@anonyme.invalid"):
-        return
-    OutboundEmail.objects.filter(to__iexact=participant.email, key__startswith="event-").update(
-        to="participant-anonymise@anonyme.invalid", body_text="", body_html="", attachments=[], headers={}
-    )
-    redacted = {
-        "first_name": ANONYMOUS_NAME,
-        "last_name": f"n°{participant.pk}",
-        "email": f"participant-{participant.pk}@anonyme.invalid",
-        "dietary_needs": "",
-        "accessibility_needs": "",
-        "qr_secret": "",  # the QR code and the decline link stop working
-    }
-    Participant.objects.filter(pk=participant.pk).update(**redacted)
-    pagecache.invalidate("events")  # update() sends no post_save: "my registrations" shows names
-    # The audit trail keeps who changed the seat and when, but no longer whose seat it was.
-    Participant.history.filter(id=participant.pk).update(**redacted)
-
-
-def participants_anonymise_past(*, now=None) -> int:
-    """Retention: participants of events that ended more than ANPP_EVENT_RETENTION_DAYS ago."""
-    now = now or timezone.now()
-    limit = timezone.localdate(now) - datetime.timedelta(days=settings.ANPP_EVENT_RETENTION_DAYS)
-    ended = Event.objects.annotate(last_day=Max("days__date")).filter(last_day__lt=limit)
-    count = 0
-    for participant in Participant.objects.filter(event__in=ended).exclude(
-        email__endswith="@anonyme.invalid"
-    ):
-        participant_anonymise(participant=participant)
-        count += 1
-    return count
