@@ -8,7 +8,7 @@ from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
-from members.adapters import TooManyLoginAttempts
+from .ratelimit import TooManyLoginAttempts
 
 logger = logging.getLogger(__name__)
 

@@ -23,6 +23,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .cache import count_hit
 
+
+class TooManyLoginAttempts(Exception):
+    """allauth's failed-login limit is exhausted (raised by the account adapter); the middleware
+    answers it with allauth's HTTP 429 page."""
+
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

@@ -66,7 +66,8 @@ class MessageForm(portal_forms.Form):
 
 class PublishForm(portal_forms.Form):
     """The edited copy published to the Q&A base: staff rewrite it so that the territory cannot be
-    recognised; nothing of the thread is copied without them."""
+    recognised; nothing of the thread is copied without them (legal.services.question_publish refuses
+    a copy that names the territory, next to the field that does)."""
 
     title = forms.CharField(label=_("Question publiée"), max_length=300)
     question_text = forms.CharField(
@@ -82,17 +83,3 @@ class PublishForm(portal_forms.Form):
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-
-    def __init__(self, *args, territory=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.territory = territory
-
-    def clean(self):
-        data = super().clean()
-        if self.territory is not None:
-            for name in ("title", "question_text", "answer", "signature"):
-                if self.territory.name.lower() in (data.get(name) or "").lower():
-                    self.add_error(
-                        name, _("Le texte publié ne doit pas nommer le territoire qui a posé la question.")
-                    )
-        return data

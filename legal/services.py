@@ -8,10 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from anpp_portal.outbox import email_enqueue
-from members.models import Role, TerritoryMembership
+from anpp_portal.staffpolicy import acts_as_staff
+from members.emails import Recipient, referents_of
+from members.permissions import Action, territories_for
 from resources import services as resources_services
 from resources.models import QAEntry
 
+from .access import may_ask_for
 from .models import Message, MessageAttachment, Question
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -25,6 +28,10 @@ ACCEPTED_FILES = {
 
 class LegalError(Exception):
     """A rule of the legal questions service was broken; the message is for people."""
+
+
+class LegalNotAllowed(LegalError):
+    """The person may not do this (the view answers 403)."""
 
 
 def file_content_type(file) -> str:
@@ -49,7 +56,10 @@ def _attach(message: Message, files) -> None:
 
 
 def question_ask(*, territory, user, subject: str, text: str, files=()) -> Question:
-    """A person acting for ``territory`` asks ANPP a question (the caller checked that they may)."""
+    """A person acting for ``territory`` asks ANPP a question: only a person of a member territory
+    (staff do not ask on a territory's behalf)."""
+    if not may_ask_for(user, territory):
+        raise LegalNotAllowed("Seul un territoire adhérent peut poser une question juridique à l'ANPP.")
     now = timezone.now()
     with transaction.atomic():
         question = Question(territory=territory, asked_by=user, subject=subject, waiting_since=now)
@@ -62,9 +72,20 @@ def question_ask(*, territory, user, subject: str, text: str, files=()) -> Quest
     return question
 
 
+def message_write_check(*, question: Question, author, from_staff: bool) -> None:
+    """Only staff who may change questions write as ANPP; anyone else writes only for a territory
+    they act for (staff who may only read a thread do not write in it). LegalNotAllowed otherwise."""
+    if from_staff and not acts_as_staff(author, "legal.change_question"):
+        raise LegalNotAllowed("Seule l'équipe de l'ANPP répond au nom de l'ANPP.")
+    if not from_staff and not territories_for(author, Action.ACT).filter(pk=question.territory_id).exists():
+        raise LegalNotAllowed("Vous ne pouvez pas écrire dans ce fil.")
+
+
 def message_add(*, question: Question, author, text: str, from_staff: bool, files=()) -> Message:
     """Add a message to the thread. A reply from ANPP is told by email to the asker and the
-    territory's référents; a message from the territory puts the question back in staff's queue."""
+    territory's référents; a message from the territory puts the question back in staff's queue.
+    (Who may write: ``message_write_check``.)"""
+    message_write_check(question=question, author=author, from_staff=from_staff)
     if question.is_closed:
         raise LegalError("Cette question est close : posez une nouvelle question.")
     with transaction.atomic():
@@ -86,17 +107,17 @@ def message_add(*, question: Question, author, text: str, from_staff: bool, file
     return message
 
 
-def _recipients(question: Question) -> list:
-    referents = [
-        m.user
-        for m in TerritoryMembership.objects.filter(
-            territory=question.territory, role=Role.REFERENT, user__is_active=True
-        ).select_related("user")
-    ]
-    people = ([question.asked_by] if question.asked_by and question.asked_by.is_active else []) + referents
-    unique = {}
-    for person in people:
-        unique.setdefault(person.pk, person)
+def _recipients(question: Question) -> list[Recipient]:
+    """The asker, then the territory's référents: one copy per address."""
+    asker = question.asked_by
+    people = (
+        [Recipient(asker.email.lower(), asker.first_name, f"u{asker.pk}")]
+        if asker and asker.is_active
+        else []
+    )
+    unique: dict[str, Recipient] = {}
+    for person in people + referents_of(question.territory_id):
+        unique.setdefault(person.email, person)
     return list(unique.values())
 
 
@@ -104,7 +125,7 @@ def _tell_territory(question: Question, message: Message) -> None:
     url = settings.SITE_URL + question.get_absolute_url()
     for person in _recipients(question):
         email_enqueue(
-            key=f"legal-reply:{message.pk}:{person.pk}",
+            key=f"legal-reply:{message.pk}:{person.tag}",
             to=person.email,
             template="legal/email/reply",
             context={"question": question, "url": url, "person": person},
@@ -135,8 +156,15 @@ def question_publish(
         entry = question.published_entry or QAEntry(date=timezone.localdate())
         entry.title, entry.question, entry.answer, entry.signature = title, question_text, answer, signature
         entry.is_published = True
-        if question.territory.name in f"{title} {question_text} {answer} {signature}":
-            raise ValidationError("Le texte publié ne doit pas nommer le territoire qui a posé la question.")
+        named = question.territory.name.casefold()
+        fields = {"title": title, "question_text": question_text, "answer": answer, "signature": signature}
+        errors = {
+            name: "Le texte publié ne doit pas nommer le territoire qui a posé la question."
+            for name, value in fields.items()
+            if named in (value or "").casefold()
+        }
+        if errors:
+            raise ValidationError(errors)
         resources_services.qa_entry_save(entry=entry, themes=list(themes))
         question.published_entry = entry
         question.save(update_fields=["published_entry"])

@@ -11,15 +11,12 @@ from django.urls import reverse
 from anpp_portal.emails import RenderedEmail, portal_site
 from anpp_portal.formats import format_datetime
 from anpp_portal.outbox import email_enqueue
+from anpp_portal.ratelimit import TooManyLoginAttempts
 from anpp_portal.staffpolicy import STAFF_HOME_PERMISSION, acts_as_staff, mfa_overdue
 
 PENDING_INVITATION_SESSION_KEY = "members_pending_invitation"
 
 security_log = logging.getLogger("anpp.security")
-
-
-class TooManyLoginAttempts(Exception):
-    """The failed-login rate limit is exhausted; answered with HTTP 429 by the middleware."""
 
 
 class AccountAdapter(DefaultAccountAdapter):

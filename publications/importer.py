@@ -72,6 +72,15 @@ class IssueData:
 def _load_yaml(text: str, path: Path, line_offset: int) -> tuple[dict, dict[str, int]]:
     """Load a YAML mapping; return it with the line of each top-level key (1-based, in the file)."""
     try:
+        # An alias (*name) repeats a structure by reference: a few lines can stand for billions of
+        # items once walked ("billion laughs"). A front matter never needs one; refuse it at its line.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ImportFormatError(
+                    path,
+                    event.start_mark.line + 1 + line_offset,
+                    "YAML invalide : les alias (*nom) ne sont pas acceptés",
+                )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from anpp_portal import pagecache
 from anpp_portal.outbox import email_enqueue
+from anpp_portal.slugs import unique_slug
 from publications.rendering import markdown_to_html
 
 from . import fts
@@ -27,14 +28,6 @@ class ResourceError(Exception):
     """A domain rule of the notes library was broken; the message is for people."""
 
 
-def _unique_slug(model, text: str, pk: int | None) -> str:
-    base = slugify(text)[:100] or "note"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exclude(pk=pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 # --- Notes ---------------------------------------------------------------------------------------
 
 
@@ -42,7 +35,7 @@ def note_save(*, note: Note, themes: list[Theme] | None = None) -> Note:
     """Validate and save a note with its rendered body and its search index; ``themes`` replaces
     its themes when given."""
     if not note.slug:
-        note.slug = _unique_slug(Note, note.title, note.pk)
+        note.slug = unique_slug(Note.objects.all(), note.title, fallback="note", exclude_pk=note.pk)
     note.body_html = markdown_to_html(note.body)
     note.full_clean()
     with transaction.atomic():
@@ -129,8 +122,11 @@ def themes_follow_set(*, user, themes: list[Theme]) -> None:
     """``user`` follows exactly ``themes`` from now on (a follow kept keeps its unsubscribe link)."""
     with transaction.atomic():
         ThemeFollow.objects.filter(user=user).exclude(theme__in=themes).delete()
-        for theme in themes:
-            ThemeFollow.objects.get_or_create(user=user, theme=theme)
+        kept = set(ThemeFollow.objects.filter(user=user).values_list("theme_id", flat=True))
+        ThemeFollow.objects.bulk_create(
+            [ThemeFollow(user=user, theme=theme) for theme in themes if theme.pk not in kept],
+            ignore_conflicts=True,  # a follow added meanwhile by another request is kept as it is
+        )
 
 
 def theme_unfollow(*, token: str) -> ThemeFollow | None:
@@ -196,7 +192,7 @@ def note_announce(*, note_id: int, batch_size: int = ANNOUNCE_BATCH_SIZE) -> int
 
 def qa_entry_save(*, entry: QAEntry, themes: list[Theme] | None = None) -> QAEntry:
     if not entry.slug:
-        entry.slug = _unique_slug(QAEntry, entry.title, entry.pk)
+        entry.slug = unique_slug(QAEntry.objects.all(), entry.title, fallback="note", exclude_pk=entry.pk)
     entry.answer_html = markdown_to_html(entry.answer)
     entry.full_clean()
     with transaction.atomic():

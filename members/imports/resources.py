@@ -5,7 +5,6 @@ would change nothing is reported « inchangée » and not saved.
 """
 
 import re
-from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
@@ -23,13 +22,12 @@ from billing.services import BillingError, KeptNumberRefused, appel_record_kept,
 
 from ..models import (
     Adhesion,
-    AdhesionCampaign,
     Department,
     ImportedPerson,
     Role,
     Territory,
 )
-from ..services.adhesions import appel_content
+from ..services.adhesions import adhesion_campaigns_of_past_years, appel_content
 from .widgets import (
     ChoiceWidget,
     DepartmentsWidget,
@@ -317,10 +315,16 @@ PAYMENT_ENTRY = re.compile(r"^(\S+)(?:\s+(.+))?$")
 
 
 class PastCampaignWidget(FrenchIntegerWidget):
-    """The campaign of a past year; created, closed, when the ANPP's history has none for that year."""
+    """The campaign of a past year, among those the import found or created once for its file
+    (``AdhesionResource.before_import``): cleaning a cell reads and writes nothing."""
 
-    def clean(self, value, row=None, **kwargs):
-        year = super().clean(value, row, **kwargs)
+    def __init__(self, campaigns: dict | None = None):
+        super().__init__()
+        self.campaigns = {} if campaigns is None else campaigns
+
+    @staticmethod
+    def past_year(value) -> int:
+        year = FrenchIntegerWidget().clean(value)
         if year is None:
             raise ValueError("Indiquez l'année de l'adhésion.")
         this_year = timezone.localdate().year
@@ -328,17 +332,10 @@ class PastCampaignWidget(FrenchIntegerWidget):
             raise ValueError(
                 f"Seules les adhésions des années passées s'importent (de 2000 à {this_year - 1})."
             )
-        campaign = AdhesionCampaign.objects.filter(year=year).first()
-        if campaign is None:
-            campaign = AdhesionCampaign.objects.create(
-                year=year,
-                opens_on=date(year, 1, 1),
-                closes_on=date(year, 12, 31),
-                fee_mode=AdhesionCampaign.FeeMode.BRACKETS,
-                population_year=year,
-                intro_text="Campagne d'une année passée, créée par l'import de l'historique des cotisations.",
-            )
-        return campaign
+        return year
+
+    def clean(self, value, row=None, **kwargs):
+        return self.campaigns[self.past_year(value)]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value.year)
@@ -401,7 +398,19 @@ class AdhesionResource(PortalResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.fields["territory"].widget = TerritoryBySirenWidget(Territory)
+        self.campaigns: dict = {}
+        self.fields["campaign"].widget = PastCampaignWidget(self.campaigns)
         self.method_widget = ChoiceWidget(PaymentMethod.choices, "Mode de paiement")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        years = set()
+        for values in dataset.dict:
+            try:
+                years.add(PastCampaignWidget.past_year(values.get("Année")))
+            except ValueError:
+                continue  # the row's own error, at its cell
+        self.campaigns.update(adhesion_campaigns_of_past_years(years=years))
 
     def row_key(self, row):
         siren, year = siren_text(row.get("SIREN du territoire")), text(row.get("Année"))

@@ -40,6 +40,7 @@ __all__ = [
     "NoFeeForPopulation",
     "WrongStatus",
     "adhesion_amount_correct",
+    "adhesion_campaigns_of_past_years",
     "adhesion_cancel",
     "adhesion_documents_missing",
     "adhesion_documents_render",
@@ -171,6 +172,24 @@ def cotisation_compute(*, campaign: AdhesionCampaign, kind: str, population: int
 
 
 # --- Lifecycle --------------------------------------------------------------------------------
+
+
+def adhesion_campaigns_of_past_years(*, years) -> dict[int, AdhesionCampaign]:
+    """The campaign of each past year named, created closed where ANPP's history has none (an import
+    of the history of cotisations); one query for those that exist."""
+    campaigns = {c.year: c for c in AdhesionCampaign.objects.filter(year__in=set(years))}
+    for year in sorted(set(years) - set(campaigns)):
+        campaigns[year], _ = AdhesionCampaign.objects.get_or_create(
+            year=year,
+            defaults={
+                "opens_on": date(year, 1, 1),
+                "closes_on": date(year, 12, 31),
+                "fee_mode": AdhesionCampaign.FeeMode.BRACKETS,
+                "population_year": year,
+                "intro_text": "Campagne d'une année passée, créée par l'import de l'historique des cotisations.",
+            },
+        )
+    return campaigns
 
 
 def _transition(adhesion: Adhesion, to_status: str, by: User | None, message: str = "") -> AdhesionTransition:

@@ -16,9 +16,9 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from anpp_portal.outbox import email_enqueue
+from anpp_portal.slugs import unique_slug
 from anpp_portal.staffpolicy import acts_as_staff
 
 from ..models import Department, JoinRequest, Role, Territory, User
@@ -162,14 +162,6 @@ def join_request_competitors(join_request: JoinRequest):
     )
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:100] or "territoire"
-    slug, n = base, 2
-    while Territory.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _pending(join_request: JoinRequest) -> JoinRequest:
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
@@ -191,7 +183,7 @@ def join_request_approve(*, join_request: JoinRequest, by: User) -> Territory:
             )
         territory = Territory(
             name=join_request.territory_name,
-            slug=_unique_slug(join_request.territory_name),
+            slug=unique_slug(Territory.objects.all(), join_request.territory_name, fallback="territoire"),
             kind=join_request.kind,
             siren=join_request.siren,
             region=departments[0].region,

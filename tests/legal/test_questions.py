@@ -264,3 +264,77 @@ def test_staff_who_may_only_read_a_thread_cannot_write_in_it(client, member_a, t
     assert client.get(question.get_absolute_url()).status_code == 200
     assert client.post(question.get_absolute_url(), {"text": "Pas de réponse de ma part"}).status_code == 403
     assert question.messages.count() == 1
+
+
+# --- The rules live in the services: every caller (views, demo, a future API) gets them ------------
+
+
+def test_only_a_person_of_a_member_territory_may_ask_through_the_service(member_a, territory_a, territory_b):
+    from members.models import Role
+
+    from ..factories import MembershipFactory
+
+    not_member = MembershipFactory(territory=territory_b, role=Role.REFERENT).user  # B has no adhésion
+    with pytest.raises(services.LegalNotAllowed):
+        services.question_ask(territory=territory_b, user=not_member, subject="S", text="T")
+    with pytest.raises(services.LegalNotAllowed):  # a person of B does not ask on A's behalf
+        services.question_ask(territory=territory_a, user=not_member, subject="S", text="T")
+    assert (
+        services.question_ask(territory=territory_a, user=member_a, subject="S", text="T").territory
+        == territory_a
+    )
+    assert Question.objects.count() == 1
+
+
+def test_the_service_lets_only_staff_who_may_change_questions_write_as_anpp_and_others_for_their_territory(
+    member_a, territory_a, person_b, anpp_staff
+):
+    from django.contrib.auth.models import Permission
+
+    from ..factories import StaffFactory
+
+    question = services.question_ask(territory=territory_a, user=member_a, subject="S", text="T")
+    reader = StaffFactory()
+    reader.groups.clear()
+    reader.user_permissions.add(
+        Permission.objects.get(codename="view_question", content_type__app_label="legal")
+    )
+    for author, from_staff in ((reader, True), (reader, False), (member_a, True), (person_b, False)):
+        with pytest.raises(services.LegalNotAllowed):
+            services.message_add(question=question, author=author, text="Non", from_staff=from_staff)
+    assert question.messages.count() == 1
+    services.message_add(question=question, author=anpp_staff, text="Réponse", from_staff=True)
+    services.message_add(question=question, author=member_a, text="Merci", from_staff=False)
+    assert [m.from_staff for m in question.messages.order_by("pk")] == [False, True, False]
+
+
+@pytest.mark.parametrize("written", ["upper", "lower", "as is"])
+def test_a_published_copy_naming_the_territory_in_any_case_is_refused_next_to_the_field(
+    member_a, territory_a, written
+):
+    name = {"upper": territory_a.name.upper(), "lower": territory_a.name.lower(), "as is": territory_a.name}[
+        written
+    ]
+    question = services.question_ask(territory=territory_a, user=member_a, subject="S", text="T")
+    with pytest.raises(ValidationError) as refused:
+        services.question_publish(
+            question=question, title="Titre", question_text="", answer="Oui.", signature=f"Le {name}"
+        )
+    assert set(refused.value.message_dict) == {"signature"}
+    assert not QAEntry.objects.exists()
+
+
+def test_a_reply_reaches_an_asker_who_is_also_a_referent_once_whatever_the_case_of_the_address(
+    member_a, territory_a, anpp_staff, send_outbox
+):
+    from members.models import Role
+
+    from ..factories import MembershipFactory, UserFactory
+
+    asker = UserFactory(email="Direction@Pays-A.test")
+    MembershipFactory(territory=territory_a, user=asker, role=Role.REFERENT)
+    other = MembershipFactory(territory=territory_a, role=Role.REFERENT).user
+    question = services.question_ask(territory=territory_a, user=asker, subject="S", text="T")
+    services.message_add(question=question, author=anpp_staff, text="Réponse", from_staff=True)
+    sent = send_outbox()
+    assert sorted(m.to[0].lower() for m in sent) == sorted(["direction@pays-a.test", other.email.lower()])

@@ -478,3 +478,38 @@ def test_columns_may_come_in_any_order_with_others_beside_them(staff):
     assert batch.report["new"] == 1
     person = ImportedPerson.objects.get()
     assert (person.first_name, person.last_name, person.function) == ("Alix", "Exemple", "Élue")
+
+
+def test_past_years_campaigns_are_found_or_made_once_per_file_and_a_preview_makes_none(staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import AdhesionCampaign
+
+    def lines(count):
+        territories = TerritoryFactory.create_batch(count)
+        return [
+            f"{t.siren};{2018 + n % 2};1 000,00;Appel émis;15/02/{2018 + n % 2};X{n}-{t.pk};;"
+            for n, t in enumerate(territories)
+        ]
+
+    campaign_queries = []
+    for count in (2, 12):
+        content = csv_bytes(ADHESION_HEADER, lines(count))
+        with CaptureQueriesContext(connection) as captured:
+            batch = upload_and_preview("adhesions", content, staff)
+        assert batch.report["errors"] == [], batch.report
+        assert not AdhesionCampaign.objects.exists()  # the preview wrote nothing, campaigns included
+        campaign_queries.append(  # looking campaigns up by year, or making one
+            sum(
+                'WHERE "members_adhesioncampaign"."year"' in q["sql"]
+                or 'INSERT INTO "members_adhesioncampaign"' in q["sql"]
+                for q in captured.captured_queries
+            )
+        )
+    assert campaign_queries[0] == campaign_queries[1]  # per file, not per row
+    assert (
+        import_file("adhesions", csv_bytes(ADHESION_HEADER, lines(3)), staff).status
+        == ImportBatch.Status.IMPORTED
+    )
+    assert sorted(AdhesionCampaign.objects.values_list("year", flat=True)) == [2018, 2019]

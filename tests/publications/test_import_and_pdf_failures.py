@@ -83,6 +83,31 @@ def test_a_file_that_cannot_be_read_is_refused_naming_it(seed_folder, tmp_path, 
     assert refused.value.path == folder / name and reason in refused.value.reason
 
 
+LAUGHS = "".join(
+    f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]\n" if n else "l0: &l0 [ha]\n" for n in range(9)
+)
+
+
+@pytest.mark.parametrize("name", ["issue.yaml", "01-edito.md"])
+def test_a_front_matter_with_yaml_aliases_is_refused_at_the_line_of_the_first_alias(
+    seed_folder, tmp_path, name
+):
+    folder = tmp_path / "numero"
+    shutil.copytree(seed_folder, folder)
+    target = folder / name
+    original = target.read_text(encoding="utf-8")
+    if name.endswith(".md"):  # inside the article's front matter, after its opening line
+        target.write_text(original.replace("---\n", "---\n" + LAUGHS, 1), encoding="utf-8")
+        line = 3
+    else:
+        target.write_text(LAUGHS + original, encoding="utf-8")
+        line = 2
+    with pytest.raises(ImportFormatError) as refused:
+        parse_issue_folder(folder)
+    assert refused.value.path == target and refused.value.line == line
+    assert "alias" in refused.value.reason
+
+
 def test_an_article_nested_too_deep_is_refused_at_import_with_its_file_and_line(seed_folder, tmp_path):
     folder = tmp_path / "numero"
     shutil.copytree(seed_folder, folder)
