@@ -265,6 +265,9 @@ ANPP_RATE_LIMITS = {
     "join_request": os.environ.get("RATE_LIMIT_JOIN_REQUEST", "5/h/ip,3/d/key"),
     # The password check before deleting an account: per client IP and per account.
     "account_delete": os.environ.get("RATE_LIMIT_ACCOUNT_DELETE", "20/h/ip,5/15m/key"),
+    # Event registrations per account (ANPP staff are not limited): no account can flood addresses
+    # with confirmations. Counted per account, not per IP: the service has no request.
+    "event_registration": os.environ.get("RATE_LIMIT_EVENT_REGISTRATION", "20/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANPP"
@@ -488,9 +491,6 @@ ANPP_INVITATION_VALID_DAYS = env_int("ANPP_INVITATION_VALID_DAYS", 14)
 # How long the link confirming a join request's address works (members/services/joins.py).
 ANPP_JOIN_CONFIRM_DAYS = env_int("ANPP_JOIN_CONFIRM_DAYS", 7)
 ANPP_EVENTS_MAX_DELEGATION = env_int("ANPP_EVENTS_MAX_DELEGATION", 50)
-# Event registrations one account may make per hour (ANPP staff are not limited): no account can
-# flood addresses with confirmations.
-ANPP_EVENTS_REGISTRATIONS_PER_HOUR = env_int("ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
 # Public pages of anonymous visitors are kept this long in the shared cache (0 turns it off);
 # saving content invalidates them at once, so this only bounds what time alone changes.
 ANPP_PAGE_CACHE_SECONDS = env_int("ANPP_PAGE_CACHE_SECONDS", 60)

@@ -194,7 +194,7 @@ def test_staff_without_the_group_do_not_bypass_the_members_only_rule():
 
 
 def test_staff_without_the_group_are_held_to_the_hourly_cap(settings):
-    settings.ANPP_EVENTS_REGISTRATIONS_PER_HOUR = 1
+    settings.ANPP_RATE_LIMITS = {**settings.ANPP_RATE_LIMITS, "event_registration": "1/h/key"}
     bare = UserFactory(is_staff=True)
     first, second = EventFactory(capacity=10), EventFactory(capacity=10)
     event_services.registration_create(

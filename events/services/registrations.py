@@ -172,14 +172,15 @@ def _check_no_clash(sessions, name: str) -> None:
 
 
 def _check_rate(by) -> None:
-    """Registrations per account and hour, so that no account can flood addresses with confirmations."""
+    """Registrations per account (settings.ANPP_RATE_LIMITS["event_registration"]), so that no account
+    can flood addresses with confirmations."""
     if acts_as_staff(by, STAFF_REGISTERS):
         return
-    limit = getattr(settings, "ANPP_EVENTS_REGISTRATIONS_PER_HOUR", 20)
-    if not ratelimit.consume(action="event_registration", key=f"user:{by.pk}", rates=f"{limit}/h/key"):
+    if not ratelimit.consume(action="event_registration", key=f"user:{by.pk}"):
         raise RateLimited(
-            _("Vous avez fait %(limit)s inscriptions dans l'heure : réessayez plus tard ou écrivez à l'ANPP.")
-            % {"limit": limit}
+            _(
+                "Vous avez fait beaucoup d'inscriptions en peu de temps : réessayez plus tard ou écrivez à l'ANPP."
+            )
         )
 
 

@@ -378,7 +378,7 @@ def test_a_person_registered_by_someone_else_can_decline_which_promotes_the_next
 
 
 def test_registrations_per_account_are_rate_limited(referent_a, territory_a, settings):
-    settings.ANPP_EVENTS_REGISTRATIONS_PER_HOUR = 3
+    settings.ANPP_RATE_LIMITS = {**settings.ANPP_RATE_LIMITS, "event_registration": "3/h/key"}
     event = EventFactory(capacity=None)
     for n in range(3):
         register(event, referent_a, [person(n, event)], territory_a)
