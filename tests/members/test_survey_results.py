@@ -5,6 +5,7 @@ from the answers written in this file; the territories, names and answers are fi
 import csv
 import datetime
 import io
+from unittest import mock
 
 import openpyxl
 import pypdf
@@ -456,3 +457,14 @@ def test_staff_without_the_permission_and_referents_may_not(client, world, name)
 def test_an_unknown_campaign_is_a_404_for_staff(client, staff, world):
     client.force_login(staff)
     assert client.get(reverse("members:survey_results", args=[99999])).status_code == 404
+
+
+def test_the_staff_home_and_the_campaigns_admin_page_lead_to_the_results(client, staff, world):
+    client.force_login(staff)
+    url = reverse("members:survey_results", args=[world["campaign"].pk])
+    with_fiche_2026 = timezone.make_aware(datetime.datetime(2026, 5, 15, 10))
+    with mock.patch("django.utils.timezone.now", return_value=with_fiche_2026):
+        home = client.get(reverse("backoffice:home")).content.decode()
+    assert f'href="{url}"' in home
+    change = client.get(reverse("admin:members_fichecampaign_change", args=[world["campaign"].pk]))
+    assert f'href="{url}"' in change.content.decode()
