@@ -255,7 +255,8 @@ def _choices_summary(summary: Summary, values: list) -> None:
 def _numbers_figures(question, numbers: list[Decimal]) -> list[dict]:
     figures = []
     if not questionnaire.is_year(question):
-        figures.append({"label": _("Somme"), "text": number_text(sum(numbers, Decimal(0)), question)})
+        total = sum(numbers, Decimal(0)) if numbers else None
+        figures.append({"label": _("Somme"), "text": number_text(total, question)})
     mean = sum(numbers, Decimal(0)) / len(numbers) if numbers else None
     median = Decimal(statistics.median(numbers)) if numbers else None
     figures.append({"label": _("Moyenne"), "text": number_text(mean, question)})
