@@ -306,6 +306,7 @@ def key_figures(today: date) -> dict:
         "called": money["called"],
         "paid": paid,
         "fiche_year": fiche_campaign.year if fiche_campaign else None,
+        "fiche_campaign_pk": fiche_campaign.pk if fiche_campaign else None,
         "fiches_submitted": fiches["submitted"],
         "fiches_started": fiches["total"],
         "events": [{"event": e, "confirmed": e.confirmed} for e in upcoming],

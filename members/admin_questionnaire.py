@@ -239,7 +239,8 @@ class FicheCampaignForm(portal_forms.ModelForm):
 @admin.register(FicheCampaign)
 class FicheCampaignAdmin(admin.ModelAdmin):
     form = FicheCampaignForm
-    list_display = ["year", "opens_on", "closes_on", "preview_link"]
+    list_display = ["year", "opens_on", "closes_on", "preview_link", "results_link"]
+    readonly_fields = ["results_link"]
     list_filter = [("opens_on", admin.DateFieldListFilter)]
     search_fields = ["year", "intro_text"]
     inlines = [SectionInline]
@@ -248,6 +249,14 @@ class FicheCampaignAdmin(admin.ModelAdmin):
     def preview_link(self, obj):
         return format_html(
             '<a href="{}">{}</a>', reverse("members:questionnaire_preview", args=[obj.year]), _("Aperçu")
+        )
+
+    @admin.display(description=_("résultats"))
+    def results_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("members:survey_results", args=[obj.pk]), _("Voir les résultats")
         )
 
     def save_model(self, request, obj, form, change):

@@ -265,3 +265,26 @@ class JoinRequestForm(portal_forms.ModelForm):
         siren = "".join(self.cleaned_data["siren"].split())
         validate_siren(siren)
         return siren
+
+
+class SurveyResultsFilterForm(portal_forms.Form):
+    """The filters of a survey's results (GET): a région, a kind of territory; empty keeps all."""
+
+    region = forms.ChoiceField(label=_("Région"), required=False)
+    nature = forms.ChoiceField(label=_("Nature du territoire"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from localflavor.fr.fr_region import REGION_2016_CHOICES
+
+        super().__init__(*args, **kwargs)
+        invalid = _("Ce choix n'existe pas ; choisissez dans la liste.")
+        self.fields["region"].choices = [("", _("Toutes les régions")), *REGION_2016_CHOICES]
+        self.fields["nature"].choices = [("", _("Toutes les natures")), *Territory.Kind.choices]
+        for name in ("region", "nature"):
+            self.fields[name].error_messages["invalid_choice"] = invalid
+
+    def filters(self) -> dict:
+        """The filters to apply: none while the form is invalid (its errors are shown instead)."""
+        if not self.is_valid():
+            return {"region": "", "kind": ""}
+        return {"region": self.cleaned_data["region"], "kind": self.cleaned_data["nature"]}

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from anpp_portal.formats import format_date
 from anpp_portal.pdf import render_pdf
 
 
@@ -11,4 +12,12 @@ def attestation_pdf(adhesion, identity) -> bytes:
     return render_pdf(
         "members/pdf/attestation.html",
         {"adhesion": adhesion, "seller": identity, "signed_on": timezone.localdate()},
+    )
+
+
+def survey_results_pdf(figures: dict, form) -> bytes:
+    """A survey's results as the staff page shows them (``survey_results.results``), to print."""
+    return render_pdf(
+        "members/pdf/survey_results.html",
+        {**figures, "form": form, "printed_text": format_date(timezone.localdate())},
     )

@@ -253,19 +253,29 @@ def fiche_export_sheets(queryset):
         for f in fiches
     ]
     sheets = [("Fiches", headers, rows)]
-    for key, (label, columns) in tables.items():
-        sheets.append(
-            (
-                "EPCI" if key == "epci" else label[:31],
-                ["Année", "Territoire", *[c.label for c in columns]],
-                [
-                    [f.campaign.year, f.territory.name, *[row.get(c.key) for c in columns]]
-                    for f in fiches
-                    for row in f.answers.get(key) or []
-                ],
-            )
+    return sheets + export_table_sheets(
+        tables, ["Année", "Territoire"], [([f.campaign.year, f.territory.name], f.answers) for f in fiches]
+    )
+
+
+def export_table_sheets(tables: dict[str, tuple[str, list]], lead_headers: list, entries) -> list:
+    """One sheet per table of rows (the member EPCI), one line per row: ``tables`` maps a rows
+    question's key to its label and column questions, ``entries`` are (leading cells, answers) pairs,
+    whose leading cells (year, territory) start each line. The fiche export and the survey results
+    share it."""
+    entries = list(entries)
+    return [
+        (
+            "EPCI" if key == "epci" else label[:31],
+            [*lead_headers, *[c.label for c in columns]],
+            [
+                [*lead, *[row.get(c.key) for c in columns]]
+                for lead, answers in entries
+                for row in answers.get(key) or []
+            ],
         )
-    return sheets
+        for key, (label, columns) in tables.items()
+    ]
 
 
 def _export_value(value):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory_views, views, views_join
+from . import directory_views, views, views_join, views_results
 
 app_name = "members"
 
@@ -64,4 +64,24 @@ urlpatterns = [
         name="questionnaire_preview",
     ),
     path("tableau-de-bord/fiches/<int:pk>/", views.fiche_review, name="fiche_review"),
+    path(
+        "tableau-de-bord/enquetes/<int:pk>/resultats/",
+        views_results.survey_results_page,
+        name="survey_results",
+    ),
+    path(
+        "tableau-de-bord/enquetes/<int:pk>/resultats.csv",
+        views_results.survey_results_csv,
+        name="survey_results_csv",
+    ),
+    path(
+        "tableau-de-bord/enquetes/<int:pk>/resultats.xlsx",
+        views_results.survey_results_xlsx,
+        name="survey_results_xlsx",
+    ),
+    path(
+        "tableau-de-bord/enquetes/<int:pk>/resultats.pdf",
+        views_results.survey_results_pdf,
+        name="survey_results_pdf",
+    ),
 ]

@@ -174,6 +174,7 @@ NOT_ALLOWED = Outcome(405)
 PDF = Outcome(200, content_type="application/pdf")
 JSON = Outcome(200, content_type="application/json")
 CSV = Outcome(200, content_type="text/csv; charset=utf-8")
+XLSX = Outcome(200, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 ICS = Outcome(200, content_type="text/calendar")
 FULL_TEXT = Outcome(200, contains=FULL_TEXT_MARKER)
 TEASER = Outcome(200, contains=CHAPEAU_MARKER, lacks=FULL_TEXT_MARKER)
@@ -241,6 +242,10 @@ STAFF_PAGES = {
     "members:dashboard",
     "members:panorama",
     "members:fiche_review",
+    "members:survey_results",
+    "members:survey_results_csv",
+    "members:survey_results_xlsx",
+    "members:survey_results_pdf",
     "events:staff_participants",
     "events:checkin",
     "events:checkin_mark",
@@ -406,6 +411,13 @@ MATRIX = [
     row(get("backoffice:home"),                                            LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
     # A fiche's number must not tell a territory person that it exists: 404, not 403.
     row(get("members:fiche_review", pk="{fiche.pk}"),                     LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK, staff_no_perms=FORBIDDEN),
+    # A survey's results (its pk is the fiche campaign's): staff who may read the fiches, like the panorama.
+    row(get("members:survey_results", pk="{fiche.campaign_id}"),           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
+    row(get("members:survey_results", pk="{fiche.campaign_id}", query="region=zz", note="made-up filter: the message at the field"),
+                                                                           LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    OK),
+    row(get("members:survey_results_csv", pk="{fiche.campaign_id}"),       LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    CSV),
+    row(get("members:survey_results_xlsx", pk="{fiche.campaign_id}"),      LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    XLSX),
+    row(get("members:survey_results_pdf", pk="{fiche.campaign_id}"),       LOGIN,       FORBIDDEN,    FORBIDDEN, FORBIDDEN,    PDF),
     # --- events ---
     row(get("events:list"),                                                NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT, NO_DRAFT_EVENT),
     row(get("events:detail", **EVENT),                                     OK,          OK,           OK,        OK,           OK),

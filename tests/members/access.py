@@ -69,6 +69,14 @@ TERRITORY_URLS = {
 # URL name -> why its keywords do not name a territory's data.
 OTHER_URLS = {
     "members:questionnaire_preview": "a staff page; its year names a campaign's questionnaire, no territory's data",
+    "members:survey_results": "a staff page (403 for anyone else, like the panorama); its number names a campaign, "
+    "whose results span every territory",
+    "members:survey_results_csv": "a staff page (403 for anyone else, like the panorama); its number names a campaign, "
+    "whose results span every territory",
+    "members:survey_results_xlsx": "a staff page (403 for anyone else, like the panorama); its number names a campaign, "
+    "whose results span every territory",
+    "members:survey_results_pdf": "a staff page (403 for anyone else, like the panorama); its number names a campaign, "
+    "whose results span every territory",
     "members:pending_invitation_accept": "only an invitation sent to a verified address of the person is "
     "found; any other number is a 404 (tests/members/test_year.py)",
     "members:invitation": "the key of an invitation email is the credential by design; it works once and expires",
