@@ -350,24 +350,51 @@ def exempt_from_vat(territory_a, territory_b, staff, clock):
 
 def later_day_credit_notes(territory_a, territory_b, staff, clock):
     """Documents issued on 31 December at 23:30 UTC (1 January in Paris: the next year's series and
-    date), corrected by credit notes of a later day: BT-26 is the corrected document's Paris date."""
+    date), corrected by credit notes of a later day: BT-26 is the corrected document's Paris date.
+    Both corrected documents are checked too (BT-2 on Paris time)."""
     _adhesion(territory_a, year=2025, amount=Decimal("900"), siret=BUYER_SIRET, codes=True)
     clock(2025, 12, 31, 23, 30)
     invoice = services.event_invoice_issue(
         registration=_registration(territory_a, (Decimal("1045.50"), Decimal("40"))), by=staff
     )
-    clock(2026, 12, 31, 23, 30)
-    appel = _appel(territory_b, staff, year=2026, amount=Decimal("2480.00"), siret=BUYER_B_SIRET, codes=False)
-    assert (invoice.number, appel.number) == ("F2026-0001", "2027-0001")
     label, amount = _participant_lines(invoice)[0]
     clock(2026, 1, 15, 9)
     invoice_note = services.credit_note_issue(
         invoice=invoice, lines=[_line(f"Annulation : {label}", amount)], reason="Retard", by=staff
     )
+    clock(2026, 12, 31, 23, 30)
+    appel = _appel(territory_b, staff, year=2026, amount=Decimal("2480.00"), siret=BUYER_B_SIRET, codes=False)
+    assert (invoice.number, appel.number) == ("F2026-0001", "2027-0001")
     clock(2027, 1, 20, 9)
     member_services.adhesion_cancel(adhesion=appel.adhesion, by=staff, reason="Territoire dissous (exemple).")
     appel_note = appel.credit_notes.get()
     return [
+        (
+            invoice,
+            Expected(
+                number="F2026-0001",
+                type_code="380",
+                issued_on=datetime.date(2026, 1, 1),
+                due_on=datetime.date(2026, 1, 31),
+                buyer="PETR du Pays A",
+                buyer_siret=BUYER_SIRET,
+                service_code="SERVICE-2025",
+                engagement="ENG-2025-7",
+                lines=_participant_lines(invoice),
+            ),
+        ),
+        (
+            appel,
+            Expected(
+                number="2027-0001",
+                type_code="380",
+                issued_on=datetime.date(2027, 1, 1),
+                due_on=datetime.date(2027, 1, 31),
+                buyer="PETR du Pays B",
+                buyer_siret=BUYER_B_SIRET,
+                lines=[("Cotisation 2026 – PETR du Pays B", Decimal("2480.00"))],
+            ),
+        ),
         (
             invoice_note,
             Expected(
