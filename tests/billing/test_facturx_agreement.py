@@ -653,6 +653,19 @@ def assert_xml_follows_the_data(xml: Xml, expected: Expected) -> None:
     assert corrected == (
         (expected.corrects[0], f"{expected.corrects[1]:%Y%m%d}") if expected.corrects else (None, None)
     )
+    # The payment terms (BT-20): an invoice's are the identity's; a credit note asks for no payment
+    # and says what becomes of its amount (EN 16931 wants terms on it all the same, BR-CO-25), and
+    # carries no late-payment penalties (a PMD note).
+    terms = xml.one(f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:Description")
+    notes = xml.all("//rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode")
+    if expected.corrects:
+        assert (
+            terms.startswith("Ce montant vient en déduction de ") and f"n° {expected.corrects[0]} ;" in terms
+        )
+        assert notes == ["TXD"]
+    else:
+        assert terms == "À réception, par mandat administratif ou virement."
+        assert notes == ["TXD", "PMD"]
     assert (
         xml.one(f"{SELLER}/ram:Name") == "Association Nationale des Pôles territoriaux et des Pays (exemple)"
     )
