@@ -51,6 +51,20 @@ def split_address(text: str, *, name: str = "", postal_code: str = "", city: str
     return parts
 
 
+def payment_terms(invoice, identity) -> str:
+    """The payment terms (BT-20) as the page prints them: the identity's for a document to pay; for a
+    credit note, which asks for no payment, what becomes of its amount. EN 16931 wants them on a
+    credit note too (BR-CO-25: an amount due and no due date)."""
+    if not invoice.corrects_id:
+        return identity.payment_terms
+    corrected = invoice.corrects
+    document = "l'appel" if corrected.kind == "appel" else "la facture"
+    return (
+        f"Ce montant vient en déduction de {document} n° {corrected.number} ; une somme déjà versée "
+        "au-delà du montant restant dû vous est remboursée par virement."
+    )
+
+
 def data_dict(invoice, identity) -> dict:
     """The EN 16931 business terms of ``invoice`` issued by ``identity`` (see factur-x's generate_xml)."""
     issued_on = timezone.localdate(invoice.issued_at)
@@ -75,6 +89,9 @@ def data_dict(invoice, identity) -> dict:
         buyer["legal_identifier"] = invoice.buyer_siret[:9]
         buyer["legal_identifier_schemeid"] = SCHEME_SIREN
     vat = {"BT-118": identity.vat_category}
+    # Every VAT category but "not subject to VAT" (O) states its rate, 0 % for an exempt seller
+    # (EN 16931 BR-48 and BR-E-05): on each line (BT-152) and in the breakdown (BT-119).
+    rate = "" if identity.vat_category == identity.VatCategory.NOT_SUBJECT else "0"
     lines = []
     for number, line in enumerate(invoice.lines, start=1):
         lines.append(
@@ -85,10 +102,13 @@ def data_dict(invoice, identity) -> dict:
                 "BT-129": str(line["quantity"]),
                 "BT-130": UNIT_CODE,
                 "BT-151": identity.vat_category,
+                **({"BT-152": rate} if rate else {}),
                 "BT-131": money(line["amount"]),
             }
         )
     breakdown = {"BT-116": total, "BT-117": "0.00", **vat, "BT-120": identity.vat_mention}
+    if rate:
+        breakdown["BT-119"] = rate
     if identity.vat_exemption_code:
         breakdown["BT-121"] = identity.vat_exemption_code
     data = {
@@ -96,7 +116,7 @@ def data_dict(invoice, identity) -> dict:
         "BT-2": issued_on,
         "BT-3": invoice.type_code,
         "BT-5": "EUR",
-        "BT-20": identity.payment_terms,
+        "BT-20": payment_terms(invoice, identity),
         "BG-4": seller,
         "BG-7": buyer,
         # No delivery address: the delivery date is the event's, or the issue date for a cotisation.
@@ -114,7 +134,7 @@ def data_dict(invoice, identity) -> dict:
         "BT-115": total,
         "BG-25": lines,
     }
-    if not identity.late_payment_terms:
+    if not identity.late_payment_terms or invoice.corrects_id:  # a credit note is not paid late
         data["BG-1"] = [note for note in data["BG-1"] if note.get("BT-21") != "PMD"]
     if invoice.due_on:
         data["BT-9"] = invoice.due_on

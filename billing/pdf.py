@@ -13,6 +13,7 @@ def invoice_pdf(invoice, identity) -> bytes:
         "invoice": invoice,
         "seller": identity,
         "issued_on": timezone.localdate(invoice.issued_at),
+        "payment_terms": einvoice.payment_terms(invoice, identity),
         "buyer_lines": einvoice.address_lines(invoice.buyer_address, name=invoice.buyer_name),
         "corrects_issued_on": timezone.localdate(invoice.corrects.issued_at) if invoice.corrects_id else None,
     }
