@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory_views, views, views_join
+from . import directory_views, views, views_join, views_surveys
 
 app_name = "members"
 
@@ -53,6 +53,17 @@ urlpatterns = [
     path(
         "territoire/<slug:slug>/fiche/<int:year>/<slug:section>/", views.fiche_section, name="fiche_section"
     ),
+    path("territoire/<slug:slug>/enquete/<int:pk>/", views_surveys.survey, name="survey"),
+    path(
+        "territoire/<slug:slug>/enquete/<int:pk>/soumettre/",
+        views_surveys.survey_submit,
+        name="survey_submit",
+    ),
+    path(
+        "territoire/<slug:slug>/enquete/<int:pk>/<slug:section>/",
+        views_surveys.survey_section,
+        name="survey_section",
+    ),
     path("compte/mes-donnees/", views.my_data, name="my_data"),
     path("compte/supprimer/", views.delete_account, name="delete_account"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
@@ -64,4 +75,8 @@ urlpatterns = [
         name="questionnaire_preview",
     ),
     path("tableau-de-bord/fiches/<int:pk>/", views.fiche_review, name="fiche_review"),
+    path("tableau-de-bord/enquetes/<int:pk>/", views_surveys.survey_staff, name="survey_staff"),
+    path("tableau-de-bord/enquetes/<int:pk>/apercu/", views_surveys.survey_preview, name="survey_preview"),
+    path("tableau-de-bord/enquetes/<int:pk>/ouvrir/", views_surveys.survey_open, name="survey_open"),
+    path("tableau-de-bord/enquetes/<int:pk>/relancer/", views_surveys.survey_remind, name="survey_remind"),
 ]
