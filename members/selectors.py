@@ -405,9 +405,27 @@ def surveys_open_for_territory(territory, today=None):
 
     today = today or timezone.localdate()
     surveys = Survey.objects.filter(kind=Survey.Kind.ENQUETE, opens_on__lte=today, closes_on__gte=today)
-    found = [
-        s for s in surveys.order_by("closes_on", "pk") if survey_audience(s).filter(pk=territory.pk).exists()
-    ]
+    surveys = list(surveys.order_by("closes_on", "pk").prefetch_related("territories"))
+    if not surveys:
+        return []
+    # survey_audience's rules for one territory, in a fixed number of queries whatever the number of
+    # surveys: every survey here is open, so "a member on the day" is a member today.
+    is_member = territories_with_valid_adhesion(today).filter(pk=territory.pk).exists()
+    adhesion_statuses = set(territory.adhesions.values_list("campaign__year", "status"))
+
+    def asked(survey) -> bool:
+        if survey.audience == Survey.Audience.CHOSEN:
+            return territory in survey.territories.all()
+        if survey.adhesion_statuses:
+            if not any((survey.year, status) in adhesion_statuses for status in survey.adhesion_statuses):
+                return False
+        elif not is_member:
+            return False
+        return (not survey.regions or territory.region in survey.regions) and (
+            not survey.territory_kinds or territory.kind in survey.territory_kinds
+        )
+
+    found = [survey for survey in surveys if asked(survey)]
     # The territory's answer to each survey it answers as one (a person's answer is theirs only).
     status = (
         dict(

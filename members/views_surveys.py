@@ -3,7 +3,7 @@ progress, recap and templates), and the staff's page of a survey (completion, op
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,12 +61,15 @@ def _closed(request, territory, exc):
 
 @never_cache
 @territory_view(Action.ACT)
-@require_http_methods(["GET"])
 def survey(request, territory, pk):
+    """The first section left to fill. A survey not asked of the territory is a 404 whatever the
+    method (checked before the method)."""
     try:
         survey, response = _survey_for(request, territory, pk)
     except services.FicheError as exc:
         return _closed(request, territory, exc)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     urls = answer_urls(territory, survey)
     if response.status == SurveyResponse.Status.SOUMISE:
         return redirect(urls["submit"])

@@ -442,7 +442,10 @@ def test_staff_create_an_enquete_in_the_admin_from_the_fiche_template(client, me
     assert response.status_code == 302, response.content.decode()[:3000]
     survey = Survey.objects.get(title__startswith="Enquête fictive sur les conseils")
     assert survey.kind == "enquete" and survey.year == 2027 and survey.regions == ["75"]
-    assert sorted(survey.reminder_days_not_started) == [10, 20] and survey.sections.filter(slug="perimetre").exists()
+    assert (
+        sorted(survey.reminder_days_not_started) == [10, 20]
+        and survey.sections.filter(slug="perimetre").exists()
+    )
 
 
 def test_the_admin_refuses_a_hand_picked_audience_without_territories_in_french(client, members_ab, staff):
@@ -474,3 +477,16 @@ def test_the_fiche_campaigns_are_not_listed_among_the_enquetes(client, members_a
     client.force_login(staff)
     page = client.get(reverse("admin:members_survey_changelist")).content.decode()
     assert survey.title in page and "Fiches de renseignements 2018" not in page
+
+
+def test_the_staff_home_lists_the_open_surveys_with_a_button_to_remind_the_late_ones(
+    client, survey, territory_a, referent_a, staff, send_outbox
+):
+    client.force_login(staff)
+    home = client.get(reverse("backoffice:home")).content.decode()
+    assert survey.title in home and "jusqu'au" in home and "Relancer les retardataires" in home
+    token = home.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    client.post(
+        reverse("members:survey_remind", args=[survey.pk]), {"retour": "equipe", "csrfmiddlewaretoken": token}
+    )
+    assert [m.to for m in send_outbox()] == [[referent_a.email]]
