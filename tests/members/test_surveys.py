@@ -490,3 +490,17 @@ def test_the_staff_home_lists_the_open_surveys_with_a_button_to_remind_the_late_
         reverse("members:survey_remind", args=[survey.pk]), {"retour": "equipe", "csrfmiddlewaretoken": token}
     )
     assert [m.to for m in send_outbox()] == [[referent_a.email]]
+
+
+def test_a_persons_own_answers_are_in_their_personal_data_export(members_ab, territory_a, referent_a):
+    from anpp_portal import privacy
+
+    survey = SurveyFactory(one_per_person=True)
+    answer = services.survey_response_open(territory=territory_a, survey=survey, by=referent_a)
+    services.fiche_save_section(
+        fiche=answer, answers={"crte_signe": "oui"}, version=answer.version, by=referent_a
+    )
+    [exported] = privacy.personal_data_export(user=referent_a)["members"][
+        "reponses_personnelles_aux_enquetes"
+    ]
+    assert exported["enquete"] == survey.title and exported["reponses"] == {"crte_signe": "oui"}
