@@ -5,6 +5,7 @@ campaign starts from a copy of it. Imported by members/admin.py."""
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -169,8 +170,10 @@ class QuestionnaireSectionAdmin(FrozenMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
-            # Sections are added to a questionnaire nobody has answered yet.
-            kwargs["queryset"] = Survey.objects.filter(responses__isnull=True)
+            # Sections are added to a questionnaire nobody has answered yet (an enquête: not opened).
+            kwargs["queryset"] = Survey.objects.filter(responses__isnull=True).exclude(
+                kind=Survey.Kind.ENQUETE, opens_on__lte=timezone.localdate()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("campagne ou enquête"), ordering="campaign__year")

@@ -504,3 +504,18 @@ def test_a_persons_own_answers_are_in_their_personal_data_export(members_ab, ter
         "reponses_personnelles_aux_enquetes"
     ]
     assert exported["enquete"] == survey.title and exported["reponses"] == {"crte_signe": "oui"}
+
+
+def test_an_opened_enquete_takes_no_new_section_in_the_admin(client, members_ab, staff):
+    opened = SurveyFactory(title="Enquête fictive ouverte")
+    later = SurveyFactory(
+        title="Enquête fictive à venir", opens_on=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    client.force_login(staff)
+    form = client.get(reverse("admin:members_questionnairesection_add")).content.decode()
+    assert later.title in form and opened.title not in form
+    section = opened.sections.first()
+    page = client.get(
+        reverse("admin:members_questionnairesection_change", args=[section.pk])
+    ).content.decode()
+    assert 'name="title"' not in page  # read-only: its questions are frozen
