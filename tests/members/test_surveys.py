@@ -519,3 +519,28 @@ def test_an_opened_enquete_takes_no_new_section_in_the_admin(client, members_ab,
         reverse("admin:members_questionnairesection_change", args=[section.pk])
     ).content.decode()
     assert 'name="title"' not in page  # read-only: its questions are frozen
+
+
+def test_the_prefill_comes_from_an_earlier_surveys_submitted_answer_by_key(
+    members_ab, territory_a, referent_a
+):
+    earlier = SurveyFactory(title="Enquête fictive de l'an passé")
+    draft_only = SurveyFactory(title="Enquête fictive jamais soumise")
+    answer = services.survey_response_open(territory=territory_a, survey=earlier, by=referent_a)
+    answer = services.fiche_save_section(
+        fiche=answer,
+        answers={"crte_signe": "oui", "codev_membres": 30},
+        version=answer.version,
+        by=referent_a,
+    )
+    services.fiche_submit(fiche=answer, by=referent_a)
+    services.survey_response_open(territory=territory_a, survey=draft_only, by=referent_a)
+    again = SurveyFactory(prefill=Survey.Prefill.SURVEY, prefill_from=earlier)
+    assert services.survey_response_open(territory=territory_a, survey=again, by=referent_a).answers == {
+        "crte_signe": "oui",
+        "codev_membres": 30,
+    }
+    from_draft = SurveyFactory(prefill=Survey.Prefill.SURVEY, prefill_from=draft_only)
+    assert (
+        services.survey_response_open(territory=territory_a, survey=from_draft, by=referent_a).answers == {}
+    )
