@@ -24,6 +24,11 @@ class FicheCampaign(Survey):
         verbose_name_plural = _("campagnes de fiches de renseignements")
         ordering = ["-year"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fiche from the start, so that validation (full_clean, the admin's form) treats it as one.
+        self.kind = Survey.Kind.FICHE
+
     def save(self, *args, **kwargs):
         self.kind = Survey.Kind.FICHE
         super().save(*args, **kwargs)

@@ -544,3 +544,27 @@ def test_the_prefill_comes_from_an_earlier_surveys_submitted_answer_by_key(
     assert (
         services.survey_response_open(territory=territory_a, survey=from_draft, by=referent_a).answers == {}
     )
+
+
+def test_a_fiche_campaign_validates_as_a_fiche_without_a_title(client, staff):
+    from members.models import FicheCampaign
+
+    FicheCampaign(
+        year=2031, opens_on=datetime.date(2031, 3, 1), closes_on=datetime.date(2031, 6, 30)
+    ).full_clean()
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:members_fichecampaign_add"),
+        {
+            "year": "2031",
+            "opens_on": "2031-03-01",
+            "closes_on": "2031-06-30",
+            "reminder_days_not_started": "",
+            "reminder_days_not_submitted": "",
+            "intro_text": "",
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert FicheCampaign.objects.get(year=2031).kind == "fiche"
