@@ -30,8 +30,13 @@ GROUPS = [
     ("adhesions", _("Adhésions et cotisations"), ["members.adhesioncampaign", "members.adhesion"]),
     (
         "fiches",
-        _("Fiches de renseignements"),
-        ["members.fichecampaign", "members.questionnairesection", "members.ficherenseignements"],
+        _("Fiches de renseignements et enquêtes"),
+        [
+            "members.fichecampaign",
+            "members.questionnairesection",
+            "members.ficherenseignements",
+            "members.survey",
+        ],
     ),
     ("facturation", _("Facturation"), ["billing.invoice", "billing.billingidentity"]),
     ("evenements", _("Événements"), ["events.event", "events.registration", "events.participant"]),

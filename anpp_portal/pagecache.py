@@ -101,6 +101,7 @@ ALSO_SHOWN_IN = {
     "account.emailaddress": ("members",),
     # The fiche's questionnaire, kept built in each process (members.questionnaire.for_campaign).
     "members.fichecampaign": ("questionnaire",),
+    "members.survey": ("questionnaire",),
     "members.questionnairesection": ("questionnaire",),
     "members.question": ("questionnaire",),
 }

@@ -395,6 +395,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "survey-reminders": {
+        "task": "members.tasks.send_survey_reminders",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "unconfirmed-join-requests": {
         "task": "members.tasks.purge_unconfirmed_join_requests",
         "schedule": 86400.0,

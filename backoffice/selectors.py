@@ -310,4 +310,13 @@ def key_figures(today: date) -> dict:
         "fiches_submitted": fiches["submitted"],
         "fiches_started": fiches["total"],
         "events": [{"event": e, "confirmed": e.confirmed} for e in upcoming],
+        "surveys": open_surveys(today),
     }
+
+
+def open_surveys(today):
+    """The enquêtes open today, soonest deadline first (one query; who answered each is on its page)."""
+    from members.models import Survey
+
+    surveys = Survey.objects.filter(kind=Survey.Kind.ENQUETE, opens_on__lte=today, closes_on__gte=today)
+    return list(surveys.order_by("closes_on", "pk"))

@@ -31,4 +31,6 @@ def home(request):
             request=request,
         ),
     )
-    return render(request, "backoffice/home.html", {"content_html": mark_safe(html)})  # noqa: S308
+    # The reminder buttons of the open enquêtes carry each request's own CSRF token.
+    content = mark_safe(pagecache.fill_csrf(html, request))  # noqa: S308 (rendered escaped)
+    return render(request, "backoffice/home.html", {"content_html": content})

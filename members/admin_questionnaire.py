@@ -5,16 +5,18 @@ campaign starts from a copy of it. Imported by members/admin.py."""
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from localflavor.fr.fr_region import REGION_2016_CHOICES
 
 from anpp_portal import forms as portal_forms
 from anpp_portal.admin_fields import IntegerListField as DayListField
 
 from . import services
-from .models import FicheCampaign, Question, QuestionnaireSection
+from .models import Adhesion, FicheCampaign, Question, QuestionnaireSection, Survey, Territory
 
 
 class ChoicesField(forms.CharField):
@@ -79,7 +81,7 @@ class FrozenMixin:
 
     def _frozen(self, obj) -> bool:
         campaign = getattr(obj, "campaign", None) or getattr(getattr(obj, "section", None), "campaign", None)
-        if isinstance(obj, FicheCampaign):
+        if isinstance(obj, Survey):
             campaign = obj
         return campaign is not None and services.questionnaire_is_frozen(campaign)
 
@@ -168,13 +170,15 @@ class QuestionnaireSectionAdmin(FrozenMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
-            # Sections are added to a questionnaire nobody has answered yet.
-            kwargs["queryset"] = FicheCampaign.objects.filter(fiches__isnull=True)
+            # Sections are added to a questionnaire nobody has answered yet (an enquête: not opened).
+            kwargs["queryset"] = Survey.objects.filter(responses__isnull=True).exclude(
+                kind=Survey.Kind.ENQUETE, opens_on__lte=timezone.localdate()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("année"), ordering="campaign__year")
+    @admin.display(description=_("campagne ou enquête"), ordering="campaign__year")
     def campaign_year(self, obj):
-        return obj.campaign.year
+        return obj.campaign.year if obj.campaign.is_fiche else str(obj.campaign)
 
 
 @admin.register(Question)
@@ -277,4 +281,129 @@ class FicheCampaignAdmin(admin.ModelAdmin):
                 "Des territoires ont commencé à répondre : le questionnaire est figé. Créez la campagne "
                 "suivante pour en préparer une copie modifiable."
             )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# --- Enquêtes --------------------------------------------------------------------------------------
+
+
+class SurveyForm(portal_forms.ModelForm):
+    """An enquête: its title, dates, audience, answers per territory or per person, prefill; on
+    creation, the questions it starts from."""
+
+    start_from = forms.ChoiceField(
+        label=_("questions de départ"),
+        required=False,
+        help_text=_(
+            "Partir d'un questionnaire vide, du modèle de la fiche de renseignements ou d'une copie."
+        ),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("régions (toutes si aucune)"),
+        choices=REGION_2016_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    territory_kinds = forms.MultipleChoiceField(
+        label=_("natures juridiques (toutes si aucune)"),
+        choices=Territory.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    adhesion_statuses = forms.MultipleChoiceField(
+        label=_("statuts de l'adhésion de l'année (adhérents si aucun)"),
+        choices=Adhesion.Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reminder_days_not_started = DayListField(label=_("relances si non commencée (jours après l'ouverture)"))
+    reminder_days_not_submitted = DayListField(
+        label=_("relances si commencée mais non soumise (jours après l'ouverture)")
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title",
+            "intro_text",
+            "opens_on",
+            "closes_on",
+            "audience",
+            "regions",
+            "territory_kinds",
+            "adhesion_statuses",
+            "territories",
+            "one_per_person",
+            "prefill",
+            "prefill_from",
+            "reminder_days_not_started",
+            "reminder_days_not_submitted",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        earlier = Survey.objects.exclude(pk=self.instance.pk).order_by("-year", "-pk")
+        self.fields["start_from"].choices = [
+            ("", _("Questionnaire vide")),
+            (services.TEMPLATE_FICHE, _("Modèle : questionnaire de la fiche de renseignements")),
+            *((str(s.pk), _("Copie de « %(survey)s »") % {"survey": s}) for s in earlier),
+        ]
+        if "prefill_from" in self.fields:
+            self.fields["prefill_from"].queryset = earlier
+        if self.instance.pk:
+            del self.fields["start_from"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") == Survey.Audience.CHOSEN and not data.get("territories"):
+            self.add_error("territories", _("Choisissez au moins un territoire."))
+        return data
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    """Enquêtes only: the fiche's campaigns have their own page (FicheCampaignAdmin)."""
+
+    form = SurveyForm
+    list_display = ["title", "opens_on", "closes_on", "one_per_person", "staff_link"]
+    list_filter = [("opens_on", admin.DateFieldListFilter), "one_per_person"]
+    search_fields = ["title", "intro_text"]
+    filter_horizontal = ["territories"]
+    inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=Survey.Kind.ENQUETE)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None and "start_from" not in fields:
+            fields.insert(0, "start_from")
+        return fields
+
+    @admin.display(description=_("suivi"))
+    def staff_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("members:survey_staff", args=[obj.pk]), _("Réponses et ouverture")
+        )
+
+    def save_model(self, request, obj, form, change):
+        obj.kind = Survey.Kind.ENQUETE
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.survey_questionnaire_start(
+                survey=obj, start_from=form.cleaned_data.get("start_from") or ""
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.info(
+            request,
+            _(
+                "Préparez les sections et les questions, regardez l'aperçu, puis ouvrez l'enquête depuis son suivi."
+            ),
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and services.questionnaire_is_frozen(obj):
+            context["subtitle"] = _("L'enquête est ouverte : ses questions sont figées.")
         return super().render_change_form(request, context, add, change, form_url, obj)

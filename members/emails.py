@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from anpp_portal.outbox import Attachment, email_enqueue
 
-from .models import Adhesion, AdhesionTransition, FicheRenseignements, Role, TerritoryMembership
+from .models import (
+    Adhesion,
+    AdhesionTransition,
+    FicheRenseignements,
+    Role,
+    SurveyResponse,
+    TerritoryMembership,
+)
 
 _muted: ContextVar[bool] = ContextVar("members_emails_muted", default=False)
 
@@ -176,5 +183,30 @@ def fiche_submitted_send(fiche: FicheRenseignements, recap: list[dict]) -> int:
             to=recipient.email,
             template="members/email/fiche_submitted",
             context={"fiche": fiche, "territory": fiche.territory, "recap": recap, "recipient": recipient},
+        )
+    return len(recipients)
+
+
+def survey_submitted_send(response: SurveyResponse, recap: list[dict]) -> int:
+    """A submitted answer to an enquête acknowledged with the answers: to the person who answered
+    for a survey asked of every person, else to the référents and whoever submitted it."""
+    if _muted.get():
+        return 0
+    submitter = response.updated_by
+    recipients = [] if response.person_id else referents_of(response.territory_id)
+    if submitter is not None and submitter.email.lower() not in {r.email for r in recipients}:
+        recipients.append(Recipient(submitter.email.lower(), submitter.first_name, f"u{submitter.pk}"))
+    for recipient in recipients:
+        email_enqueue(
+            key=f"survey:{response.pk}:submitted:{response.version}:{recipient.tag}",
+            to=recipient.email,
+            template="members/email/survey_submitted",
+            context={
+                "response": response,
+                "survey": response.campaign,
+                "territory": response.territory,
+                "recap": recap,
+                "recipient": recipient,
+            },
         )
     return len(recipients)

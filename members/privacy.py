@@ -13,6 +13,7 @@ from .models import (
     Invitation,
     JoinRequest,
     Role,
+    SurveyResponse,
     TerritoryMembership,
 )
 
@@ -67,6 +68,17 @@ def personal_data(user) -> dict:
             for f in FicheRenseignements.objects.filter(updated_by=user).select_related(
                 "territory", "campaign"
             )
+        ],
+        # A survey asked of every person: the person's own answers.
+        "reponses_personnelles_aux_enquetes": [
+            {
+                "enquete": str(r.campaign),
+                "territoire": r.territory.name,
+                "statut": r.get_status_display(),
+                "reponses": r.answers,
+                "le": r.updated_at.isoformat(),
+            }
+            for r in SurveyResponse.objects.filter(person=user).select_related("territory", "campaign")
         ],
         "demandes_d_adhesion": [
             {

@@ -374,7 +374,9 @@ def for_campaign(campaign) -> Questionnaire:
     from .models import Question
 
     def load():
-        return list(Question.objects.filter(section__campaign=campaign).select_related("section"))
+        return list(
+            Question.objects.filter(section__campaign_id=campaign.pk).select_related("section").order_by()
+        )
 
     questions = load()
     if not questions:

@@ -346,20 +346,109 @@ def adhesions_unpaid_after(days: int, today=None):
     return Adhesion.objects.filter(status=Adhesion.Status.APPEL_EMIS, call_issued_at__lt=limit)
 
 
-def territories_missing_fiche(campaign):
-    """Territories with a référent (those the reminders go to) whose fiche of ``campaign`` is not
-    submitted: not started, or a draft."""
-    from .models import FicheRenseignements, Role
+def survey_audience(survey, on=None) -> QuerySet[Territory]:
+    """The territories expected to answer ``survey``. For the fiche: every territory with a référent
+    (those its reminders go to). For an enquête: the territories chosen one by one, or the member
+    territories (on ``on``, within the survey's dates; or, if staff chose adhésion statuses, those
+    whose adhésion of the survey's year has one of them), of the chosen régions and kinds."""
+    from .models import Adhesion, Role, Survey
 
-    return (
-        Territory.objects.filter(memberships__role=Role.REFERENT)
-        .exclude(
-            pk__in=FicheRenseignements.objects.filter(
-                campaign=campaign, status=FicheRenseignements.Status.SOUMISE
+    if survey.kind == Survey.Kind.FICHE:
+        return Territory.objects.filter(
+            pk__in=TerritoryMembership.objects.filter(role=Role.REFERENT).values("territory_id")
+        )
+    if survey.audience == Survey.Audience.CHOSEN:
+        return Territory.objects.filter(chosen_surveys=survey)
+    if survey.adhesion_statuses:
+        territories = Territory.objects.filter(
+            pk__in=Adhesion.objects.filter(
+                campaign__year=survey.year, status__in=survey.adhesion_statuses
             ).values("territory_id")
         )
-        .distinct()
+    else:
+        on = min(max(on or timezone.localdate(), survey.opens_on), survey.closes_on)
+        territories = territories_with_valid_adhesion(on)
+    if survey.regions:
+        territories = territories.filter(region__in=survey.regions)
+    if survey.territory_kinds:
+        territories = territories.filter(kind__in=survey.territory_kinds)
+    return territories
+
+
+def survey_responses_submitted(survey):
+    from .models import SurveyResponse
+
+    return SurveyResponse.objects.filter(campaign=survey, status=SurveyResponse.Status.SOUMISE)
+
+
+def territories_missing_fiche(campaign):
+    """Territories expected to answer (for the fiche: those with a référent, whom the reminders go
+    to) whose response to ``campaign`` is not submitted: not started, or a draft."""
+    return survey_audience(campaign).exclude(
+        pk__in=survey_responses_submitted(campaign).values("territory_id")
     )
+
+
+def survey_completion(survey) -> dict:
+    """How many of the territories expected to answer ``survey`` have submitted, and each of them
+    with its state (« soumise », « en cours », « non commencée »), in two queries."""
+    from .models import SurveyResponse
+
+    territories = list(survey_audience(survey).order_by("name").only("pk", "name", "slug", "region"))
+    states: dict[int, str] = {}
+    for territory_id, status in SurveyResponse.objects.filter(campaign=survey).values_list(
+        "territory_id", "status"
+    ):
+        if states.get(territory_id) != SurveyResponse.Status.SOUMISE:
+            states[territory_id] = status
+    rows = [{"territory": t, "status": states.get(t.pk, "")} for t in territories]
+    return {
+        "rows": rows,
+        "expected": len(rows),
+        "submitted": sum(1 for row in rows if row["status"] == SurveyResponse.Status.SOUMISE),
+    }
+
+
+def surveys_open_for_territory(territory, today=None):
+    """The enquêtes open today whose audience includes ``territory``, soonest deadline first."""
+    from .models import Survey, SurveyResponse
+
+    today = today or timezone.localdate()
+    surveys = Survey.objects.filter(kind=Survey.Kind.ENQUETE, opens_on__lte=today, closes_on__gte=today)
+    surveys = list(surveys.order_by("closes_on", "pk").prefetch_related("territories"))
+    if not surveys:
+        return []
+    # survey_audience's rules for one territory, in a fixed number of queries whatever the number of
+    # surveys: every survey here is open, so "a member on the day" is a member today.
+    is_member = territories_with_valid_adhesion(today).filter(pk=territory.pk).exists()
+    adhesion_statuses = set(territory.adhesions.values_list("campaign__year", "status"))
+
+    def asked(survey) -> bool:
+        if survey.audience == Survey.Audience.CHOSEN:
+            return territory in survey.territories.all()
+        if survey.adhesion_statuses:
+            if not any((survey.year, status) in adhesion_statuses for status in survey.adhesion_statuses):
+                return False
+        elif not is_member:
+            return False
+        return (not survey.regions or territory.region in survey.regions) and (
+            not survey.territory_kinds or territory.kind in survey.territory_kinds
+        )
+
+    found = [survey for survey in surveys if asked(survey)]
+    # The territory's answer to each survey it answers as one (a person's answer is theirs only).
+    status = (
+        dict(
+            SurveyResponse.objects.filter(
+                territory=territory, person__isnull=True, campaign__in=[s.pk for s in found]
+            ).values_list("campaign_id", "status")
+        )
+        if found
+        else {}
+    )
+    for survey in found:
+        survey.territory_status = status.get(survey.pk, "")
+    return found
 
 
 # --- A territory's year ---------------------------------------------------------------------------
@@ -482,7 +571,7 @@ def territory_year(territory: Territory) -> dict:
     from events.models import Event, Participant, Registration
 
     from . import questionnaire
-    from .models import Adhesion, AdhesionTransition
+    from .models import Adhesion, AdhesionTransition, FicheRenseignements
 
     now = timezone.now()
     campaign = adhesion_campaign_current()
@@ -510,7 +599,11 @@ def territory_year(territory: Territory) -> dict:
         )
 
     fiche_campaign = fiche_campaign_current()
-    fiche = territory.fiches.filter(campaign=fiche_campaign).first() if fiche_campaign else None
+    fiche = (
+        FicheRenseignements.objects.filter(territory=territory, campaign=fiche_campaign).first()
+        if fiche_campaign
+        else None
+    )
     shape = questionnaire.for_campaign(fiche_campaign) if fiche_campaign else None
     sections = shape.sections if shape else []
     done = [shape.section_complete(s, fiche.answers) for s in sections] if fiche else []
@@ -557,6 +650,7 @@ def territory_year(territory: Territory) -> dict:
         "fiche_next_section": next_section,
         "registrations": registrations,
         "open_events": open_events,
+        "surveys": surveys_open_for_territory(territory),
     }
 
 

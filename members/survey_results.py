@@ -34,24 +34,23 @@ NUMBER_KINDS = ("integer", "decimal", "amount")
 
 
 def expected_territories(campaign):
-    """The territories expected to answer ``campaign``: those the fiche's reminders go to (a
-    référent: :func:`members.selectors.territories_missing_fiche`), and any territory that has a
-    response already (it stays counted if its référent left). One queryset, ordered by name."""
-    from .models import FicheRenseignements, Role, Territory
+    """The territories expected to answer ``campaign``: its audience
+    (:func:`members.selectors.survey_audience`), and any territory that has a response already (it
+    stays counted if it left the audience, e.g. its référent left). One queryset, ordered by name."""
+    from .models import SurveyResponse, Territory
+    from .selectors import survey_audience
 
-    responded = FicheRenseignements.objects.filter(campaign=campaign).values("territory_id")
-    return (
-        Territory.objects.filter(Q(memberships__role=Role.REFERENT) | Q(pk__in=responded))
-        .distinct()
-        .order_by("name", "pk")
-    )
+    responded = SurveyResponse.objects.filter(campaign=campaign).values("territory_id")
+    return Territory.objects.filter(
+        Q(pk__in=survey_audience(campaign).values("pk")) | Q(pk__in=responded)
+    ).order_by("name", "pk")
 
 
 def campaign_responses(campaign):
-    """Every response (draft or submitted) to ``campaign``."""
-    from .models import FicheRenseignements
+    """Every response (draft or submitted) to ``campaign``, a fiche's or an enquête's."""
+    from .models import SurveyResponse
 
-    return FicheRenseignements.objects.filter(campaign=campaign)
+    return SurveyResponse.objects.filter(campaign=campaign)
 
 
 def campaign_questionnaire(campaign) -> questionnaire.Questionnaire:
@@ -167,7 +166,11 @@ def completion(territories, responses) -> Completion:
     """One row per territory, in the given order: answered (submitted), in progress (a draft with
     at least one section saved by the territory), not started (nothing, or a draft only prefilled
     from last year's answers)."""
-    by_territory = {response.territory_id: response for response in responses}
+    by_territory = {}
+    for response in responses:  # one per person in some enquêtes: a submitted one tells the state
+        kept = by_territory.get(response.territory_id)
+        if kept is None or (is_submitted(response) and not is_submitted(kept)):
+            by_territory[response.territory_id] = response
     rows = []
     for territory in territories:
         response = by_territory.get(territory.pk)

@@ -15,6 +15,11 @@ def send_fiche_reminders() -> int:
     return services.fiche_reminders_send()
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_survey_reminders() -> int:
+    return services.survey_reminders_send()
+
+
 # Rendering a PDF is bounded: a pathological document fails the task instead of blocking a worker.
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90)
 def render_adhesion_documents(adhesion_id: int) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory_views, views, views_join, views_results
+from . import directory_views, views, views_join, views_results, views_surveys
 
 app_name = "members"
 
@@ -53,6 +53,17 @@ urlpatterns = [
     path(
         "territoire/<slug:slug>/fiche/<int:year>/<slug:section>/", views.fiche_section, name="fiche_section"
     ),
+    path("territoire/<slug:slug>/enquete/<int:pk>/", views_surveys.survey, name="survey"),
+    path(
+        "territoire/<slug:slug>/enquete/<int:pk>/soumettre/",
+        views_surveys.survey_submit,
+        name="survey_submit",
+    ),
+    path(
+        "territoire/<slug:slug>/enquete/<int:pk>/<slug:section>/",
+        views_surveys.survey_section,
+        name="survey_section",
+    ),
     path("compte/mes-donnees/", views.my_data, name="my_data"),
     path("compte/supprimer/", views.delete_account, name="delete_account"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
@@ -84,4 +95,8 @@ urlpatterns = [
         views_results.survey_results_pdf,
         name="survey_results_pdf",
     ),
+    path("tableau-de-bord/enquetes/<int:pk>/", views_surveys.survey_staff, name="survey_staff"),
+    path("tableau-de-bord/enquetes/<int:pk>/apercu/", views_surveys.survey_preview, name="survey_preview"),
+    path("tableau-de-bord/enquetes/<int:pk>/ouvrir/", views_surveys.survey_open, name="survey_open"),
+    path("tableau-de-bord/enquetes/<int:pk>/relancer/", views_surveys.survey_remind, name="survey_remind"),
 ]

@@ -24,7 +24,7 @@ from . import privacy as members_privacy
 from . import questionnaire, selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY
 from .forms import AdhesionForm, DeleteAccountForm, InvitationForm, RoleForm
-from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements, Territory
+from .models import Adhesion, AdhesionCampaign, FicheCampaign, FicheRenseignements, SurveyResponse, Territory
 from .permissions import Action, can, territories_for, territory_view
 
 
@@ -137,7 +137,8 @@ def territory_detail(request, territory):
             "year_html": mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
                 pagecache.cached_fragment(
                     "territory-year",
-                    vary=str(territory.pk),
+                    # The day too: a survey opens and closes with the date.
+                    vary=f"{territory.pk}:{timezone.localdate().isoformat()}",
                     sections=("territories", "events"),
                     render=lambda: render_to_string(
                         "members/territory/_year.html",
@@ -548,7 +549,11 @@ def staff_remind(request):
 
 def _fiche_for(request, territory, year):
     campaign = get_object_or_404(FicheCampaign, year=year)
-    fiche = territory.fiches.filter(campaign=campaign).select_related("updated_by").first()
+    fiche = (
+        FicheRenseignements.objects.filter(territory=territory, campaign=campaign)
+        .select_related("updated_by")
+        .first()
+    )
     if fiche is None:
         fiche = services.fiche_open(territory=territory, campaign=campaign, by=request.user)
     return campaign, fiche
@@ -601,18 +606,19 @@ def _fiche_version(fiche) -> int:
 
 
 def _fiche_section_answers(form, formsets) -> dict | None:
-    """The section's answers, or None when the form, its tables or the perimeter check refuse them."""
+    """The section's answers, or None when the form or its tables refuse them (the checks across
+    answers are the save service's: services.answers_errors)."""
     if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):
         return None
     answers = dict(form.cleaned_data)
     for formset in formsets:
         answers[formset.question.key] = formset.rows()
-    if "population" in answers and "epci" in answers:
-        error = questionnaire.perimetre_error(answers.get("population"), answers["epci"])
-        if error:
-            form.add_error("population", error)
-            return None
     return answers
+
+
+def _add_field_errors(form, errors: dict) -> None:
+    for name, message in errors.items():
+        form.add_error(name if name in form.fields else None, message)
 
 
 @never_cache
@@ -652,6 +658,7 @@ def fiche_section(request, territory, year, section):
         # The refused input back, with its errors.
         form, formsets = _fiche_section_forms(section, fiche, _typed_data(typed))
         _fiche_section_answers(form, formsets)
+        _add_field_errors(form, typed.get("field_errors", {}))
         for error in typed.get("errors", []):
             form.add_error(None, error)
         html = _fiche_section_html(
@@ -662,11 +669,14 @@ def fiche_section(request, territory, year, section):
     version = int(request.POST.get("version") or 0)
     answers = _fiche_section_answers(form, formsets)
     errors = []
+    field_errors = {}
     if answers is not None:
         try:
             fiche = services.fiche_save_section(
                 fiche=fiche, answers=answers, version=version, by=request.user, section=section.slug
             )
+        except services.FicheAnswersRefused as exc:
+            field_errors = {name: str(message) for name, message in exc.errors.items()}
         except services.FicheStale as exc:
             errors.append(str(exc))
             version = exc.fiche.version  # saving again now replaces their changes, knowingly
@@ -686,7 +696,15 @@ def fiche_section(request, territory, year, section):
                     )
                 return redirect("members:fiche_submit", slug=territory.slug, year=year)
             return here
-    _keep_typed(request, key, request.POST, errors=errors, version=version, base=_fiche_version(fiche))
+    _keep_typed(
+        request,
+        key,
+        request.POST,
+        errors=errors,
+        field_errors=field_errors,
+        version=version,
+        base=_fiche_version(fiche),
+    )
     return here
 
 
@@ -701,10 +719,12 @@ def _fiche_section_get(request, territory, year, slug) -> dict:
     return {"year": campaign.year, "title": str(section.title), "html": html}
 
 
-def _fiche_section_forms(section, fiche, data):
+def _fiche_section_forms(section, fiche, data, editable=None):
     initial = {name: fiche.answers.get(name) for name in section.form_class.base_fields}
     form = section.form_class(data, initial=initial)
-    if data is None and fiche.status != FicheRenseignements.Status.BROUILLON:
+    if editable is None:
+        editable = fiche.status == FicheRenseignements.Status.BROUILLON
+    if data is None and not editable:
         # Read-only view of a submitted fiche. After a refused POST the typed input stays visible instead.
         for field in form.fields.values():
             field.disabled = True
@@ -724,6 +744,28 @@ def _error_links(form, formsets) -> list[dict]:
     return links
 
 
+def answer_urls(territory, campaign) -> dict:
+    """Where a fiche's, or an enquête's, sections (``base`` + slug + "/") and recap live."""
+    if campaign.is_fiche:
+        kwargs = {"slug": territory.slug, "year": campaign.year}
+        return {
+            "base": reverse("members:fiche", kwargs=kwargs),
+            "submit": reverse("members:fiche_submit", kwargs=kwargs),
+        }
+    kwargs = {"slug": territory.slug, "pk": campaign.pk}
+    return {
+        "base": reverse("members:survey", kwargs=kwargs),
+        "submit": reverse("members:survey_submit", kwargs=kwargs),
+    }
+
+
+def response_editable(campaign, fiche) -> bool:
+    """A draft is edited while its survey is open (a fiche's draft, at any time)."""
+    return fiche.status == FicheRenseignements.Status.BROUILLON and (
+        campaign.is_fiche or campaign.is_open(timezone.localdate())
+    )
+
+
 def _fiche_section_html(request, territory, campaign, fiche, section, form, formsets, version=None) -> str:
     bound = form.is_bound
     has_errors = bound and (bool(form.errors) or any(formset.total_error_count() for formset in formsets))
@@ -737,7 +779,8 @@ def _fiche_section_html(request, territory, campaign, fiche, section, form, form
             "form": form,
             "formsets": formsets,
             "version": fiche.version if version is None else version,
-            "editable": fiche.status == FicheRenseignements.Status.BROUILLON,
+            "editable": response_editable(campaign, fiche),
+            "urls": answer_urls(territory, campaign),
             "required": section.required,
             "progress": _sections_progress(fiche, section),
             "has_errors": has_errors,
@@ -803,6 +846,7 @@ def fiche_submit(request, territory, year):
             "error": error,
             "progress": _sections_progress(fiche),
             "recap": selectors.fiche_recap(fiche),
+            "urls": answer_urls(territory, campaign),
         },
     )
 
@@ -811,12 +855,11 @@ def fiche_submit(request, territory, year):
 @login_required
 @staff_permission_required("members.view_ficherenseignements", not_staff=Http404)
 def fiche_review(request, pk):
-    """Staff read a fiche with what changed since last year. Anyone else gets a 404, whatever the method."""
+    """Staff read a response (a fiche's or an enquête's) with what changed since the answers it was
+    prefilled from. Anyone else gets a 404, whatever the method."""
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    fiche = get_object_or_404(
-        FicheRenseignements.objects.select_related("territory", "campaign", "updated_by"), pk=pk
-    )
+    fiche = get_object_or_404(SurveyResponse.objects.select_related("territory", "campaign", "updated_by"), pk=pk)
     return render(request, "members/fiche_review.html", {"fiche": fiche, **selectors.fiche_comparison(fiche)})
 
 

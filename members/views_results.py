@@ -13,14 +13,14 @@ from anpp_portal.staffpolicy import staff_permission_required
 
 from . import pdf, survey_results
 from .forms import SurveyResultsFilterForm
-from .models import FicheCampaign
+from .models import Survey
 
 # Who may read a survey's results: whoever may read the fiches (the panorama asks the same).
 RESULTS_PERMISSION = "members.view_ficherenseignements"
 
 
 def _results(request, pk):
-    campaign = get_object_or_404(FicheCampaign, pk=pk)
+    campaign = get_object_or_404(Survey, pk=pk)
     form = SurveyResultsFilterForm(request.GET or None)
     figures = survey_results.results(campaign, **form.filters())
     return form, figures

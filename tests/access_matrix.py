@@ -213,6 +213,11 @@ TO_TERRITORY = to("members:territory", **A)
 TO_ADHESION = to("members:adhesion", **A_2018)
 TO_FIRST_SECTION = to("members:fiche_section", **A_2018, section=FIRST_SECTION)
 TO_FICHE_SUBMIT = to("members:fiche_submit", **A_2018)
+SURVEY_A = {"slug": "{territory.slug}", "pk": "{survey.pk}"}
+SURVEY_FIRST_SECTION = "contrats"
+TO_SURVEY_SECTION = to("members:survey_section", **SURVEY_A, section=SURVEY_FIRST_SECTION)
+TO_SURVEY_SUBMIT = to("members:survey_submit", **SURVEY_A)
+TO_SURVEY_STAFF = to("members:survey_staff", pk="{survey.pk}")
 TO_REGISTRATION = to("events:registration", **REGISTRATION)
 TO_ARCHIVE = to("publications:archive")
 TO_DIRECTORY_SETTINGS = to("members:directory_settings", **A)
@@ -246,6 +251,10 @@ STAFF_PAGES = {
     "members:survey_results_csv",
     "members:survey_results_xlsx",
     "members:survey_results_pdf",
+    "members:survey_staff",
+    "members:survey_preview",
+    "members:survey_open",
+    "members:survey_remind",
     "events:staff_participants",
     "events:checkin",
     "events:checkin_mark",
@@ -391,6 +400,34 @@ MATRIX = [
     row(post("members:fiche_submit", **A_2018, note="incomplete: refused, back to the page (POST/redirect/GET)"),
                                                                            LOGIN,       TO_FICHE_SUBMIT, NOT_FOUND, TO_FICHE_SUBMIT, TO_FICHE_SUBMIT,
         staff_view_only=NOT_FOUND),
+    # --- enquêtes: A is asked, B is not ---
+    row(get("members:survey", **SURVEY_A),
+        LOGIN, TO_SURVEY_SECTION, NOT_FOUND, TO_SURVEY_SECTION, TO_SURVEY_SECTION,
+        staff_view_only=NOT_FOUND),
+    row(get("members:survey_section", **SURVEY_A, section=SURVEY_FIRST_SECTION),
+                                                                           LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
+    row(post("members:survey_section", **SURVEY_A, section=SURVEY_FIRST_SECTION, note="nothing typed: saved, back to the form"),
+                                                                           LOGIN,       TO_SURVEY_SECTION, NOT_FOUND, TO_SURVEY_SECTION, TO_SURVEY_SECTION,
+        staff_view_only=NOT_FOUND),
+    row(get("members:survey_section", **SURVEY_A, section="inconnue", note="unknown section"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(get("members:survey_submit", **SURVEY_A),                          LOGIN,       OK,           NOT_FOUND, OK,           OK,
+        staff_view_only=NOT_FOUND),
+    row(post("members:survey_submit", **SURVEY_A, note="incomplete: refused, back to the page (POST/redirect/GET)"),
+                                                                           LOGIN,       TO_SURVEY_SUBMIT, NOT_FOUND, TO_SURVEY_SUBMIT, TO_SURVEY_SUBMIT,
+        staff_view_only=NOT_FOUND),
+    row(get("members:survey", **B, pk="{survey.pk}", note="B's URL: B is not asked"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    NOT_FOUND),
+    row(get("members:survey_staff", pk="{survey.pk}"),                     LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK, staff_no_perms=FORBIDDEN),
+    row(get("members:survey_preview", pk="{survey.pk}"),                   LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    OK, staff_no_perms=FORBIDDEN),
+    row(get("members:survey_open", pk="{survey.pk}"),                      LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(post("members:survey_open", pk="{survey.pk}", note="already open: said so, back to its page"),
+                                                                           LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    TO_SURVEY_STAFF,
+        staff_no_perms=FORBIDDEN, staff_view_only=FORBIDDEN),
+    row(get("members:survey_remind", pk="{survey.pk}"),                    LOGIN,       NOT_ALLOWED,  NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    row(post("members:survey_remind", pk="{survey.pk}"),                   LOGIN,       NOT_FOUND,    NOT_FOUND, NOT_FOUND,    TO_SURVEY_STAFF,
+        staff_no_perms=FORBIDDEN, staff_view_only=FORBIDDEN),
     # --- personal data ---
     row(get("members:my_data"),                                            LOGIN,       OK,           OK,        OK,           OK),
     row(get("members:my_data", query="format=json"),                       LOGIN,       JSON,         JSON,      JSON,         JSON),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from anpp_portal.formats import format_euros
 from events import services as event_services
 from events.models import Participant
 from members import services as member_services
@@ -61,6 +62,7 @@ EXPECTED = {
         "members/email/fiche_reminder_not_submitted",
         "members/email/fiche_submitted",
     },
+    "survey": {"members/email/survey_reminder", "members/email/survey_submitted"},
     "events": {
         "events/email/confirmation",
         "events/email/waiting",
@@ -248,6 +250,44 @@ def test_fiche_emails_read_well(territory, referent, send_outbox, rendered):
     assert_read_well([m for m in sent if other_referent.email not in m.to])
     assert_read_well([m for m in sent if other_referent.email in m.to], naming_the_territory=False)
     assert rendered == EXPECTED["fiche"]
+
+
+def test_survey_emails_read_well(territory, referent, send_outbox, rendered):
+    from members.models import Survey
+    from members.services.questionnaire import questionnaire_from_definition
+
+    from .members.adhesion_factories import make_member
+
+    make_member(territory)
+    opens = timezone.localdate() - datetime.timedelta(days=20)
+    survey = Survey.objects.create(
+        kind=Survey.Kind.ENQUETE,
+        title="Enquête fictive sur l'eau & les contrats",
+        year=opens.year,
+        opens_on=opens,
+        closes_on=opens + datetime.timedelta(days=60),
+        reminder_days_not_started=[10],
+    )
+    questionnaire_from_definition(
+        campaign=survey,
+        definition=[
+            {
+                "slug": "eau",
+                "title": "L'eau",
+                "questions": [{"key": "budget_eau", "label": "Budget « eau »", "kind": "amount"}],
+            }
+        ],
+    )
+    member_services.survey_reminders_send()
+    answer = member_services.survey_response_open(territory=territory, survey=survey, by=referent)
+    answer = member_services.fiche_save_section(
+        fiche=answer, answers={"budget_eau": "1234.50"}, version=answer.version, by=referent
+    )
+    member_services.fiche_submit(fiche=answer, by=referent)
+    sent = send_outbox()
+    assert_read_well(sent)
+    assert rendered == EXPECTED["survey"]
+    assert any(format_euros(Decimal("1234.50")) in m.body for m in sent)
 
 
 def test_event_emails_read_well(territory, referent, staff, send_outbox, rendered):

@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from events.models import Function, Participant
 from members import services as members_services
-from members.models import Adhesion, Department
+from members.models import Adhesion, Department, SurveyResponse
 
 from .events.factories import EventFactory, ParticipantFactory, RegistrationFactory
 from .factories import InvitationFactory, MembershipFactory
 from .members.adhesion_factories import CampaignFactory
 from .members.fiche_factories import FicheCampaignFactory
+from .members.survey_factories import SurveyFactory
 from .publications.factories import ArticleFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,14 @@ def build(size, *, territory, referent, other_territory, other_referent):
         territory=territory, campaign=campaign, status=Adhesion.Status.PAYEE, amount=Decimal("500")
     )
     members_services.fiche_open(territory=territory, campaign=fiche_campaign, by=referent)
+    # Open enquêtes asked of the territory (of its région, or chosen by hand), one answered.
+    for n in range(size):
+        survey = SurveyFactory(
+            questions=False, regions=[territory.region], audience="liste" if n % 2 else "adherents"
+        )
+        survey.territories.set([territory])
+        if n == 0:
+            SurveyResponse.objects.create(territory=territory, campaign=survey, updated_by=referent)
     events = [EventFactory(capacity=50) for _ in range(size)]
     for event in events:
         for who, where in ((referent, territory), (other_referent, other_territory)):
@@ -95,7 +104,10 @@ STAFF_PAGES = {"staff home": reverse("backoffice:home"), "dashboard": reverse("m
 # and at 6 of everything: nothing is read row by row.
 FIRST_RENDER = {
     "space": 6,
-    "year": 19,  # 17 + the notes published since the person's last visit of the notes (resources)
+    # 17 + the notes published since the person's last visit of the notes (resources) + the open
+    # enquêtes asked of the territory (5: the enquêtes, those chosen by hand, whether the territory
+    # is a member today, its adhésions' statuses, its answers)
+    "year": 24,
     "adhesion": 8,
     "fiche section": 5,
     "event": 6,
@@ -107,7 +119,7 @@ FIRST_RENDER = {
     # staff are members of « Équipe ANPP », not superusers).
     # 17 + join requests (waiting and contested, one query) + failed issue PDFs + legal questions
     # + the first campaign year still in progress
-    "staff home": 23,
+    "staff home": 24,  # + the open enquêtes
     "dashboard": 17,  # + the adhérents by the one rule
 }
 KEPT = dict.fromkeys(FIRST_RENDER, 2)  # the session and the person: everything else is kept

@@ -22,6 +22,7 @@ from .people import (
     UserManager,
 )
 from .questionnaire import Question, QuestionnaireSection
+from .surveys import Survey, SurveyResponse
 
 __all__ = [
     "Adhesion",
@@ -41,6 +42,8 @@ __all__ = [
     "Question",
     "QuestionnaireSection",
     "Role",
+    "Survey",
+    "SurveyResponse",
     "Territory",
     "TerritoryMembership",
     "User",

@@ -145,6 +145,14 @@ class Territory(models.Model):
     def get_absolute_url(self):
         return reverse("members:territory", kwargs={"slug": self.slug})
 
+    @property
+    def fiches(self):
+        """The territory's fiches de renseignements (its responses to the other surveys are
+        ``survey_responses``)."""
+        from .fiches import FicheRenseignements
+
+        return FicheRenseignements.objects.filter(territory=self)
+
 
 class Role(models.TextChoices):
     REFERENT = "referent", _("Référent")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anpp_portal.fields import BoundedTextField
 
-from .fiches import FicheCampaign
+from .surveys import Survey
 
 key_validator = RegexValidator(
     r"^[a-z][a-z0-9_]*$",
@@ -25,7 +25,7 @@ key_validator = RegexValidator(
 
 class QuestionnaireSection(models.Model):
     campaign = models.ForeignKey(
-        FicheCampaign, on_delete=models.CASCADE, related_name="sections", verbose_name=_("campagne")
+        Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("campagne")
     )
     slug = models.SlugField(
         _("identifiant d'URL"),
@@ -45,7 +45,9 @@ class QuestionnaireSection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign.year} – {self.title}"
+        if self.campaign.kind == "fiche":
+            return f"{self.campaign.year} – {self.title}"
+        return f"{self.campaign} – {self.title}"
 
 
 class Question(models.Model):

@@ -24,6 +24,8 @@ from .people import (
 )
 from .questionnaire import *  # noqa: F403
 from .questionnaire import __all__ as _questionnaire_all
+from .surveys import *  # noqa: F403
+from .surveys import __all__ as _surveys_all
 
 __all__ = [
     "AlreadyMember",
@@ -46,4 +48,5 @@ __all__ = [
     *_fiches_all,
     *_questionnaire_all,
     *_joins_all,
+    *_surveys_all,
 ]

@@ -10,17 +10,19 @@ from anpp_portal.formats import format_datetime
 from anpp_portal.staffpolicy import acts_as_staff
 
 from .. import emails, questionnaire
-from ..models import FicheCampaign, FicheRenseignements, Role, Territory, User
+from ..models import FicheCampaign, FicheRenseignements, Territory, User
 from ..permissions import Action, can
-from ..selectors import fiche_recap
+from ..selectors import fiche_recap, survey_audience
 from .people import MembersError, NotAllowed
 from .reminders import ReminderBatch, latest_due_step, referents_by_territory
 
 __all__ = [
+    "FicheAnswersRefused",
     "FicheError",
     "FicheIncomplete",
     "FicheLocked",
     "FicheStale",
+    "answers_errors",
     "fiche_open",
     "fiche_remind_now",
     "fiche_reminders_send",
@@ -51,6 +53,25 @@ class FicheStale(FicheError):
             "après que vous l'avez ouverte. Vos saisies ne sont pas enregistrées mais restent ci-dessous : "
             "rechargez la section pour voir ses modifications, ou enregistrez à nouveau pour les remplacer."
         )
+
+
+class FicheAnswersRefused(FicheError):
+    """Answers that each pass their own field's checks but contradict one another; ``errors`` maps
+    a question key to what is wrong with it, shown next to that field."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(str(message) for message in errors.values()))
+
+
+def answers_errors(answers: dict) -> dict[str, str]:
+    """What every save of a section checks across its answers (whichever page or script saves it)."""
+    errors = {}
+    if "population" in answers and "epci" in answers:
+        error = questionnaire.perimetre_error(answers.get("population"), answers["epci"] or [])
+        if error:
+            errors["population"] = error
+    return errors
 
 
 class FicheIncomplete(FicheError):
@@ -121,25 +142,42 @@ def fiche_open(
     return fiche
 
 
+def _refuse_if_closed(response) -> None:
+    """An enquête takes answers between its opening and its closing (a fiche's draft, at any time)."""
+    survey = response.campaign
+    if not survey.is_fiche and not survey.is_open(timezone.localdate()):
+        raise FicheLocked(
+            f"L'enquête « {survey.title} » est close depuis le {survey.closes_on:%d/%m/%Y} : la réponse "
+            "ne peut plus être modifiée ; vos saisies restent ci-dessous."
+            if survey.closes_on < timezone.localdate()
+            else f"L'enquête « {survey.title} » n'est pas encore ouverte."
+        )
+
+
 def fiche_save_section(
     *, fiche: FicheRenseignements, answers: dict, version: int, by: User, section: str | None = None
 ) -> FicheRenseignements:
-    """Merge one section's answers into the draft, if nobody saved it since ``version``; ``section``
-    (its slug) is then one the territory's people have gone through."""
-    if not can(by, Action.ACT, fiche.territory):
+    """Merge one section's answers into the draft (a fiche's or any survey's response), if nobody
+    saved it since ``version``; ``section`` (its slug) is then one the territory's people have gone
+    through."""
+    if not can(by, Action.ACT, fiche.territory) or (fiche.person_id and fiche.person_id != by.pk):
         raise NotAllowed("Vous n'agissez pas pour ce territoire.")
+    errors = answers_errors(answers)
+    if errors:
+        raise FicheAnswersRefused(errors)
+    # The proxy's class for a fiche (its saves are a fiche's: the directory shows its EPCI).
+    model = type(fiche)
     with transaction.atomic():
         current = (
             # of=self: updated_by is a nullable join, which PostgreSQL cannot lock.
-            FicheRenseignements.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .get(pk=fiche.pk)
+            model.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=fiche.pk)
         )
         if current.status != Status.BROUILLON:
             raise FicheLocked(
                 "Cette fiche a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
                 "ci-dessous. Écrivez à l'ANPP si elle doit être rouverte."
             )
+        _refuse_if_closed(current)
         if current.version != version:
             raise FicheStale(current)
         current.answers = {
@@ -156,12 +194,19 @@ def fiche_save_section(
 
 
 def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements:
-    if not can(by, Action.ACT, fiche.territory):
+    """Submit a fiche, or any survey's response, with its required answers; acknowledged by email
+    with the answers."""
+    if not can(by, Action.ACT, fiche.territory) or (fiche.person_id and fiche.person_id != by.pk):
         raise NotAllowed("Vous n'agissez pas pour ce territoire.")
     with transaction.atomic():
-        current = FicheRenseignements.objects.select_for_update().get(pk=fiche.pk)
+        current = type(fiche).objects.select_for_update(of=("self",)).get(pk=fiche.pk)
         if current.status != Status.BROUILLON:
-            raise FicheLocked("Cette fiche a déjà été soumise.")
+            raise FicheLocked(
+                "Cette fiche a déjà été soumise."
+                if current.campaign.is_fiche
+                else "Cette réponse a déjà été soumise."
+            )
+        _refuse_if_closed(current)
         missing = questionnaire.for_campaign(current.campaign).missing_fields(current.answers)
         if missing:
             raise FicheIncomplete(missing)
@@ -171,7 +216,10 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
         current._history_user = by
         current.version += 1
         current.save()
-        emails.fiche_submitted_send(current, recap=fiche_recap(current))
+        if current.campaign.is_fiche:
+            emails.fiche_submitted_send(current, recap=fiche_recap(current))
+        else:
+            emails.survey_submitted_send(current, recap=fiche_recap(current))
     return current
 
 
@@ -199,9 +247,7 @@ def fiche_reminders_send(*, today: date | None = None) -> int:
         fiches = dict(
             FicheRenseignements.objects.filter(campaign=campaign).values_list("territory_id", "status")
         )
-        territories = (
-            Territory.objects.filter(memberships__role=Role.REFERENT).distinct().only("pk", "name", "slug")
-        )
+        territories = survey_audience(campaign).only("pk", "name", "slug")
         referents = referents_by_territory(territories.values("pk"))
         for territory in territories:
             status = fiches.get(territory.pk)

@@ -2,8 +2,9 @@
 time, from the questionnaire of the first campaigns), and frozen once a territory has answered it."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from ..models import FicheCampaign, FicheRenseignements, Question, QuestionnaireSection
+from ..models import FicheCampaign, Question, QuestionnaireSection, Survey, SurveyResponse
 from .people import MembersError
 
 __all__ = [
@@ -19,10 +20,13 @@ class QuestionnaireFrozen(MembersError):
     pass
 
 
-def questionnaire_is_frozen(campaign: FicheCampaign) -> bool:
+def questionnaire_is_frozen(campaign: Survey) -> bool:
     """A questionnaire some territory has started answering no longer changes: a reworded or removed
-    question would silently change the meaning of answers already given."""
-    return FicheRenseignements.objects.filter(campaign=campaign).exists()
+    question would silently change the meaning of answers already given. An enquête is frozen from
+    its opening on (a territory may open it any moment)."""
+    if campaign.kind == Survey.Kind.ENQUETE and campaign.opens_on <= timezone.localdate():
+        return True
+    return SurveyResponse.objects.filter(campaign=campaign).exists()
 
 
 def _question(section, data: dict, order: int, parent=None) -> Question:
@@ -41,7 +45,7 @@ def _question(section, data: dict, order: int, parent=None) -> Question:
     )
 
 
-def questionnaire_from_definition(*, campaign: FicheCampaign, definition: list[dict]) -> None:
+def questionnaire_from_definition(*, campaign: Survey, definition: list[dict]) -> None:
     """Write ``definition`` (sections of questions as dicts, see questionnaire_default.py) as the
     campaign's questionnaire. The campaign must not have one yet."""
     with transaction.atomic():
@@ -62,7 +66,7 @@ def questionnaire_from_definition(*, campaign: FicheCampaign, definition: list[d
                 )
 
 
-def questionnaire_definition(campaign: FicheCampaign) -> list[dict]:
+def questionnaire_definition(campaign: Survey) -> list[dict]:
     """The campaign's questionnaire as plain data (the input of ``questionnaire_from_definition``)."""
     sections = []
     columns: dict[int, list[dict]] = {}
@@ -101,18 +105,20 @@ def _as_data(question: Question) -> dict:
     }
 
 
-def questionnaire_copy(*, source: FicheCampaign, target: FicheCampaign) -> None:
+def questionnaire_copy(*, source: Survey, target: Survey) -> None:
     """The next campaign starts from a copy of ``source``'s questionnaire, keys included."""
     if target.sections.exists():
-        raise MembersError(f"La campagne {target.year} a déjà un questionnaire.")
+        raise MembersError(f"« {target} » a déjà un questionnaire.")
     questionnaire_from_definition(campaign=target, definition=questionnaire_definition(source))
 
 
-def questionnaire_ensure(*, campaign: FicheCampaign) -> None:
+def questionnaire_ensure(*, campaign: Survey) -> None:
     """Give ``campaign`` a questionnaire if it has none: a copy of the latest earlier campaign's, or
     the questionnaire of the first campaigns. Safe to call twice, even concurrently."""
     from ..questionnaire_default import DEFAULT_QUESTIONNAIRE
 
+    if campaign.kind != Survey.Kind.FICHE:
+        return  # an enquête's questions are written by staff, from scratch, a copy or a template
     with transaction.atomic():
         # Lock the campaign so that two first requests do not both create its questionnaire.
         FicheCampaign.objects.select_for_update().get(pk=campaign.pk)

@@ -8,6 +8,7 @@ from members.questionnaire_default import DEFAULT_QUESTIONNAIRE
 from ..factories import InvitationFactory, MembershipFactory
 from .adhesion_factories import CampaignFactory
 from .fiche_factories import FicheCampaignFactory
+from .survey_factories import TWO_SECTIONS, SurveyFactory
 
 
 def territory_objects(territory) -> dict:
@@ -25,8 +26,12 @@ def territory_objects(territory) -> dict:
     fiche = FicheRenseignements.objects.create(
         territory=territory, campaign=FicheCampaignFactory(year=2018), answers={"nom": territory.name}
     )
+    # An enquête asked of this territory only (chosen by hand), open today.
+    survey = SurveyFactory(audience="liste", title=f"Enquête fictive pour {territory.name}")
+    survey.territories.set([territory])
     return {
         "fiche": fiche,
+        "survey": survey,
         "invitation": InvitationFactory(territory=territory),
         "membership": MembershipFactory(territory=territory, role=Role.MEMBRE),
         "adhesion": adhesion,
@@ -61,6 +66,20 @@ TERRITORY_URLS = {
     ],
     # A staff page: anyone else, territory people included, gets a 404.
     "members:fiche_review": lambda own, other: [{"pk": other["fiche"].pk}],
+    # The other's enquête, with its slug, and with the own slug (the own territory is not asked).
+    "members:survey": lambda own, other: [
+        {"slug": other["territory"].slug, "pk": other["survey"].pk},
+        {"slug": own["territory"].slug, "pk": other["survey"].pk},
+    ],
+    "members:survey_submit": lambda own, other: [
+        {"slug": other["territory"].slug, "pk": other["survey"].pk},
+        {"slug": own["territory"].slug, "pk": other["survey"].pk},
+    ],
+    "members:survey_section": lambda own, other: [
+        {"slug": slug, "pk": other["survey"].pk, "section": section["slug"]}
+        for slug in (other["territory"].slug, own["territory"].slug)
+        for section in TWO_SECTIONS
+    ],
     "members:adhesion_call_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:adhesion_attestation_pdf": lambda own, other: [{"slug": other["territory"].slug, "year": 2018}],
     "members:directory_settings": lambda own, other: [{"slug": other["territory"].slug}],
@@ -77,6 +96,10 @@ OTHER_URLS = {
     "whose results span every territory",
     "members:survey_results_pdf": "a staff page (403 for anyone else, like the panorama); its number names a campaign, "
     "whose results span every territory",
+    "members:survey_staff": "a staff page (a 404 for anyone else); its number names an enquête, no territory's data",
+    "members:survey_preview": "a staff page (a 404 for anyone else); its number names an enquête's questionnaire",
+    "members:survey_open": "a staff action (a 404 for anyone else); its number names an enquête",
+    "members:survey_remind": "a staff action (a 404 for anyone else); its number names an enquête",
     "members:pending_invitation_accept": "only an invitation sent to a verified address of the person is "
     "found; any other number is a 404 (tests/members/test_year.py)",
     "members:invitation": "the key of an invitation email is the credential by design; it works once and expires",
@@ -94,6 +117,7 @@ def check_unchanged(other) -> None:
     assert other["membership"].role == Role.MEMBRE
     other["fiche"].refresh_from_db()
     assert other["fiche"].answers == {"nom": other["territory"].name} and other["fiche"].version == 1
+    assert not other["survey"].responses.exists()
     other["adhesion"].refresh_from_db()
     assert other["adhesion"].status == Adhesion.Status.PAYEE
     assert not DirectoryProfile.objects.filter(territory=other["territory"]).exists()

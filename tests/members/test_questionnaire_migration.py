@@ -79,8 +79,10 @@ def test_turning_the_questionnaire_into_data_keeps_every_answer_of_three_years(b
     executor.loader.build_graph()
     executor.migrate(AFTER)
 
-    from members.models import FicheCampaign as Campaign
-    from members.models import FicheRenseignements
+    # The models as they were at that migration (later ones renamed their tables).
+    apps = executor.loader.project_state(AFTER).apps
+    Campaign = apps.get_model("members", "FicheCampaign")
+    FicheRenseignements = apps.get_model("members", "FicheRenseignements")
 
     after = {
         pk: (answers, baseline)
