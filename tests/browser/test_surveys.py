@@ -1,11 +1,15 @@
 """An enquête in a real browser: staff (of « Équipe ANPP », with TOTP) open an enquête of two
 sections asked of the territories of one région; a référent of that région answers it on a phone,
 leaves, comes back to the draft and submits; a référent of another région gets a 404; staff see
-« 1 sur N »."""
+« 1 sur N », the charts of the results and the export with the answer in its column."""
 
+import csv
 import datetime
+import io
+import pathlib
 import re
 
+import openpyxl
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -138,6 +142,30 @@ def test_staff_open_a_survey_of_one_region_a_referent_answers_it_on_a_phone_othe
     staff_page.screenshot(path=f"{SCREENSHOTS}/survey-staff-1280.png", full_page=True)
     staff_page.set_viewport_size(PHONE)
     staff_page.screenshot(path=f"{SCREENSHOTS}/survey-staff-320.png", full_page=True)
+
+    # Their results: one answer of two, a chart of the yes/no question, its answer in the exports.
+    staff_page.set_viewport_size(DESKTOP)
+    staff_page.get_by_role("link", name="Résultats, graphiques et exports").click()
+    staff_page.wait_for_url(re.compile(r"/resultats/$"))
+    results = staff_page.inner_text("main")
+    assert "1 sur 2" in results and "12 500,50 €" in results.replace("\u202f", " ").replace("\u00a0", " ")
+    assert staff_page.locator("main svg.chart").count() >= 1
+    staff_page.screenshot(path=f"{SCREENSHOTS}/survey-results-1280.png", full_page=True)
+    with staff_page.expect_download() as download:
+        staff_page.get_by_role("link", name="Télécharger (Excel)").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(pathlib.Path(download.value.path()).read_bytes()))["Réponses"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    by_name = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert float(by_name["PETR du Pays Ruffécois"]["crte_montant"]) == 12500.5
+    assert by_name["PETR du Pays Ruffécois"]["codev_membres"] == 35
+    assert by_name["PETR du Pays Mellois"]["crte_montant"] is None  # not answered
+    assert "PETR du Pays Lauragais" not in by_name  # not asked
+    with staff_page.expect_download() as download:
+        staff_page.get_by_role("link", name="Télécharger (CSV)").click()
+    text = pathlib.Path(download.value.path()).read_text(encoding="utf-8-sig")
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    answered = next(row for row in table if row[0] == "PETR du Pays Ruffécois")
+    assert answered[table[0].index("crte_montant")] == "12500,50"
     page.set_viewport_size(DESKTOP)
     page.goto(f"/territoire/pays-ruffecois/enquete/{survey.pk}/contrats/")
     page.screenshot(path=f"{SCREENSHOTS}/survey-section-1280.png", full_page=True)
