@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anpp_portal.outbox import email_enqueue
 from anpp_portal.staffpolicy import acts_as_staff
@@ -159,7 +160,7 @@ def question_publish(
         named = question.territory.name.casefold()
         fields = {"title": title, "question_text": question_text, "answer": answer, "signature": signature}
         errors = {
-            name: "Le texte publié ne doit pas nommer le territoire qui a posé la question."
+            name: _("Le texte publié ne doit pas nommer le territoire qui a posé la question.")
             for name, value in fields.items()
             if named in (value or "").casefold()
         }
