@@ -264,3 +264,40 @@ def test_staff_who_may_only_read_a_thread_cannot_write_in_it(client, member_a, t
     assert client.get(question.get_absolute_url()).status_code == 200
     assert client.post(question.get_absolute_url(), {"text": "Pas de réponse de ma part"}).status_code == 403
     assert question.messages.count() == 1
+
+
+def test_a_persons_list_holds_every_question_of_their_territory_and_none_of_another(
+    client, member_a, referent_of_a, territory_a, person_b, territory_b
+):
+    """The list of questions: the territory's, whoever of its people asked, never another's."""
+    services.question_ask(territory=territory_a, user=member_a, subject="Question fictive de A", text="…")
+    services.question_ask(territory=territory_a, user=referent_of_a, subject="Autre question de A", text="…")
+    services.question_ask(territory=territory_b, user=person_b, subject="Question fictive de B", text="…")
+    client.force_login(member_a)
+    page = client.get(reverse("legal:list")).content.decode()
+    assert "Question fictive de A" in page and "Autre question de A" in page
+    assert "Question fictive de B" not in page
+    client.force_login(person_b)
+    page = client.get(reverse("legal:list")).content.decode()
+    assert "Question fictive de B" in page and "Question fictive de A" not in page
+
+
+def test_staff_never_ask_on_a_territorys_behalf_even_when_they_are_a_person_of_another(
+    client, member_a, territory_a, territory_b
+):
+    """Asking is for a territory's own people: staff open A's space but may not ask for A, and a staff
+    account that is also a référent of B asks for B only."""
+    from members.models import Role
+
+    from ..factories import MembershipFactory, StaffFactory
+    from ..members.adhesion_factories import make_member
+
+    make_member(territory_b)
+    staff = StaffFactory()
+    client.force_login(staff)
+    assert ask(client, territory_a).status_code in (403, 404)
+    MembershipFactory(user=staff, territory=territory_b, role=Role.REFERENT)
+    assert ask(client, territory_a).status_code in (403, 404)
+    assert not Question.objects.filter(territory=territory_a).exists()
+    assert ask(client, territory_b, subject="Question fictive de B").status_code == 302
+    assert Question.objects.get().territory == territory_b
