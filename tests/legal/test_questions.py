@@ -85,8 +85,9 @@ def test_another_territory_gets_a_404_for_the_thread_its_files_and_asking_for_a(
 
 
 def test_staff_reply_tells_the_asker_and_the_referents_once_each(
-    client, member_a, referent_of_a, territory_a, anpp_staff, send_outbox
+    client, member_a, referent_of_a, territory_a, person_b, anpp_staff, send_outbox
 ):
+    # person_b, a référent of another territory, is never told of A's question.
     question = services.question_ask(territory=territory_a, user=member_a, subject="Congé", text="Question ?")
     client.force_login(anpp_staff)
     client.post(question.get_absolute_url(), {"text": "Réponse de l'équipe."})
@@ -301,3 +302,56 @@ def test_staff_never_ask_on_a_territorys_behalf_even_when_they_are_a_person_of_a
     assert not Question.objects.filter(territory=territory_a).exists()
     assert ask(client, territory_b, subject="Question fictive de B").status_code == 302
     assert Question.objects.get().territory == territory_b
+
+
+def test_a_reply_is_told_to_the_active_asker_and_active_referents_of_the_territory_only(
+    client, member_a, referent_of_a, territory_a, person_b, anpp_staff, send_outbox
+):
+    """Not another member of the territory who did not ask, not a deactivated référent or asker,
+    not a référent of another territory; the email names the question and its territory."""
+    from members.models import Role
+
+    from ..factories import MembershipFactory
+
+    MembershipFactory(territory=territory_a, role=Role.MEMBRE)  # a person of A who did not ask
+    MembershipFactory(territory=territory_a, role=Role.REFERENT, user__is_active=False)
+    question = services.question_ask(
+        territory=territory_a, user=member_a, subject="Question fictive sur les congés", text="?"
+    )
+    services.message_add(question=question, author=anpp_staff, text="Réponse 1.", from_staff=True)
+    sent = send_outbox()
+    assert sorted(m.to[0] for m in sent) == sorted([member_a.email, referent_of_a.email])
+    assert {m.subject for m in sent} == {
+        "[ANPP] Réponse de l'ANPP à votre question : Question fictive sur les congés"
+    }
+    assert all(territory_a.name in m.body for m in sent)
+    # The asker's account is deactivated, then deleted: the référent alone is told of the next replies.
+    for asker_left in ({"asked_by__is_active": False}, {"asked_by": None}):
+        mail_count = len(sent)
+        if "asked_by" in asker_left:
+            Question.objects.filter(pk=question.pk).update(asked_by=None)
+        else:
+            type(member_a).objects.filter(pk=member_a.pk).update(is_active=False)
+        question.refresh_from_db()
+        services.message_add(question=question, author=anpp_staff, text="Réponse suivante.", from_staff=True)
+        sent = send_outbox()
+        assert [m.to[0] for m in sent[mail_count:]] == [referent_of_a.email], asker_left
+
+
+def test_a_thread_file_url_serves_only_a_file_of_the_question_it_names(client, member_a, territory_a):
+    first, second = (
+        services.question_ask(
+            territory=territory_a,
+            user=member_a,
+            subject=f"Question fictive {n}",
+            text="…",
+            files=[SimpleUploadedFile(f"piece-{n}.pdf", PDF + str(n).encode())],
+        )
+        for n in (1, 2)
+    )
+    client.force_login(member_a)
+    for question, other in ((first, second), (second, first)):
+        attachment = question.messages.get().attachments.get()
+        own = client.get(reverse("legal:attachment", args=[question.pk, attachment.pk]))
+        assert own.status_code == 200
+        assert client.get(reverse("legal:attachment", args=[other.pk, attachment.pk])).status_code == 404
