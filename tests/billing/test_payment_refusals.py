@@ -61,3 +61,16 @@ def test_a_credit_note_is_never_paid_and_the_refusal_says_why(territory_a, terri
         )
         assert not note.payments.exists()
         assert _pay(invoice, staff).amount == Decimal("10")  # the document it corrects is paid as usual
+
+
+def test_an_overpayment_names_the_amount_refused_and_the_balance_and_a_payment_keeps_who_recorded_it(
+    territory_a, staff
+):
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    with pytest.raises(services.PaymentRefused) as refused:
+        _pay(invoice, staff, amount="200.50")
+    words = str(refused.value).replace("\u202f", " ").replace("\u00a0", " ")
+    assert words == f"Paiement refusé : 200,50 € dépasse le solde restant dû de {invoice} (180 €)."
+    payment = _pay(invoice, staff, amount="180")
+    payment.refresh_from_db()
+    assert payment.recorded_by == staff
