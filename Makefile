@@ -92,7 +92,52 @@ MUTANTS ?= \
 	'events.services.registrations.x?Seats?__init____mutmut_*' \
 	'anpp_portal.pagecache.x_content_changed__mutmut_*' \
 	'anpp_portal.pagecache.x_invalidations_once__mutmut_*' \
-	'events.selectors.x_events_with_reminders_due__mutmut_*'
+	'events.selectors.x_events_with_reminders_due__mutmut_*' \
+	$(MUTANTS_ROUND2)
+
+# Round 2 (issue 28): the modules issues 23–29 changed (tests/MUTANTS.md, "Round 2 mutation run").
+# Methods are named module.xǁClassǁmethod__mutmut_N; `?` matches the ǁ in a pattern.
+MUTANTS_ROUND2 ?= \
+	'anpp_portal.staffpolicy.x_is_staff_account__mutmut_*' \
+	'anpp_portal.staffpolicy.x_has_totp__mutmut_*' \
+	'anpp_portal.staffpolicy.x_mfa_overdue__mutmut_*' \
+	'anpp_portal.staffpolicy.x_acts_as_staff__mutmut_*' \
+	'anpp_portal.staffpolicy.x_staff_permission_required__mutmut_*' \
+	'anpp_portal.staffpolicy.x?StaffMfaMiddleware?process_view__mutmut_*' \
+	'anpp_portal.ratelimit.x_parse_rates__mutmut_*' \
+	'anpp_portal.ratelimit.x_client_ip__mutmut_*' \
+	'anpp_portal.ratelimit.x_consume__mutmut_*' \
+	'billing.selectors.x_with_balance__mutmut_*' \
+	'billing.selectors.x_document_balance__mutmut_*' \
+	'billing.selectors.x_territory_balance__mutmut_*' \
+	'billing.selectors.x__visible_q__mutmut_*' \
+	'billing.selectors.x_invoice_for__mutmut_*' \
+	'billing.selectors.x_ledger_year__mutmut_*' \
+	'billing.services.x__require_staff__mutmut_*' \
+	'billing.services.x_number_year__mutmut_*' \
+	'billing.services.x__next_number__mutmut_*' \
+	'billing.services.x_kept_number_check__mutmut_*' \
+	'billing.services.x__credited__mutmut_*' \
+	'billing.services.x_credit_note_issue__mutmut_*' \
+	'billing.services.x__check_payment__mutmut_*' \
+	'billing.services.x_payment_add__mutmut_*' \
+	'billing.services.x_invoice_payment_record__mutmut_*' \
+	'resources.access.x_*' \
+	'resources.selectors.x_note_for_reader__mutmut_*' \
+	'resources.selectors.x_attachment_for_reader__mutmut_*' \
+	'resources.selectors.x_feed_notes__mutmut_*' \
+	'resources.selectors.x_qa_entries__mutmut_*' \
+	'resources.selectors.x_qa_entry_for_reader__mutmut_*' \
+	'resources.services.x_note_publish__mutmut_*' \
+	'resources.services.x_note_announce__mutmut_*' \
+	'legal.access.x_*' \
+	'legal.selectors.x_questions_of__mutmut_*' \
+	'legal.selectors.x_question_for__mutmut_*' \
+	'legal.selectors.x_attachment_for__mutmut_*' \
+	'legal.services.x_message_add__mutmut_*' \
+	'legal.services.x__recipients__mutmut_*' \
+	'legal.services.x__tell_territory__mutmut_*' \
+	'legal.services.x_question_publish__mutmut_*'
 
 # mutmut runs the tests from a copy of the project in mutants/: an app of INSTALLED_APPS left out of
 # [tool.mutmut] source_paths/also_copy would fail the stats run with "No module named ...".

@@ -226,7 +226,7 @@ class EventAdmin(admin.ModelAdmin):
                 % {"n": len(promoted), "m": len(choices)},
             )
 
-    @admin.action(description=_("Écrire aux participants"))
+    @admin.action(description=_("Écrire aux participants"), permissions=["change"])
     def write_to_participants(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choisissez un seul événement."), messages.ERROR)
@@ -428,15 +428,15 @@ class ParticipantAdmin(SimpleHistoryAdmin):
             Prefetch("session_choices", queryset=SessionChoice.objects.select_related("session")),
         )
 
-    @admin.action(description=_("Exporter en CSV"))
+    @admin.action(description=_("Exporter en CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return csv_response("participants", exports.HEADERS, exports.rows(self._export_queryset(queryset)))
 
-    @admin.action(description=_("Exporter en XLSX"))
+    @admin.action(description=_("Exporter en XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         return xlsx_response("participants", exports.HEADERS, exports.rows(self._export_queryset(queryset)))
 
-    @admin.action(description=_("Annuler (et promouvoir la liste d'attente)"))
+    @admin.action(description=_("Annuler (et promouvoir la liste d'attente)"), permissions=["change"])
     def cancel_participants(self, request, queryset):
         done = 0
         for participant in queryset.exclude(status=Participant.Status.CANCELLED):

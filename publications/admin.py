@@ -193,7 +193,7 @@ class IssueAdmin(admin.ModelAdmin):
             services.article_save(article=article)
         formset.save_m2m()
 
-    @admin.action(description=_("Publier maintenant (et annoncer aux abonnés)"))
+    @admin.action(description=_("Publier maintenant (et annoncer aux abonnés)"), permissions=["change"])
     def publish_now(self, request, queryset):
         count = 0
         for issue in queryset:

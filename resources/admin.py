@@ -68,14 +68,17 @@ class NoteAdmin(admin.ModelAdmin):
         if getattr(form.instance, "_publish_after_save", False):
             services.note_publish(note=form.instance)
 
-    @admin.action(description=_("Publier maintenant (et prévenir les personnes qui suivent ses thèmes)"))
+    @admin.action(
+        description=_("Publier maintenant (et prévenir les personnes qui suivent ses thèmes)"),
+        permissions=["change"],
+    )
     def publish(self, request, queryset):
         count = sum(services.note_publish(note=note) for note in queryset)
         self.message_user(
             request, ngettext("%d note publiée.", "%d notes publiées.", count) % count, messages.SUCCESS
         )
 
-    @admin.action(description=_("Repasser en brouillon"))
+    @admin.action(description=_("Repasser en brouillon"), permissions=["change"])
     def unpublish(self, request, queryset):
         for note in queryset:
             services.note_unpublish(note=note)

@@ -62,6 +62,19 @@ class StaffFactory(UserFactory):
             obj.groups.add(group)
 
 
+class ViewOnlyStaffFactory(UserFactory):
+    """A staff account holding only the view permissions of « Équipe ANPP »: it reads what staff read
+    and changes nothing (the second role of a staff rule's test)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def view_permissions(obj, create, extracted, **kwargs):
+        if create:
+            group = StaffFactory().groups.get()  # makes the group if a flush removed it
+            obj.user_permissions.set(group.permissions.filter(codename__startswith="view_"))
+
+
 class TerritoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Territory

@@ -20,7 +20,17 @@ ALLOWED = {
     # The admin site's own door: only superusers see the technical models' group.
     "anpp_portal/admin_site.py": "the admin site's own door",
 }
-SKIPPED_DIRS = {".venv", "tests", "migrations", "node_modules", "staticfiles", "var", ".git", "__pycache__"}
+SKIPPED_DIRS = {
+    ".venv",
+    "tests",
+    "migrations",
+    "node_modules",
+    "staticfiles",
+    "var",
+    ".git",
+    "__pycache__",
+    "mutants",
+}
 FLAGS = {"is_staff", "is_superuser"}
 PERMISSION_CALLS = {"has_perm", "has_perms", "has_module_perms"}
 # Query methods whose keyword ``is_staff=…`` / ``user__is_staff=…`` selects accounts by the flag.

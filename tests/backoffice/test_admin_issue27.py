@@ -130,7 +130,7 @@ def test_an_outbound_emails_page_shows_no_json(client):
         attachments=[outbox.Attachment("appel.pdf", b"%PDF-1.4", "application/pdf")],
     )
     email = OutboundEmail.objects.get(key="exemple:json")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(StaffFactory())  # staff read the outbox day to day (« Équipe ANPP »)
     text = _text(client.get(reverse("admin:anpp_portal_outboundemail_change", args=[email.pk])))
     assert "Reply-To : contact@anpp.fr" in text and "appel.pdf : application/pdf" in text
     assert not JSON_LIKE.search(text), JSON_LIKE.search(text)

@@ -6,12 +6,13 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from members import services
 from members.models import Adhesion, Role
 
-from ..factories import PASSWORD, MembershipFactory, TerritoryFactory, UserFactory
+from ..factories import PASSWORD, MembershipFactory, StaffFactory, TerritoryFactory, ViewOnlyStaffFactory
 from ..members.adhesion_factories import CampaignFactory
 
 
@@ -42,7 +43,8 @@ def test_fill_submit_validate_call_payment_attestation(browser, live_server, tra
     today = timezone.localdate()
     territory = TerritoryFactory(name="PETR du Pays Ruffécois", slug="pays-ruffecois", population=37533)
     referent = MembershipFactory(territory=territory, role=Role.REFERENT).user
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = StaffFactory()  # « Équipe ANPP », as in production
+    reader = ViewOnlyStaffFactory()  # staff who may read the adhésions, not validate or cash them
     # Last year's adhésion, from which this year's is pre-filled.
     last_year = CampaignFactory(year=today.year - 1)
     previous = services.adhesion_open(
@@ -81,6 +83,15 @@ def test_fill_submit_validate_call_payment_attestation(browser, live_server, tra
     page.get_by_role("button", name=f"Confirmer et soumettre l'adhésion {today.year}").click()
     page.wait_for_selector("text=soumise à l'ANPP")
 
+    # Staff who may only read see the submitted adhésion, without the action that validates it.
+    reader_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    reader_page = reader_side.new_page()
+    reader_page.set_default_timeout(20_000)
+    log_in(reader_page, reader.email)
+    reader_page.goto("/admin/members/adhesion/?status__exact=soumise")
+    assert reader_page.locator("#result_list").get_by_text("PETR du Pays Ruffécois").is_visible()
+    assert reader_page.locator("select[name=action] option[value=validate]").count() == 0
+
     staff_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
     admin = staff_side.new_page()
     admin.set_default_timeout(20_000)
@@ -101,6 +112,17 @@ def test_fill_submit_validate_call_payment_attestation(browser, live_server, tra
     admin.goto(f"/admin/members/adhesion/{adhesion.pk}/change/")
     admin.get_by_role("link", name="Enregistrer un paiement sur l'appel").click()
     appel_page = admin.url
+    # The reader sees the appel's page, but a payment they try to record is refused.
+    reader_page.goto(appel_page)
+    reader_page.fill("#id_paid_on", today.isoformat())
+    reader_page.fill("#id_amount", "1877")
+    reader_page.select_option("#id_method", "mandat")
+    reader_page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(reader_page.get_by_role("heading", name="Accès refusé")).to_be_visible()
+    adhesion.refresh_from_db()
+    assert adhesion.status == Adhesion.Status.APPEL_EMIS and not adhesion.invoices.get().payments.exists()
+    reader_side.close()
+
     admin.fill("#id_paid_on", today.isoformat())
     admin.fill("#id_amount", "1877")
     admin.select_option("#id_method", "mandat")

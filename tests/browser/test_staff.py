@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from anpp_portal.models import OutboundEmail
 from events.models import Participant
@@ -13,7 +14,7 @@ from members import services
 from members.models import Adhesion, FicheCampaign, FicheRenseignements, Question, Role
 
 from ..events.factories import EventFactory, ParticipantFactory, RegistrationFactory
-from ..factories import MembershipFactory, TerritoryFactory, UserFactory
+from ..factories import MembershipFactory, StaffFactory, TerritoryFactory, ViewOnlyStaffFactory
 from ..members.adhesion_factories import CampaignFactory
 from ..members.fiche_factories import COMPLETE_ANSWERS, FicheCampaignFactory
 from .test_adhesion import log_in
@@ -25,7 +26,9 @@ def _kind(page, kind):
     return page.locator(f"li[data-kind='{kind}'] a.todo__link")
 
 
-def test_staff_land_on_their_home_follow_each_action_item_and_act_there(page, transactional_db):
+def test_staff_land_on_their_home_follow_each_action_item_and_act_there(
+    browser, live_server, page, transactional_db
+):
     today = timezone.localdate()
     campaign = CampaignFactory(
         year=today.year,
@@ -65,7 +68,33 @@ def test_staff_land_on_their_home_follow_each_action_item_and_act_there(page, tr
     OutboundEmail.objects.create(
         key="exemple:echec", to="adresse-fausse@exemple.fr", subject="Exemple", body_text="…", status="failed"
     )
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = StaffFactory()  # « Équipe ANPP », as in production
+
+    # Staff who may only read follow the same items, and find no action that changes anything.
+    reader_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    reader = reader_side.new_page()
+    reader.set_default_timeout(15_000)
+    log_in(reader, ViewOnlyStaffFactory().email)
+    reader.wait_for_url(re.compile(r"/equipe/$"))
+    for kind, action, listed in (
+        ("adhesions-to-validate", "validate", "PETR exemple de la Vallée"),
+        ("calls-unpaid", "remind_now", "Pays exemple des Coteaux"),
+        ("fiches-missing", "remind_fiche", "Pays exemple des Coteaux"),
+        ("emails-failed", "retry", "adresse-fausse@exemple.fr"),
+    ):
+        reader.goto("/equipe/")
+        _kind(reader, kind).click()
+        reader.wait_for_url(re.compile(r"/admin/"))
+        assert reader.locator("#result_list").get_by_text(listed).first.is_visible(), kind
+        assert reader.locator(f"select[name=action] option[value={action}]").count() == 0, kind
+    # The dashboard's reminder button is refused to them: nothing is sent.
+    reader.goto("/tableau-de-bord/")
+    reader.locator("#retardataires").get_by_role(
+        "button", name=re.compile("Relancer Pays exemple des Coteaux")
+    ).first.click()
+    expect(reader.get_by_role("heading", name="Accès refusé")).to_be_visible()
+    assert not OutboundEmail.objects.filter(key__startswith=f"adhesion-reminder:{late.pk}:").exists()
+    reader_side.close()
 
     log_in(page, staff.email)
     page.wait_for_url(re.compile(r"/equipe/$"))
@@ -175,7 +204,21 @@ def test_staff_reword_add_and_remove_questions_and_a_territory_answers_next_year
     FicheRenseignements.objects.filter(pk=fiche.pk).update(
         answers=answers, status=FicheRenseignements.Status.SOUMISE, submitted_at=timezone.now()
     )
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = StaffFactory()  # « Équipe ANPP », as in production
+
+    # Staff who may only read open the questionnaire, and can neither change it nor start a campaign.
+    reader_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    reader = reader_side.new_page()
+    reader.set_default_timeout(20_000)
+    log_in(reader, ViewOnlyStaffFactory().email)
+    reader.goto(
+        f"/admin/members/questionnairesection/{last_year.sections.get(slug='gouvernance').pk}/change/"
+    )
+    assert reader.locator("input[name$='-label']").count() == 0
+    reader.goto("/admin/members/fichecampaign/add/")
+    expect(reader.get_by_role("heading", name="Accès refusé")).to_be_visible()
+    assert reader.locator("#id_year").count() == 0
+    reader_side.close()
 
     admin_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
     admin = admin_side.new_page()

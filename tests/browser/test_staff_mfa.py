@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.models import FicheRenseignements
 
 from ..events.factories import EventFactory
-from ..factories import PASSWORD, TerritoryFactory, UserFactory
+from ..factories import PASSWORD, StaffFactory, TerritoryFactory
 from ..members.fiche_factories import FicheCampaignFactory
 from ..members.test_staff_permissions import staff_pages
 
@@ -22,16 +22,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def test_staff_without_totp_past_the_grace_period_are_sent_to_the_totp_setup(
-    page, settings, transactional_db
+    browser, live_server, page, settings, transactional_db
 ):
     settings.ANPP_STAFF_MFA_REQUIRED = True
     settings.ANPP_STAFF_MFA_GRACE_DAYS = 7
-    staff = UserFactory(
-        email="equipe@anpp.test",
-        is_staff=True,
-        is_superuser=True,
-        date_joined=timezone.now() - timedelta(days=30),
-    )
+    # « Équipe ANPP » as in production: past the grace period, one without TOTP, one still inside it.
+    staff = StaffFactory(email="equipe@anpp.test", date_joined=timezone.now() - timedelta(days=30))
+    newcomer = StaffFactory(email="nouvelle@anpp.test", date_joined=timezone.now() - timedelta(days=6))
     fiche = FicheRenseignements.objects.create(territory=TerritoryFactory(), campaign=FicheCampaignFactory())
     pages = staff_pages(EventFactory(), fiche.pk)
 
@@ -54,3 +51,17 @@ def test_staff_without_totp_past_the_grace_period_are_sent_to_the_totp_setup(
         assert page.url.endswith(setup), (url, page.url)
         # The setup page itself: a QR code and the field for the first code.
         assert page.locator("main").get_by_label(re.compile(r"code", re.IGNORECASE)).count() >= 1, url
+
+    # Staff still inside the grace period reach the same pages without being sent to the setup.
+    newcomer_side = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    other = newcomer_side.new_page()
+    other.set_default_timeout(15_000)
+    other.goto("/comptes/login/")
+    other.get_by_label(re.compile(r"^Courriel")).fill(newcomer.email)
+    other.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    other.locator("main").get_by_role("button", name="Connexion").click()
+    other.wait_for_url(lambda url: "/comptes/login/" not in url)
+    for url in (pages[0], pages[2], reverse("admin:members_adhesion_changelist")):
+        response = other.goto(url)
+        assert response.status == 200 and other.url.endswith(url), (url, other.url)
+    newcomer_side.close()

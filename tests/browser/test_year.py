@@ -12,7 +12,7 @@ from django.utils import timezone
 from members.models import Adhesion, Department, JoinRequest, Role, Territory, TerritoryMembership
 from members.services import invitation_create
 
-from ..factories import PASSWORD, MembershipFactory, TerritoryFactory, UserFactory
+from ..factories import PASSWORD, MembershipFactory, StaffFactory, TerritoryFactory, ViewOnlyStaffFactory
 from ..members.adhesion_factories import CampaignFactory
 
 REQUESTER = "alix.martin@pays-exemple.fr"
@@ -92,7 +92,8 @@ def test_a_new_territory_joins_and_goes_through_its_year(browser, live_server, t
         opens_on=today - datetime.timedelta(days=5),
         closes_on=today + datetime.timedelta(days=60),
     )
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = StaffFactory()  # « Équipe ANPP », as in production
+    reader = ViewOnlyStaffFactory()  # staff who may read the requests, not accept them
     # Loaded by a data migration, but emptied by the flush after an earlier browser test.
     for code, name in (("16", "Charente"), ("86", "Vienne")):
         Department.objects.get_or_create(code=code, defaults={"name": name, "region": "75"})
@@ -131,7 +132,15 @@ def test_a_new_territory_joins_and_goes_through_its_year(browser, live_server, t
     )
     assert not received.attachments
 
-    # 2. Staff approve it in the admin: the territory is created, the requester invited as référent.
+    # 2. Staff who may only read see the request, without the action that accepts it.
+    reader_side, reader_page = new_page(browser, live_server)
+    log_in(reader_page, reader.email)
+    reader_page.goto("/admin/members/joinrequest/")
+    assert reader_page.locator("#result_list").get_by_text("PETR du Pays Exemple (fictif)").is_visible()
+    assert reader_page.locator("select[name=action] option[value=approve]").count() == 0
+    reader_side.close()
+
+    # Staff approve it in the admin: the territory is created, the requester invited as référent.
     staff_side, admin = new_page(browser, live_server)
     log_in(admin, staff.email)
     admin.wait_for_url(lambda url: "/comptes/login/" not in url)

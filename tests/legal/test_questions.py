@@ -85,8 +85,9 @@ def test_another_territory_gets_a_404_for_the_thread_its_files_and_asking_for_a(
 
 
 def test_staff_reply_tells_the_asker_and_the_referents_once_each(
-    client, member_a, referent_of_a, territory_a, anpp_staff, send_outbox
+    client, member_a, referent_of_a, territory_a, person_b, anpp_staff, send_outbox
 ):
+    # person_b, a référent of another territory, is never told of A's question.
     question = services.question_ask(territory=territory_a, user=member_a, subject="Congé", text="Question ?")
     client.force_login(anpp_staff)
     client.post(question.get_absolute_url(), {"text": "Réponse de l'équipe."})
@@ -264,6 +265,96 @@ def test_staff_who_may_only_read_a_thread_cannot_write_in_it(client, member_a, t
     assert client.get(question.get_absolute_url()).status_code == 200
     assert client.post(question.get_absolute_url(), {"text": "Pas de réponse de ma part"}).status_code == 403
     assert question.messages.count() == 1
+
+
+def test_a_persons_list_holds_every_question_of_their_territory_and_none_of_another(
+    client, member_a, referent_of_a, territory_a, person_b, territory_b
+):
+    """The list of questions: the territory's, whoever of its people asked, never another's."""
+    services.question_ask(territory=territory_a, user=member_a, subject="Question fictive de A", text="…")
+    services.question_ask(territory=territory_a, user=referent_of_a, subject="Autre question de A", text="…")
+    services.question_ask(territory=territory_b, user=person_b, subject="Question fictive de B", text="…")
+    client.force_login(member_a)
+    page = client.get(reverse("legal:list")).content.decode()
+    assert "Question fictive de A" in page and "Autre question de A" in page
+    assert "Question fictive de B" not in page
+    client.force_login(person_b)
+    page = client.get(reverse("legal:list")).content.decode()
+    assert "Question fictive de B" in page and "Question fictive de A" not in page
+
+
+def test_staff_never_ask_on_a_territorys_behalf_even_when_they_are_a_person_of_another(
+    client, member_a, territory_a, territory_b
+):
+    """Asking is for a territory's own people: staff open A's space but may not ask for A, and a staff
+    account that is also a référent of B asks for B only."""
+    from members.models import Role
+
+    from ..factories import MembershipFactory, StaffFactory
+    from ..members.adhesion_factories import make_member
+
+    make_member(territory_b)
+    staff = StaffFactory()
+    client.force_login(staff)
+    assert ask(client, territory_a).status_code in (403, 404)
+    MembershipFactory(user=staff, territory=territory_b, role=Role.REFERENT)
+    assert ask(client, territory_a).status_code in (403, 404)
+    assert not Question.objects.filter(territory=territory_a).exists()
+    assert ask(client, territory_b, subject="Question fictive de B").status_code == 302
+    assert Question.objects.get().territory == territory_b
+
+
+def test_a_reply_is_told_to_the_active_asker_and_active_referents_of_the_territory_only(
+    client, member_a, referent_of_a, territory_a, person_b, anpp_staff, send_outbox
+):
+    """Not another member of the territory who did not ask, not a deactivated référent or asker,
+    not a référent of another territory; the email names the question and its territory."""
+    from members.models import Role
+
+    from ..factories import MembershipFactory
+
+    MembershipFactory(territory=territory_a, role=Role.MEMBRE)  # a person of A who did not ask
+    MembershipFactory(territory=territory_a, role=Role.REFERENT, user__is_active=False)
+    question = services.question_ask(
+        territory=territory_a, user=member_a, subject="Question fictive sur les congés", text="?"
+    )
+    services.message_add(question=question, author=anpp_staff, text="Réponse 1.", from_staff=True)
+    sent = send_outbox()
+    assert sorted(m.to[0] for m in sent) == sorted([member_a.email, referent_of_a.email])
+    assert {m.subject for m in sent} == {
+        "[ANPP] Réponse de l'ANPP à votre question : Question fictive sur les congés"
+    }
+    assert all(territory_a.name in m.body for m in sent)
+    # The asker's account is deactivated, then deleted: the référent alone is told of the next replies.
+    for asker_left in ({"asked_by__is_active": False}, {"asked_by": None}):
+        mail_count = len(sent)
+        if "asked_by" in asker_left:
+            Question.objects.filter(pk=question.pk).update(asked_by=None)
+        else:
+            type(member_a).objects.filter(pk=member_a.pk).update(is_active=False)
+        question.refresh_from_db()
+        services.message_add(question=question, author=anpp_staff, text="Réponse suivante.", from_staff=True)
+        sent = send_outbox()
+        assert [m.to[0] for m in sent[mail_count:]] == [referent_of_a.email], asker_left
+
+
+def test_a_thread_file_url_serves_only_a_file_of_the_question_it_names(client, member_a, territory_a):
+    first, second = (
+        services.question_ask(
+            territory=territory_a,
+            user=member_a,
+            subject=f"Question fictive {n}",
+            text="…",
+            files=[SimpleUploadedFile(f"piece-{n}.pdf", PDF + str(n).encode())],
+        )
+        for n in (1, 2)
+    )
+    client.force_login(member_a)
+    for question, other in ((first, second), (second, first)):
+        attachment = question.messages.get().attachments.get()
+        own = client.get(reverse("legal:attachment", args=[question.pk, attachment.pk]))
+        assert own.status_code == 200
+        assert client.get(reverse("legal:attachment", args=[other.pk, attachment.pk])).status_code == 404
 
 
 # --- The rules live in the services: every caller (views, demo, a future API) gets them ------------

@@ -99,3 +99,24 @@ def test_the_year_page_lists_the_notes_published_since_the_last_visit_of_the_not
     Note.objects.filter(pk=note.pk).update(published_at=timezone.now() + timedelta(seconds=1))
     page = client.get(year_page).content.decode()
     assert "Note toute fraîche" in page and "Note déjà lue" not in page
+
+
+def test_a_note_announced_again_after_its_followers_changed_tells_nobody_twice(
+    member, themes, send_outbox, django_capture_on_commit_callbacks
+):
+    """A retried announcement, in batches of one person, after a newcomer (listed before the person
+    already told) followed a theme and the person already told took a second theme of the note:
+    the newcomer is told, nobody already told is told again."""
+    from ..factories import MembershipFactory
+
+    told = MembershipFactory(territory=member.memberships.get().territory).user
+    services.themes_follow_set(user=told, themes=themes[:1])
+    with django_capture_on_commit_callbacks(execute=True):
+        note = make_note(title="Note fictive annoncée deux fois", themes=themes[:2])
+    first = send_outbox()
+    assert [m.to for m in first] == [[told.email]]
+    services.themes_follow_set(user=member, themes=themes[:1])  # member's account is the older one
+    services.themes_follow_set(user=told, themes=themes[:2])
+    services.note_announce(note_id=note.pk, batch_size=1)
+    later = send_outbox()[len(first) :]
+    assert [m.to for m in later] == [[member.email]]

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +144,34 @@ def test_the_feeds_list_public_notes_with_their_summary_only(client):
         assert "Note publique" in body and "Résumé public" in body
         assert "Note réservée" not in body and "Résumé réservé" not in body
         assert BODY_MARKER not in body
+
+
+def test_the_feeds_list_notes_by_their_date_newest_first_whatever_the_order_they_were_entered():
+    """A note entered today about last year comes after this month's note, in both feeds."""
+    make_note(title="Note fictive de ce mois", visibility=Note.Visibility.PUBLIC, date=date(2018, 3, 1))
+    make_note(title="Note fictive saisie après", visibility=Note.Visibility.PUBLIC, date=date(2017, 6, 1))
+    client = Client()
+    for name in ("resources:feed", "resources:feed_rss"):
+        body = client.get(reverse(name)).content.decode()
+        assert body.index("Note fictive de ce mois") < body.index("Note fictive saisie après"), name
+
+
+def test_a_file_url_serves_only_the_file_it_names_of_the_note_it_names(client):
+    """Two public notes with two files each: each URL gives its own file, and a file asked for under
+    another note's address is a 404."""
+    first = make_note(title="Note fictive A", visibility=Note.Visibility.PUBLIC)
+    second = make_note(title="Note fictive B", visibility=Note.Visibility.PUBLIC)
+    files = {}
+    for note in (first, second):
+        for number in (1, 2):
+            content = f"%PDF-1.4\n% {note.title}, annexe {number}\n%%EOF\n".encode()
+            attachment = services.attachment_add(
+                note=note, title=f"Annexe {number}", file=pdf_upload(content=content)
+            )
+            files[note.slug, attachment.pk] = content
+    for (slug, pk), content in files.items():
+        response = client.get(reverse("resources:attachment", args=[slug, pk]))
+        assert b"".join(response.streaming_content) == content
+    for slug, pk in files:
+        other = second.slug if slug == first.slug else first.slug
+        assert client.get(reverse("resources:attachment", args=[other, pk])).status_code == 404

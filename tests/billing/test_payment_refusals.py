@@ -1,0 +1,76 @@
+"""Issue 28, survivors of the mutation run on billing/services.py: each refusal of a payment says
+why, in French, word for word (an imported spreadsheet's report and the staff page show it)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from billing import services
+
+from .conftest import priced_registration
+
+pytestmark = pytest.mark.django_db
+
+
+def _pay(invoice, staff, *, amount="10", paid_on=None):
+    return services.payment_add(
+        invoice=invoice,
+        paid_on=paid_on or timezone.localdate(),
+        amount=Decimal(amount),
+        method="virement",
+        reference="VIR-FICTIF",
+        by=staff,
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"paid_on": timezone.localdate() + timedelta(days=1)},
+            "La date du paiement ne peut pas être dans le futur.",
+        ),
+        ({"amount": "0"}, "Le montant doit être positif, avec au plus deux décimales."),
+        ({"amount": "-5"}, "Le montant doit être positif, avec au plus deux décimales."),
+        ({"amount": "10.005"}, "Le montant doit être positif, avec au plus deux décimales."),
+    ],
+    ids=["dated-tomorrow", "zero", "negative", "three-decimals"],
+)
+def test_a_payment_dated_tomorrow_or_of_a_wrong_amount_is_refused_saying_why(
+    territory_a, staff, change, message
+):
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    with pytest.raises(services.PaymentRefused) as refused:
+        _pay(invoice, staff, **change)
+    assert str(refused.value) == message
+    assert not invoice.payments.exists()
+
+
+def test_a_credit_note_is_never_paid_and_the_refusal_says_why(territory_a, territory_b, staff):
+    for territory in (territory_a, territory_b):
+        invoice = services.event_invoice_issue(registration=priced_registration(territory), by=staff)
+        note = services.credit_note_issue(
+            invoice=invoice, lines=[services._line("Geste fictif", Decimal("20"))], reason="Fictif", by=staff
+        )
+        with pytest.raises(services.PaymentRefused) as refused:
+            _pay(note, staff)
+        assert (
+            str(refused.value) == "Un avoir ne se paie pas : il vient en déduction du document qu'il corrige."
+        )
+        assert not note.payments.exists()
+        assert _pay(invoice, staff).amount == Decimal("10")  # the document it corrects is paid as usual
+
+
+def test_an_overpayment_names_the_amount_refused_and_the_balance_and_a_payment_keeps_who_recorded_it(
+    territory_a, staff
+):
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    with pytest.raises(services.PaymentRefused) as refused:
+        _pay(invoice, staff, amount="200.50")
+    words = str(refused.value).replace("\u202f", " ").replace("\u00a0", " ")
+    assert words == f"Paiement refusé : 200,50 € dépasse le solde restant dû de {invoice} (180 €)."
+    payment = _pay(invoice, staff, amount="180")
+    payment.refresh_from_db()
+    assert payment.recorded_by == staff
