@@ -52,7 +52,7 @@ def test_a_credit_note_is_never_paid_and_the_refusal_says_why(territory_a, terri
     for territory in (territory_a, territory_b):
         invoice = services.event_invoice_issue(registration=priced_registration(territory), by=staff)
         note = services.credit_note_issue(
-            invoice=invoice, lines=[services._line("Geste fictif", Decimal("20"))], reason="Fictif", by=staff
+            invoice=invoice, lines=[services.document_line("Geste fictif", Decimal("20"))], reason="Fictif", by=staff
         )
         with pytest.raises(services.PaymentRefused) as refused:
             _pay(note, staff)
