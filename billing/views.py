@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anpp_portal.errors import Refused
 from anpp_portal.exports import csv_response, xlsx_response
-from anpp_portal.staffpolicy import staff_permission_required
+from anpp_portal.staffpolicy import acts_as_staff, staff_permission_required
 from anpp_portal.storage import private_file_response
 
 from . import registry, selectors, services
@@ -110,6 +110,8 @@ def _render_staff(request, invoice, *, payment_form=None, chorus_form=None, corr
                 initial={"deposited_on": invoice.chorus_deposited_on, "number": invoice.chorus_number}
             ),
             "correction_form": correction_form or AmountCorrectionForm(),
+            # Staff who may only read the ledger see no form they could not send.
+            "may_change": acts_as_staff(request.user, "billing.change_invoice"),
             "may_correct": invoice.kind == Invoice.Kind.APPEL
             and invoice.adhesion is not None
             and invoice.adhesion.status == invoice.adhesion.Status.APPEL_EMIS,

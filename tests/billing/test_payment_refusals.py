@@ -52,7 +52,10 @@ def test_a_credit_note_is_never_paid_and_the_refusal_says_why(territory_a, terri
     for territory in (territory_a, territory_b):
         invoice = services.event_invoice_issue(registration=priced_registration(territory), by=staff)
         note = services.credit_note_issue(
-            invoice=invoice, lines=[services.document_line("Geste fictif", Decimal("20"))], reason="Fictif", by=staff
+            invoice=invoice,
+            lines=[services.document_line("Geste fictif", Decimal("20"))],
+            reason="Fictif",
+            by=staff,
         )
         with pytest.raises(services.PaymentRefused) as refused:
             _pay(note, staff)
@@ -74,3 +77,29 @@ def test_an_overpayment_names_the_amount_refused_and_the_balance_and_a_payment_k
     payment = _pay(invoice, staff, amount="180")
     payment.refresh_from_db()
     assert payment.recorded_by == staff
+
+
+def test_staff_who_may_only_read_the_ledger_see_no_form_on_a_document_page_and_staff_who_may_change_it_do(
+    client, territory_a, territory_b, staff
+):
+    from django.urls import reverse
+
+    from ..factories import ViewOnlyStaffFactory
+
+    reader = ViewOnlyStaffFactory()
+    for territory in (territory_a, territory_b):
+        invoice = services.event_invoice_issue(registration=priced_registration(territory), by=staff)
+        url = reverse("billing:invoice_staff", kwargs={"pk": invoice.pk})
+        actions = [
+            reverse(f"billing:{name}", kwargs={"pk": invoice.pk})
+            for name in ("invoice_payment", "invoice_chorus")
+        ]
+        client.force_login(staff)
+        page = client.get(url).content.decode()
+        assert all(f'action="{action}"' in page for action in actions)
+        client.force_login(reader)
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 200 and invoice.number in page
+        assert not any(f'action="{action}"' in page for action in actions)
+        assert "Pas encore déposé." in page
