@@ -223,9 +223,9 @@ class SectionInline(FrozenInlineMixin, admin.TabularInline):
 
 
 class FicheCampaignForm(portal_forms.ModelForm):
-    reminder_days_not_started = DayListField(label=_("relances si non commencée (jours après l'ouverture)"))
+    reminder_days_not_started = DayListField(label=_("Relances si non commencée (jours après l'ouverture)"))
     reminder_days_not_submitted = DayListField(
-        label=_("relances si commencée mais non soumise (jours après l'ouverture)")
+        label=_("Relances si commencée mais non soumise (jours après l'ouverture)")
     )
 
     class Meta:
@@ -292,33 +292,33 @@ class SurveyForm(portal_forms.ModelForm):
     creation, the questions it starts from."""
 
     start_from = forms.ChoiceField(
-        label=_("questions de départ"),
+        label=_("Questions de départ"),
         required=False,
         help_text=_(
             "Partir d'un questionnaire vide, du modèle de la fiche de renseignements ou d'une copie."
         ),
     )
     regions = forms.MultipleChoiceField(
-        label=_("régions (toutes si aucune)"),
+        label=_("Régions (toutes si aucune)"),
         choices=REGION_2016_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     territory_kinds = forms.MultipleChoiceField(
-        label=_("natures juridiques (toutes si aucune)"),
+        label=_("Natures juridiques (toutes si aucune)"),
         choices=Territory.Kind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     adhesion_statuses = forms.MultipleChoiceField(
-        label=_("statuts de l'adhésion de l'année (adhérents si aucun)"),
+        label=_("Statuts de l'adhésion de l'année (adhérents si aucun)"),
         choices=Adhesion.Status.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    reminder_days_not_started = DayListField(label=_("relances si non commencée (jours après l'ouverture)"))
+    reminder_days_not_started = DayListField(label=_("Relances si non commencée (jours après l'ouverture)"))
     reminder_days_not_submitted = DayListField(
-        label=_("relances si commencée mais non soumise (jours après l'ouverture)")
+        label=_("Relances si commencée mais non soumise (jours après l'ouverture)")
     )
 
     class Meta:

@@ -1,5 +1,5 @@
-"""An enquête in a real browser: staff (of « Équipe ANPP », with TOTP) open an enquête of two
-sections asked of the territories of one région; a référent of that région answers it on a phone,
+"""An enquête in a real browser: staff (of « Équipe ANPP », with TOTP) create in the admin, from a
+copy of last year's, an enquête of two sections asked of the territories of one région, and open it; a référent of that région answers it on a phone,
 leaves, comes back to the draft and submits; a référent of another région gets a 404; staff see
 « 1 sur N », the charts of the results and the export with the answer in its column."""
 
@@ -20,7 +20,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.utils import timezone
 
 from members import services
-from members.models import Role, SurveyResponse
+from members.models import Role, Survey, SurveyResponse
 from members.services.questionnaire import questionnaire_from_definition
 
 from ..factories import PASSWORD, MembershipFactory, StaffFactory, TerritoryFactory
@@ -66,22 +66,35 @@ def test_staff_open_a_survey_of_one_region_a_referent_answers_it_on_a_phone_othe
     staff = StaffFactory(email="equipe@anpp.test")
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)
-    # Created by the service (the admin's creation is covered by tests/members/test_surveys.py).
-    survey = services.survey_create(
+    # Last year's enquête (fictitious), closed: this year's starts from a copy of its two sections.
+    earlier = services.survey_create(
         by=staff,
-        title="Enquête fictive sur les contrats de ruralité",
-        intro_text="Une enquête de démonstration, fictive.",
-        opens_on=today + datetime.timedelta(days=7),
-        closes_on=today + datetime.timedelta(days=45),
+        title="Enquête fictive de l'an dernier",
+        opens_on=today - datetime.timedelta(days=400),
+        closes_on=today - datetime.timedelta(days=350),
         regions=["75"],
     )
-    questionnaire_from_definition(campaign=survey, definition=TWO_SECTIONS)
+    questionnaire_from_definition(campaign=earlier, definition=TWO_SECTIONS)
 
-    # Staff open it from its page.
     team = browser.new_context(locale="fr-FR", base_url=live_server.url, viewport=DESKTOP)
     staff_page = team.new_page()
     staff_page.set_default_timeout(15_000)
     staff_log_in(staff_page, staff, secret)
+    # Staff create it in the admin: a copy of last year's, for the territories of one région.
+    staff_page.goto("/admin/members/survey/add/")
+    staff_page.locator("#id_start_from").select_option(label="Copie de « Enquête fictive de l'an dernier »")
+    staff_page.locator("#id_title").fill("Enquête fictive sur les contrats de ruralité")
+    staff_page.locator("#id_intro_text").fill("Une enquête de démonstration, fictive.")
+    staff_page.locator("#id_opens_on").fill((today + datetime.timedelta(days=7)).strftime("%d/%m/%Y"))
+    staff_page.locator("#id_closes_on").fill((today + datetime.timedelta(days=45)).strftime("%d/%m/%Y"))
+    staff_page.locator("#id_regions input[value='75']").check()
+    staff_page.screenshot(path=f"{SCREENSHOTS}/survey-admin-add-1280.png", full_page=True)
+    staff_page.locator("input[name=_save]").click()
+    staff_page.wait_for_url(re.compile(r"/admin/members/survey/(\d+/change/)?$"))
+    survey = Survey.objects.get(title="Enquête fictive sur les contrats de ruralité")
+    assert survey.regions == ["75"] and [s.slug for s in survey.sections.all()] == ["contrats", "codev"]
+
+    # Staff open it from its page.
     staff_page.goto(f"/tableau-de-bord/enquetes/{survey.pk}/")
     assert "0 sur 2 territoires ont répondu" in staff_page.inner_text("main")
     staff_page.get_by_role("button", name="Ouvrir l'enquête aux réponses maintenant").click()
