@@ -333,4 +333,4 @@ class InvoicePayment(models.Model):
         ]
 
     def __str__(self):
-        return f"{formats.format_euros(self.amount)} ({self.get_method_display()}, {self.paid_on:%d/%m/%Y})"
+        return f"{formats.format_euros(self.amount)} ({self.get_method_display()}, {formats.format_date(self.paid_on)})"
