@@ -375,10 +375,9 @@ class SurveyAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(kind=Survey.Kind.ENQUETE)
 
     def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        if obj is None and "start_from" not in fields:
-            fields.insert(0, "start_from")
-        return fields
+        # The questions to start from are chosen once, on creation: first there, absent afterwards.
+        fields = [name for name in super().get_fields(request, obj) if name != "start_from"]
+        return ["start_from", *fields] if obj is None else fields
 
     @admin.display(description=_("suivi"))
     def staff_link(self, obj):

@@ -568,3 +568,25 @@ def test_a_fiche_campaign_validates_as_a_fiche_without_a_title(client, staff):
     )
     assert response.status_code == 302
     assert FicheCampaign.objects.get(year=2031).kind == "fiche"
+
+
+def test_an_enquetes_admin_page_opens_before_and_after_its_opening_without_the_starting_choice(
+    client, members_ab, staff
+):
+    """The questions to start from are chosen on creation only: the change page of an enquête, open
+    or not yet, shows its fields without that choice (it once answered 500 asking for it)."""
+    client.force_login(staff)
+    add = client.get(reverse("admin:members_survey_add")).content.decode()
+    assert 'name="start_from"' in add
+    today = timezone.localdate()
+    for opened in (False, True):
+        opens_on = today if opened else today + datetime.timedelta(days=7)
+        survey = SurveyFactory(
+            title=f"Enquête fictive {opened}",
+            opens_on=opens_on,
+            closes_on=today + datetime.timedelta(days=30),
+        )
+        response = client.get(reverse("admin:members_survey_change", args=[survey.pk]))
+        page = response.content.decode()
+        assert response.status_code == 200 and f"Enquête fictive {opened}" in page
+        assert 'name="start_from"' not in page
