@@ -937,3 +937,22 @@ def test_an_enquete_takes_answers_only_while_open_and_a_fiche_draft_at_any_time(
         fiche=fiche, answers={"population": 1000}, version=fiche.version, by=referent_a
     )
     assert fiche.answers["population"] == 1000
+
+
+def test_an_enquete_of_an_earlier_year_is_asked_of_the_members_of_its_own_dates(
+    members_ab, territory_a, territory_b
+):
+    # A and B are members this year (members_ab); in 2024, C had paid for 2024, D only for 2023
+    # (a member until the 2024 campaign closed on 30 June 2024).
+    c = TerritoryFactory(name="Pays C (fictif)", slug="pays-c", region="75")
+    d = TerritoryFactory(name="Pays D (fictif)", slug="pays-d", region="76")
+    make_member(c, on=datetime.date(2024, 5, 1))
+    make_member(d, on=datetime.date(2023, 5, 1))
+    summer = SurveyFactory(opens_on=datetime.date(2024, 7, 1), closes_on=datetime.date(2024, 8, 31))
+    spring = SurveyFactory(opens_on=datetime.date(2024, 3, 1), closes_on=datetime.date(2024, 4, 30))
+    assert set(selectors.survey_audience(summer)) == {c}
+    assert set(selectors.survey_audience(summer, on=datetime.date(2024, 1, 2))) == {c}
+    assert set(selectors.survey_audience(spring)) == {c, d}
+    assert set(selectors.survey_audience(SurveyFactory())) == {territory_a, territory_b}
+    assert set(selectors.survey_audience(SurveyFactory(regions=["76"]))) == {territory_b}
+    assert set(selectors.survey_audience(spring, on=datetime.date(2024, 4, 1))) == {c, d}
