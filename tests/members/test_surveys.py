@@ -714,26 +714,26 @@ def test_staff_count_the_territories_that_submitted_whatever_the_drafts_of_their
 ):
     TerritoryFactory(name="Pays C non adhérent (fictif)", slug="pays-c")
     colleague = MembershipFactory(territory=territory_a, role="membre").user
-    surveys = [SurveyFactory(one_per_person=True), SurveyFactory(one_per_person=True)]
-    first, second = surveys
+    first, second, third = (SurveyFactory(one_per_person=True) for _ in range(3))
     # On the first survey A's referent submitted, then a colleague began a draft; B began one.
     _submitted(first, territory_a, {"crte_signe": "oui"}, person=referent_a)
     _submitted(first, territory_a, {}, person=colleague, status=SurveyResponse.Status.BROUILLON)
     _submitted(first, territory_b, {}, person=referent_b, status=SurveyResponse.Status.BROUILLON)
-    # On the second, B submitted and nobody of A began.
+    # On the second, both submitted; on the third nobody began.
     _submitted(second, territory_b, {"crte_signe": "non"}, person=referent_b)
-    done = selectors.survey_completion(first)
-    assert [(row["territory"], row["status"]) for row in done["rows"]] == [
-        (territory_a, "soumise"),
-        (territory_b, "brouillon"),
-    ]
-    assert (done["expected"], done["submitted"]) == (2, 1)
-    done = selectors.survey_completion(second)
-    assert [(row["territory"], row["status"]) for row in done["rows"]] == [
-        (territory_a, ""),
-        (territory_b, "soumise"),
-    ]
-    assert (done["expected"], done["submitted"]) == (2, 1)
+    _submitted(second, territory_a, {"crte_signe": "non"}, person=colleague)
+
+    def seen(survey):
+        done = selectors.survey_completion(survey)
+        return (
+            [(row["territory"], row["status"]) for row in done["rows"]],
+            done["expected"],
+            done["submitted"],
+        )
+
+    assert seen(first) == ([(territory_a, "soumise"), (territory_b, "brouillon")], 2, 1)
+    assert seen(second) == ([(territory_a, "soumise"), (territory_b, "soumise")], 2, 2)
+    assert seen(third) == ([(territory_a, ""), (territory_b, "")], 2, 0)
 
 
 def _reminder_keys():
@@ -810,19 +810,28 @@ def test_staff_remind_now_each_late_territory_once_a_day_and_only_while_the_enqu
     }
     tomorrow = today + datetime.timedelta(days=1)
     assert services.survey_remind_late(survey=survey, by=staff, today=tomorrow) == 2
-    after_closing = survey.closes_on + datetime.timedelta(days=1)
-    with pytest.raises(services.FicheError):
-        services.survey_remind_late(survey=survey, by=staff, today=after_closing)
-    with pytest.raises(services.FicheError):
-        services.survey_remind_late(
-            survey=survey, by=staff, today=survey.opens_on - datetime.timedelta(days=1)
+    for day in (survey.closes_on + datetime.timedelta(days=1), survey.opens_on - datetime.timedelta(days=1)):
+        assert (
+            _refusal(services.FicheError, services.survey_remind_late, survey=survey, by=staff, today=day)
+            == "Cette enquête n'est pas ouverte : personne n'est à relancer."
         )
     assert services.survey_remind_late(survey=survey, by=staff, today=survey.closes_on) == 2
     reader = UserFactory(is_staff=True)
     reader.user_permissions.set(Permission.objects.filter(codename="view_survey"))
     for person in (reader, referent_a):
-        with pytest.raises(services.NotAllowed):
-            services.survey_remind_late(survey=survey, by=person)
+        assert (
+            _refusal(services.NotAllowed, services.survey_remind_late, survey=survey, by=person) == STAFF_ONLY
+        )
+
+
+def _refusal(refusal, call, **kwargs):
+    """The message of the refusal ``call(**kwargs)`` raises (shown to the person as it is)."""
+    with pytest.raises(refusal) as refused:
+        call(**kwargs)
+    return str(refused.value)
+
+
+STAFF_ONLY = "Réservé à l'équipe de l'ANPP."
 
 
 def test_staff_open_an_enquete_of_a_later_year_today_and_only_once(members_ab, staff):
@@ -832,17 +841,23 @@ def test_staff_open_an_enquete_of_a_later_year_today_and_only_once(members_ab, s
         opens_on=today + datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=1)
     )
     opening_today = SurveyFactory(opens_on=today)
+    empty = SurveyFactory(opens_on=today + datetime.timedelta(days=1), questions=False)
     reader = UserFactory(is_staff=True)
     reader.user_permissions.set(Permission.objects.filter(codename="view_survey"))
-    with pytest.raises(services.NotAllowed):
-        services.survey_open_now(survey=next_year, by=reader)
+    assert _refusal(services.NotAllowed, services.survey_open_now, survey=next_year, by=reader) == STAFF_ONLY
     opened = services.survey_open_now(survey=next_year, by=staff)
     next_year.refresh_from_db()
     assert (opened.opens_on, opened.year) == (next_year.opens_on, next_year.year) == (today, today.year)
     assert services.survey_open_now(survey=tomorrow, by=staff, today=today).opens_on == today
     for survey in (next_year, opening_today):
-        with pytest.raises(services.FicheError, match="déjà ouverte"):
-            services.survey_open_now(survey=survey, by=staff)
+        assert (
+            _refusal(services.FicheError, services.survey_open_now, survey=survey, by=staff)
+            == "Cette enquête est déjà ouverte."
+        )
+    assert (
+        _refusal(services.FicheError, services.survey_open_now, survey=empty, by=staff)
+        == "Cette enquête n'a encore aucune question."
+    )
 
 
 def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged(
