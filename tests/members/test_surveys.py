@@ -756,6 +756,7 @@ def test_each_late_territory_or_person_is_reminded_at_its_own_step_of_each_open_
     opened = today - datetime.timedelta(days=10)  # steps: not started 10 and 20, not submitted 20
     colleague = MembershipFactory(territory=territory_a, role="membre").user
     MembershipFactory(territory=territory_b, role="membre", user__is_active=False)
+    make_member(TerritoryFactory(name="Pays C sans personne (fictif)", slug="pays-c"))  # nobody to remind
     per_territory = SurveyFactory(opens_on=opened)
     per_person = SurveyFactory(opens_on=opened, one_per_person=True)
     closing_today = SurveyFactory(opens_on=opened, closes_on=today, regions=["76"])
@@ -795,18 +796,21 @@ def test_staff_remind_now_each_late_territory_once_a_day_and_only_while_the_enqu
     members_ab, territory_a, territory_b, referent_a, referent_b, staff
 ):
     today = timezone.localdate()
-    survey = SurveyFactory()
-    other = SurveyFactory()
+    make_member(TerritoryFactory(name="Pays C sans référent (fictif)", slug="pays-c"))  # nobody to remind
+    survey, other, third = SurveyFactory(), SurveyFactory(), SurveyFactory()
     _submitted(survey, territory_a, {}, status=SurveyResponse.Status.BROUILLON)
     _submitted(other, territory_b, {"crte_signe": "oui"})
+    _submitted(third, territory_a, {"crte_signe": "oui"})
     day = f"manual-{today:%Y%m%d}"
     assert services.survey_remind_late(survey=survey, by=staff) == 2
     assert services.survey_remind_late(survey=survey, by=staff, today=today) == 0
     assert services.survey_remind_late(survey=other, by=staff) == 1
+    assert services.survey_remind_late(survey=third, by=staff) == 1
     assert _reminder_keys() == {
         _key(survey, territory_a, "not-submitted", day, referent_a),
         _key(survey, territory_b, "not-started", day, referent_b),
         _key(other, territory_a, "not-started", day, referent_a),
+        _key(third, territory_b, "not-started", day, referent_b),
     }
     tomorrow = today + datetime.timedelta(days=1)
     assert services.survey_remind_late(survey=survey, by=staff, today=tomorrow) == 2
