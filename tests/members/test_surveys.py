@@ -647,6 +647,9 @@ def test_an_enquete_prefills_from_its_territorys_latest_submitted_answer_to_the_
         "population": 200,
         "etp": "2",
     }
+    # An earlier enquête named, but no prefill asked: nothing is prefilled.
+    unasked = SurveyFactory(prefill=Survey.Prefill.NONE, prefill_from=earlier, questions=POPULATION_ONLY)
+    assert services.survey_response_open(territory=territory_a, survey=unasked, by=referent_a).answers == {}
 
 
 def test_a_territory_sees_the_open_enquetes_asked_of_it_soonest_deadline_first_with_its_own_state(
@@ -871,11 +874,11 @@ def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged
     per_person = SurveyFactory(one_per_person=True)
     per_territory = SurveyFactory()
     mine = services.survey_response_open(territory=territory_a, survey=per_person, by=colleague)
+    not_yours = "Vous n'agissez pas pour ce territoire."
     for intruder in (referent_a, referent_b):
-        with pytest.raises(services.NotAllowed):
-            services.fiche_save_section(fiche=mine, answers={"crte_signe": "non"}, version=1, by=intruder)
-        with pytest.raises(services.NotAllowed):
-            services.fiche_submit(fiche=mine, by=intruder)
+        save = {"fiche": mine, "answers": {"crte_signe": "non"}, "version": 1, "by": intruder}
+        assert _refusal(services.NotAllowed, services.fiche_save_section, **save) == not_yours
+        assert _refusal(services.NotAllowed, services.fiche_submit, fiche=mine, by=intruder) == not_yours
     mine = services.fiche_save_section(
         fiche=mine, answers={"crte_signe": "oui"}, version=1, by=colleague, section="contrats"
     )
@@ -897,8 +900,21 @@ def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged
     assert list(OutboundEmail.objects.filter(key__startswith="survey:").values_list("to", flat=True)) == [
         colleague.email
     ]
-    with pytest.raises(services.FicheLocked, match="Cette réponse a déjà été soumise"):
-        services.fiche_submit(fiche=mine, by=colleague)
+    assert (
+        _refusal(services.FicheLocked, services.fiche_submit, fiche=mine, by=colleague)
+        == "Cette réponse a déjà été soumise."
+    )
+    assert _refusal(
+        services.FicheLocked,
+        services.fiche_save_section,
+        fiche=mine,
+        answers={"crte_signe": "non"},
+        version=mine.version,
+        by=colleague,
+    ) == (
+        "Cette fiche a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
+        "ci-dessous. Écrivez à l'ANPP si elle doit être rouverte."
+    )
     # The territory's answer, submitted by a member: the référents and the member are told.
     ours = services.survey_response_open(territory=territory_a, survey=per_territory, by=colleague)
     ours = services.fiche_save_section(fiche=ours, answers={"crte_signe": "non"}, version=1, by=colleague)
@@ -975,3 +991,112 @@ def test_an_enquete_of_an_earlier_year_is_asked_of_the_members_of_its_own_dates(
     assert set(selectors.survey_audience(SurveyFactory())) == {territory_a, territory_b}
     assert set(selectors.survey_audience(SurveyFactory(regions=["76"]))) == {territory_b}
     assert set(selectors.survey_audience(spring, on=datetime.date(2024, 4, 1))) == {c, d}
+
+
+def test_the_audience_by_adhesion_status_looks_at_the_surveys_own_year_region_and_kind(
+    members_ab, territory_a, territory_b, referent_a
+):
+    from members.models import Adhesion
+
+    from .adhesion_factories import CampaignFactory
+
+    # This year A and B have paid (members_ab). In 2024, A's adhésion was only submitted, C's
+    # called for payment; D (not a member) has only a membre, no référent.
+    c = TerritoryFactory(name="Pays C (fictif)", slug="pays-c", region="75", kind="pays_association")
+    d = TerritoryFactory(name="Pays D (fictif)", slug="pays-d", region="76")
+    MembershipFactory(territory=d, role="membre")
+    year_2024 = CampaignFactory(year=2024)
+    for territory, status in ((territory_a, Adhesion.Status.SOUMISE), (c, Adhesion.Status.APPEL_EMIS)):
+        Adhesion.objects.create(territory=territory, campaign=year_2024, status=status, amount=Decimal("500"))
+    in_2024 = {"opens_on": datetime.date(2024, 9, 1), "closes_on": datetime.date(2024, 10, 1)}
+    assert set(selectors.survey_audience(SurveyFactory(adhesion_statuses=["soumise"], **in_2024))) == {
+        territory_a
+    }
+    assert set(
+        selectors.survey_audience(SurveyFactory(adhesion_statuses=["soumise", "appel_emis"], **in_2024))
+    ) == {territory_a, c}
+    assert set(selectors.survey_audience(SurveyFactory(adhesion_statuses=["payee"], **in_2024))) == set()
+    assert set(
+        selectors.survey_audience(
+            SurveyFactory(adhesion_statuses=["soumise", "appel_emis"], territory_kinds=["petr"], **in_2024)
+        )
+    ) == {territory_a}
+    assert set(
+        selectors.survey_audience(
+            SurveyFactory(adhesion_statuses=["soumise", "appel_emis"], regions=["75"], **in_2024)
+        )
+    ) == {territory_a, c}
+    assert set(selectors.survey_audience(SurveyFactory(adhesion_statuses=["payee"], regions=["76"]))) == {
+        territory_b
+    }
+    # The fiche asks the territories with a référent, members or not, never one with only a membre.
+    assert set(selectors.survey_audience(FicheCampaignFactory(year=2024))) == {territory_a}
+    # Hand-picked: exactly those chosen, whatever their adhésion, region or kind.
+    chosen = SurveyFactory(audience=Survey.Audience.CHOSEN, regions=["76"], territory_kinds=["petr"])
+    chosen.territories.set([c, d])
+    assert set(selectors.survey_audience(chosen)) == {c, d}
+
+
+def test_opening_a_response_gives_each_territory_or_person_its_own_draft_while_the_enquete_is_open(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    colleague = MembershipFactory(territory=territory_a, role="membre").user
+    today = timezone.localdate()
+    per_territory = SurveyFactory(closes_on=today)
+    per_person = SurveyFactory(one_per_person=True)
+    only_b = SurveyFactory(regions=["76"])
+    ours = services.survey_response_open(territory=territory_a, survey=per_territory, by=referent_a)
+    assert (ours.territory, ours.campaign, ours.person, ours.updated_by) == (
+        territory_a,
+        per_territory,
+        None,
+        referent_a,
+    )
+    # The colleague opens the territory's draft, not one of their own.
+    assert services.survey_response_open(territory=territory_a, survey=per_territory, by=colleague) == ours
+    theirs = services.survey_response_open(territory=territory_b, survey=per_territory, by=referent_b)
+    assert theirs != ours and theirs.territory == territory_b
+    mine = services.survey_response_open(territory=territory_a, survey=per_person, by=colleague)
+    yours = services.survey_response_open(territory=territory_a, survey=per_person, by=referent_a)
+    assert (mine.person, yours.person) == (colleague, referent_a)
+    assert services.survey_response_open(territory=territory_a, survey=per_person, by=colleague) == mine
+    # Once closed, a draft begun is still there; none is begun.
+    after = today + datetime.timedelta(days=1)
+    assert (
+        services.survey_response_open(territory=territory_a, survey=per_territory, by=referent_a, today=after)
+        == ours
+    )
+    refusal = _refusal(
+        services.FicheError,
+        services.survey_response_open,
+        territory=territory_a,
+        survey=per_person,
+        by=MembershipFactory(territory=territory_a, role="membre").user,
+        today=per_person.closes_on + datetime.timedelta(days=1),
+    )
+    assert refusal == (
+        f"L'enquête « {per_person.title} » n'est pas ouverte "
+        f"(du {per_person.opens_on:%d/%m/%Y} au {per_person.closes_on:%d/%m/%Y})."
+    )
+    assert (
+        _refusal(
+            services.SurveyNotForTerritory,
+            services.survey_response_open,
+            territory=territory_a,
+            survey=only_b,
+            by=referent_a,
+        )
+        == "Cette enquête ne s'adresse pas à ce territoire."
+    )
+    assert (
+        _refusal(
+            services.NotAllowed,
+            services.survey_response_open,
+            territory=territory_b,
+            survey=only_b,
+            by=referent_a,
+        )
+        == "Vous n'agissez pas pour ce territoire."
+    )
+    assert SurveyResponse.objects.filter(campaign=only_b).count() == 0
+    assert SurveyResponse.objects.count() == 4
