@@ -1067,6 +1067,11 @@ def test_opening_a_response_gives_each_territory_or_person_its_own_draft_while_t
         services.survey_response_open(territory=territory_a, survey=per_territory, by=referent_a, today=after)
         == ours
     )
+    closed = per_person.closes_on + datetime.timedelta(days=1)
+    assert (
+        services.survey_response_open(territory=territory_a, survey=per_person, by=colleague, today=closed)
+        == mine
+    )
     refusal = _refusal(
         services.FicheError,
         services.survey_response_open,
