@@ -969,10 +969,17 @@ def test_an_enquete_takes_answers_only_while_open_and_a_fiche_draft_at_any_time(
     fiche = services.fiche_open(
         territory=territory_a, campaign=old_fiche, by=referent_a, today=datetime.date(2018, 3, 2)
     )
+    from .fiche_factories import COMPLETE_ANSWERS
+
     fiche = services.fiche_save_section(
-        fiche=fiche, answers={"population": 1000}, version=fiche.version, by=referent_a
+        fiche=fiche, answers=COMPLETE_ANSWERS, version=fiche.version, by=referent_a
     )
-    assert fiche.answers["population"] == 1000
+    assert fiche.answers["population"] == COMPLETE_ANSWERS["population"]
+    assert services.fiche_submit(fiche=fiche, by=referent_a).status == "soumise"
+    assert (
+        _refusal(services.FicheLocked, services.fiche_submit, fiche=fiche, by=referent_a)
+        == "Cette fiche a déjà été soumise."
+    )
 
 
 def test_an_enquete_of_an_earlier_year_is_asked_of_the_members_of_its_own_dates(
