@@ -890,12 +890,18 @@ def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged
         fiche=mine, answers={"crte_montant": "10.5"}, version=3, by=colleague, section="contrats"
     )
     assert (mine.version, mine.saved_sections, mine.updated_by) == (4, ["contrats", "codev"], colleague)
+    # The audit trail says who saved.
+    assert [(h.version, h.history_user) for h in mine.history.order_by("version")][-1] == (4, colleague)
     assert mine.answers == {"crte_signe": "oui", "codev_membres": 12, "crte_montant": "10.5"}
     with pytest.raises(services.FicheStale):
         services.fiche_save_section(fiche=mine, answers={"crte_signe": "non"}, version=3, by=colleague)
     submitted = services.fiche_submit(fiche=mine, by=colleague)
     mine.refresh_from_db()
     assert (mine.status, mine.version, mine.updated_by) == ("soumise", 5, colleague)
+    assert [(h.status, h.history_user) for h in mine.history.order_by("version")][-1] == (
+        "soumise",
+        colleague,
+    )
     assert submitted.submitted_at is not None
     # A person's answer is acknowledged to that person only.
     assert list(OutboundEmail.objects.filter(key__startswith="survey:").values_list("to", flat=True)) == [
