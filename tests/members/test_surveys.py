@@ -1005,6 +1005,10 @@ def test_an_enquete_of_an_earlier_year_is_asked_of_the_members_of_its_own_dates(
     assert set(selectors.survey_audience(SurveyFactory())) == {territory_a, territory_b}
     assert set(selectors.survey_audience(SurveyFactory(regions=["76"]))) == {territory_b}
     assert set(selectors.survey_audience(spring, on=datetime.date(2024, 4, 1))) == {c, d}
+    # C's page, on a day of summer 2024, lists the summer enquête; A's and B's (members today) do not.
+    on = datetime.date(2024, 7, 15)
+    assert selectors.surveys_open_for_territory(c, today=on) == [summer]
+    assert selectors.surveys_open_for_territory(territory_a, today=on) == []
 
 
 def test_the_audience_by_adhesion_status_looks_at_the_surveys_own_year_region_and_kind(
