@@ -1123,3 +1123,11 @@ def test_opening_a_response_gives_each_territory_or_person_its_own_draft_while_t
     )
     assert SurveyResponse.objects.filter(campaign=only_b).count() == 0
     assert SurveyResponse.objects.count() == 4
+
+
+def test_enquetes_closing_the_same_day_are_listed_in_the_order_they_were_created(members_ab, territory_a):
+    day = timezone.localdate() + datetime.timedelta(days=9)
+    first, second = SurveyFactory(closes_on=day), SurveyFactory(closes_on=day)
+    first.title = "Enquête fictive renommée"
+    first.save()  # its row is rewritten after the second's
+    assert selectors.surveys_open_for_territory(territory_a) == [first, second]
