@@ -137,7 +137,21 @@ MUTANTS_ROUND2 ?= \
 	'legal.services.x_message_add__mutmut_*' \
 	'legal.services.x__recipients__mutmut_*' \
 	'legal.services.x__tell_territory__mutmut_*' \
-	'legal.services.x_question_publish__mutmut_*'
+	'legal.services.x_question_publish__mutmut_*' \
+	'members.selectors.x_survey_audience__mutmut_*' \
+	'members.selectors.x_survey_completion__mutmut_*' \
+	'members.selectors.x_surveys_open_for_territory__mutmut_*' \
+	'members.services.surveys.x_survey_response_open__mutmut_*' \
+	'members.services.surveys.x__prefill__mutmut_*' \
+	'members.services.surveys.x__late__mutmut_*' \
+	'members.services.surveys.x_survey_reminders_send__mutmut_*' \
+	'members.services.surveys.x_survey_remind_late__mutmut_*' \
+	'members.services.surveys.x_survey_open_now__mutmut_*' \
+	'members.services.fiches.x_fiche_save_section__mutmut_*' \
+	'members.services.fiches.x_fiche_submit__mutmut_*' \
+	'members.survey_results.x_completion__mutmut_*' \
+	'members.survey_results.x_is_submitted__mutmut_*' \
+	'members.survey_results.x_export_rows__mutmut_*'
 
 # mutmut runs the tests from a copy of the project in mutants/: an app of INSTALLED_APPS left out of
 # [tool.mutmut] source_paths/also_copy would fail the stats run with "No module named ...".

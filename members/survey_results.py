@@ -166,10 +166,14 @@ def completion(territories, responses) -> Completion:
     """One row per territory, in the given order: answered (submitted), in progress (a draft with
     at least one section saved by the territory), not started (nothing, or a draft only prefilled
     from last year's answers)."""
+    def progress(response) -> int:
+        return 2 if is_submitted(response) else 1 if response.saved_sections else 0
+
+    # One response per person in some enquêtes: the territory's state is its most advanced one's.
     by_territory = {}
-    for response in responses:  # one per person in some enquêtes: a submitted one tells the state
+    for response in responses:
         kept = by_territory.get(response.territory_id)
-        if kept is None or (is_submitted(response) and not is_submitted(kept)):
+        if kept is None or progress(response) > progress(kept):
             by_territory[response.territory_id] = response
     rows = []
     for territory in territories:

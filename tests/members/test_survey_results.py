@@ -468,3 +468,98 @@ def test_the_staff_home_and_the_campaigns_admin_page_lead_to_the_results(client,
     assert f'href="{url}"' in home
     change = client.get(reverse("admin:members_fichecampaign_change", args=[world["campaign"].pk]))
     assert f'href="{url}"' in change.content.decode()
+
+
+# --- An enquête asked of every person (issue 28's mutation run) ------------------------------------
+
+
+def test_a_territory_has_answered_once_one_of_its_people_submitted_and_exports_that_answer(db):
+    from members.models import SurveyResponse
+
+    from .survey_factories import SurveyFactory
+
+    names = ("Pays Un (fictif)", "Pays Deux (fictif)", "Pays Trois (fictif)", "Pays Quatre (fictif)")
+    one, two, three, four = (
+        territory(name, f"pays-{i}", NOUVELLE_AQUITAINE, PETR) for i, name in enumerate(names)
+    )
+    people = [UserFactory() for _ in range(2)]
+    survey = SurveyFactory(one_per_person=True)
+
+    def respond(territory, person, answers, *, submitted=False, saved=("contrats",), on=None):
+        return SurveyResponse.objects.create(
+            campaign=survey,
+            territory=territory,
+            person=person,
+            answers=answers,
+            saved_sections=list(saved),
+            status=SUBMITTED if submitted else DRAFT,
+            submitted_at=timezone.make_aware(datetime.datetime(2026, 5, on or 1, 10)) if submitted else None,
+        )
+
+    responses = [
+        respond(one, people[0], {"crte_signe": "non"}),  # a draft first, then a submitted answer
+        respond(one, people[1], {"crte_signe": "oui", "codev_membres": 7}, submitted=True, on=2),
+        respond(two, people[0], {"crte_signe": "non", "codev_membres": 3}, submitted=True, on=3),
+        respond(two, people[1], {"crte_signe": "oui"}),  # a draft after a submitted answer
+        respond(three, people[0], {"crte_signe": "oui"}, saved=()),  # prefilled only
+        respond(three, people[1], {}, saved=()),
+    ]
+    territories = [one, two, three, four]
+    done = survey_results.completion(territories, responses)
+    assert [(row.territory, row.state, row.label, row.response) for row in done.rows] == [
+        (one, "answered", "Répondu", responses[1]),
+        (two, "answered", "Répondu", responses[2]),
+        (three, "not_started", "Pas commencé", responses[4]),
+        (four, "not_started", "Pas commencé", None),
+    ]
+    assert (done.answered, done.in_progress, done.not_started) == (2, 0, 2)
+    four_draft = respond(four, people[0], {"crte_signe": "non"})
+    done = survey_results.completion(territories, [*responses, four_draft])
+    assert [row.state for row in done.rows] == ["answered", "answered", "not_started", "in_progress"]
+    assert (done.answered, done.in_progress, done.not_started) == (2, 1, 1)
+
+    questions = survey_results.campaign_questionnaire(survey)
+    rows = survey_results.export_rows(questions, territories, [*responses, four_draft])
+    place = ["Nouvelle-Aquitaine", "PETR (pôle d'équilibre territorial et rural)"]
+    # crte_signe, crte_montant, codev_membres, codev_remarques: a draft's answers are not exported.
+    assert rows == [
+        [names[0], *place, "Répondu", datetime.date(2026, 5, 2), "Oui", None, 7, None],
+        [names[1], *place, "Répondu", datetime.date(2026, 5, 3), "Non", None, 3, None],
+        [names[2], *place, "Pas commencé", None, None, None, None, None],
+        [names[3], *place, "En cours", None, None, None, None, None],
+    ]
+
+
+def test_a_territory_is_in_progress_once_one_of_its_people_saved_a_section_whoever_opened_first(db):
+    """In an enquête asked of every person, a colleague's untouched draft (only prefilled) before or
+    after a saved one does not hide that the territory has begun."""
+    from members.models import SurveyResponse
+
+    from .survey_factories import SurveyFactory
+
+    survey = SurveyFactory(one_per_person=True)
+    people = [UserFactory() for _ in range(2)]
+    first, second = (territory(f"Pays {n} (fictif)", f"pays-{n}", NOUVELLE_AQUITAINE, PETR) for n in (1, 2))
+
+    def draft(territory, person, saved):
+        return SurveyResponse.objects.create(
+            campaign=survey,
+            territory=territory,
+            person=person,
+            answers={},
+            saved_sections=saved,
+            status=DRAFT,
+        )
+
+    responses = [
+        draft(first, people[0], []),  # untouched, then begun
+        draft(first, people[1], ["contrats"]),
+        draft(second, people[0], ["contrats"]),  # begun, then untouched
+        draft(second, people[1], []),
+    ]
+    done = survey_results.completion([first, second], responses)
+    assert [(row.state, row.response) for row in done.rows] == [
+        ("in_progress", responses[1]),
+        ("in_progress", responses[2]),
+    ]
+    assert (done.answered, done.in_progress, done.not_started) == (0, 2, 0)

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from anpp_portal.formats import format_euros, format_number
 from anpp_portal.models import OutboundEmail
 from members import selectors, services
 from members.models import Survey, SurveyResponse
-from tests.factories import MembershipFactory, TerritoryFactory
+from tests.factories import MembershipFactory, TerritoryFactory, UserFactory
 
 from .adhesion_factories import make_member
 from .fiche_factories import FicheCampaignFactory
@@ -590,3 +591,565 @@ def test_an_enquetes_admin_page_opens_before_and_after_its_opening_without_the_s
         page = response.content.decode()
         assert response.status_code == 200 and f"Enquête fictive {opened}" in page
         assert 'name="start_from"' not in page
+
+
+# --- Two of everything (issue 28's mutation run on the survey engine, tests/MUTANTS.md) ------------
+
+POPULATION_ONLY = [
+    {
+        "slug": "s",
+        "title": "S",
+        "questions": [
+            {"key": "population", "label": "Population", "kind": "integer"},
+            {"key": "etp", "label": "Équivalents temps plein", "kind": "decimal"},
+        ],
+    }
+]
+
+
+def _submitted(campaign, territory, answers, *, person=None, at=None, status=SurveyResponse.Status.SOUMISE):
+    return SurveyResponse.objects.create(
+        campaign=campaign,
+        territory=territory,
+        person=person,
+        status=status,
+        answers=answers,
+        submitted_at=at or timezone.now() if status == SurveyResponse.Status.SOUMISE else None,
+    )
+
+
+def test_an_enquete_prefills_from_its_territorys_latest_submitted_fiche_only_with_its_own_keys(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    fiches = {year: FicheCampaignFactory(year=year) for year in (2017, 2018, 2019)}
+    # Created oldest first, so that neither the oldest year nor the first row is the latest.
+    _submitted(fiches[2017], territory_a, {"population": 1700, "etp": "1", "nom": "A 2017"})
+    _submitted(fiches[2018], territory_a, {"population": 1800, "nom": "A 2018"})
+    _submitted(fiches[2019], territory_a, {"population": 1900}, status=SurveyResponse.Status.BROUILLON)
+    _submitted(fiches[2017], territory_b, {"population": 2700, "etp": "2"})
+    _submitted(fiches[2019], territory_b, {"population": 2900, "etp": "3"})
+    surveys = [SurveyFactory(prefill=Survey.Prefill.FICHE, questions=POPULATION_ONLY) for _ in range(2)]
+    for survey in surveys:
+        assert services.survey_response_open(territory=territory_a, survey=survey, by=referent_a).answers == {
+            "population": 1800
+        }
+        assert services.survey_response_open(territory=territory_b, survey=survey, by=referent_b).answers == {
+            "population": 2900,
+            "etp": "3",
+        }
+    # An enquête that asks for no prefill starts empty.
+    assert (
+        services.survey_response_open(
+            territory=territory_a, survey=SurveyFactory(questions=POPULATION_ONLY), by=referent_a
+        ).answers
+        == {}
+    )
+
+
+def test_an_enquete_prefills_from_its_territorys_latest_submitted_answer_to_the_earlier_enquete(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    earlier = SurveyFactory(one_per_person=True, questions=POPULATION_ONLY)
+    other = SurveyFactory(one_per_person=True, questions=POPULATION_ONLY)
+    colleague = MembershipFactory(territory=territory_a, role="membre").user
+    now = timezone.now()
+    _submitted(
+        earlier, territory_a, {"population": 100}, person=referent_a, at=now - datetime.timedelta(days=2)
+    )
+    _submitted(
+        earlier, territory_a, {"population": 110}, person=colleague, at=now - datetime.timedelta(days=1)
+    )
+    _submitted(earlier, territory_b, {"population": 200, "etp": "2"}, person=referent_b, at=now)
+    _submitted(other, territory_a, {"population": 999}, person=referent_a, at=now)
+    again = SurveyFactory(prefill=Survey.Prefill.SURVEY, prefill_from=earlier, questions=POPULATION_ONLY)
+    assert services.survey_response_open(territory=territory_a, survey=again, by=referent_a).answers == {
+        "population": 110
+    }
+    assert services.survey_response_open(territory=territory_b, survey=again, by=referent_b).answers == {
+        "population": 200,
+        "etp": "2",
+    }
+    # An earlier enquête named, but no prefill asked: nothing is prefilled.
+    unasked = SurveyFactory(prefill=Survey.Prefill.NONE, prefill_from=earlier, questions=POPULATION_ONLY)
+    assert services.survey_response_open(territory=territory_a, survey=unasked, by=referent_a).answers == {}
+
+
+def test_a_territory_sees_the_open_enquetes_asked_of_it_soonest_deadline_first_with_its_own_state(
+    members_ab, territory_a, territory_b, referent_a
+):
+    # A: Nouvelle-Aquitaine (75), a PETR; B: Occitanie (76), a pays associatif; both members this
+    # year. C: not a member.
+    territory_b.kind = "pays_association"
+    territory_b.save()
+    outsider = TerritoryFactory(name="Pays C non adhérent (fictif)", slug="pays-c", region="75")
+    today = timezone.localdate()
+
+    def open_until(days, **fields):
+        return SurveyFactory(closes_on=today + datetime.timedelta(days=days), **fields)
+
+    everyone = open_until(5)
+    region_75 = open_until(10, regions=["75"])
+    associations = open_until(10, territory_kinds=["pays_association"])
+    paid_this_year = open_until(20, adhesion_statuses=["payee"])
+    submitted_only = open_until(3, adhesion_statuses=["soumise"])
+    chosen = open_until(2, audience=Survey.Audience.CHOSEN)
+    chosen.territories.set([territory_b, outsider])
+    per_person = open_until(30, one_per_person=True)
+    open_until(1, opens_on=today + datetime.timedelta(days=1))  # not open yet
+    SurveyFactory(opens_on=today - datetime.timedelta(days=20), closes_on=today - datetime.timedelta(days=1))
+    FicheCampaignFactory(year=today.year, opens_on=today - datetime.timedelta(days=1), closes_on=today)
+    # A's own answers: a draft, a submitted one, and a person's answer (theirs, not the territory's).
+    _submitted(everyone, territory_a, {}, status=SurveyResponse.Status.BROUILLON)
+    _submitted(region_75, territory_a, {"crte_signe": "oui"})
+    _submitted(per_person, territory_a, {"crte_signe": "oui"}, person=referent_a)
+    _submitted(everyone, territory_b, {"crte_signe": "oui"})
+
+    def seen(territory):
+        return [(s, s.territory_status) for s in selectors.surveys_open_for_territory(territory)]
+
+    assert seen(territory_a) == [
+        (everyone, "brouillon"),
+        (region_75, "soumise"),
+        (paid_this_year, ""),
+        (per_person, ""),
+    ]
+    assert seen(territory_b) == [
+        (chosen, ""),
+        (everyone, "soumise"),
+        (associations, ""),
+        (paid_this_year, ""),
+        (per_person, ""),
+    ]
+    assert seen(outsider) == [(chosen, "")]
+    assert submitted_only not in [s for s, _ in seen(territory_a) + seen(territory_b)]
+    # Another day: what is open then.
+    assert [s for s, _ in seen_on(territory_a, today + datetime.timedelta(days=8))] == [
+        region_75,
+        paid_this_year,
+        per_person,
+    ]
+
+
+def seen_on(territory, day):
+    return [(s, s.territory_status) for s in selectors.surveys_open_for_territory(territory, today=day)]
+
+
+def test_staff_count_the_territories_that_submitted_whatever_the_drafts_of_their_people(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    TerritoryFactory(name="Pays C non adhérent (fictif)", slug="pays-c")
+    colleague = MembershipFactory(territory=territory_a, role="membre").user
+    colleague_b = MembershipFactory(territory=territory_b, role="membre").user
+    first, second = (SurveyFactory(one_per_person=True) for _ in range(2))
+    # On the first survey, A's référent submitted, then a colleague began a draft; in B, the
+    # other way round: a draft first, then a submitted answer. Both territories have answered.
+    _submitted(first, territory_a, {"crte_signe": "oui"}, person=referent_a)
+    _submitted(first, territory_a, {}, person=colleague, status=SurveyResponse.Status.BROUILLON)
+    _submitted(first, territory_b, {}, person=referent_b, status=SurveyResponse.Status.BROUILLON)
+    _submitted(first, territory_b, {"crte_signe": "non"}, person=colleague_b)
+    # On the second, A began a draft; nobody of B began.
+    _submitted(second, territory_a, {}, person=colleague, status=SurveyResponse.Status.BROUILLON)
+
+    def seen(survey):
+        done = selectors.survey_completion(survey)
+        return (
+            [(row["territory"], row["status"]) for row in done["rows"]],
+            done["expected"],
+            done["submitted"],
+        )
+
+    assert seen(first) == ([(territory_a, "soumise"), (territory_b, "soumise")], 2, 2)
+    assert seen(second) == ([(territory_a, "brouillon"), (territory_b, "")], 2, 0)
+
+
+def _reminder_keys():
+    return {
+        (key, to)
+        for key, to in OutboundEmail.objects.filter(key__startswith="survey-reminder:").values_list(
+            "key", "to"
+        )
+    }
+
+
+def _key(survey, territory, kind, step, user):
+    return (f"survey-reminder:{survey.pk}:{territory.pk}:{kind}:{step}:{user.pk}", user.email)
+
+
+def test_each_late_territory_or_person_is_reminded_at_its_own_step_of_each_open_enquete(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    today = timezone.localdate()
+    opened = today - datetime.timedelta(days=10)  # steps: not started 10 and 20, not submitted 20
+    colleague = MembershipFactory(territory=territory_a, role="membre").user
+    MembershipFactory(territory=territory_b, role="membre", user__is_active=False)
+    make_member(TerritoryFactory(name="Pays C sans personne (fictif)", slug="pays-c"))  # nobody to remind
+    per_territory = SurveyFactory(opens_on=opened)
+    per_person = SurveyFactory(opens_on=opened, one_per_person=True)
+    closing_today = SurveyFactory(opens_on=opened, closes_on=today, regions=["76"])
+    SurveyFactory(opens_on=today - datetime.timedelta(days=30), closes_on=today - datetime.timedelta(days=1))
+    fiche = FicheCampaignFactory(
+        year=today.year, opens_on=opened, closes_on=today + datetime.timedelta(days=5)
+    )
+    fiche.reminder_days_not_started = [10]
+    fiche.save()
+    _submitted(per_territory, territory_a, {}, status=SurveyResponse.Status.BROUILLON)  # A started
+    _submitted(per_person, territory_a, {}, person=referent_a, status=SurveyResponse.Status.BROUILLON)
+    _submitted(per_person, territory_b, {"crte_signe": "oui"}, person=referent_b)
+    # Day 10: only the not-started step is due; whoever started is not reminded yet.
+    assert services.survey_reminders_send(today=today) == 3
+    assert _reminder_keys() == {
+        _key(per_territory, territory_b, "not-started", 10, referent_b),
+        _key(per_person, territory_a, "not-started", 10, colleague),
+        _key(closing_today, territory_b, "not-started", 10, referent_b),
+    }
+    # Day 20: each late one at its step, once.
+    day_20 = today + datetime.timedelta(days=10)
+    assert services.survey_reminders_send(today=day_20) == 4
+    assert services.survey_reminders_send(today=day_20) == 0
+    assert _reminder_keys() - {
+        _key(per_territory, territory_b, "not-started", 10, referent_b),
+        _key(per_person, territory_a, "not-started", 10, colleague),
+        _key(closing_today, territory_b, "not-started", 10, referent_b),
+    } == {
+        _key(per_territory, territory_a, "not-submitted", 20, referent_a),
+        _key(per_territory, territory_b, "not-started", 20, referent_b),
+        _key(per_person, territory_a, "not-submitted", 20, referent_a),
+        _key(per_person, territory_a, "not-started", 20, colleague),
+    }
+
+
+def test_staff_remind_now_each_late_territory_once_a_day_and_only_while_the_enquete_is_open(
+    members_ab, territory_a, territory_b, referent_a, referent_b, staff
+):
+    today = timezone.localdate()
+    make_member(TerritoryFactory(name="Pays C sans référent (fictif)", slug="pays-c"))  # nobody to remind
+    survey, other, third = SurveyFactory(), SurveyFactory(), SurveyFactory()
+    _submitted(survey, territory_a, {}, status=SurveyResponse.Status.BROUILLON)
+    _submitted(other, territory_b, {"crte_signe": "oui"})
+    _submitted(third, territory_a, {"crte_signe": "oui"})
+    day = f"manual-{today:%Y%m%d}"
+    assert services.survey_remind_late(survey=survey, by=staff) == 2
+    assert services.survey_remind_late(survey=survey, by=staff, today=today) == 0
+    assert services.survey_remind_late(survey=other, by=staff) == 1
+    assert services.survey_remind_late(survey=third, by=staff) == 1
+    assert _reminder_keys() == {
+        _key(survey, territory_a, "not-submitted", day, referent_a),
+        _key(survey, territory_b, "not-started", day, referent_b),
+        _key(other, territory_a, "not-started", day, referent_a),
+        _key(third, territory_b, "not-started", day, referent_b),
+    }
+    tomorrow = today + datetime.timedelta(days=1)
+    assert services.survey_remind_late(survey=survey, by=staff, today=tomorrow) == 2
+    for day in (survey.closes_on + datetime.timedelta(days=1), survey.opens_on - datetime.timedelta(days=1)):
+        assert (
+            _refusal(services.FicheError, services.survey_remind_late, survey=survey, by=staff, today=day)
+            == "Cette enquête n'est pas ouverte : personne n'est à relancer."
+        )
+    assert services.survey_remind_late(survey=survey, by=staff, today=survey.closes_on) == 2
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(codename="view_survey"))
+    for person in (reader, referent_a):
+        assert (
+            _refusal(services.NotAllowed, services.survey_remind_late, survey=survey, by=person) == STAFF_ONLY
+        )
+
+
+def _refusal(refusal, call, **kwargs):
+    """The message of the refusal ``call(**kwargs)`` raises (shown to the person as it is)."""
+    with pytest.raises(refusal) as refused:
+        call(**kwargs)
+    return str(refused.value)
+
+
+STAFF_ONLY = "Réservé à l'équipe de l'ANPP."
+
+
+def test_staff_open_an_enquete_of_a_later_year_today_and_only_once(members_ab, staff):
+    today = timezone.localdate()
+    next_year = SurveyFactory(opens_on=datetime.date(today.year + 1, 1, 10))
+    tomorrow = SurveyFactory(
+        opens_on=today + datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=1)
+    )
+    opening_today = SurveyFactory(opens_on=today)
+    empty = SurveyFactory(opens_on=today + datetime.timedelta(days=1), questions=False)
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(codename="view_survey"))
+    assert _refusal(services.NotAllowed, services.survey_open_now, survey=next_year, by=reader) == STAFF_ONLY
+    opened = services.survey_open_now(survey=next_year, by=staff)
+    next_year.refresh_from_db()
+    assert (opened.opens_on, opened.year) == (next_year.opens_on, next_year.year) == (today, today.year)
+    assert services.survey_open_now(survey=tomorrow, by=staff, today=today).opens_on == today
+    for survey in (next_year, opening_today):
+        assert (
+            _refusal(services.FicheError, services.survey_open_now, survey=survey, by=staff)
+            == "Cette enquête est déjà ouverte."
+        )
+    assert (
+        _refusal(services.FicheError, services.survey_open_now, survey=empty, by=staff)
+        == "Cette enquête n'a encore aucune question."
+    )
+
+
+def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    colleague = MembershipFactory(territory=territory_a, role="membre").user
+    per_person = SurveyFactory(one_per_person=True)
+    per_territory = SurveyFactory()
+    mine = services.survey_response_open(territory=territory_a, survey=per_person, by=colleague)
+    not_yours = "Vous n'agissez pas pour ce territoire."
+    for intruder in (referent_a, referent_b):
+        save = {"fiche": mine, "answers": {"crte_signe": "non"}, "version": 1, "by": intruder}
+        assert _refusal(services.NotAllowed, services.fiche_save_section, **save) == not_yours
+        assert _refusal(services.NotAllowed, services.fiche_submit, fiche=mine, by=intruder) == not_yours
+    mine = services.fiche_save_section(
+        fiche=mine, answers={"crte_signe": "oui"}, version=1, by=colleague, section="contrats"
+    )
+    mine = services.fiche_save_section(
+        fiche=mine, answers={"codev_membres": 12}, version=2, by=colleague, section="codev"
+    )
+    mine = services.fiche_save_section(
+        fiche=mine, answers={"crte_montant": "10.5"}, version=3, by=colleague, section="contrats"
+    )
+    assert (mine.version, mine.saved_sections, mine.updated_by) == (4, ["contrats", "codev"], colleague)
+    # The audit trail says who saved.
+    assert [(h.version, h.history_user) for h in mine.history.order_by("version")][-1] == (4, colleague)
+    assert mine.answers == {"crte_signe": "oui", "codev_membres": 12, "crte_montant": "10.5"}
+    with pytest.raises(services.FicheStale):
+        services.fiche_save_section(fiche=mine, answers={"crte_signe": "non"}, version=3, by=colleague)
+    submitted = services.fiche_submit(fiche=mine, by=colleague)
+    mine.refresh_from_db()
+    assert (mine.status, mine.version, mine.updated_by) == ("soumise", 5, colleague)
+    assert [(h.status, h.history_user) for h in mine.history.order_by("version")][-1] == (
+        "soumise",
+        colleague,
+    )
+    assert submitted.submitted_at is not None
+    # A person's answer is acknowledged to that person only.
+    assert list(OutboundEmail.objects.filter(key__startswith="survey:").values_list("to", flat=True)) == [
+        colleague.email
+    ]
+    assert (
+        _refusal(services.FicheLocked, services.fiche_submit, fiche=mine, by=colleague)
+        == "Cette réponse a déjà été soumise."
+    )
+    assert _refusal(
+        services.FicheLocked,
+        services.fiche_save_section,
+        fiche=mine,
+        answers={"crte_signe": "non"},
+        version=mine.version,
+        by=colleague,
+    ) == (
+        "Cette fiche a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
+        "ci-dessous. Écrivez à l'ANPP si elle doit être rouverte."
+    )
+    # The territory's answer, submitted by a member: the référents and the member are told.
+    ours = services.survey_response_open(territory=territory_a, survey=per_territory, by=colleague)
+    ours = services.fiche_save_section(fiche=ours, answers={"crte_signe": "non"}, version=1, by=colleague)
+    services.fiche_submit(fiche=ours, by=colleague)
+    assert sorted(
+        OutboundEmail.objects.filter(key__startswith=f"survey:{ours.pk}:").values_list("to", flat=True)
+    ) == sorted([referent_a.email, colleague.email])
+    assert not OutboundEmail.objects.filter(to=referent_b.email).exists()
+
+
+def test_an_enquete_takes_answers_only_while_open_and_a_fiche_draft_at_any_time(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    today = timezone.localdate()
+    closed = SurveyFactory(
+        opens_on=today - datetime.timedelta(days=30), closes_on=today - datetime.timedelta(days=1)
+    )
+    later = SurveyFactory(opens_on=today + datetime.timedelta(days=1))
+    old_fiche = FicheCampaignFactory(year=2018)  # closed since 30 June 2018
+    drafts = {
+        "closed": _submitted(
+            closed, territory_a, {"crte_signe": "oui"}, status=SurveyResponse.Status.BROUILLON
+        ),
+        "later": _submitted(
+            later, territory_b, {"crte_signe": "oui"}, status=SurveyResponse.Status.BROUILLON
+        ),
+    }
+    for key, by, message in (
+        ("closed", referent_a, f"est close depuis le {closed.closes_on:%d/%m/%Y}"),
+        ("later", referent_b, "n'est pas encore ouverte"),
+    ):
+        with pytest.raises(services.FicheLocked, match=message):
+            services.fiche_save_section(fiche=drafts[key], answers={"crte_signe": "non"}, version=1, by=by)
+        with pytest.raises(services.FicheLocked, match=message):
+            services.fiche_submit(fiche=drafts[key], by=by)
+        drafts[key].refresh_from_db()
+        assert (drafts[key].status, drafts[key].answers, drafts[key].version) == (
+            "brouillon",
+            {"crte_signe": "oui"},
+            1,
+        )
+    with pytest.raises(services.FicheError, match="n'est pas ouverte"):
+        services.survey_response_open(territory=territory_b, survey=closed, by=referent_b)
+    # The closing day still takes answers.
+    assert (
+        services.survey_response_open(
+            territory=territory_b, survey=closed, by=referent_b, today=closed.closes_on
+        ).status
+        == "brouillon"
+    )
+    fiche = services.fiche_open(
+        territory=territory_a, campaign=old_fiche, by=referent_a, today=datetime.date(2018, 3, 2)
+    )
+    from .fiche_factories import COMPLETE_ANSWERS
+
+    fiche = services.fiche_save_section(
+        fiche=fiche, answers=COMPLETE_ANSWERS, version=fiche.version, by=referent_a
+    )
+    assert fiche.answers["population"] == COMPLETE_ANSWERS["population"]
+    assert services.fiche_submit(fiche=fiche, by=referent_a).status == "soumise"
+    assert (
+        _refusal(services.FicheLocked, services.fiche_submit, fiche=fiche, by=referent_a)
+        == "Cette fiche a déjà été soumise."
+    )
+
+
+def test_an_enquete_of_an_earlier_year_is_asked_of_the_members_of_its_own_dates(
+    members_ab, territory_a, territory_b
+):
+    # A and B are members this year (members_ab); in 2024, C had paid for 2024, D only for 2023
+    # (a member until the 2024 campaign closed on 30 June 2024).
+    c = TerritoryFactory(name="Pays C (fictif)", slug="pays-c", region="75")
+    d = TerritoryFactory(name="Pays D (fictif)", slug="pays-d", region="76")
+    make_member(c, on=datetime.date(2024, 5, 1))
+    make_member(d, on=datetime.date(2023, 5, 1))
+    summer = SurveyFactory(opens_on=datetime.date(2024, 7, 1), closes_on=datetime.date(2024, 8, 31))
+    spring = SurveyFactory(opens_on=datetime.date(2024, 3, 1), closes_on=datetime.date(2024, 4, 30))
+    assert set(selectors.survey_audience(summer)) == {c}
+    assert set(selectors.survey_audience(summer, on=datetime.date(2024, 1, 2))) == {c}
+    assert set(selectors.survey_audience(spring)) == {c, d}
+    assert set(selectors.survey_audience(SurveyFactory())) == {territory_a, territory_b}
+    assert set(selectors.survey_audience(SurveyFactory(regions=["76"]))) == {territory_b}
+    assert set(selectors.survey_audience(spring, on=datetime.date(2024, 4, 1))) == {c, d}
+    # C's page, on a day of summer 2024, lists the summer enquête; A's and B's (members today) do not.
+    on = datetime.date(2024, 7, 15)
+    assert selectors.surveys_open_for_territory(c, today=on) == [summer]
+    assert selectors.surveys_open_for_territory(territory_a, today=on) == []
+
+
+def test_the_audience_by_adhesion_status_looks_at_the_surveys_own_year_region_and_kind(
+    members_ab, territory_a, territory_b, referent_a
+):
+    from members.models import Adhesion
+
+    from .adhesion_factories import CampaignFactory
+
+    # This year A and B have paid (members_ab). In 2024, A's adhésion was only submitted, C's
+    # called for payment; D (not a member) has only a membre, no référent.
+    c = TerritoryFactory(name="Pays C (fictif)", slug="pays-c", region="75", kind="pays_association")
+    d = TerritoryFactory(name="Pays D (fictif)", slug="pays-d", region="76")
+    MembershipFactory(territory=d, role="membre")
+    year_2024 = CampaignFactory(year=2024)
+    for territory, status in ((territory_a, Adhesion.Status.SOUMISE), (c, Adhesion.Status.APPEL_EMIS)):
+        Adhesion.objects.create(territory=territory, campaign=year_2024, status=status, amount=Decimal("500"))
+    in_2024 = {"opens_on": datetime.date(2024, 9, 1), "closes_on": datetime.date(2024, 10, 1)}
+    assert set(selectors.survey_audience(SurveyFactory(adhesion_statuses=["soumise"], **in_2024))) == {
+        territory_a
+    }
+    assert set(
+        selectors.survey_audience(SurveyFactory(adhesion_statuses=["soumise", "appel_emis"], **in_2024))
+    ) == {territory_a, c}
+    assert set(selectors.survey_audience(SurveyFactory(adhesion_statuses=["payee"], **in_2024))) == set()
+    assert set(
+        selectors.survey_audience(
+            SurveyFactory(adhesion_statuses=["soumise", "appel_emis"], territory_kinds=["petr"], **in_2024)
+        )
+    ) == {territory_a}
+    assert set(
+        selectors.survey_audience(
+            SurveyFactory(adhesion_statuses=["soumise", "appel_emis"], regions=["75"], **in_2024)
+        )
+    ) == {territory_a, c}
+    assert set(selectors.survey_audience(SurveyFactory(adhesion_statuses=["payee"], regions=["76"]))) == {
+        territory_b
+    }
+    # The fiche asks the territories with a référent, members or not, never one with only a membre.
+    assert set(selectors.survey_audience(FicheCampaignFactory(year=2024))) == {territory_a}
+    # Hand-picked: exactly those chosen, whatever their adhésion, region or kind.
+    chosen = SurveyFactory(audience=Survey.Audience.CHOSEN, regions=["76"], territory_kinds=["petr"])
+    chosen.territories.set([c, d])
+    assert set(selectors.survey_audience(chosen)) == {c, d}
+
+
+def test_opening_a_response_gives_each_territory_or_person_its_own_draft_while_the_enquete_is_open(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    colleague = MembershipFactory(territory=territory_a, role="membre").user
+    today = timezone.localdate()
+    per_territory = SurveyFactory(closes_on=today)
+    per_person = SurveyFactory(one_per_person=True)
+    only_b = SurveyFactory(regions=["76"])
+    ours = services.survey_response_open(territory=territory_a, survey=per_territory, by=referent_a)
+    assert (ours.territory, ours.campaign, ours.person, ours.updated_by) == (
+        territory_a,
+        per_territory,
+        None,
+        referent_a,
+    )
+    # The colleague opens the territory's draft, not one of their own.
+    assert services.survey_response_open(territory=territory_a, survey=per_territory, by=colleague) == ours
+    theirs = services.survey_response_open(territory=territory_b, survey=per_territory, by=referent_b)
+    assert theirs != ours and theirs.territory == territory_b
+    mine = services.survey_response_open(territory=territory_a, survey=per_person, by=colleague)
+    yours = services.survey_response_open(territory=territory_a, survey=per_person, by=referent_a)
+    assert (mine.person, yours.person) == (colleague, referent_a)
+    assert services.survey_response_open(territory=territory_a, survey=per_person, by=colleague) == mine
+    # Once closed, a draft begun is still there; none is begun.
+    after = today + datetime.timedelta(days=1)
+    assert (
+        services.survey_response_open(territory=territory_a, survey=per_territory, by=referent_a, today=after)
+        == ours
+    )
+    closed = per_person.closes_on + datetime.timedelta(days=1)
+    assert (
+        services.survey_response_open(territory=territory_a, survey=per_person, by=colleague, today=closed)
+        == mine
+    )
+    refusal = _refusal(
+        services.FicheError,
+        services.survey_response_open,
+        territory=territory_a,
+        survey=per_person,
+        by=MembershipFactory(territory=territory_a, role="membre").user,
+        today=per_person.closes_on + datetime.timedelta(days=1),
+    )
+    assert refusal == (
+        f"L'enquête « {per_person.title} » n'est pas ouverte "
+        f"(du {per_person.opens_on:%d/%m/%Y} au {per_person.closes_on:%d/%m/%Y})."
+    )
+    assert (
+        _refusal(
+            services.SurveyNotForTerritory,
+            services.survey_response_open,
+            territory=territory_a,
+            survey=only_b,
+            by=referent_a,
+        )
+        == "Cette enquête ne s'adresse pas à ce territoire."
+    )
+    assert (
+        _refusal(
+            services.NotAllowed,
+            services.survey_response_open,
+            territory=territory_b,
+            survey=only_b,
+            by=referent_a,
+        )
+        == "Vous n'agissez pas pour ce territoire."
+    )
+    assert SurveyResponse.objects.filter(campaign=only_b).count() == 0
+    assert SurveyResponse.objects.count() == 4
+
+
+def test_enquetes_closing_the_same_day_are_listed_in_the_order_they_were_created(members_ab, territory_a):
+    day = timezone.localdate() + datetime.timedelta(days=9)
+    first, second = SurveyFactory(closes_on=day), SurveyFactory(closes_on=day)
+    first.title = "Enquête fictive renommée"
+    first.save()  # its row is rewritten after the second's
+    assert selectors.surveys_open_for_territory(territory_a) == [first, second]
