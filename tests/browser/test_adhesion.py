@@ -112,13 +112,24 @@ def test_fill_submit_validate_call_payment_attestation(browser, live_server, tra
     admin.goto(f"/admin/members/adhesion/{adhesion.pk}/change/")
     admin.get_by_role("link", name="Enregistrer un paiement sur l'appel").click()
     appel_page = admin.url
-    # The reader sees the appel's page, but a payment they try to record is refused.
+    # The reader sees the appel's page and its balance, but no form to record a payment; one sent
+    # anyway (with the page's own CSRF token) is refused.
     reader_page.goto(appel_page)
-    reader_page.fill("#id_paid_on", today.isoformat())
-    reader_page.fill("#id_amount", "1877")
-    reader_page.select_option("#id_method", "mandat")
-    reader_page.get_by_role("button", name="Enregistrer le paiement").click()
-    expect(reader_page.get_by_role("heading", name="Accès refusé")).to_be_visible()
+    expect(reader_page.get_by_text("Reste dû")).to_be_visible()
+    assert reader_page.locator("#id_paid_on").count() == 0
+    assert reader_page.get_by_role("button", name="Enregistrer le paiement").count() == 0
+    token = next(c["value"] for c in reader_side.cookies() if c["name"] == "csrftoken")
+    refused = reader_page.request.post(
+        appel_page.rstrip("/") + "/paiement/",
+        form={
+            "paid_on": today.isoformat(),
+            "amount": "1877",
+            "method": "mandat",
+            "csrfmiddlewaretoken": token,
+        },
+        headers={"Referer": appel_page, "X-CSRFToken": token},
+    )
+    assert refused.status == 403 and "Accès refusé" in refused.text()
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.APPEL_EMIS and not adhesion.invoices.get().payments.exists()
     reader_side.close()
