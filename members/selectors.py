@@ -389,26 +389,6 @@ def territories_missing_fiche(campaign):
     )
 
 
-def survey_completion(survey) -> dict:
-    """How many of the territories expected to answer ``survey`` have submitted, and each of them
-    with its state (« soumise », « en cours », « non commencée »), in two queries."""
-    from .models import SurveyResponse
-
-    territories = list(survey_audience(survey).order_by("name").only("pk", "name", "slug", "region"))
-    states: dict[int, str] = {}
-    for territory_id, status in SurveyResponse.objects.filter(campaign=survey).values_list(
-        "territory_id", "status"
-    ):
-        if states.get(territory_id) != SurveyResponse.Status.SOUMISE:
-            states[territory_id] = status
-    rows = [{"territory": t, "status": states.get(t.pk, "")} for t in territories]
-    return {
-        "rows": rows,
-        "expected": len(rows),
-        "submitted": sum(1 for row in rows if row["status"] == SurveyResponse.Status.SOUMISE),
-    }
-
-
 def surveys_open_for_territory(territory, today=None):
     """The enquêtes open today whose audience includes ``territory``, soonest deadline first."""
     from .models import Survey, SurveyResponse

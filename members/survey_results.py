@@ -162,6 +162,13 @@ def state_label(state: str) -> str:
     return str(STATE_LABELS[state])
 
 
+def campaign_completion(campaign) -> Completion:
+    """Who answered ``campaign``: the count and the rows the survey's staff page and its results
+    page both show (« N sur M »), in two queries."""
+    territories = list(expected_territories(campaign))
+    return completion(territories, campaign_responses(campaign).order_by("pk"))
+
+
 def completion(territories, responses) -> Completion:
     """One row per territory, in the given order: answered (submitted), in progress (a draft with
     at least one section saved by the territory), not started (nothing, or a draft only prefilled

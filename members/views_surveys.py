@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from anpp_portal.staffpolicy import acts_as_staff, staff_permission_required
 
-from . import questionnaire, selectors, services
+from . import questionnaire, selectors, services, survey_results
 from .models import Survey, SurveyResponse
 from .permissions import Action, territory_view
 from .views import (
@@ -227,7 +227,7 @@ def survey_staff(request, pk):
         "members/survey_staff.html",
         {
             "survey": survey,
-            "completion": selectors.survey_completion(survey),
+            "completion": survey_results.campaign_completion(survey),
             "not_open_yet": survey.opens_on > today,
             "is_open": survey.is_open(today),
             "frozen": services.questionnaire_is_frozen(survey),

@@ -81,8 +81,8 @@ def survey_open_now(*, survey: Survey, by: User, today: date | None = None) -> S
             raise FicheError("Cette enquête est déjà ouverte.")
         if not current.sections.exists():
             raise FicheError("Cette enquête n'a encore aucune question.")
-        if current.closes_on < today:
-            raise FicheError("La clôture de cette enquête est passée : changez-la d'abord.")
+        # Its closing needs no check: it is on or after its opening (the constraint
+        # fiche_campaign_closes_after_opening), which is after today.
         current.opens_on = today
         current.year = today.year
         current.full_clean()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anpp_portal.formats import format_euros, format_number
 from anpp_portal.models import OutboundEmail
-from members import selectors, services
+from members import selectors, services, survey_results
 from members.models import Survey, SurveyResponse
 from tests.factories import MembershipFactory, TerritoryFactory, UserFactory
 
@@ -368,6 +368,42 @@ def test_staff_see_how_many_territories_answered(
     client.force_login(staff)
     page = client.get(reverse("members:survey_staff", args=[survey.pk])).content.decode()
     assert "1 sur 2 territoires ont répondu" in page and territory_b.name in page
+
+
+def test_the_survey_page_and_its_results_count_the_same_territories_in_the_same_states(
+    client, members_ab, territory_a, territory_b, referent_a, referent_b, staff
+):
+    """One count of « N sur M » for both staff pages: a territory that answered stays counted after it
+    left the audience, and a draft only opened (prefilled) is « Pas commencé » on both."""
+    TerritoryFactory(name="Pays C non adhérent (fictif)", slug="pays-c")
+    first, second = SurveyFactory(), SurveyFactory()
+    answer = services.survey_response_open(territory=territory_a, survey=first, by=referent_a)
+    answer = services.fiche_save_section(
+        fiche=answer, answers={"crte_signe": "oui"}, version=answer.version, by=referent_a
+    )
+    services.fiche_submit(fiche=answer, by=referent_a)
+    answer = services.survey_response_open(territory=territory_b, survey=first, by=referent_b)
+    services.fiche_save_section(
+        fiche=answer,
+        answers={"crte_signe": "non"},
+        version=answer.version,
+        by=referent_b,
+        section=first.sections.order_by("order").first().slug,
+    )
+    services.survey_response_open(territory=territory_a, survey=second, by=referent_a)
+    # B answered the first survey, then the survey was narrowed to A's région: B stays counted.
+    Survey.objects.filter(pk=first.pk).update(regions=[territory_a.region])
+    client.force_login(staff)
+    for survey, said, states in (
+        (first, "1 sur 2", {territory_a.name: "Répondu", territory_b.name: "En cours"}),
+        (second, "0 sur 2", {territory_a.name: "Pas commencé", territory_b.name: "Pas commencé"}),
+    ):
+        page = client.get(reverse("members:survey_staff", args=[survey.pk])).content.decode()
+        results = client.get(reverse("members:survey_results", args=[survey.pk])).content.decode()
+        assert f"{said} territoires ont répondu" in page and f"{said} ont répondu" in results
+        for name, state in states.items():
+            assert f"<td>{name}</td><td>{state}</td>" in page, page[page.index("<tbody>") :][:600]
+        assert "Pays C" not in page and "Pays C" not in results
 
 
 def test_opening_a_survey_freezes_its_questions(client, members_ab, staff):
@@ -751,15 +787,12 @@ def test_staff_count_the_territories_that_submitted_whatever_the_drafts_of_their
     _submitted(second, territory_a, {}, person=colleague, status=SurveyResponse.Status.BROUILLON)
 
     def seen(survey):
-        done = selectors.survey_completion(survey)
-        return (
-            [(row["territory"], row["status"]) for row in done["rows"]],
-            done["expected"],
-            done["submitted"],
-        )
+        done = survey_results.campaign_completion(survey)
+        return ([(row.territory, row.label) for row in done.rows], done.total, done.answered)
 
-    assert seen(first) == ([(territory_a, "soumise"), (territory_b, "soumise")], 2, 2)
-    assert seen(second) == ([(territory_a, "brouillon"), (territory_b, "")], 2, 0)
+    assert seen(first) == ([(territory_a, "Répondu"), (territory_b, "Répondu")], 2, 2)
+    # A's draft was opened (prefilled) but no section saved: not started, as on the results page.
+    assert seen(second) == ([(territory_a, "Pas commencé"), (territory_b, "Pas commencé")], 2, 0)
 
 
 def _reminder_keys():
