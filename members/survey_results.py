@@ -173,6 +173,7 @@ def completion(territories, responses) -> Completion:
     """One row per territory, in the given order: answered (submitted), in progress (a draft with
     at least one section saved by the territory), not started (nothing, or a draft only prefilled
     from last year's answers)."""
+
     def progress(response) -> int:
         return 2 if is_submitted(response) else 1 if response.saved_sections else 0
 

@@ -859,7 +859,9 @@ def fiche_review(request, pk):
     prefilled from. Anyone else gets a 404, whatever the method."""
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    fiche = get_object_or_404(SurveyResponse.objects.select_related("territory", "campaign", "updated_by"), pk=pk)
+    fiche = get_object_or_404(
+        SurveyResponse.objects.select_related("territory", "campaign", "updated_by"), pk=pk
+    )
     return render(request, "members/fiche_review.html", {"fiche": fiche, **selectors.fiche_comparison(fiche)})
 
 
