@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,68 +20,47 @@ from .models import Survey
 RESULTS_PERMISSION = "members.view_ficherenseignements"
 
 
-def _results(request, pk):
-    campaign = get_object_or_404(Survey, pk=pk)
-    form = SurveyResultsFilterForm(request.GET or None)
-    figures = survey_results.results(campaign, **form.filters())
-    return form, figures
-
-
 def _filename(campaign) -> str:
-    return f"resultats-fiches-{campaign.year}"
+    if campaign.kind == Survey.Kind.FICHE:
+        return f"resultats-fiches-{campaign.year}"
+    return f"resultats-enquete-{campaign.pk}-{slugify(campaign.title)[:60]}"
 
 
-def _bad_filters(request, form, figures):
-    """An export asked with a filter that does not exist: the page, with the French message at
-    the field, rather than a file silently holding every territory."""
-    return render(request, "members/survey_results.html", {**figures, "form": form}, status=400)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET"])
-@staff_permission_required(RESULTS_PERMISSION, not_staff=PermissionDenied)
-def survey_results_page(request, pk):
-    form, figures = _results(request, pk)
-    return render(request, "members/survey_results.html", {**figures, "form": form})
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET"])
-@staff_permission_required(RESULTS_PERMISSION, not_staff=PermissionDenied)
-def survey_results_csv(request, pk):
-    form, figures = _results(request, pk)
-    if form.errors:
-        return _bad_filters(request, form, figures)
+def _csv(campaign, figures, form):
     questions = figures["questions"]
     return csv_response(
-        _filename(figures["campaign"]),
+        _filename(campaign),
         survey_results.export_headers(questions),
         survey_results.export_rows(questions, figures["territories"], figures["responses"]),
     )
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET"])
-@staff_permission_required(RESULTS_PERMISSION, not_staff=PermissionDenied)
-def survey_results_xlsx(request, pk):
-    form, figures = _results(request, pk)
-    if form.errors:
-        return _bad_filters(request, form, figures)
+def _xlsx(campaign, figures, form):
     sheets = survey_results.export_sheets(figures["questions"], figures["territories"], figures["responses"])
-    return xlsx_response(_filename(figures["campaign"]), sheets=sheets)
+    return xlsx_response(_filename(campaign), sheets=sheets)
+
+
+def _pdf(campaign, figures, form):
+    response = HttpResponse(pdf.survey_results_pdf(figures, form), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(campaign)}.pdf"'
+    return response
+
+
+EXPORTS = {"csv": _csv, "xlsx": _xlsx, "pdf": _pdf}
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET"])
 @staff_permission_required(RESULTS_PERMISSION, not_staff=PermissionDenied)
-def survey_results_pdf(request, pk):
-    form, figures = _results(request, pk)
-    if form.errors:
-        return _bad_filters(request, form, figures)
-    response = HttpResponse(pdf.survey_results_pdf(figures, form), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_filename(figures["campaign"])}.pdf"'
-    return response
+def results(request, pk, export=None):
+    """The results page, or (``export``: csv, xlsx, pdf) the same figures as a file. A file asked
+    with a filter that does not exist gets the page instead, with the French message at the field
+    (status 400), rather than a file silently holding every territory."""
+    campaign = get_object_or_404(Survey, pk=pk)
+    form = SurveyResultsFilterForm(request.GET or None)
+    figures = survey_results.results(campaign, **form.filters())
+    if export is None or form.errors:
+        status = 400 if export and form.errors else 200
+        return render(request, "members/survey_results.html", {**figures, "form": form}, status=status)
+    return EXPORTS[export](campaign, figures, form)

@@ -298,9 +298,30 @@ def test_a_made_up_filter_is_a_french_message_at_the_field_not_an_error(client, 
     body = response.content.decode()
     assert body.count("Ce choix n&#x27;existe pas ; choisissez dans la liste.") == 2
     assert "3 sur 6 ont répondu" in body  # every expected territory, unfiltered
-    export = client.get(reverse("members:survey_results_csv", args=[world["campaign"].pk]), {"region": "zz"})
-    assert export.status_code == 400
-    assert "Ce choix n&#x27;existe pas" in export.content.decode()
+    assert "Un filtre n'est pas valide : tous les territoires attendus sont comptés." in body
+    for name in ("survey_results_csv", "survey_results_xlsx", "survey_results_pdf"):
+        export = client.get(reverse(f"members:{name}", args=[world["campaign"].pk]), {"region": "zz"})
+        assert export.status_code == 400 and export["Content-Type"].startswith("text/html")
+        assert "Ce choix n&#x27;existe pas" in export.content.decode()
+
+
+def test_each_file_is_named_after_the_campaign_or_enquete_it_holds(client, staff, world):
+    from .survey_factories import SurveyFactory
+
+    enquete = SurveyFactory(title="Enquête « mobilités » 2026 (fictive)")
+    client.force_login(staff)
+    year = world["campaign"].year
+    for campaign, stem in (
+        (world["campaign"], f"resultats-fiches-{year}"),
+        (enquete, f"resultats-enquete-{enquete.pk}-enquete-mobilites-2026-fictive"),
+    ):
+        for name, disposition in (
+            ("survey_results_csv", f'attachment; filename="{stem}.csv"'),
+            ("survey_results_xlsx", f'attachment; filename="{stem}.xlsx"'),
+            ("survey_results_pdf", f'inline; filename="{stem}.pdf"'),
+        ):
+            response = client.get(reverse(f"members:{name}", args=[campaign.pk]))
+            assert response.status_code == 200 and response["Content-Disposition"] == disposition
 
 
 # --- The page -------------------------------------------------------------------------------------
