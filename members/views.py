@@ -602,7 +602,7 @@ def _fiche_typed_key(territory, year, slug) -> str:
 
 
 def _fiche_version(fiche) -> int:
-    return FicheRenseignements.objects.values_list("version", flat=True).get(pk=fiche.pk)
+    return SurveyResponse.objects.values_list("version", flat=True).get(pk=fiche.pk)
 
 
 def _fiche_section_answers(form, formsets) -> dict | None:
@@ -645,35 +645,48 @@ def fiche_section(request, territory, year, section):
         return render(
             request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
         )
-    form_of_year = questionnaire.for_campaign(campaign)
-    section = form_of_year.section(slug)
+    shape = questionnaire.for_campaign(campaign)
+    section = shape.section(slug)
     if section is None:
         raise Http404
-    here = redirect("members:fiche_section", slug=territory.slug, year=year, section=section.slug)
     if typed is not None:
         if typed.get("base") != fiche.version:
             # The fiche was saved since (by someone else): what it holds now is shown.
             request.session.pop(key, None)
-            return here
-        # The refused input back, with its errors.
-        form, formsets = _fiche_section_forms(section, fiche, _typed_data(typed))
-        _fiche_section_answers(form, formsets)
-        _add_field_errors(form, typed.get("field_errors", {}))
-        for error in typed.get("errors", []):
-            form.add_error(None, error)
-        html = _fiche_section_html(
-            request, territory, campaign, fiche, section, form, formsets, typed["version"]
-        )
+            return redirect("members:fiche_section", slug=territory.slug, year=year, section=section.slug)
+        html = _section_redisplay(request, territory, campaign, fiche, section, typed)
         return _fiche_section_page(request, campaign.year, section.title, html)
-    form, formsets = _fiche_section_forms(section, fiche, request.POST)
-    version = int(request.POST.get("version") or 0)
+    return _section_save(request, territory, campaign, fiche, shape, section, key)
+
+
+def _section_redisplay(request, territory, campaign, response, section, typed) -> str:
+    """A section as its person left it when it was refused: what they typed (kept in the session by
+    :func:`_section_save`), with its errors at their fields. A fiche's or an enquête's."""
+    form, formsets = _fiche_section_forms(section, response, _typed_data(typed))
+    _fiche_section_answers(form, formsets)
+    _add_field_errors(form, typed.get("field_errors", {}))
+    for error in typed.get("errors", []):
+        form.add_error(None, error)
+    return _fiche_section_html(
+        request, territory, campaign, response, section, form, formsets, typed["version"]
+    )
+
+
+def _section_save(request, territory, campaign, response, shape, section, key):
+    """A section's POST, a fiche's or an enquête's: saved (then the next section, or the recap, when
+    asked) or refused, what was typed then kept under ``key`` for the GET to show. Always a redirect:
+    Back never reaches the answer to a POST."""
+    urls = answer_urls(territory, campaign)
+    here = redirect(f"{urls['base']}{section.slug}/")
+    form, formsets = _fiche_section_forms(section, response, request.POST)
+    posted = request.POST.get("version") or ""
+    version = int(posted) if posted.isdigit() else 0  # made up: a stale save, refused as such
     answers = _fiche_section_answers(form, formsets)
-    errors = []
-    field_errors = {}
+    errors, field_errors = [], {}
     if answers is not None:
         try:
-            fiche = services.fiche_save_section(
-                fiche=fiche, answers=answers, version=version, by=request.user, section=section.slug
+            response = services.fiche_save_section(
+                fiche=response, answers=answers, version=version, by=request.user, section=section.slug
             )
         except services.FicheAnswersRefused as exc:
             field_errors = {name: str(message) for name, message in exc.errors.items()}
@@ -686,15 +699,10 @@ def fiche_section(request, territory, year, section):
             request.session.pop(key, None)
             messages.success(request, _("Section « %(section)s » enregistrée.") % {"section": section.title})
             if "next" in request.POST:
-                following = form_of_year.sections.index(section) + 1
-                if following < len(form_of_year.sections):
-                    return redirect(
-                        "members:fiche_section",
-                        slug=territory.slug,
-                        year=year,
-                        section=form_of_year.sections[following].slug,
-                    )
-                return redirect("members:fiche_submit", slug=territory.slug, year=year)
+                following = shape.sections.index(section) + 1
+                if following < len(shape.sections):
+                    return redirect(f"{urls['base']}{shape.sections[following].slug}/")
+                return redirect(urls["submit"])
             return here
     _keep_typed(
         request,
@@ -703,7 +711,7 @@ def fiche_section(request, territory, year, section):
         errors=errors,
         field_errors=field_errors,
         version=version,
-        base=_fiche_version(fiche),
+        base=_fiche_version(response),
     )
     return here
 
@@ -812,12 +820,23 @@ def fiche_submit(request, territory, year):
         return render(
             request, "members/fiche_closed.html", {"territory": territory, "year": year, "reason": str(exc)}
         )
-    # A refused submission redirects too (Back must never reach the answer to a POST): its error is
-    # shown once by the GET.
-    error_key = f"members:fiche-submit-error:{territory.pk}:{year}"
+    return _submit_page(
+        request,
+        territory,
+        campaign,
+        fiche,
+        error_key=f"members:fiche-submit-error:{territory.pk}:{year}",
+        submitted=_("Fiche de renseignements %(year)s soumise à l'ANPP. Merci !") % {"year": year},
+    )
+
+
+def _submit_page(request, territory, campaign, response, *, error_key, submitted):
+    """The recap of a fiche or an enquête, and its submission. A refused submission redirects too
+    (Back must never reach the answer to a POST): its error is shown once by the GET."""
+    urls = answer_urls(territory, campaign)
     if request.method == "POST":
         try:
-            fiche = services.fiche_submit(fiche=fiche, by=request.user)
+            services.fiche_submit(fiche=response, by=request.user)
         except services.FicheIncomplete:
             request.session[error_key] = _(
                 "Il manque des réponses obligatoires : complétez-les avant de soumettre."
@@ -825,15 +844,12 @@ def fiche_submit(request, territory, year):
         except services.FicheLocked as exc:
             request.session[error_key] = str(exc)
         else:
-            messages.success(
-                request, _("Fiche de renseignements %(year)s soumise à l'ANPP. Merci !") % {"year": year}
-            )
-        return redirect("members:fiche_submit", slug=territory.slug, year=year)
-    error = request.session.pop(error_key, "")
-    form_of_year = questionnaire.for_campaign(campaign)
+            messages.success(request, submitted)
+        return redirect(urls["submit"])
+    shape = questionnaire.for_campaign(campaign)
     missing = [
-        {"section": section, "name": name, "label": form_of_year.field_label(name)}
-        for section, name in form_of_year.missing_fields(fiche.answers)
+        {"section": section, "name": name, "label": shape.field_label(name)}
+        for section, name in shape.missing_fields(response.answers)
     ]
     return render(
         request,
@@ -841,12 +857,13 @@ def fiche_submit(request, territory, year):
         {
             "territory": territory,
             "campaign": campaign,
-            "fiche": fiche,
+            "fiche": response,
             "missing": missing,
-            "error": error,
-            "progress": _sections_progress(fiche),
-            "recap": selectors.fiche_recap(fiche),
-            "urls": answer_urls(territory, campaign),
+            "error": request.session.pop(error_key, ""),
+            "progress": _sections_progress(response),
+            "recap": selectors.fiche_recap(response),
+            "urls": urls,
+            "closed": not response_editable(campaign, response),
         },
     )
 

@@ -16,13 +16,12 @@ from . import questionnaire, selectors, services, survey_results
 from .models import Survey, SurveyResponse
 from .permissions import Action, territory_view
 from .views import (
-    _add_field_errors,
-    _fiche_section_answers,
     _fiche_section_forms,
     _fiche_section_html,
-    _keep_typed,
+    _section_redisplay,
+    _section_save,
     _sections_progress,
-    _typed_data,
+    _submit_page,
     answer_urls,
     response_editable,
 )
@@ -114,55 +113,19 @@ def survey_section(request, territory, pk, section):
     current = shape.section(section)
     if current is None:
         raise Http404
-    urls = answer_urls(territory, survey)
-    here = redirect(f"{urls['base']}{current.slug}/")
     key = _typed_key(territory, survey, current.slug)
-    editable = response_editable(survey, response)
-    if request.method == "GET":
-        typed = request.session.get(key)
-        if typed is not None and typed.get("base") == response.version:
-            form, formsets = _fiche_section_forms(current, response, _typed_data(typed))
-            _fiche_section_answers(form, formsets)
-            _add_field_errors(form, typed.get("field_errors", {}))
-            for error in typed.get("errors", []):
-                form.add_error(None, error)
-            version = typed["version"]
-        else:
-            request.session.pop(key, None)
-            form, formsets = _fiche_section_forms(current, response, None, editable=editable)
-            version = None
-        html = _fiche_section_html(request, territory, survey, response, current, form, formsets, version)
-        return _page(request, survey, current.title, html)
-    form, formsets = _fiche_section_forms(current, response, request.POST)
-    version = int(request.POST.get("version") or 0) if (request.POST.get("version") or "").isdigit() else 0
-    answers = _fiche_section_answers(form, formsets)
-    errors, field_errors = [], {}
-    if answers is not None:
-        try:
-            response = services.fiche_save_section(
-                fiche=response, answers=answers, version=version, by=request.user, section=current.slug
-            )
-        except services.FicheAnswersRefused as exc:
-            field_errors = {name: str(message) for name, message in exc.errors.items()}
-        except services.FicheStale as exc:
-            errors.append(str(exc))
-            version = exc.fiche.version
-        except services.FicheLocked as exc:
-            errors.append(str(exc))
-        else:
-            request.session.pop(key, None)
-            messages.success(request, _("Section « %(section)s » enregistrée.") % {"section": current.title})
-            if "next" in request.POST:
-                following = shape.sections.index(current) + 1
-                if following < len(shape.sections):
-                    return redirect(f"{urls['base']}{shape.sections[following].slug}/")
-                return redirect(urls["submit"])
-            return here
-    base = SurveyResponse.objects.values_list("version", flat=True).get(pk=response.pk)
-    _keep_typed(
-        request, key, request.POST, errors=errors, field_errors=field_errors, version=version, base=base
-    )
-    return here
+    if request.method == "POST":
+        return _section_save(request, territory, survey, response, shape, current, key)
+    typed = request.session.get(key)
+    if typed is not None and typed.get("base") == response.version:
+        html = _section_redisplay(request, territory, survey, response, current, typed)
+    else:
+        request.session.pop(key, None)
+        form, formsets = _fiche_section_forms(
+            current, response, None, editable=response_editable(survey, response)
+        )
+        html = _fiche_section_html(request, territory, survey, response, current, form, formsets)
+    return _page(request, survey, current.title, html)
 
 
 @never_cache
@@ -173,41 +136,13 @@ def survey_submit(request, territory, pk):
         survey, response = _survey_for(request, territory, pk)
     except services.FicheError as exc:
         return _closed(request, territory, exc)
-    urls = answer_urls(territory, survey)
-    error_key = f"members:survey-submit-error:{territory.pk}:{survey.pk}"
-    if request.method == "POST":
-        try:
-            response = services.fiche_submit(fiche=response, by=request.user)
-        except services.FicheIncomplete:
-            request.session[error_key] = _(
-                "Il manque des réponses obligatoires : complétez-les avant de soumettre."
-            )
-        except services.FicheLocked as exc:
-            request.session[error_key] = str(exc)
-        else:
-            messages.success(
-                request, _("Réponse à « %(title)s » soumise à l'ANPP. Merci !") % {"title": survey.title}
-            )
-        return redirect(urls["submit"])
-    shape = questionnaire.for_campaign(survey)
-    missing = [
-        {"section": section, "name": name, "label": shape.field_label(name)}
-        for section, name in shape.missing_fields(response.answers)
-    ]
-    return render(
+    return _submit_page(
         request,
-        "members/fiche_submit.html",
-        {
-            "territory": territory,
-            "campaign": survey,
-            "fiche": response,
-            "missing": missing,
-            "error": request.session.pop(error_key, ""),
-            "progress": _sections_progress(response),
-            "recap": selectors.fiche_recap(response),
-            "urls": urls,
-            "closed": not response_editable(survey, response),
-        },
+        territory,
+        survey,
+        response,
+        error_key=f"members:survey-submit-error:{territory.pk}:{survey.pk}",
+        submitted=_("Réponse à « %(title)s » soumise à l'ANPP. Merci !") % {"title": survey.title},
     )
 
 

@@ -143,3 +143,24 @@ def test_the_sidebar_says_complete_only_for_sections_someone_saved(
     assert client.get(f"/territoire/{territory_a.slug}/fiche/{open_campaign.year}/")["Location"].endswith(
         "/perimetre/"
     )
+
+
+@pytest.mark.parametrize("made_up", ["abc", "-1", "1.5"])
+def test_a_made_up_version_is_a_stale_save_that_keeps_what_was_typed_not_an_error(
+    client, territory_a, referent_a, open_campaign, made_up
+):
+    client.force_login(referent_a)
+    client.get(section_url(territory_a, open_campaign.year, "perimetre"))
+    response = _perimetre_post(
+        client,
+        territory_a,
+        open_campaign,
+        version=made_up,
+        population="20 000",
+        **{"epci-TOTAL_FORMS": "1", "epci-1-nom": "", "epci-1-siren": ""},
+    )
+    assert response.redirect_chain == [(section_url(territory_a, open_campaign.year, "perimetre"), 302)]
+    content = response.content.decode()
+    assert "Vos saisies ne sont pas enregistrées mais restent ci-dessous" in html.unescape(content)
+    assert _value_of(content, "population") == "20 000"
+    assert territory_a.fiches.get(campaign=open_campaign).answers.get("population") != 20000
