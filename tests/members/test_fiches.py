@@ -13,6 +13,7 @@ from members import questionnaire, services
 from members.models import FicheRenseignements, Role
 
 from ..factories import MembershipFactory, TerritoryFactory
+from .adhesion_factories import make_member
 from .fiche_factories import COMPLETE_ANSWERS, FicheCampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -300,6 +301,20 @@ def test_staff_review_marks_what_changed_since_last_year(client, fiche, territor
     assert "1 réponse modifiée depuis l'an dernier" in content
     assert content.count('class="changed"') == 1
     assert format_number(38000) in content and format_number(37533) in content
+
+
+def test_staff_review_of_a_first_fiche_says_so_and_of_an_enquete_compares_with_no_year(
+    client, fiche, territory_a, referent_a, staff
+):
+    from .survey_factories import SurveyFactory
+
+    make_member(territory_a)
+    enquete = services.survey_response_open(territory=territory_a, survey=SurveyFactory(), by=referent_a)
+    client.force_login(staff)
+    first = client.get(reverse("members:fiche_review", args=[fiche.pk])).content.decode()
+    assert "première fiche du territoire" in first
+    answer = client.get(reverse("members:fiche_review", args=[enquete.pk])).content.decode()
+    assert "première fiche" not in answer and "an dernier" not in answer
 
 
 def test_staff_export_fiches_with_their_epci_on_a_second_sheet(client, fiche, referent_a, staff):
