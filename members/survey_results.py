@@ -378,9 +378,14 @@ def _export_cell(question, value, questions):
     return value
 
 
+def _per_person(questions) -> bool:
+    return bool(getattr(questions.campaign, "one_per_person", False))
+
+
 def export_headers(questions) -> list[str]:
     return [
         _("Territoire"),
+        *([_("Personne")] if _per_person(questions) else []),
         _("Région"),
         _("Nature"),
         _("Statut"),
@@ -392,22 +397,31 @@ def export_headers(questions) -> list[str]:
 def export_rows(questions, territories, responses) -> list[list]:
     """One row per territory (every one of ``territories``, in order): its state, then a column per
     top-level question key; a territory that did not submit has empty answer cells (a draft is not
-    an answer)."""
+    an answer). In a survey asked of every person, one row per submitted answer, naming its person
+    (a territory with none keeps its one row, with its state)."""
     top = [q for section in questions.sections for q in section.questions]
+    per_person = _per_person(questions)
+    submitted: dict[int, list] = {}
+    for response in responses:
+        if is_submitted(response):
+            submitted.setdefault(response.territory_id, []).append(response)
     rows = []
     for row in completion(territories, responses).rows:
-        answers = row.response.answers if row.state == ANSWERED else {}
-        submitted_at = row.submitted_at
-        rows.append(
-            [
-                row.territory.name,
-                row.territory.get_region_display(),
-                row.territory.get_kind_display(),
-                row.label,
-                submitted_at.date() if submitted_at else None,
-                *[_export_cell(q, answers.get(q.key), questions) for q in top],
-            ]
-        )
+        answered = sorted(submitted.get(row.territory.pk, []), key=lambda r: (r.submitted_at, r.pk))
+        for response in (answered if per_person else [row.response] if answered else []) or [None]:
+            answers = response.answers if response is not None else {}
+            person = response.person.get_full_name() if response is not None and response.person else ""
+            rows.append(
+                [
+                    row.territory.name,
+                    *([person] if per_person else []),
+                    row.territory.get_region_display(),
+                    row.territory.get_kind_display(),
+                    row.label,
+                    response.submitted_at.date() if response is not None else None,
+                    *[_export_cell(q, answers.get(q.key), questions) for q in top],
+                ]
+            )
     return rows
 
 
@@ -448,7 +462,11 @@ def results(campaign, *, region: str = "", kind: str = "") -> dict:
     by_pk = {t.pk: t for t in territories}
     # Every response of the campaign in one query (no list of ids in the SQL), kept for the
     # territories shown, each given its territory already loaded (not one query per response).
-    responses = [r for r in campaign_responses(campaign).order_by("pk") if r.territory_id in by_pk]
+    responses = [
+        r
+        for r in campaign_responses(campaign).select_related("person").order_by("pk")
+        if r.territory_id in by_pk
+    ]
     for response in responses:
         response.territory = by_pk[response.territory_id]
     questions = campaign_questionnaire(campaign)

@@ -542,12 +542,14 @@ def test_a_territory_has_answered_once_one_of_its_people_submitted_and_exports_t
     questions = survey_results.campaign_questionnaire(survey)
     rows = survey_results.export_rows(questions, territories, [*responses, four_draft])
     place = ["Nouvelle-Aquitaine", "PETR (pôle d'équilibre territorial et rural)"]
-    # crte_signe, crte_montant, codev_membres, codev_remarques: a draft's answers are not exported.
+    # The person who submitted, then crte_signe, crte_montant, codev_membres, codev_remarques: a
+    # draft's answers are not exported.
+    first, second = (person.get_full_name() for person in people)
     assert rows == [
-        [names[0], *place, "Répondu", datetime.date(2026, 5, 2), "Oui", None, 7, None],
-        [names[1], *place, "Répondu", datetime.date(2026, 5, 3), "Non", None, 3, None],
-        [names[2], *place, "Pas commencé", None, None, None, None, None],
-        [names[3], *place, "En cours", None, None, None, None, None],
+        [names[0], second, *place, "Répondu", datetime.date(2026, 5, 2), "Oui", None, 7, None],
+        [names[1], first, *place, "Répondu", datetime.date(2026, 5, 3), "Non", None, 3, None],
+        [names[2], "", *place, "Pas commencé", None, None, None, None, None],
+        [names[3], "", *place, "En cours", None, None, None, None, None],
     ]
 
 

@@ -1186,3 +1186,43 @@ def test_enquetes_closing_the_same_day_are_listed_in_the_order_they_were_created
     first.title = "Enquête fictive renommée"
     first.save()  # its row is rewritten after the second's
     assert selectors.surveys_open_for_territory(territory_a) == [first, second]
+
+
+def test_an_enquete_asked_of_every_person_exports_each_persons_submitted_answer_on_its_own_row(
+    client, members_ab, territory_a, territory_b, referent_a, referent_b, staff
+):
+    import csv
+    import io
+
+    colleague = MembershipFactory(territory=territory_a, role="membre", user__first_name="Zoé").user
+    per_person, per_territory = SurveyFactory(one_per_person=True), SurveyFactory()
+    now = timezone.now()
+    # Entered latest first: the rows follow the order the answers were submitted in.
+    _submitted(per_person, territory_a, {"crte_signe": "non"}, person=colleague, at=now)
+    _submitted(
+        per_person, territory_a, {"crte_signe": "oui"}, person=referent_a, at=now - datetime.timedelta(days=1)
+    )
+    _submitted(
+        per_person,
+        territory_b,
+        {"crte_signe": "oui"},
+        person=referent_b,
+        status=SurveyResponse.Status.BROUILLON,
+    )
+    _submitted(per_territory, territory_a, {"crte_signe": "oui"})
+    client.force_login(staff)
+
+    def rows(survey):
+        export = client.get(reverse("members:survey_results_csv", args=[survey.pk]))
+        return list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+
+    header, *body = rows(per_person)
+    person, status, crte = header.index("Personne"), header.index("Statut"), header.index("crte_signe")
+    assert [(r[0], r[person], r[status], r[crte] != "") for r in body] == [
+        (territory_a.name, referent_a.get_full_name(), "Répondu", True),
+        (territory_a.name, colleague.get_full_name(), "Répondu", True),
+        (territory_b.name, "", "Pas commencé", False),  # a draft is not an answer
+    ]
+    assert body[0][crte] != body[1][crte]
+    header, *body = rows(per_territory)
+    assert "Personne" not in header and [r[0] for r in body] == [territory_a.name, territory_b.name]
