@@ -139,7 +139,6 @@ MUTANTS_ROUND2 ?= \
 	'legal.services.x__tell_territory__mutmut_*' \
 	'legal.services.x_question_publish__mutmut_*' \
 	'members.selectors.x_survey_audience__mutmut_*' \
-	'members.selectors.x_survey_completion__mutmut_*' \
 	'members.selectors.x_surveys_open_for_territory__mutmut_*' \
 	'members.services.surveys.x_survey_response_open__mutmut_*' \
 	'members.services.surveys.x__prefill__mutmut_*' \
@@ -151,7 +150,9 @@ MUTANTS_ROUND2 ?= \
 	'members.services.fiches.x_fiche_submit__mutmut_*' \
 	'members.survey_results.x_completion__mutmut_*' \
 	'members.survey_results.x_is_submitted__mutmut_*' \
-	'members.survey_results.x_export_rows__mutmut_*'
+	'members.survey_results.x_export_rows__mutmut_*' \
+	'members.survey_results.x_export_headers__mutmut_*' \
+	'members.survey_results.x_campaign_completion__mutmut_*'
 
 # mutmut runs the tests from a copy of the project in mutants/: an app of INSTALLED_APPS left out of
 # [tool.mutmut] source_paths/also_copy would fail the stats run with "No module named ...".
