@@ -399,20 +399,45 @@ def test_the_service_lets_only_staff_who_may_change_questions_write_as_anpp_and_
     assert [m.from_staff for m in question.messages.order_by("pk")] == [False, True, False]
 
 
+@pytest.mark.parametrize("field", ["title", "question_text", "answer", "signature"])
 @pytest.mark.parametrize("written", ["upper", "lower", "as is"])
 def test_a_published_copy_naming_the_territory_in_any_case_is_refused_next_to_the_field(
-    member_a, territory_a, written
+    member_a, territory_a, territory_b, written, field
 ):
     name = {"upper": territory_a.name.upper(), "lower": territory_a.name.lower(), "as is": territory_a.name}[
         written
     ]
     question = services.question_ask(territory=territory_a, user=member_a, subject="S", text="T")
+    # Naming another territory is no reason to refuse (a Q&A entry may cite one as an example).
+    fields = {
+        "title": "Titre",
+        "question_text": "",
+        "answer": f"Oui, comme {territory_b.name}.",
+        "signature": "",
+    }
     with pytest.raises(ValidationError) as refused:
-        services.question_publish(
-            question=question, title="Titre", question_text="", answer="Oui.", signature=f"Le {name}"
-        )
-    assert set(refused.value.message_dict) == {"signature"}
+        services.question_publish(question=question, **{**fields, field: f"Le {name}, bien sûr"})
+    assert refused.value.message_dict == {
+        field: ["Le texte publié ne doit pas nommer le territoire qui a posé la question."]
+    }
     assert not QAEntry.objects.exists()
+
+
+def test_a_published_copy_keeps_its_themes_and_publishing_again_updates_the_same_copy(member_a, territory_a):
+    from resources.models import Theme
+
+    mobility, health = (
+        Theme.objects.create(name=name, slug=slug, position=i)
+        for i, (name, slug) in enumerate((("Mobilités", "mobilites"), ("Santé", "sante")))
+    )
+    question = services.question_ask(territory=territory_a, user=member_a, subject="S", text="T")
+    copy = {"title": "Un PETR peut-il facturer ?", "question_text": "", "answer": "Oui.", "signature": ""}
+    entry = services.question_publish(question=question, themes=[mobility, health], **copy)
+    assert set(QAEntry.objects.get(pk=entry.pk).themes.all()) == {mobility, health}
+    again = services.question_publish(question=question, themes=[health], **{**copy, "answer": "Non."})
+    assert again.pk == entry.pk and QAEntry.objects.count() == 1
+    assert list(QAEntry.objects.get(pk=entry.pk).themes.all()) == [health]
+    assert Question.objects.get(pk=question.pk).published_entry_id == entry.pk
 
 
 def test_a_reply_reaches_an_asker_who_is_also_a_referent_once_whatever_the_case_of_the_address(
