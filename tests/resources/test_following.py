@@ -120,3 +120,56 @@ def test_a_note_announced_again_after_its_followers_changed_tells_nobody_twice(
     services.note_announce(note_id=note.pk, batch_size=1)
     later = send_outbox()[len(first) :]
     assert [m.to for m in later] == [[member.email]]
+
+
+def test_announcing_tells_each_active_follower_of_the_notes_themes_once_in_batches_and_records_when(
+    member, themes, send_outbox, territory_a
+):
+    """Published outside a captured commit, so the announcement is run here by hand, as the task
+    runs it: in batches of two, for three people to tell among five followers."""
+    from django.utils import timezone
+
+    from ..factories import MembershipFactory
+
+    def person(**user):
+        return MembershipFactory(territory=territory_a, **{f"user__{k}": v for k, v in user.items()}).user
+
+    colleague, third, asleep, elsewhere = person(), person(), person(is_active=False), person()
+    # The member took Santé first, then Mobilités: their email still lists Mobilités (position 1) first.
+    services.themes_follow_set(user=member, themes=[themes[1]])
+    services.themes_follow_set(user=member, themes=[themes[1], themes[0]])
+    services.themes_follow_set(user=colleague, themes=[themes[0]])
+    services.themes_follow_set(user=third, themes=[themes[1]])
+    services.themes_follow_set(user=asleep, themes=[themes[0]])  # a deactivated account
+    services.themes_follow_set(user=elsewhere, themes=[themes[2]])  # a theme the note does not have
+    note = make_note(title="Note fictive à annoncer", themes=themes[:2])
+    other = make_note(title="Autre note fictive", themes=themes[:1])
+    assert Note.objects.get(pk=note.pk).announced_at is None
+
+    assert services.note_announce(note_id=note.pk, batch_size=2) == 3
+    sent = send_outbox()
+    assert sorted(m.to[0] for m in sent) == sorted([member.email, colleague.email, third.email])
+    [to_member] = [m for m in sent if m.to == [member.email]]
+    first_link = reverse(
+        "resources:unfollow", args=[ThemeFollow.objects.get(user=member, theme=themes[0]).unsubscribe_token]
+    )
+    assert to_member.message()["List-Unsubscribe"] == f"<{settings_url_of(first_link)}>"
+    assert to_member.body.index("Mobilités") < to_member.body.index("Santé")
+    announced = Note.objects.get(pk=note.pk).announced_at
+    assert announced is not None and announced <= timezone.now()
+    assert Note.objects.get(pk=other.pk).announced_at is None
+
+    # Run again (a retried task): the same three people, nobody told twice, the first date kept.
+    assert services.note_announce(note_id=note.pk, batch_size=2) == 3
+    assert send_outbox() == sent and Note.objects.get(pk=note.pk).announced_at == announced
+    # A note unpublished before its task ran, and a note deleted since, are announced to nobody.
+    services.note_unpublish(note=other)
+    assert services.note_announce(note_id=other.pk) == 0
+    assert services.note_announce(note_id=other.pk + note.pk + 1000) == 0
+    assert send_outbox() == sent and Note.objects.get(pk=other.pk).announced_at is None
+
+
+def settings_url_of(path):
+    from django.conf import settings
+
+    return settings.SITE_URL + path
