@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from resources import services
-from resources.models import Note, ThemeFollow
+from resources.models import Note, Theme, ThemeFollow
 
 from .conftest import make_note
 
@@ -135,14 +135,19 @@ def test_announcing_tells_each_active_follower_of_the_notes_themes_once_in_batch
         return MembershipFactory(territory=territory_a, **{f"user__{k}": v for k, v in user.items()}).user
 
     colleague, third, asleep, elsewhere = person(), person(), person(is_active=False), person()
-    # The member took Santé first, then Mobilités: their email still lists Mobilités (position 1) first.
+    # A theme created last but placed first; the member took Santé (position 2) first, then it: their
+    # email lists the themes in the site's order, the placed-first one first.
+    placed_first = Theme.objects.create(name="Aménagement (fictif)", slug="amenagement", position=0)
     services.themes_follow_set(user=member, themes=[themes[1]])
-    services.themes_follow_set(user=member, themes=[themes[1], themes[0]])
+    services.themes_follow_set(user=member, themes=[themes[1], placed_first])
     services.themes_follow_set(user=colleague, themes=[themes[0]])
     services.themes_follow_set(user=third, themes=[themes[1]])
     services.themes_follow_set(user=asleep, themes=[themes[0]])  # a deactivated account
     services.themes_follow_set(user=elsewhere, themes=[themes[2]])  # a theme the note does not have
-    note = make_note(title="Note fictive à annoncer", themes=themes[:2])
+    # A public note: whether the account is active is the announcement's own rule, not the members' one.
+    note = make_note(
+        title="Note fictive à annoncer", themes=[*themes[:2], placed_first], visibility=Note.Visibility.PUBLIC
+    )
     other = make_note(title="Autre note fictive", themes=themes[:1])
     assert Note.objects.get(pk=note.pk).announced_at is None
 
@@ -151,10 +156,11 @@ def test_announcing_tells_each_active_follower_of_the_notes_themes_once_in_batch
     assert sorted(m.to[0] for m in sent) == sorted([member.email, colleague.email, third.email])
     [to_member] = [m for m in sent if m.to == [member.email]]
     first_link = reverse(
-        "resources:unfollow", args=[ThemeFollow.objects.get(user=member, theme=themes[0]).unsubscribe_token]
+        "resources:unfollow",
+        args=[ThemeFollow.objects.get(user=member, theme=placed_first).unsubscribe_token],
     )
     assert to_member.message()["List-Unsubscribe"] == f"<{settings_url_of(first_link)}>"
-    assert to_member.body.index("Mobilités") < to_member.body.index("Santé")
+    assert to_member.body.index("Aménagement (fictif)") < to_member.body.index("Santé")
     announced = Note.objects.get(pk=note.pk).announced_at
     assert announced is not None and announced <= timezone.now()
     assert Note.objects.get(pk=other.pk).announced_at is None
