@@ -106,11 +106,68 @@ def test_staff_reply_tells_the_asker_and_the_referents_once_each(
     assert len(send_outbox()) == 2
 
 
-def test_a_closed_question_takes_no_more_messages(member_a, territory_a, anpp_staff):
+def test_a_closed_question_takes_no_more_messages_and_says_so_to_each_side(
+    client, member_a, territory_a, anpp_staff
+):
     question = services.question_ask(territory=territory_a, user=member_a, subject="S", text="T")
     services.question_close(question=question)
-    with pytest.raises(services.LegalError):
-        services.message_add(question=question, author=member_a, text="Encore", from_staff=False)
+    for author, from_staff in ((member_a, False), (anpp_staff, True)):
+        with pytest.raises(services.LegalError) as refused:
+            services.message_add(question=question, author=author, text="Encore", from_staff=from_staff)
+        assert str(refused.value) == "Cette question est close : posez une nouvelle question."
+        client.force_login(author)
+        page = client.post(question.get_absolute_url(), {"text": "Encore"}, follow=True).content.decode()
+        assert "Cette question est close : posez une nouvelle question." in page
+    assert question.messages.count() == 1
+
+
+def test_a_question_waits_from_when_it_is_asked_and_a_follow_up_keeps_it_new_until_someone_takes_it(
+    member_a, territory_a, anpp_staff
+):
+    before = timezone.now()
+    first = services.question_ask(territory=territory_a, user=member_a, subject="Première", text="T")
+    second = services.question_ask(territory=territory_a, user=member_a, subject="Seconde", text="T")
+    for question in (first, second):
+        question.refresh_from_db()
+        assert before <= question.waiting_since <= timezone.now()
+    services.message_add(question=first, author=member_a, text="Précision", from_staff=False)
+    services.question_assign(question=second, staff_user=anpp_staff)
+    services.message_add(question=second, author=member_a, text="Précision", from_staff=False)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Question.Status.NEW, Question.Status.IN_PROGRESS)
+
+
+def test_each_message_of_a_thread_keeps_its_own_files_whoever_writes_it(member_a, territory_a, anpp_staff):
+    question = services.question_ask(
+        territory=territory_a,
+        user=member_a,
+        subject="S",
+        text="T",
+        files=[SimpleUploadedFile("statuts.pdf", PDF)],
+    )
+    services.message_add(
+        question=question,
+        author=anpp_staff,
+        text="Voici un modèle.",
+        from_staff=True,
+        files=[SimpleUploadedFile("modele.pdf", PDF)],
+    )
+    services.message_add(
+        question=question,
+        author=member_a,
+        text="Merci, et la délibération.",
+        from_staff=False,
+        files=[SimpleUploadedFile("deliberation.pdf", PDF)],
+    )
+    names = [
+        [
+            attachment.file.name.rsplit("/", 1)[-1].split("_")[0].removesuffix(".pdf")
+            for attachment in m.attachments.all()
+        ]
+        for m in question.messages.order_by("pk")
+    ]
+    assert names == [["statuts"], ["modele"], ["deliberation"]]
 
 
 def test_the_queue_shows_new_and_long_waiting_questions(member_a, territory_a, anpp_staff):
