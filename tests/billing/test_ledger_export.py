@@ -154,3 +154,37 @@ def test_the_unpaid_page_offers_the_ledger_of_each_year_with_documents(client, s
     page = client.get(reverse("billing:unpaid")).content.decode()
     for year in (2017, 2018, 2019):
         assert reverse("billing:ledger_export", kwargs={"year": year}) + "?format=xlsx" in page
+
+
+def test_the_ledger_lists_each_documents_credit_notes_and_payments_by_their_dates_not_their_entry(
+    territory_a, staff, monkeypatch
+):
+    """Entered out of order (a later-dated payment recorded first, a credit note of September issued
+    before one backdated to July by the clock), the ledger reads as a statement does: by date."""
+    _at(monkeypatch, 2018, 3, 1)
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    _at(monkeypatch, 2018, 6, 1)
+    for paid_on, amount in ((datetime.date(2018, 5, 20), "50.00"), (datetime.date(2018, 4, 10), "30.00")):
+        services.invoice_payment_record(
+            invoice=invoice,
+            paid_on=paid_on,
+            amount=Decimal(amount),
+            method="virement",
+            reference="VIR",
+            by=staff,
+        )
+    for month, amount in ((9, "20.00"), (7, "10.00")):
+        _at(monkeypatch, 2018, month, 1)
+        services.credit_note_issue(
+            invoice=invoice,
+            lines=[services.document_line("Geste (fictif)", Decimal(amount))],
+            reason="R",
+            by=staff,
+        )
+    rows = [row for row in selectors.ledger_year(2018) if row[COLUMNS["Document concerné"]] == invoice.number]
+    assert [(row[COLUMNS["Date"]], row[COLUMNS["Avoir"]] or row[COLUMNS["Paiement"]]) for row in rows] == [
+        (datetime.date(2018, 7, 1), Decimal("10.00")),
+        (datetime.date(2018, 9, 1), Decimal("20.00")),
+        (datetime.date(2018, 4, 10), Decimal("30.00")),
+        (datetime.date(2018, 5, 20), Decimal("50.00")),
+    ]
