@@ -181,10 +181,19 @@ def test_the_ledger_lists_each_documents_credit_notes_and_payments_by_their_date
             reason="R",
             by=staff,
         )
-    rows = [row for row in selectors.ledger_year(2018) if row[COLUMNS["Document concerné"]] == invoice.number]
-    assert [(row[COLUMNS["Date"]], row[COLUMNS["Avoir"]] or row[COLUMNS["Paiement"]]) for row in rows] == [
-        (datetime.date(2018, 7, 1), Decimal("10.00")),
-        (datetime.date(2018, 9, 1), Decimal("20.00")),
-        (datetime.date(2018, 4, 10), Decimal("30.00")),
-        (datetime.date(2018, 5, 20), Decimal("50.00")),
+    ledger = selectors.ledger_year(2018)
+    [own] = [row for row in ledger if row[COLUMNS["Numéro"]] == invoice.number]
+    assert (own[COLUMNS["Écriture"]], own[COLUMNS["Date"]]) == (
+        invoice.get_kind_display(),
+        datetime.date(2018, 3, 1),
+    )
+    rows = [row for row in ledger if row[COLUMNS["Document concerné"]] == invoice.number]
+    assert [
+        (row[COLUMNS["Écriture"]], row[COLUMNS["Date"]], row[COLUMNS["Avoir"]] or row[COLUMNS["Paiement"]])
+        for row in rows
+    ] == [
+        ("Avoir", datetime.date(2018, 7, 1), Decimal("10.00")),
+        ("Avoir", datetime.date(2018, 9, 1), Decimal("20.00")),
+        ("Paiement", datetime.date(2018, 4, 10), Decimal("30.00")),
+        ("Paiement", datetime.date(2018, 5, 20), Decimal("50.00")),
     ]
