@@ -345,3 +345,26 @@ def test_a_document_asked_for_before_the_worker_rendered_it_is_rendered_then(
         b"%PDF"
     )
     assert Invoice.objects.get(pk=invoice.pk).pdf  # stored: the next download reads it
+
+
+def test_a_kept_number_is_refused_in_each_series_the_portal_numbers_and_only_there(db, monkeypatch):
+    """Numbers kept from before the portal (an import) may not enter a series the portal numbers:
+    this Paris year's or a later one of any series, or a past year of that series that has a
+    sequence. A past year of another series stays open, and a form of no series too."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2021, 6, 1, 10, tzinfo=datetime.UTC))
+    InvoiceSequence.objects.create(series="A", year=2019, last_number=3)  # appels only, in 2019
+    for number, words, year in (
+        ("2021-0001", "appels", 2021),  # this year, nothing numbered yet
+        ("F2021-0001", "factures", 2021),
+        ("AV2021-0001", "avoirs", 2021),
+        ("AV2022-0003", "avoirs", 2022),
+        ("2019-0007", "appels", 2019),
+    ):
+        with pytest.raises(services.KeptNumberRefused) as refused:
+            services.kept_number_check(number=number)
+        assert str(refused.value) == (
+            f"Le portail numérote déjà les {words} de {year} sous cette forme : "
+            "un numéro importé ne peut pas entrer dans sa série."
+        ), number
+    for number in ("F2019-0007", "AV2019-0001", "2018-0007", "H-12"):
+        services.kept_number_check(number=number)  # no error
