@@ -513,3 +513,19 @@ def test_past_years_campaigns_are_found_or_made_once_per_file_and_a_preview_make
         == ImportBatch.Status.IMPORTED
     )
     assert sorted(AdhesionCampaign.objects.values_list("year", flat=True)) == [2018, 2019]
+
+
+def test_an_adhesion_imported_again_keeps_its_own_number_but_not_another_appels(staff):
+    from billing import services as billing_services
+
+    territory = TerritoryFactory()
+    lines = [
+        f"{territory.siren};2018;900;Payée;15/02/2018;H-12;15/03/2018;Virement",
+        f"{territory.siren};2019;900;Payée;15/02/2019;H-13;15/03/2019;Virement",
+    ]
+    import_file("adhesions", csv_bytes(ADHESION_HEADER, lines), staff)
+    adhesion_2019 = Adhesion.objects.get(campaign__year=2019)
+    billing_services.kept_number_check(number="H-13", adhesion=adhesion_2019)  # its own appel's
+    with pytest.raises(billing_services.KeptNumberRefused) as refused:
+        billing_services.kept_number_check(number="H-12", adhesion=adhesion_2019)
+    assert str(refused.value) == "Numéro déjà porté par le document Appel de cotisation H-12."
