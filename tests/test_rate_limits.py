@@ -50,11 +50,42 @@ def test_a_rate_counts_per_ip_and_per_key_separately():
 def test_the_rates_are_read_as_amount_period_and_per():
     from anpp_portal import ratelimit
 
-    assert ratelimit.parse_rates("10/h/ip, 3/15m/key,1/d/key") == [
+    assert ratelimit.parse_rates("10/h/ip, 3/15m/key,1/d/key, 4/5m/ip") == [
         ratelimit.Rate(10, 3600, "ip"),
         ratelimit.Rate(3, 900, "key"),
         ratelimit.Rate(1, 86400, "key"),
+        ratelimit.Rate(4, 300, "ip"),
     ]
+    # No rate at all: nothing is counted, every attempt passes.
+    assert ratelimit.parse_rates("") == [] and ratelimit.parse_rates(None) == []
+    assert all(ratelimit.consume(action="libre", ip="192.0.2.9", rates="") for _ in range(50))
+
+
+def test_a_rate_limit_set_up_wrong_says_what_is_wrong():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from anpp_portal import ratelimit
+
+    with pytest.raises(ImproperlyConfigured, match=r"Rate limit '3/h/user': per 'ip' or per 'key'\."):
+        ratelimit.parse_rates("10/h/ip,3/h/user")
+    with pytest.raises(ImproperlyConfigured, match=r"Rate limit of 'essai' per key, but none was given\."):
+        ratelimit.consume(action="essai", ip="192.0.2.1", rates="3/h/key")
+
+
+def test_a_window_that_has_passed_counts_again_from_zero(monkeypatch):
+    import time
+
+    from anpp_portal import ratelimit
+
+    start = 1_800_000_000 - 1_800_000_000 % 3600  # the start of an hour
+    monkeypatch.setattr(time, "time", lambda: start + 10)
+    assert [ratelimit.consume(action="fenetre", ip="192.0.2.3", rates="2/h/ip") for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    monkeypatch.setattr(time, "time", lambda: start + 3600 + 10)  # the next hour
+    assert ratelimit.consume(action="fenetre", ip="192.0.2.3", rates="2/h/ip")
 
 
 def test_an_ipv6_client_counts_for_its_64(rf):

@@ -103,3 +103,29 @@ def test_staff_who_may_only_read_the_ledger_see_no_form_on_a_document_page_and_s
         assert response.status_code == 200 and invoice.number in page
         assert not any(f'action="{action}"' in page for action in actions)
         assert "Pas encore déposée" in page  # what the Chorus Pro deposit is, without its form
+
+
+def test_a_payment_of_an_event_invoice_keeps_who_recorded_it_and_a_credit_note_is_never_corrected(
+    territory_a, staff
+):
+    from ..factories import StaffFactory
+
+    colleague = StaffFactory()
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
+    paid = services.invoice_payment_record(
+        invoice=invoice,
+        paid_on=timezone.localdate(),
+        amount=Decimal("20"),
+        method="virement",
+        reference="VIR-1",
+        by=colleague,
+    )
+    assert paid.recorded_by == colleague
+    note = services.credit_note_issue(
+        invoice=invoice, lines=[services.document_line("Geste (fictif)", Decimal("10"))], reason="R", by=staff
+    )
+    with pytest.raises(services.BillingError) as refused:
+        services.credit_note_issue(
+            invoice=note, lines=[services.document_line("Geste", Decimal("1"))], reason="R", by=staff
+        )
+    assert str(refused.value) == "Un avoir ne se corrige pas par un autre avoir."
