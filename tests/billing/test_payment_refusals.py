@@ -129,3 +129,12 @@ def test_a_payment_of_an_event_invoice_keeps_who_recorded_it_and_a_credit_note_i
             invoice=note, lines=[services.document_line("Geste", Decimal("1"))], reason="R", by=staff
         )
     assert str(refused.value) == "Un avoir ne se corrige pas par un autre avoir."
+    for amount in ("0", "-5"):
+        with pytest.raises(services.BillingError) as refused:
+            services.credit_note_issue(
+                invoice=invoice,
+                lines=[services.document_line("Geste", Decimal(amount))],
+                reason="R",
+                by=staff,
+            )
+        assert str(refused.value) == "Un avoir porte sur un montant positif."

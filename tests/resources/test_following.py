@@ -99,6 +99,11 @@ def test_the_year_page_lists_the_notes_published_since_the_last_visit_of_the_not
     Note.objects.filter(pk=note.pk).update(published_at=timezone.now() + timedelta(seconds=1))
     page = client.get(year_page).content.decode()
     assert "Note toute fraîche" in page and "Note déjà lue" not in page
+    # A draft published once the page is kept (publishing writes no post_save): the page shows it.
+    draft = make_note(title="Note publiée plus tard", publish=False)
+    assert "Note publiée plus tard" not in client.get(year_page).content.decode()
+    services.note_publish(note=draft, now=timezone.now() + timedelta(seconds=2))
+    assert "Note publiée plus tard" in client.get(year_page).content.decode()
 
 
 def test_a_note_announced_again_after_its_followers_changed_tells_nobody_twice(
