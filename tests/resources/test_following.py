@@ -184,3 +184,20 @@ def settings_url_of(path):
     from django.conf import settings
 
     return settings.SITE_URL + path
+
+
+def test_publishing_a_note_succeeds_even_when_its_announcement_cannot_be_queued(
+    member, themes, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker unreachable when the note is published: the note is published all the same and the
+    person is shown no error (Django logs the failed on_commit callback)."""
+    from resources import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.announce_note, "delay", broker_down)
+    note = make_note(title="Note fictive sans file d'attente", themes=themes[:1], publish=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.note_publish(note=note) is True
+    assert Note.objects.get(pk=note.pk).status == Note.Status.PUBLISHED
