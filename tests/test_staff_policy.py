@@ -145,6 +145,15 @@ def test_staff_with_totp_overdue_are_sent_to_the_totp_setup_from_the_staff_pages
     assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp"))
 
 
+def test_staff_with_totp_overdue_are_sent_to_the_totp_setup_from_the_admin_but_may_still_leave_it(overdue):
+    client = logged_in(overdue)
+    for name in ("admin:index", "admin:members_territory_changelist"):
+        response = client.get(reverse(name))
+        assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp")), name
+    # The admin's own login and logout pages stay open: leaving is never blocked.
+    assert client.post(reverse("admin:logout")).get("Location") != reverse("mfa_activate_totp")
+
+
 def test_staff_with_totp_overdue_validate_no_adhesion(overdue, with_totp, territory_with_objects):
     from members.models import AdhesionCampaign, Territory
 
