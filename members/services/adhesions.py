@@ -239,8 +239,8 @@ def adhesion_open(
     today = today or timezone.localdate()
     if not campaign.is_open(today) and cancelled_this_year is None:
         raise CampaignClosed(
-            f"La campagne d'adhésion {campaign.year} est close (du {campaign.opens_on:%d/%m/%Y} "
-            f"au {campaign.closes_on:%d/%m/%Y})."
+            f"La campagne d'adhésion {campaign.year} est close (du {formats.format_date(campaign.opens_on)} "
+            f"au {formats.format_date(campaign.closes_on)})."
         )
     previous = cancelled_this_year or (
         mine.active().filter(campaign__year__lt=campaign.year).order_by("-campaign__year").first()
@@ -320,7 +320,7 @@ def adhesion_submit(*, adhesion: Adhesion, by: User, today: date | None = None) 
         )
         if today > adhesion.campaign.closes_on and not is_correction:
             raise CampaignClosed(
-                f"La campagne d'adhésion {adhesion.year} est close depuis le {adhesion.campaign.closes_on:%d/%m/%Y}."
+                f"La campagne d'adhésion {adhesion.year} est close depuis le {formats.format_date(adhesion.campaign.closes_on)}."
             )
         missing = adhesion_missing(adhesion)
         if missing:

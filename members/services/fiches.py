@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from anpp_portal.formats import format_datetime
+from anpp_portal.formats import format_date, format_datetime
 from anpp_portal.staffpolicy import acts_as_staff
 
 from .. import emails, questionnaire
@@ -42,6 +42,11 @@ class FicheLocked(FicheError):
     pass
 
 
+def _this(response) -> str:
+    """How a refusal names what is answered: "cette fiche", or an enquête's "cette réponse"."""
+    return "cette fiche" if response.campaign.is_fiche else "cette réponse"
+
+
 class FicheStale(FicheError):
     """Someone saved the fiche since this person loaded it; their input is kept, nothing is written."""
 
@@ -49,7 +54,7 @@ class FicheStale(FicheError):
         self.fiche = fiche
         who = fiche.updated_by.get_full_name() if fiche.updated_by else "quelqu'un d'autre"
         super().__init__(
-            f"{who} a enregistré cette fiche le {format_datetime(fiche.updated_at)}, "
+            f"{who} a enregistré {_this(fiche)} le {format_datetime(fiche.updated_at)}, "
             "après que vous l'avez ouverte. Vos saisies ne sont pas enregistrées mais restent ci-dessous : "
             "rechargez la section pour voir ses modifications, ou enregistrez à nouveau pour les remplacer."
         )
@@ -121,7 +126,7 @@ def fiche_open(
     if not campaign.is_open(today or timezone.localdate()):
         raise FicheError(
             f"La campagne {campaign.year} des fiches de renseignements est close "
-            f"(du {campaign.opens_on:%d/%m/%Y} au {campaign.closes_on:%d/%m/%Y})."
+            f"(du {format_date(campaign.opens_on)} au {format_date(campaign.closes_on)})."
         )
     previous = (
         FicheRenseignements.objects.filter(
@@ -147,7 +152,7 @@ def _refuse_if_closed(response) -> None:
     survey = response.campaign
     if not survey.is_fiche and not survey.is_open(timezone.localdate()):
         raise FicheLocked(
-            f"L'enquête « {survey.title} » est close depuis le {survey.closes_on:%d/%m/%Y} : la réponse "
+            f"L'enquête « {survey.title} » est close depuis le {format_date(survey.closes_on)} : la réponse "
             "ne peut plus être modifiée ; vos saisies restent ci-dessous."
             if survey.closes_on < timezone.localdate()
             else f"L'enquête « {survey.title} » n'est pas encore ouverte."
@@ -174,7 +179,7 @@ def fiche_save_section(
         )
         if current.status != Status.BROUILLON:
             raise FicheLocked(
-                "Cette fiche a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
+                f"{_this(current).capitalize()} a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
                 "ci-dessous. Écrivez à l'ANPP si elle doit être rouverte."
             )
         _refuse_if_closed(current)
@@ -201,11 +206,7 @@ def fiche_submit(*, fiche: FicheRenseignements, by: User) -> FicheRenseignements
     with transaction.atomic():
         current = type(fiche).objects.select_for_update(of=("self",)).get(pk=fiche.pk)
         if current.status != Status.BROUILLON:
-            raise FicheLocked(
-                "Cette fiche a déjà été soumise."
-                if current.campaign.is_fiche
-                else "Cette réponse a déjà été soumise."
-            )
+            raise FicheLocked(f"{_this(current).capitalize()} a déjà été soumise.")
         _refuse_if_closed(current)
         missing = questionnaire.for_campaign(current.campaign).missing_fields(current.answers)
         if missing:

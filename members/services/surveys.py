@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from anpp_portal.formats import format_date
 from anpp_portal.staffpolicy import acts_as_staff
 
 from .. import questionnaire
@@ -118,7 +119,7 @@ def survey_response_open(
     if not survey.is_open(today or timezone.localdate()):
         raise FicheError(
             f"L'enquête « {survey.title} » n'est pas ouverte "
-            f"(du {survey.opens_on:%d/%m/%Y} au {survey.closes_on:%d/%m/%Y})."
+            f"(du {format_date(survey.opens_on)} au {format_date(survey.closes_on)})."
         )
     response, _ = SurveyResponse.objects.get_or_create(
         territory=territory,

@@ -157,43 +157,59 @@ def test_the_unpaid_page_offers_the_ledger_of_each_year_with_documents(client, s
 
 
 def test_the_ledger_lists_each_documents_credit_notes_and_payments_by_their_dates_not_their_entry(
-    territory_a, staff, monkeypatch
+    territory_a, territory_b, staff, monkeypatch
 ):
     """Entered out of order (a later-dated payment recorded first, a credit note of September issued
-    before one backdated to July by the clock), the ledger reads as a statement does: by date."""
-    _at(monkeypatch, 2018, 3, 1)
-    invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
-    _at(monkeypatch, 2018, 6, 1)
-    for paid_on, amount in ((datetime.date(2018, 5, 20), "50.00"), (datetime.date(2018, 4, 10), "30.00")):
-        services.invoice_payment_record(
-            invoice=invoice,
-            paid_on=paid_on,
-            amount=Decimal(amount),
-            method="virement",
-            reference="VIR",
-            by=staff,
+    before one backdated to July by the clock), the ledger reads as a statement does: by date. For
+    A's invoice of 2018 and B's of 2019, each in its own year's ledger only."""
+    invoices = {}
+    for territory, year in ((territory_a, 2018), (territory_b, 2019)):
+        _at(monkeypatch, year, 3, 1)
+        invoice = services.event_invoice_issue(registration=priced_registration(territory), by=staff)
+        _at(monkeypatch, year, 6, 1)
+        for paid_on, amount in ((datetime.date(year, 5, 20), "50.00"), (datetime.date(year, 4, 10), "30.00")):
+            services.invoice_payment_record(
+                invoice=invoice,
+                paid_on=paid_on,
+                amount=Decimal(amount),
+                method="virement",
+                reference="VIR",
+                by=staff,
+            )
+        for month, amount in ((9, "20.00"), (7, "10.00")):
+            _at(monkeypatch, year, month, 1)
+            services.credit_note_issue(
+                invoice=invoice,
+                lines=[services.document_line("Geste (fictif)", Decimal(amount))],
+                reason="R",
+                by=staff,
+            )
+        invoices[year] = invoice
+    for year, invoice in invoices.items():
+        ledger = selectors.ledger_year(year)
+        [own] = [row for row in ledger if row[COLUMNS["Numéro"]] == invoice.number]
+        assert (own[COLUMNS["Écriture"]], own[COLUMNS["Date"]], own[COLUMNS["Territoire (acheteur)"]]) == (
+            invoice.get_kind_display(),
+            datetime.date(year, 3, 1),
+            invoice.territory.name,
         )
-    for month, amount in ((9, "20.00"), (7, "10.00")):
-        _at(monkeypatch, 2018, month, 1)
-        services.credit_note_issue(
-            invoice=invoice,
-            lines=[services.document_line("Geste (fictif)", Decimal(amount))],
-            reason="R",
-            by=staff,
-        )
-    ledger = selectors.ledger_year(2018)
-    [own] = [row for row in ledger if row[COLUMNS["Numéro"]] == invoice.number]
-    assert (own[COLUMNS["Écriture"]], own[COLUMNS["Date"]]) == (
-        invoice.get_kind_display(),
-        datetime.date(2018, 3, 1),
-    )
-    rows = [row for row in ledger if row[COLUMNS["Document concerné"]] == invoice.number]
-    assert [
-        (row[COLUMNS["Écriture"]], row[COLUMNS["Date"]], row[COLUMNS["Avoir"]] or row[COLUMNS["Paiement"]])
-        for row in rows
-    ] == [
-        ("Avoir", datetime.date(2018, 7, 1), Decimal("10.00")),
-        ("Avoir", datetime.date(2018, 9, 1), Decimal("20.00")),
-        ("Paiement", datetime.date(2018, 4, 10), Decimal("30.00")),
-        ("Paiement", datetime.date(2018, 5, 20), Decimal("50.00")),
-    ]
+        other = invoices[2018 if year == 2019 else 2019]
+        assert not [
+            row
+            for row in ledger
+            if other.number in (row[COLUMNS["Numéro"]], row[COLUMNS["Document concerné"]])
+        ]
+        rows = [row for row in ledger if row[COLUMNS["Document concerné"]] == invoice.number]
+        assert [
+            (
+                row[COLUMNS["Écriture"]],
+                row[COLUMNS["Date"]],
+                row[COLUMNS["Avoir"]] or row[COLUMNS["Paiement"]],
+            )
+            for row in rows
+        ] == [
+            ("Avoir", datetime.date(year, 7, 1), Decimal("10.00")),
+            ("Avoir", datetime.date(year, 9, 1), Decimal("20.00")),
+            ("Paiement", datetime.date(year, 4, 10), Decimal("30.00")),
+            ("Paiement", datetime.date(year, 5, 20), Decimal("50.00")),
+        ]

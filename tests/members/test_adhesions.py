@@ -81,10 +81,17 @@ def test_next_year_is_prefilled_from_last_years_adhesion(draft, territory_a, ref
     assert following.status == Status.BROUILLON
 
 
-def test_a_closed_campaign_cannot_be_opened(campaign, territory_a, referent_a):
-    with pytest.raises(services.CampaignClosed, match="close"):
-        services.adhesion_open(
-            territory=territory_a, campaign=campaign, by=referent_a, today=datetime.date(2018, 7, 1)
+def test_a_closed_campaign_cannot_be_opened(campaign, territory_a, territory_b, referent_a, referent_b):
+    # Before and after, for each territory; the dates in words, as everywhere a person reads them.
+    for territory, referent, today in (
+        (territory_a, referent_a, datetime.date(2018, 7, 1)),
+        (territory_b, referent_b, datetime.date(2018, 1, 14)),
+    ):
+        with pytest.raises(services.CampaignClosed) as refused:
+            services.adhesion_open(territory=territory, campaign=campaign, by=referent, today=today)
+        assert (
+            str(refused.value)
+            == "La campagne d'adhésion 2018 est close (du 15 janvier 2018 au 30 juin 2018)."
         )
 
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from anpp_portal.formats import format_euros, format_number
+from anpp_portal.formats import format_date, format_euros, format_number
 from anpp_portal.models import OutboundEmail
 from members import selectors, services, survey_results
 from members.models import Survey, SurveyResponse
@@ -948,8 +948,10 @@ def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged
     # The audit trail says who saved.
     assert [(h.version, h.history_user) for h in mine.history.order_by("version")][-1] == (4, colleague)
     assert mine.answers == {"crte_signe": "oui", "codev_membres": 12, "crte_montant": "10.5"}
-    with pytest.raises(services.FicheStale):
+    with pytest.raises(services.FicheStale) as stale:
         services.fiche_save_section(fiche=mine, answers={"crte_signe": "non"}, version=3, by=colleague)
+    # An enquête's refusals name a response, not a fiche.
+    assert str(stale.value).startswith(f"{colleague.get_full_name()} a enregistré cette réponse le ")
     submitted = services.fiche_submit(fiche=mine, by=colleague)
     mine.refresh_from_db()
     assert (mine.status, mine.version, mine.updated_by) == ("soumise", 5, colleague)
@@ -974,7 +976,7 @@ def test_each_person_saves_and_submits_only_their_own_answer_and_is_acknowledged
         version=mine.version,
         by=colleague,
     ) == (
-        "Cette fiche a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
+        "Cette réponse a été soumise à l'ANPP et ne peut plus être modifiée ; vos saisies restent "
         "ci-dessous. Écrivez à l'ANPP si elle doit être rouverte."
     )
     # The territory's answer, submitted by a member: the référents and the member are told.
@@ -1005,7 +1007,7 @@ def test_an_enquete_takes_answers_only_while_open_and_a_fiche_draft_at_any_time(
         ),
     }
     for key, by, message in (
-        ("closed", referent_a, f"est close depuis le {closed.closes_on:%d/%m/%Y}"),
+        ("closed", referent_a, f"est close depuis le {format_date(closed.closes_on)} :"),
         ("later", referent_b, "n'est pas encore ouverte"),
     ):
         with pytest.raises(services.FicheLocked, match=message):
@@ -1154,7 +1156,7 @@ def test_opening_a_response_gives_each_territory_or_person_its_own_draft_while_t
     )
     assert refusal == (
         f"L'enquête « {per_person.title} » n'est pas ouverte "
-        f"(du {per_person.opens_on:%d/%m/%Y} au {per_person.closes_on:%d/%m/%Y})."
+        f"(du {format_date(per_person.opens_on)} au {format_date(per_person.closes_on)})."
     )
     assert (
         _refusal(
@@ -1226,3 +1228,21 @@ def test_an_enquete_asked_of_every_person_exports_each_persons_submitted_answer_
     assert body[0][crte] != body[1][crte]
     header, *body = rows(per_territory)
     assert "Personne" not in header and [r[0] for r in body] == [territory_a.name, territory_b.name]
+
+
+def test_a_closed_enquete_says_its_dates_in_words_to_each_territory(
+    members_ab, territory_a, territory_b, referent_a, referent_b
+):
+    survey = SurveyFactory(opens_on=datetime.date(2026, 2, 1), closes_on=datetime.date(2026, 3, 1))
+    for territory, referent, today in (
+        (territory_a, referent_a, datetime.date(2026, 3, 2)),
+        (territory_b, referent_b, datetime.date(2026, 1, 31)),
+    ):
+        assert _refusal(
+            services.FicheError,
+            services.survey_response_open,
+            territory=territory,
+            survey=survey,
+            by=referent,
+            today=today,
+        ) == (f"L'enquête « {survey.title} » n'est pas ouverte (du 1er février 2026 au 1er mars 2026).")
