@@ -36,6 +36,7 @@ GROUPS = [
             "members.questionnairesection",
             "members.ficherenseignements",
             "members.survey",
+            "members.surveyresponse",
         ],
     ),
     ("facturation", _("Facturation"), ["billing.invoice", "billing.billingidentity"]),

@@ -22,6 +22,7 @@ from . import (
     questionnaire,
     selectors,
     services,
+    survey_results,
 )
 from .models import (
     Adhesion,
@@ -35,6 +36,8 @@ from .models import (
     FlatFee,
     Invitation,
     JoinRequest,
+    Survey,
+    SurveyResponse,
     Territory,
     TerritoryMembership,
     User,
@@ -577,6 +580,42 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Exporter en XLSX (fiches et EPCI)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         return xlsx_response("fiches-renseignements", sheets=selectors.fiche_export_sheets(queryset))
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    """The answers to the enquêtes (the fiche's have their own page), to be found by enquête, state,
+    région or name; each opens on its staff review. Read-only: a response is the territory's."""
+
+    list_display = ["territory", "person", "campaign", "state", "submitted_at", "review_link"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), "status", "territory__region"]
+    search_fields = ["territory__name", "person__first_name", "person__last_name", "campaign__title"]
+    list_select_related = ["territory", "person", "campaign"]
+    fields = ["territory", "person", "campaign", "status", "submitted_at", "updated_at", "updated_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(campaign__kind=Survey.Kind.ENQUETE)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("état"))
+    def state(self, obj):
+        # The results page's words for the same answer: one definition (survey_results.completion).
+        return survey_results.completion([obj.territory], [obj]).rows[0].label
+
+    @admin.display(description=_("relecture"))
+    def review_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("members:fiche_review", args=[obj.pk]), _("Voir la réponse")
+        )
 
 
 @admin.register(DirectoryProfile)

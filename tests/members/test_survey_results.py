@@ -384,7 +384,10 @@ def test_the_csv_has_a_row_per_expected_territory_a_column_per_key_and_decimal_c
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     header, lines = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert header[5:] == ["forme", "programmes", "codev", "projets", "population", "etp", "budget", "epci"]
+    assert header == [
+        *["Territoire", "Région", "Nature", "Statut", "Soumise le"],
+        *["forme", "programmes", "codev", "projets", "population", "etp", "budget", "epci"],
+    ]
     assert len(lines) == 6
     alpha = lines["Pays Alpha (fictif)"]
     assert alpha["Statut"] == "Répondu" and alpha["Soumise le"] == "01/05/2026"
@@ -540,6 +543,10 @@ def test_a_territory_has_answered_once_one_of_its_people_submitted_and_exports_t
     assert (done.answered, done.in_progress, done.not_started) == (2, 1, 1)
 
     questions = survey_results.campaign_questionnaire(survey)
+    assert survey_results.export_headers(questions) == [
+        *["Territoire", "Personne", "Région", "Nature", "Statut", "Soumise le"],
+        *["crte_signe", "crte_montant", "codev_membres", "codev_remarques"],
+    ]
     rows = survey_results.export_rows(questions, territories, [*responses, four_draft])
     place = ["Nouvelle-Aquitaine", "PETR (pôle d'équilibre territorial et rural)"]
     # The person who submitted, then crte_signe, crte_montant, codev_membres, codev_remarques: a

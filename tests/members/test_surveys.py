@@ -1246,3 +1246,52 @@ def test_a_closed_enquete_says_its_dates_in_words_to_each_territory(
             by=referent,
             today=today,
         ) == (f"L'enquête « {survey.title} » n'est pas ouverte (du 1er février 2026 au 1er mars 2026).")
+
+
+def test_staff_find_the_enquetes_responses_in_the_admin_read_only_and_never_a_fiche(
+    client, staff, members_ab, territory_a, territory_b
+):
+    first, second = SurveyFactory(title="Enquête fictive Un"), SurveyFactory(title="Enquête fictive Deux")
+    answered = _submitted(first, territory_a, {"crte_signe": "oui"})
+    begun = _submitted(first, territory_b, {"crte_signe": "non"}, status=SurveyResponse.Status.BROUILLON)
+    begun.saved_sections = ["contrats"]
+    begun.save()
+    prefilled = _submitted(second, territory_a, {}, status=SurveyResponse.Status.BROUILLON)
+    fiche = _submitted(FicheCampaignFactory(year=2018), territory_b, {"population": 1})
+    changelist = reverse("admin:members_surveyresponse_changelist")
+    view_only = UserFactory(is_staff=True)
+    view_only.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_surveyresponse", "view_ficherenseignements"])
+    )
+    for who in (staff, view_only):
+        client.force_login(who)
+        page = client.get(changelist)
+        assert page.status_code == 200
+        shown = list(page.context["cl"].result_list)
+        assert (
+            sorted(r.pk for r in shown) == sorted([answered.pk, begun.pk, prefilled.pk])
+            and fiche not in shown
+        )
+        content = page.content.decode()
+        # The results page's words for each state, and each response's staff review.
+        assert {"Répondu", "En cours", "Pas commencé"} <= set(_cells(content, "field-state"))
+        assert reverse("members:fiche_review", args=[begun.pk]) in content
+        filtered = client.get(changelist, {"campaign__id__exact": second.pk})
+        assert list(filtered.context["cl"].result_list) == [prefilled]
+        # Read-only: a response is the territory's.
+        change = client.get(reverse("admin:members_surveyresponse_change", args=[answered.pk]))
+        assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+        assert client.get(reverse("admin:members_surveyresponse_add")).status_code == 403
+        assert client.get(reverse("admin:members_surveyresponse_change", args=[fiche.pk])).status_code == 302
+    without = UserFactory(is_staff=True)
+    without.user_permissions.set(Permission.objects.filter(codename="view_survey"))
+    client.force_login(without)
+    assert client.get(changelist).status_code == 403
+
+
+def _cells(html, css_class):
+    import re
+
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(rf'class="{css_class}">(.*?)</td>', html)
+    ]
