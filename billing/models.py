@@ -289,8 +289,9 @@ class Invoice(models.Model):
     @property
     def issued_outside_portal(self) -> bool:
         """An appel of a past year imported from the ANPP's spreadsheets: recorded under the number it
-        was sent with, without a PDF (billing.services.appel_record_kept)."""
-        return self.adhesion_id is not None and self.adhesion.imported
+        was sent with, without a PDF (billing.services.appel_record_kept). A credit note the portal
+        issues on such an appel is the portal's: numbered, rendered and sent like any other."""
+        return self.kind == self.Kind.APPEL and self.adhesion_id is not None and self.adhesion.imported
 
     @property
     def filename(self) -> str:

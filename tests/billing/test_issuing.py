@@ -154,7 +154,9 @@ def test_a_territory_asks_for_its_invoice_and_sees_it_with_its_balance(client, t
     assert "Demander la facture maintenant" not in page
 
 
-def test_cancelling_an_invoiced_participant_issues_a_credit_note_for_their_line(territory_a, person_a, staff):
+def test_cancelling_an_invoiced_participant_issues_a_credit_note_for_their_line(
+    client, territory_a, person_a, staff
+):
     registration = priced_registration(territory_a, prices=(Decimal("90"), Decimal("40")))
     invoice = services.event_invoice_issue(registration=registration, by=staff)
     cheaper = registration.participants.get(price=Decimal("40"))
@@ -162,6 +164,11 @@ def test_cancelling_an_invoiced_participant_issues_a_credit_note_for_their_line(
     note = invoice.credit_notes.get()
     assert note.total == Decimal("40") and note.lines[0]["participant"] == cheaper.pk
     assert selectors.invoice_balance(invoice) == Decimal("90")
+    # The registration's page lists the credit note beside its invoice, by whom it was issued.
+    assert note.created_by == person_a
+    client.force_login(person_a)
+    page = client.get(reverse("events:registration", kwargs={"pk": registration.pk})).content.decode()
+    assert f"Avoir {note.number}" in page and "− 40 €" in page
     free = registration.participants.get(price=0)
     event_services.participant_cancel(participant=free, by=person_a)  # not on the invoice
     assert invoice.credit_notes.count() == 1

@@ -154,7 +154,9 @@ def test_a_credit_note_never_exceeds_what_remains_of_the_document_it_corrects(te
     _credit(invoice, "100", staff)
     with pytest.raises(services.CreditNoteTooLarge) as refused:
         _credit(invoice, "80.01", staff)
-    assert "(80 €)" in _plain(str(refused.value))
+    assert _plain(str(refused.value)) == (
+        f"Avoir refusé : 80,01 € dépasse ce qui reste de {invoice} à corriger (80 €)."
+    )
     _credit(invoice, "80", staff)
     with pytest.raises(services.CreditNoteTooLarge):
         _credit(invoice, "0.01", staff)

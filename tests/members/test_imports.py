@@ -366,6 +366,39 @@ def test_imported_history_shows_on_the_year_page_and_the_dashboard(client, terri
     assert "1\u00a0200 €" in dashboard or "1\u00a0200,00 €" in dashboard
 
 
+def test_a_credit_note_the_portal_issues_on_an_imported_appel_is_the_portals_with_its_pdf(
+    client, territory_a, referent_a, territory_b, referent_b, staff
+):
+    """Only the imported appel was sent outside the portal: a credit note issued here on it is
+    numbered, rendered and downloaded like any other, by its territory only."""
+    from billing import services as billing_services
+
+    lines = [f"{territory_a.siren};2020;1 250,50;Appel émis;10/02/2020;A2020-004;;"]
+    assert import_file("adhesions", csv_bytes(ADHESION_HEADER, lines), staff).status == "importe"
+    appel = Invoice.objects.get(number="A2020-004")
+    note = billing_services.credit_note_issue(
+        invoice=appel,
+        lines=[billing_services.document_line("Geste (fictif)", Decimal("250.50"))],
+        reason="Fictif",
+        by=staff,
+    )
+    assert (note.adhesion, note.issued_outside_portal, appel.issued_outside_portal) == (
+        appel.adhesion,
+        False,
+        True,
+    )
+    client.force_login(referent_a)
+    note_url = reverse("billing:document", kwargs={"pk": note.pk})
+    download = client.get(note_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download.getvalue().startswith(b"%PDF")
+    page = client.get(territory_a.get_absolute_url()).content.decode()
+    assert note_url in page and page.count("Émis hors du portail (historique importé)") == 1
+    assert client.get(reverse("billing:document", kwargs={"pk": appel.pk})).status_code == 404
+    client.force_login(referent_b)
+    assert client.get(note_url).status_code == 404
+
+
 def test_the_file_is_not_kept_once_imported_or_refused(staff):
     refused = upload_and_preview(
         "territoires", csv_bytes(TERRITORY_HEADER, [territory_line(1, siren="1")]), staff
