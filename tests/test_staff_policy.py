@@ -154,6 +154,23 @@ def test_staff_with_totp_overdue_are_sent_to_the_totp_setup_from_the_admin_but_m
     assert client.post(reverse("admin:logout")).get("Location") != reverse("mfa_activate_totp")
 
 
+def test_recovery_codes_or_a_security_key_without_totp_do_not_meet_the_totp_rule(mfa_required):
+    """The rule asks for TOTP: staff with only recovery codes or a WebAuthn key are still sent to set
+    it up, whether they hold the group's rights or only its view rights."""
+    from .factories import ViewOnlyStaffFactory
+
+    joined = timezone.now() - timedelta(days=8)
+    for account in (StaffFactory(date_joined=joined), ViewOnlyStaffFactory(date_joined=joined)):
+        for kind in (Authenticator.Type.RECOVERY_CODES, Authenticator.Type.WEBAUTHN):
+            Authenticator.objects.create(user=account, type=kind, data={})
+        client = logged_in(account)
+        for name in ("backoffice:home", "admin:index"):
+            response = client.get(reverse(name))
+            assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp")), name
+        Authenticator.objects.create(user=account, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        assert logged_in(account).get(reverse("admin:index")).status_code == 200
+
+
 def test_staff_with_totp_overdue_validate_no_adhesion(overdue, with_totp, territory_with_objects):
     from members.models import AdhesionCampaign, Territory
 

@@ -120,6 +120,15 @@ def test_a_credit_note_is_valid_facturx_of_type_381_referring_to_the_appel(terri
     assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["381"]
     assert text(xml, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == [appel.number]
     assert text(xml, "//ram:GrandTotalAmount") == ["1877.00"]
+    # Addressed to the appel's buyer, at the appel's billing address, in its XML and on its page.
+    address = "//ram:BuyerTradeParty/ram:PostalTradeAddress/ram:"
+    assert [text(xml, address + part) for part in ("LineOne", "PostcodeCode", "CityName")] == [
+        ["1 place de la Mairie"],
+        ["16700"],
+        ["Ruffec"],
+    ]
+    page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "1 place de la Mairie" in page and "16700 Ruffec" in page
 
 
 def test_the_printed_document_names_the_buyer_siret_as_the_buyers_and_the_signatory(territory_a, staff):
