@@ -190,8 +190,9 @@ def search_notes(*, q: str, user, kind: str = "", theme: str = "", year: int | N
 
 
 def qa_entries(*, user, q: str = "", theme: str = "", page=1) -> Page:
-    """The published entries of the Q&A base (members only: nothing for others), matching ``q``."""
-    entries = QAEntry.objects.filter(is_published=True).prefetch_related("themes")
+    """The published entries of the Q&A base (members only: nothing for others), matching ``q``.
+    The list shows no theme: none is fetched."""
+    entries = QAEntry.objects.filter(is_published=True)
     if not is_member(user):
         entries = entries.none()
     if theme:

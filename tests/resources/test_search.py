@@ -190,3 +190,22 @@ def test_the_qa_base_page_makes_the_same_queries_for_one_entry_or_many(client, m
             client.get(reverse("resources:qa_list"), {"q": "reponse"})
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_qa_base_is_narrowed_to_a_theme_with_or_without_words(client, member, non_member, themes):
+    mobility, health = themes[0], themes[1]
+    for title, theme in (("Un covoiturage (fictif) ?", mobility), ("Une maison de santé (fictive) ?", health)):
+        entry = services.qa_entry_save(entry=QAEntry(title=title, date=date(2018, 1, 1), answer="Réponse."))
+        entry.themes.set([theme])
+    url = reverse("resources:qa_list")
+
+    def titles(user, **query):
+        client.force_login(user)
+        page = client.get(url, query).context["page"]
+        return [e.title for e in page.object_list]
+
+    assert titles(member, theme="mobilites") == ["Un covoiturage (fictif) ?"]
+    assert titles(member, theme="sante", q="reponse") == ["Une maison de santé (fictive) ?"]
+    assert titles(member, theme="contrats-de-ruralite") == []
+    assert sorted(titles(member)) == ["Un covoiturage (fictif) ?", "Une maison de santé (fictive) ?"]
+    assert titles(non_member, theme="mobilites") == []
