@@ -194,7 +194,10 @@ def test_the_qa_base_page_makes_the_same_queries_for_one_entry_or_many(client, m
 
 def test_the_qa_base_is_narrowed_to_a_theme_with_or_without_words(client, member, non_member, themes):
     mobility, health = themes[0], themes[1]
-    for title, theme in (("Un covoiturage (fictif) ?", mobility), ("Une maison de santé (fictive) ?", health)):
+    for title, theme in (
+        ("Un covoiturage (fictif) ?", mobility),
+        ("Une maison de santé (fictive) ?", health),
+    ):
         entry = services.qa_entry_save(entry=QAEntry(title=title, date=date(2018, 1, 1), answer="Réponse."))
         entry.themes.set([theme])
     url = reverse("resources:qa_list")
@@ -209,3 +212,27 @@ def test_the_qa_base_is_narrowed_to_a_theme_with_or_without_words(client, member
     assert titles(member, theme="contrats-de-ruralite") == []
     assert sorted(titles(member)) == ["Un covoiturage (fictif) ?", "Une maison de santé (fictive) ?"]
     assert titles(non_member, theme="mobilites") == []
+
+
+def test_the_qa_base_lists_the_latest_first_page_by_page_with_the_words_found_marked(client, member):
+    # Entered out of date order, twelve entries: the newest date first, ten to a page.
+    for day in (3, 12, 1, 7, 10, 2, 11, 5, 9, 4, 8, 6):
+        services.qa_entry_save(
+            entry=QAEntry(
+                title=f"Question fictive du {day} mars",
+                date=date(2018, 3, day),
+                answer=f"Le conseil de développement du {day} mars répond aux salariés.",
+            )
+        )
+    client.force_login(member)
+    url = reverse("resources:qa_list")
+    first, second = (client.get(url, {"page": n}) for n in (1, 2))
+    days = [[int(e.title.split()[3]) for e in page.context["page"].object_list] for page in (first, second)]
+    assert days == [[12, 11, 10, 9, 8, 7, 6, 5, 4, 3], [2, 1]]
+    # Each card's excerpt: the answer's start, or the words searched for, marked.
+    assert (
+        '<p class="result__excerpt">Le conseil de développement du 12 mars répond aux salariés</p>'
+        in first.content.decode()
+    )
+    found = client.get(url, {"q": "salarie"}).content.decode()
+    assert "du 12 mars répond aux <mark>salariés</mark></p>" in found
