@@ -251,3 +251,29 @@ def test_an_identity_exempt_from_vat_reaches_the_xml_and_the_page_with_its_reaso
     page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Exonération de TVA, article 261-7-1° du CGI (mention d'exemple)" in page
     assert "FR00123456789" in page
+
+
+def test_a_credit_note_is_addressed_to_its_documents_buyer_and_names_it_for_an_appel_and_an_invoice(
+    territory_a, territory_b, staff
+):
+    appel = called_adhesion(territory_a, staff).invoices.get()
+    invoice = services.event_invoice_issue(registration=priced_registration(territory_b), by=staff)
+    buyer = (
+        "buyer_name",
+        "buyer_siret",
+        "buyer_service_code",
+        "buyer_engagement",
+        "buyer_address",
+        "buyer_email",
+    )
+    assert appel.buyer_email and appel.buyer_address  # the adhésion's billing contact and address
+    for corrected, named in ((appel, "l’appel"), (invoice, "la facture")):
+        note = services.credit_note_issue(
+            invoice=corrected,
+            lines=[services.document_line("Geste (fictif)", Decimal("10"))],
+            reason="Fictif",
+            by=staff,
+        )
+        assert [getattr(note, field) for field in buyer] == [getattr(corrected, field) for field in buyer]
+        subject = f"Avoir sur {named} n° {corrected.number}"
+        assert subject in text(embedded_xml(stored(note)), "//ram:IncludedNote/ram:Content")
