@@ -582,13 +582,22 @@ class FicheRenseignementsAdmin(SimpleHistoryAdmin):
         return xlsx_response("fiches-renseignements", sheets=selectors.fiche_export_sheets(queryset))
 
 
+class EnqueteFilter(admin.RelatedOnlyFieldListFilter):
+    """The enquêtes that have responses (a fiche's campaign never has one here)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("enquête")
+
+
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(admin.ModelAdmin):
     """The answers to the enquêtes (the fiche's have their own page), to be found by enquête, state,
     région or name; each opens on its staff review. Read-only: a response is the territory's."""
 
-    list_display = ["territory", "person", "campaign", "state", "submitted_at", "review_link"]
-    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), "status", "territory__region"]
+    list_display = ["territory", "enquete", "person", "state", "submitted_at", "review_link"]
+    list_display_links = None  # the review is the page to read; the change page holds no answer
+    list_filter = [("campaign", EnqueteFilter), "status", "territory__region"]
     search_fields = ["territory__name", "person__first_name", "person__last_name", "campaign__title"]
     list_select_related = ["territory", "person", "campaign"]
     fields = ["territory", "person", "campaign", "status", "submitted_at", "updated_at", "updated_by"]
@@ -605,6 +614,10 @@ class SurveyResponseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("enquête"), ordering="campaign__title")
+    def enquete(self, obj):
+        return obj.campaign.title
 
     @admin.display(description=_("état"))
     def state(self, obj):
