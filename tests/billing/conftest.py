@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from members import services as member_services
 from members.models import Adhesion, Role
@@ -64,3 +65,17 @@ def priced_registration(territory, *, event=None, prices=(Decimal("90"), Decimal
         registration=registration, price=Decimal("90"), status="waiting", waiting_position=position
     )
     return registration
+
+
+def record_payment(invoice, amount, by, reference="M-1"):
+    """A payment of ``amount`` (a string) made today, as staff record it (billing.services)."""
+    from billing import services
+
+    return services.invoice_payment_record(
+        invoice=invoice,
+        paid_on=timezone.localdate(),
+        amount=Decimal(amount),
+        method="mandat",
+        reference=reference,
+        by=by,
+    )

@@ -14,24 +14,13 @@ from billing.models import Invoice, InvoicePayment
 from members import services as member_services
 from members.models import Adhesion
 
-from .conftest import called_adhesion, priced_registration, validated_adhesion
+from .conftest import called_adhesion, priced_registration, record_payment, validated_adhesion
 
 pytestmark = pytest.mark.django_db
 
 
 def _plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
-
-
-def _pay(invoice, amount, staff, reference="M-1"):
-    return services.invoice_payment_record(
-        invoice=invoice,
-        paid_on=timezone.localdate(),
-        amount=Decimal(amount),
-        method="mandat",
-        reference=reference,
-        by=staff,
-    )
 
 
 def _credit(invoice, amount, staff):
@@ -46,7 +35,7 @@ def _credit(invoice, amount, staff):
 def test_a_document_balance_is_its_total_less_its_payments_and_credit_notes(territory_a, staff):
     invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
     assert invoice.total == Decimal("180") and selectors.document_balance(invoice) == Decimal("180")
-    _pay(invoice, "60", staff)
+    record_payment(invoice, "60", staff)
     assert selectors.document_balance(invoice) == Decimal("120")
     note = _credit(invoice, "90", staff)
     assert selectors.document_balance(invoice) == Decimal("30")
@@ -67,10 +56,10 @@ def test_a_territory_balance_sums_its_documents_of_three_years_and_no_other_terr
         )
     monkeypatch.undo()
     appels = {a.adhesion.campaign.year: a for a in Invoice.objects.filter(kind=Invoice.Kind.APPEL)}
-    _pay(appels[2016], "1000", staff)  # settled
-    _pay(appels[2017], "100.50", staff)  # 999,50 € remain
+    record_payment(appels[2016], "1000", staff)  # settled
+    record_payment(appels[2017], "100.50", staff)  # 999,50 € remain
     invoice_b = services.event_invoice_issue(registration=priced_registration(territory_b), by=staff)
-    _pay(invoice_b, "20", staff)
+    record_payment(invoice_b, "20", staff)
 
     assert selectors.territory_balance(territory_a) == Decimal("999.50") + Decimal("1200.00")
     assert selectors.territory_balance(territory_a, year=2016) == 0
@@ -88,11 +77,11 @@ def test_the_adhesion_is_paid_when_its_appel_balance_reaches_zero_and_the_attest
     adhesion = called_adhesion(territory_a, staff)
     appel = adhesion.invoices.get(kind=Invoice.Kind.APPEL)
     with django_capture_on_commit_callbacks(execute=True):
-        _pay(appel, "1000", staff)
+        record_payment(appel, "1000", staff)
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.APPEL_EMIS and not adhesion.attestation_pdf
     with django_capture_on_commit_callbacks(execute=True):
-        _pay(appel, "877", staff, reference="V-2")
+        record_payment(appel, "877", staff, reference="V-2")
     adhesion.refresh_from_db()
     assert selectors.document_balance(appel) == 0
     assert adhesion.status == Adhesion.Status.PAYEE and adhesion.attestation_pdf
@@ -105,7 +94,7 @@ def test_the_adhesion_is_paid_when_its_appel_balance_reaches_zero_and_the_attest
     assert paid_emails.values("key").distinct().count() == 1
     # A settled appel takes no more payment: the refusal names its balance.
     with pytest.raises(services.PaymentRefused) as refused:
-        _pay(appel, "1", staff, reference="M-3")
+        record_payment(appel, "1", staff, reference="M-3")
     assert "solde restant dû" in str(refused.value) and "(0 €)" in _plain(str(refused.value))
     assert appel.payments.count() == 2
 
@@ -113,14 +102,14 @@ def test_the_adhesion_is_paid_when_its_appel_balance_reaches_zero_and_the_attest
 def test_an_overpayment_is_refused_with_a_french_message_naming_the_balance(territory_a, staff):
     adhesion = called_adhesion(territory_a, staff)
     appel = adhesion.invoices.get(kind=Invoice.Kind.APPEL)
-    _pay(appel, "1000", staff)
+    record_payment(appel, "1000", staff)
     with pytest.raises(services.PaymentRefused) as refused:
-        _pay(appel, "877.01", staff, reference="M-2")
+        record_payment(appel, "877.01", staff, reference="M-2")
     assert "solde restant dû" in str(refused.value) and "(877 €)" in _plain(str(refused.value))
     invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
     _credit(invoice, "45.50", staff)
     with pytest.raises(services.PaymentRefused) as refused:
-        _pay(invoice, "140", staff)
+        record_payment(invoice, "140", staff)
     assert "(134,50 €)" in _plain(str(refused.value))
     assert InvoicePayment.objects.count() == 1
     adhesion.refresh_from_db()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from billing import services
 
-from .conftest import priced_registration
+from .conftest import priced_registration, record_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +112,7 @@ def test_a_payment_of_an_event_invoice_keeps_who_recorded_it_and_a_credit_note_i
 
     colleague = StaffFactory()
     invoice = services.event_invoice_issue(registration=priced_registration(territory_a), by=staff)
-    paid = services.invoice_payment_record(
-        invoice=invoice,
-        paid_on=timezone.localdate(),
-        amount=Decimal("20"),
-        method="virement",
-        reference="VIR-1",
-        by=colleague,
-    )
+    paid = record_payment(invoice, "20", colleague)  # through invoice_payment_record
     assert paid.recorded_by == colleague
     note = services.credit_note_issue(
         invoice=invoice, lines=[services.document_line("Geste (fictif)", Decimal("10"))], reason="R", by=staff
