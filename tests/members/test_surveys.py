@@ -1283,6 +1283,12 @@ def test_staff_find_the_enquetes_responses_in_the_admin_read_only_and_never_a_fi
         assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
         assert client.get(reverse("admin:members_surveyresponse_add")).status_code == 403
         assert client.get(reverse("admin:members_surveyresponse_change", args=[fiche.pk])).status_code == 302
+    # Staff who chose English read the same states in English.
+    client.cookies["django_language"] = "en"
+    english = client.get(changelist).content.decode()
+    assert {"Answered", "In progress", "Not started"} <= set(_cells(english, "field-state"))
+    assert "View the answer" in english
+    del client.cookies["django_language"]
     without = UserFactory(is_staff=True)
     without.user_permissions.set(Permission.objects.filter(codename="view_survey"))
     client.force_login(without)
